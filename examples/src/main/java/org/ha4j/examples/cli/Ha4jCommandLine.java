@@ -1,0 +1,74 @@
+package org.ha4j.examples.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code ./ha4j} command line: {@code ./ha4j SUBCOMMAND [FLAGS]}.
+ *
+ * <p>Exit codes are shared by every subcommand: 0 success, 1 a negative answer (a rejected packet, a
+ * config with errors) or a runtime failure, 2 a usage error.
+ */
+public final class Ha4jCommandLine {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+
+    private static final Map<String, Subcommand> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        // Each issue registers its subcommands here, in the order they are listed by --help.
+    }
+
+    private Ha4jCommandLine() {
+    }
+
+    private static void register(Subcommand command) {
+        COMMANDS.put(command.name(), command);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(Arrays.asList(args), System.out, System.err));
+    }
+
+    /** Runs one command line and returns its exit code; used by {@link #main} and by tests. */
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("help")) {
+            printCommands(args.isEmpty() ? err : out);
+            return args.isEmpty() ? EXIT_USAGE : EXIT_OK;
+        }
+        Subcommand command = COMMANDS.get(args.get(0));
+        if (command == null) {
+            err.println("ha4j: unknown command '" + args.get(0) + "'");
+            printCommands(err);
+            return EXIT_USAGE;
+        }
+        List<String> rest = args.subList(1, args.size());
+        if (rest.contains("--help")) {
+            out.println("usage: ha4j " + command.usage());
+            return EXIT_OK;
+        }
+        try {
+            return command.run(rest, out, err);
+        } catch (UsageException e) {
+            err.println("ha4j " + command.name() + ": " + e.getMessage());
+            err.println("usage: ha4j " + command.usage());
+            return EXIT_USAGE;
+        } catch (Exception e) {
+            err.println("ha4j " + command.name() + ": " + e.getMessage());
+            return EXIT_FAILURE;
+        }
+    }
+
+    private static void printCommands(PrintStream stream) {
+        stream.println("usage: ha4j COMMAND [ARGS]   (ha4j COMMAND --help for its flags)");
+        stream.println();
+        for (Subcommand command : COMMANDS.values()) {
+            stream.printf("  %-10s %s%n", command.name(), command.summary());
+        }
+    }
+}
