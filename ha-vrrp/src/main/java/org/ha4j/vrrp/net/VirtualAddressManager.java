@@ -64,14 +64,11 @@ public final class VirtualAddressManager {
      * @return what was removed
      */
     public List<VirtualAddress> removeLeftovers() throws IOException {
-        List<InterfaceAddress> present = netlink.addresses(interfaceIndex);
-        Optional<Ipv4Address> primary = primaryAddress(present);
-        hostOwned.clear();
+        List<InterfaceAddress> present = findHostOwned();
         List<VirtualAddress> removed = new ArrayList<>();
         for (VirtualAddress vip : addresses) {
             Ipv4Address address = vip.address().address();
-            if (primary.isPresent() && primary.get().equals(address)) {
-                hostOwned.add(address);
+            if (hostOwned.contains(address)) {
                 log.warn("{}: VIP {} is this interface's own primary address; it stays (never removed, unlike"
                         + " keepalived 2.2.7, which deletes it and loses the interface's address)", interfaceName, vip);
                 continue;
@@ -85,6 +82,24 @@ public final class VirtualAddressManager {
             log.info("{}: removed VIPs left from an earlier run: {}", interfaceName, removed);
         }
         return removed;
+    }
+
+    /**
+     * Learns which configured VIPs are the interface's own primary address (see the class comment)
+     * without removing anything; {@link #removeLeftovers()} does this too.
+     *
+     * @return the interface's addresses as they are now
+     */
+    public List<InterfaceAddress> findHostOwned() throws IOException {
+        List<InterfaceAddress> present = netlink.addresses(interfaceIndex);
+        Optional<Ipv4Address> primary = primaryAddress(present);
+        hostOwned.clear();
+        for (VirtualAddress vip : addresses) {
+            if (primary.isPresent() && primary.get().equals(vip.address().address())) {
+                hostOwned.add(vip.address().address());
+            }
+        }
+        return present;
     }
 
     /** Adds every VIP that is not on the interface yet; returns those added. */
