@@ -75,7 +75,7 @@ public final class VrrpDecoder {
             byte[] buffer, int offset, int length, ReceiveExpectations expectations) {
         Objects.requireNonNull(expectations, "expectations");
         checkBounds(buffer, offset, length);
-        return new Reading(buffer, offset, length).decode(expectations, null);
+        return decodeChecked(buffer, offset, length, expectations, null);
     }
 
     /**
@@ -90,7 +90,7 @@ public final class VrrpDecoder {
             byte[] buffer, int offset, int length, IntFunction<ReceiveExpectations> expectationsByVrid) {
         Objects.requireNonNull(expectationsByVrid, "expectationsByVrid");
         checkBounds(buffer, offset, length);
-        return new Reading(buffer, offset, length).decode(null, expectationsByVrid);
+        return decodeChecked(buffer, offset, length, null, expectationsByVrid);
     }
 
     private static void checkBounds(byte[] buffer, int offset, int length) {
@@ -100,186 +100,178 @@ public final class VrrpDecoder {
         }
     }
 
-    /** One decode call's view of the bytes; it does not escape, so the JIT keeps it off the heap. */
-    private static final class Reading {
-        private final byte[] b;
-        private final int start;
-        private final int received;
+    private static int u8(byte[] b, int index) {
+        return b[index] & 0xff;
+    }
 
-        Reading(byte[] buffer, int offset, int length) {
-            this.b = buffer;
-            this.start = offset;
-            this.received = length;
+    private static int u16(byte[] b, int index) {
+        return (u8(b, index) << 8) | u8(b, index + 1);
+    }
+
+    private static int u32(byte[] b, int index) {
+        return (u16(b, index) << 16) | u16(b, index + 2);
+    }
+
+    /**
+     * The checks, in order. {@code start}/{@code received} lie within {@code b}; exactly one of
+     * {@code single} and {@code byVrid} is non-null. Offsets below are relative to {@code start}.
+     */
+    private static VrrpDecodeResult decodeChecked(byte[] b, int start, int received,
+            ReceiveExpectations single, IntFunction<ReceiveExpectations> byVrid) {
+        // ---- IPv4 header (RFC 791 §3.1) ----
+        if (received == 0) {
+            return reject(IP_HEADER_LENGTH_INVALID, 0, 0);
+        }
+        int ipVersion = u8(b, start) >>> 4;
+        if (ipVersion != IP_VERSION) {
+            return reject(IP_VERSION_NOT_4, ipVersion, IP_VERSION);
+        }
+        int headerLength = (u8(b, start) & 0x0f) * 4;
+        if (headerLength < VrrpWireFormat.IPV4_HEADER_LENGTH || headerLength > received) {
+            return reject(IP_HEADER_LENGTH_INVALID, headerLength, received);
+        }
+        int totalLength = u16(b, start + 2);
+        boolean padded = totalLength < received && received <= VrrpWireFormat.ETHERNET_MIN_PAYLOAD;
+        if (totalLength < headerLength || totalLength > received || (totalLength < received && !padded)) {
+            return reject(IP_TOTAL_LENGTH_MISMATCH, totalLength, received);
+        }
+        if (!InternetChecksum.verifies(b, start, headerLength)) {
+            return reject(IP_HEADER_CHECKSUM_BAD,
+                    u16(b, start + 10), InternetChecksum.expected(b, start, headerLength, start + 10));
+        }
+        int protocol = u8(b, start + 9);
+        if (protocol != VrrpWireFormat.IP_PROTOCOL) {
+            return reject(PROTOCOL_NOT_VRRP, protocol, VrrpWireFormat.IP_PROTOCOL);
         }
 
-        private int u8(int at) {
-            return b[start + at] & 0xff;
+        // ---- VRRP message (RFC 3768 §5.3, §7.1) ----
+        int v = headerLength; // offset of the VRRP message from start
+        int messageLength = totalLength - headerLength;
+        if (messageLength < VrrpWireFormat.FIXED_HEADER_LENGTH) {
+            return reject(VRRP_TRUNCATED, messageLength, VrrpWireFormat.FIXED_HEADER_LENGTH);
+        }
+        int version = u8(b, start + v) >>> 4;
+        if (version != VrrpWireFormat.VERSION) {
+            return reject(VERSION_NOT_2, version, VrrpWireFormat.VERSION);
+        }
+        int type = u8(b, start + v) & 0x0f;
+        if (type != VrrpWireFormat.TYPE_ADVERTISEMENT) {
+            return reject(TYPE_NOT_ADVERTISEMENT, type, VrrpWireFormat.TYPE_ADVERTISEMENT);
+        }
+        int addressCount = u8(b, start + v + 3);
+        int expectedLength = VrrpWireFormat.messageLength(addressCount);
+        if (messageLength < expectedLength) {
+            return reject(VRRP_TRUNCATED, messageLength, expectedLength);
+        }
+        if (messageLength > expectedLength) {
+            return reject(VRRP_TOO_LONG, messageLength, expectedLength);
+        }
+        if (!InternetChecksum.verifies(b, start + v, messageLength)) {
+            return reject(CHECKSUM_BAD, u16(b, start + v + VrrpWireFormat.CHECKSUM_OFFSET),
+                    InternetChecksum.expected(b, start + v, messageLength, start + v + VrrpWireFormat.CHECKSUM_OFFSET));
+        }
+        int vrid = u8(b, start + v + 1);
+        if (vrid == 0) {
+            return reject(VRID_INVALID, vrid, 1);
+        }
+        int advertInterval = u8(b, start + v + 5);
+        if (advertInterval == 0) {
+            return reject(ADVERT_INTERVAL_INVALID, advertInterval, 1);
+        }
+        int authType = u8(b, start + v + 4);
+        if (authType != VrrpAuthentication.TYPE_NONE && authType != VrrpAuthentication.TYPE_SIMPLE_PASSWORD) {
+            return reject(AUTH_TYPE_UNKNOWN, authType, VrrpAuthentication.TYPE_SIMPLE_PASSWORD);
         }
 
-        private int u16(int at) {
-            return (u8(at) << 8) | u8(at + 1);
+        // ---- this receiver's configuration (RFC 3768 §7.1) ----
+        ReceiveExpectations expectations = single != null
+                ? (single.acceptsVirtualRouterId(vrid) ? single : null)
+                : byVrid.apply(vrid);
+        if (expectations == null) {
+            return reject(VRID_NOT_CONFIGURED, vrid, 0);
+        }
+        int ttl = u8(b, start + 8);
+        if (expectations.requireTtl255() && ttl != VrrpWireFormat.TTL) {
+            return reject(TTL_NOT_255, ttl, VrrpWireFormat.TTL);
+        }
+        if (expectations.localAddressOwner()) {
+            return reject(LOCAL_ROUTER_IS_OWNER, vrid, VrrpWireFormat.OWNER_PRIORITY);
+        }
+        int authDataOffset = v + VrrpWireFormat.FIXED_HEADER_LENGTH + 4 * addressCount;
+        VrrpAuthentication expectedAuth = expectations.authenticationOrNull();
+        if (expectedAuth != null) {
+            if (authType != expectedAuth.type()) {
+                return reject(AUTH_TYPE_MISMATCH, authType, expectedAuth.type());
+            }
+            if (authType == VrrpAuthentication.TYPE_SIMPLE_PASSWORD
+                    && !expectedAuth.dataMatches(b, start + authDataOffset)) {
+                return reject(PASSWORD_MISMATCH, 0, 0);
+            }
+        }
+        int priority = u8(b, start + v + 2);
+        int addressesOffset = v + VrrpWireFormat.FIXED_HEADER_LENGTH;
+        boolean addressMismatch = false;
+        int[] expectedAddresses = expectations.addressBitsOrNull();
+        if (expectedAddresses != null && !sameAddresses(b, start, addressesOffset, addressCount, expectedAddresses)) {
+            if (priority != VrrpWireFormat.OWNER_PRIORITY) {
+                return reject(ADDRESS_LIST_MISMATCH, addressCount, expectedAddresses.length);
+            }
+            addressMismatch = true;
+        }
+        int expectedInterval = expectations.advertIntervalOrZero();
+        if (expectedInterval != 0 && advertInterval != expectedInterval) {
+            return reject(ADVERT_INTERVAL_MISMATCH, advertInterval, expectedInterval);
         }
 
-        private int u32(int at) {
-            return (u16(at) << 16) | u16(at + 2);
+        // ---- accepted: build the values ----
+        Ipv4Address[] addresses = new Ipv4Address[addressCount];
+        for (int i = 0; i < addressCount; i++) {
+            addresses[i] = Ipv4Address.ofBits(u32(b, start + addressesOffset + 4 * i));
         }
-
-        /** Exactly one of {@code single} and {@code byVrid} is non-null. */
-        VrrpDecodeResult decode(ReceiveExpectations single, IntFunction<ReceiveExpectations> byVrid) {
-            // ---- IPv4 header (RFC 791 §3.1) ----
-            if (received == 0) {
-                return reject(IP_HEADER_LENGTH_INVALID, 0, 0);
-            }
-            int ipVersion = u8(0) >>> 4;
-            if (ipVersion != IP_VERSION) {
-                return reject(IP_VERSION_NOT_4, ipVersion, IP_VERSION);
-            }
-            int headerLength = (u8(0) & 0x0f) * 4;
-            if (headerLength < VrrpWireFormat.IPV4_HEADER_LENGTH || headerLength > received) {
-                return reject(IP_HEADER_LENGTH_INVALID, headerLength, received);
-            }
-            int totalLength = u16(2);
-            boolean padded = totalLength < received && received <= VrrpWireFormat.ETHERNET_MIN_PAYLOAD;
-            if (totalLength < headerLength || totalLength > received || (totalLength < received && !padded)) {
-                return reject(IP_TOTAL_LENGTH_MISMATCH, totalLength, received);
-            }
-            if (!InternetChecksum.verifies(b, start, headerLength)) {
-                return reject(IP_HEADER_CHECKSUM_BAD, u16(10), InternetChecksum.expected(b, start, headerLength, start + 10));
-            }
-            int protocol = u8(9);
-            if (protocol != VrrpWireFormat.IP_PROTOCOL) {
-                return reject(PROTOCOL_NOT_VRRP, protocol, VrrpWireFormat.IP_PROTOCOL);
-            }
-
-            // ---- VRRP message (RFC 3768 §5.3, §7.1) ----
-            int v = headerLength; // offset of the VRRP message from start
-            int messageLength = totalLength - headerLength;
-            if (messageLength < VrrpWireFormat.FIXED_HEADER_LENGTH) {
-                return reject(VRRP_TRUNCATED, messageLength, VrrpWireFormat.FIXED_HEADER_LENGTH);
-            }
-            int version = u8(v) >>> 4;
-            if (version != VrrpWireFormat.VERSION) {
-                return reject(VERSION_NOT_2, version, VrrpWireFormat.VERSION);
-            }
-            int type = u8(v) & 0x0f;
-            if (type != VrrpWireFormat.TYPE_ADVERTISEMENT) {
-                return reject(TYPE_NOT_ADVERTISEMENT, type, VrrpWireFormat.TYPE_ADVERTISEMENT);
-            }
-            int addressCount = u8(v + 3);
-            int expectedLength = VrrpWireFormat.messageLength(addressCount);
-            if (messageLength < expectedLength) {
-                return reject(VRRP_TRUNCATED, messageLength, expectedLength);
-            }
-            if (messageLength > expectedLength) {
-                return reject(VRRP_TOO_LONG, messageLength, expectedLength);
-            }
-            if (!InternetChecksum.verifies(b, start + v, messageLength)) {
-                return reject(CHECKSUM_BAD, u16(v + VrrpWireFormat.CHECKSUM_OFFSET),
-                        InternetChecksum.expected(b, start + v, messageLength, start + v + VrrpWireFormat.CHECKSUM_OFFSET));
-            }
-            int vrid = u8(v + 1);
-            if (vrid == 0) {
-                return reject(VRID_INVALID, vrid, 1);
-            }
-            int advertInterval = u8(v + 5);
-            if (advertInterval == 0) {
-                return reject(ADVERT_INTERVAL_INVALID, advertInterval, 1);
-            }
-            int authType = u8(v + 4);
-            if (authType != VrrpAuthentication.TYPE_NONE && authType != VrrpAuthentication.TYPE_SIMPLE_PASSWORD) {
-                return reject(AUTH_TYPE_UNKNOWN, authType, VrrpAuthentication.TYPE_SIMPLE_PASSWORD);
-            }
-
-            // ---- this receiver's configuration (RFC 3768 §7.1) ----
-            ReceiveExpectations expectations = single != null
-                    ? (single.acceptsVirtualRouterId(vrid) ? single : null)
-                    : byVrid.apply(vrid);
-            if (expectations == null) {
-                return reject(VRID_NOT_CONFIGURED, vrid, 0);
-            }
-            int ttl = u8(8);
-            if (expectations.requireTtl255() && ttl != VrrpWireFormat.TTL) {
-                return reject(TTL_NOT_255, ttl, VrrpWireFormat.TTL);
-            }
-            if (expectations.localAddressOwner()) {
-                return reject(LOCAL_ROUTER_IS_OWNER, vrid, VrrpWireFormat.OWNER_PRIORITY);
-            }
-            int authDataOffset = v + VrrpWireFormat.FIXED_HEADER_LENGTH + 4 * addressCount;
-            VrrpAuthentication expectedAuth = expectations.authenticationOrNull();
-            if (expectedAuth != null) {
-                if (authType != expectedAuth.type()) {
-                    return reject(AUTH_TYPE_MISMATCH, authType, expectedAuth.type());
-                }
-                if (authType == VrrpAuthentication.TYPE_SIMPLE_PASSWORD
-                        && !expectedAuth.dataMatches(b, start + authDataOffset)) {
-                    return reject(PASSWORD_MISMATCH, 0, 0);
-                }
-            }
-            int priority = u8(v + 2);
-            int addressesOffset = v + VrrpWireFormat.FIXED_HEADER_LENGTH;
-            boolean addressMismatch = false;
-            int[] expectedAddresses = expectations.addressBitsOrNull();
-            if (expectedAddresses != null && !sameAddresses(addressesOffset, addressCount, expectedAddresses)) {
-                if (priority != VrrpWireFormat.OWNER_PRIORITY) {
-                    return reject(ADDRESS_LIST_MISMATCH, addressCount, expectedAddresses.length);
-                }
-                addressMismatch = true;
-            }
-            int expectedInterval = expectations.advertIntervalOrZero();
-            if (expectedInterval != 0 && advertInterval != expectedInterval) {
-                return reject(ADVERT_INTERVAL_MISMATCH, advertInterval, expectedInterval);
-            }
-
-            // ---- accepted: build the values ----
-            Ipv4Address[] addresses = new Ipv4Address[addressCount];
-            for (int i = 0; i < addressCount; i++) {
-                addresses[i] = Ipv4Address.ofBits(u32(addressesOffset + 4 * i));
-            }
-            VrrpAuthentication authentication;
-            if (authType == VrrpAuthentication.TYPE_NONE) {
-                authentication = VrrpAuthentication.none();
-            } else if (expectedAuth != null) {
-                authentication = expectedAuth; // verified equal above: share it rather than copy
-            } else {
-                authentication = VrrpAuthentication.fromWire(authType, b, start + authDataOffset);
-            }
-            VrrpAdvertisement advertisement = new VrrpAdvertisement(
-                    vrid, priority, authentication, advertInterval, List.of(addresses));
-            int destinationBits = u32(16);
-            Ipv4Address destination = destinationBits == VrrpWireFormat.MULTICAST_GROUP.bits()
-                    ? VrrpWireFormat.MULTICAST_GROUP
-                    : Ipv4Address.ofBits(destinationBits);
-            return new VrrpDecodeResult.Accepted(
-                    advertisement,
-                    Ipv4Address.ofBits(u32(12)),
-                    destination,
-                    ttl,
-                    u16(v + VrrpWireFormat.CHECKSUM_OFFSET),
-                    addressMismatch);
+        VrrpAuthentication authentication;
+        if (authType == VrrpAuthentication.TYPE_NONE) {
+            authentication = VrrpAuthentication.none();
+        } else if (expectedAuth != null) {
+            authentication = expectedAuth; // verified equal above: share it rather than copy
+        } else {
+            authentication = VrrpAuthentication.fromWire(authType, b, start + authDataOffset);
         }
+        VrrpAdvertisement advertisement = new VrrpAdvertisement(
+                vrid, priority, authentication, advertInterval, List.of(addresses));
+        int destinationBits = u32(b, start + 16);
+        Ipv4Address destination = destinationBits == VrrpWireFormat.MULTICAST_GROUP.bits()
+                ? VrrpWireFormat.MULTICAST_GROUP
+                : Ipv4Address.ofBits(destinationBits);
+        return new VrrpDecodeResult.Accepted(
+                advertisement,
+                Ipv4Address.ofBits(u32(b, start + 12)),
+                destination,
+                ttl,
+                u16(b, start + v + VrrpWireFormat.CHECKSUM_OFFSET),
+                addressMismatch);
+    }
 
-        /**
-         * The same set as configured: equal counts, and every configured address present. The configured
-         * addresses are distinct, so a duplicate in the advert necessarily leaves one of them missing.
-         */
-        private boolean sameAddresses(int addressesOffset, int addressCount, int[] expected) {
-            if (addressCount != expected.length) {
+    /**
+     * The same set as configured: equal counts, and every configured address present. The configured
+     * addresses are distinct, so a duplicate in the advert necessarily leaves one of them missing.
+     */
+    private static boolean sameAddresses(byte[] b, int start, int addressesOffset, int addressCount, int[] expected) {
+        if (addressCount != expected.length) {
+            return false;
+        }
+        for (int wanted : expected) {
+            boolean found = false;
+            for (int i = 0; i < addressCount && !found; i++) {
+                found = u32(b, start + addressesOffset + 4 * i) == wanted;
+            }
+            if (!found) {
                 return false;
             }
-            for (int wanted : expected) {
-                boolean found = false;
-                for (int i = 0; i < addressCount && !found; i++) {
-                    found = u32(addressesOffset + 4 * i) == wanted;
-                }
-                if (!found) {
-                    return false;
-                }
-            }
-            return true;
         }
+        return true;
+    }
 
-        private static VrrpDecodeResult reject(VrrpRejectReason reason, int actual, int expected) {
-            return new VrrpDecodeResult.Rejected(reason, actual, expected);
-        }
+    private static VrrpDecodeResult reject(VrrpRejectReason reason, int actual, int expected) {
+        return new VrrpDecodeResult.Rejected(reason, actual, expected);
     }
 }
