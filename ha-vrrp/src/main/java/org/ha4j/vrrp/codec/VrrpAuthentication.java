@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 
 /**
  * The Auth Type byte and the 8 bytes of Authentication Data that every VRRPv2 packet carries
@@ -87,6 +88,23 @@ public final class VrrpAuthentication {
             return false;
         }
         return type == TYPE_NONE || MessageDigest.isEqual(data, received.data);
+    }
+
+    /**
+     * Whether the 8 Authentication Data bytes at {@code offset} of a received packet equal this
+     * authentication's data, without copying them. The comparison always reads all 8 bytes, so its
+     * duration does not depend on where the first difference is (the receive path of RFC 3768 §7.1;
+     * keepalived compares the password in constant time too). The type is not compared here.
+     *
+     * @throws IndexOutOfBoundsException when fewer than 8 bytes follow {@code offset}
+     */
+    public boolean dataMatches(byte[] source, int offset) {
+        Objects.checkFromIndexSize(offset, DATA_LENGTH, source.length);
+        int difference = 0;
+        for (int i = 0; i < DATA_LENGTH; i++) {
+            difference |= data[i] ^ source[offset + i];
+        }
+        return difference == 0;
     }
 
     @Override
