@@ -24,6 +24,7 @@ public final class Ha4jCommandLine {
         // Each issue registers its subcommands here, in the order they are listed by --help.
         register(new CheckCommand());
         register(new DecodeCommand());
+        register(new NodeCommand());
     }
 
     private Ha4jCommandLine() {

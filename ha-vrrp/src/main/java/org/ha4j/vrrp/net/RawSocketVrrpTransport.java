@@ -66,6 +66,10 @@ final class RawSocketVrrpTransport implements VrrpTransport {
         }
     }
 
+    TransportConfig config() {
+        return config;
+    }
+
     @Override
     public Ipv4Address sourceAddress() {
         return config.source();
@@ -99,12 +103,12 @@ final class RawSocketVrrpTransport implements VrrpTransport {
     }
 
     @Override
-    public Ipv4Packets.Parsed receive(int timeoutMillis) throws IOException {
+    public byte[] receive(int timeoutMillis) throws IOException {
         int length = receiver.receive(buffer, timeoutMillis);
         if (length < 0) {
             return null;
         }
-        return check(config, Ipv4Packets.parse(buffer, length));
+        return java.util.Arrays.copyOf(buffer, Math.min(length, buffer.length));
     }
 
     /** The IP-level checks of RFC 3768 §7.1 and keepalived's unicast source check. */
@@ -116,15 +120,12 @@ final class RawSocketVrrpTransport implements VrrpTransport {
         if (packet.protocol() != IPPROTO_VRRP) {
             return new Ipv4Packets.Parsed.Rejected(TransportRejection.NOT_VRRP);
         }
-        if (packet.source().equals(config.source())) {
-            return new Ipv4Packets.Parsed.Rejected(TransportRejection.OWN_ADVERTISEMENT);
+        TransportRejection bySource = VrrpTransport.checkSource(config, packet.source());
+        if (bySource != null) {
+            return new Ipv4Packets.Parsed.Rejected(bySource);
         }
-        if (config.isUnicast()) {
-            // Like keepalived, unicast does not insist on TTL 255: peers may sit behind a router.
-            if (!config.unicastPeers().contains(packet.source())) {
-                return new Ipv4Packets.Parsed.Rejected(TransportRejection.NOT_A_PEER);
-            }
-        } else if (packet.ttl() != TTL) {
+        // Like keepalived, unicast does not insist on TTL 255: peers may sit behind a router.
+        if (!config.isUnicast() && packet.ttl() != TTL) {
             return new Ipv4Packets.Parsed.Rejected(TransportRejection.TTL_NOT_255);
         }
         return parsed;

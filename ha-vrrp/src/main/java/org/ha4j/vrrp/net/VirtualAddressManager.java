@@ -104,9 +104,14 @@ public final class VirtualAddressManager {
 
     /** Adds every VIP that is not on the interface yet; returns those added. */
     public List<VirtualAddress> addAll() throws IOException {
+        return add(addresses);
+    }
+
+    /** Adds those of {@code wanted} not on the interface yet (never a host-owned one); returns those added. */
+    public List<VirtualAddress> add(List<VirtualAddress> wanted) throws IOException {
         List<VirtualAddress> added = new ArrayList<>();
         IOException failure = null;
-        for (VirtualAddress vip : addresses) {
+        for (VirtualAddress vip : wanted) {
             if (hostOwned.contains(vip.address().address())) {
                 continue;
             }
@@ -127,9 +132,14 @@ public final class VirtualAddressManager {
 
     /** Removes every VIP this instance manages (never a host-owned one); returns those removed. */
     public List<VirtualAddress> removeAll() throws IOException {
+        return remove(addresses);
+    }
+
+    /** Removes those of {@code unwanted} that are present (never a host-owned one); returns those removed. */
+    public List<VirtualAddress> remove(List<VirtualAddress> unwanted) throws IOException {
         List<VirtualAddress> removed = new ArrayList<>();
         IOException failure = null;
-        for (VirtualAddress vip : addresses) {
+        for (VirtualAddress vip : unwanted) {
             if (hostOwned.contains(vip.address().address())) {
                 continue;
             }
@@ -145,6 +155,16 @@ public final class VirtualAddressManager {
             throw failure;
         }
         return removed;
+    }
+
+    /** The configured entry (with its label) for {@code address}, or a label-less one if not configured. */
+    public VirtualAddress configured(org.ha4j.core.net.Ipv4Cidr address) {
+        for (VirtualAddress vip : addresses) {
+            if (vip.address().equals(address)) {
+                return vip;
+            }
+        }
+        return new VirtualAddress(address, null);
     }
 
     /** The configured VIPs that are the host's own address and therefore never touched. */

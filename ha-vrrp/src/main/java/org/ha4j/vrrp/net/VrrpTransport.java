@@ -41,9 +41,25 @@ public interface VrrpTransport extends Closeable {
     /**
      * Waits up to {@code timeoutMillis} for one packet.
      *
-     * @return the packet, or why it was dropped, or null if nothing arrived in time
+     * @return the whole IPv4 packet, header first, for the decoder; null if nothing arrived in time
      */
-    Ipv4Packets.Parsed receive(int timeoutMillis) throws IOException;
+    byte[] receive(int timeoutMillis) throws IOException;
+
+    /**
+     * The checks that depend on who sent an otherwise valid advert: not ourselves (looped back), and in
+     * unicast mode one of the configured peers (keepalived's {@code check_unicast_src}).
+     *
+     * @return null when the source is acceptable
+     */
+    static TransportRejection checkSource(TransportConfig config, Ipv4Address source) {
+        if (source.equals(config.source())) {
+            return TransportRejection.OWN_ADVERTISEMENT;
+        }
+        if (config.isUnicast() && !config.unicastPeers().contains(source)) {
+            return TransportRejection.NOT_A_PEER;
+        }
+        return null;
+    }
 
     @Override
     void close();

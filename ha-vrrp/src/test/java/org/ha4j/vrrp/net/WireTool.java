@@ -50,7 +50,10 @@ public final class WireTool {
             System.out.println("READY " + transport.sourceAddress());
             System.out.flush();
             while (System.nanoTime() - until < 0) {
-                Ipv4Packets.Parsed parsed = transport.receive(100);
+                byte[] bytes = transport.receive(100);
+                Ipv4Packets.Parsed parsed = bytes == null ? null
+                        : RawSocketVrrpTransport.check(transport instanceof RawSocketVrrpTransport r ? r.config() : null,
+                                Ipv4Packets.parse(bytes, bytes.length));
                 if (parsed instanceof Ipv4Packets.Parsed.Packet p) {
                     System.out.println("PACKET " + p.packet().source() + " " + p.packet().ttl() + " "
                             + HexFormat.of().formatHex(p.packet().payload()));
