@@ -29,7 +29,7 @@ import org.ha4j.vrrp.protocol.VrrpState;
  * <p>Output lines (stdout, one per event, stable for scripts):
  * <pre>
  * STARTED VI_51 on eth0 from 10.200.0.11 priority 100
- * STATE INITIALIZE -> BACKUP (startup)
+ * STATE INITIALIZE -> BACKUP (reason) t=1764136000123456      t: wall clock, epoch microseconds
  * PRIORITY 100 -> 80 (...)
  * DROPPED TTL_NOT_255 from 10.200.0.66 (1 so far)     first drop per reason, then every 100th
  * COUNTERS {...}                                      on exit
@@ -175,6 +175,11 @@ final class NodeCommand implements Subcommand {
                 + snapshot.droppedPackets() + " send_failures=" + snapshot.sendFailures();
     }
 
+    private static long epochMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
     private static String interfaceName(String name) throws UsageException {
         if (name.isEmpty() || name.length() > 15 || name.contains("/")) {
             throw new UsageException("--interface must be an interface name of 1-15 characters, got '" + name + "'");
@@ -205,7 +210,7 @@ final class NodeCommand implements Subcommand {
 
         @Override
         public void onStateChange(VrrpInstance instance, VrrpState from, VrrpState to, String reason) {
-            out.println("STATE " + from + " -> " + to + " (" + reason + ")");
+            out.println("STATE " + from + " -> " + to + " (" + reason + ") t=" + epochMicros());
         }
 
         @Override

@@ -80,6 +80,17 @@ public final class NetnsProcess {
         signal("KILL");
     }
 
+    /**
+     * SIGKILL to the process and every descendant, children first (keepalived's VRRP child would otherwise
+     * notice its parent's death and resign gracefully): a host crash as far as VRRP can tell.
+     */
+    public void crashTree() throws IOException {
+        for (ProcessHandle child : process.descendants().toList()) {
+            NetnsLan.run(List.of("kill", "-KILL", Long.toString(child.pid())), null, Duration.ofSeconds(5));
+        }
+        crash();
+    }
+
     /** Waits for the process to exit; returns its exit code, or fails after {@code timeout}. */
     public int awaitExit(Duration timeout) {
         try {
