@@ -52,9 +52,13 @@ public final class Keepalived {
         return process;
     }
 
-    /** Lines in which keepalived reports a packet it refused. */
+    /**
+     * Lines in which keepalived reports a packet it refused as invalid. "received lower priority ...
+     * discarding" is not one: that is RFC 3768 §6.4.2 preemption at work on a valid advert.
+     */
     public static List<String> rejections(NetnsProcess keepalived) {
         return keepalived.output().lines()
+                .filter(line -> !line.contains("lower priority"))
                 .filter(line -> {
                     String l = line.toLowerCase(java.util.Locale.ROOT);
                     return l.contains("bogus") || l.contains("invalid") || l.contains("mismatch")

@@ -70,6 +70,22 @@ public final class NetnsProcess {
         }
     }
 
+    /**
+     * Watches the output for {@code window} and fails as soon as {@code forbidden} appears in it: for
+     * "nothing happens while ..." claims, such as a backup staying backup while adverts keep coming.
+     */
+    public void assertNeverOutputs(String forbidden, Duration window) {
+        long deadline = System.nanoTime() + window.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            String output = output();
+            if (output.contains(forbidden)) {
+                throw new AssertionError(host + " (pid " + pid() + ") printed '" + forbidden + "' within " + window
+                        + "; output:\n" + output);
+            }
+            pause();
+        }
+    }
+
     /** Sends a signal by PID, e.g. "TERM" or "KILL" (only to this process, never by name). */
     public void signal(String signal) throws IOException {
         NetnsLan.run(List.of("kill", "-" + signal, Long.toString(pid())), null, Duration.ofSeconds(5));
