@@ -178,19 +178,27 @@ start_probe() { # start_probe LOG MILLIS
   start_bg "$1" client "${JAVA[@]}" -cp "$TOOLS_CP" org.ha4j.core.testing.netns.TcpProbe "$VIP" "$PORT" 10 300 "$2"
 }
 
-# analyse PROBELOG FAULT_US OLD NEW -> "outage_ms failed stale" ; FAULT_US=last for preemption
+# analyse PROBELOG FAULT_US OLD NEW -> "outage_ms failed stale"; FAULT_US=last for preemption.
+# The outage ends at the earliest reply from the new holder (by reply time: a probe whose SYN was lost and
+# retransmitted a second later must not hide an earlier answer). "stale": replies from the old holder to
+# probes sent after the new holder's first reply.
 analyse() {
   sort -n "$1" | awk -v fault="$2" -v old="$3" -v new="$4" '
     $3 != "OK" && $3 != "FAIL" { next }
-    { sent[NR]=$1; done_[NR]=$2; res[NR]=$3; who[NR]=$4; n=NR }
+    { n++; sent[n]=$1; done_[n]=$2; res[n]=$3; who[n]=$4 }
     END {
-      first=0
-      for (i=1;i<=n;i++) if (res[i]=="OK" && who[i]==new && (fault=="last" || sent[i]>=fault)) { first=i; break }
-      if (!first) { print "NA NA NA"; exit }
-      if (fault=="last") { f=0; for (i=1;i<first;i++) if (res[i]=="OK" && who[i]==old) f=done_[i] } else f=fault
-      failed=0; for (i=1;i<first;i++) if (sent[i]>=f && res[i]=="FAIL") failed++
-      stale=0; for (i=first+1;i<=n;i++) if (res[i]=="OK" && who[i]==old) stale++
-      printf "%.1f %d %d\n", (done_[first]-f)/1000.0, failed, stale
+      if (fault=="last") {
+        firstsent=0
+        for (i=1;i<=n;i++) if (res[i]=="OK" && who[i]==new) { firstsent=sent[i]; break }
+        if (!firstsent) { print "NA NA NA"; exit }
+        f=0; for (i=1;i<=n;i++) if (res[i]=="OK" && who[i]==old && sent[i]<firstsent && done_[i]>f) f=done_[i]
+      } else f=fault
+      best=0; bestsent=0
+      for (i=1;i<=n;i++) if (res[i]=="OK" && who[i]==new && sent[i]>=f - 300000 && (best==0 || done_[i]<best)) { best=done_[i]; bestsent=sent[i] }
+      if (!best) { print "NA NA NA"; exit }
+      failed=0; for (i=1;i<=n;i++) if (sent[i]>=f && done_[i]<=best && res[i]=="FAIL") failed++
+      stale=0; for (i=1;i<=n;i++) if (res[i]=="OK" && who[i]==old && sent[i]>bestsent) stale++
+      printf "%.1f %d %d\n", (best-f)/1000.0, failed, stale
     }'
 }
 
@@ -210,11 +218,12 @@ run_one() { # run_one IMPL SCENARIO RUN
     wait_for "${NODELOG[lb1]}" "$(master_text "$impl")" 20
     fault=last
   else
+    # lb1 first and alone until it is MASTER, so lb2 never holds the VIP before the measurement.
     start_node "$impl" lb1 100 "$tag"
-    sleep 0.3 # lb1 first, so it is the one elected (both would wait Master_Down_Interval)
-    start_node "$impl" lb2 90 "$tag"
     wait_for "${NODELOG[lb1]}" "$(master_text "$impl")" 20
+    start_node "$impl" lb2 90 "$tag"
     wait_for "${NODELOG[lb2]}" "$(backup_text "$impl")" 20
+    sleep 1.5 # lb2 has heard lb1's adverts
     start_probe "$probe" 6000
     wait_for "$probe" "OK lb1" 10
     sleep 0.5
