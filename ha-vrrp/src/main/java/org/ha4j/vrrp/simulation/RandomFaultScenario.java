@@ -34,7 +34,8 @@ public final class RandomFaultScenario {
 
     /**
      * @param seed        everything random derives from it
-     * @param disruptions how many random outside events to inject (each after a random pause of 0.1-8 s)
+     * @param disruptions how many random outside events to inject (each after a random pause of 0.1-4 s,
+     *                    or 5-30 s)
      */
     public static Outcome run(long seed, int disruptions) {
         return run(seed, disruptions, new SimulationListener() {
@@ -58,7 +59,9 @@ public final class RandomFaultScenario {
             lan.at(Duration.ofMillis(scenario.nextLong(0, 2000)), router::start);
         }
         for (int i = 0; i < disruptions; i++) {
-            lan.runFor(Duration.ofMillis(scenario.nextLong(100, 8000)));
+            // mostly short pauses (faults pile up), sometimes long ones (the network settles mid-run)
+            long pauseMillis = scenario.nextDouble() < 0.7 ? scenario.nextLong(100, 4000) : scenario.nextLong(5000, 30000);
+            lan.runFor(Duration.ofMillis(pauseMillis));
             disrupt(scenario, lan, routers, lossy);
         }
         // Heal everything and let the stable-network invariant be checked for a while.

@@ -23,7 +23,6 @@ import org.ha4j.vrrp.protocol.VrrpInput;
 import org.ha4j.vrrp.protocol.VrrpRouterConfig;
 import org.ha4j.vrrp.protocol.VrrpState;
 import org.ha4j.vrrp.protocol.VrrpStateMachine;
-import org.ha4j.vrrp.protocol.VrrpTimer;
 import org.ha4j.vrrp.protocol.VrrpTiming;
 
 /**
@@ -67,10 +66,13 @@ public final class VirtualLan {
     private final boolean checkInvariants;
     private final double staleTimerProbability;
     private final Map<String, SimulatedRouter> routers = new LinkedHashMap<>();
-    private final ArrayDeque<String> trace = new ArrayDeque<>();
+    /** The last events, formatted only if a violation is reported (formatting every event is costly). */
+    private final ArrayDeque<TraceEntry> trace = new ArrayDeque<>();
 
     private NetworkConditions conditions;
     private long maxDelayEverNanos;
+    /** Cached {@link #stabilisationWindow()}; -1 when routers or delays changed. */
+    private long windowNanos = -1;
     private long lastDisturbanceNanos;
     private boolean partitioned;
     private int nextPartitionGroup = 1;
@@ -105,6 +107,7 @@ public final class VirtualLan {
         }
         SimulatedRouter router = new SimulatedRouter(this, name, config);
         routers.put(name, router);
+        windowNanos = -1;
         return router;
     }
 
@@ -124,6 +127,7 @@ public final class VirtualLan {
     public void setConditions(NetworkConditions newConditions) {
         this.conditions = Objects.requireNonNull(newConditions, "conditions");
         maxDelayEverNanos = Math.max(maxDelayEverNanos, newConditions.maxDelay().toNanos());
+        windowNanos = -1;
         outside("conditions: loss " + newConditions.lossProbability() + ", delay " + newConditions.minDelay().toNanos()
                 + ".." + newConditions.maxDelay().toNanos() + " ns, duplicate " + newConditions.duplicateProbability());
     }
@@ -159,7 +163,7 @@ public final class VirtualLan {
     /** Records a line in the listener's timeline, without disturbing anything. */
     public void note(String text) {
         listener.onNote(scheduler.nanoTime(), text);
-        remember(text);
+        remember("--", text);
     }
 
     /** Runs every event due in the next {@code duration} of virtual time. */
@@ -229,6 +233,13 @@ public final class VirtualLan {
      * delay bound.
      */
     public Duration stabilisationWindow() {
+        return Duration.ofNanos(stabilisationWindowNanos());
+    }
+
+    private long stabilisationWindowNanos() {
+        if (windowNanos >= 0) {
+            return windowNanos;
+        }
         int maxInterval = 1;
         long maxPreemptDelay = 0;
         for (SimulatedRouter router : routers.values()) {
@@ -240,7 +251,8 @@ public final class VirtualLan {
         if (maxPreemptDelay > 0) {
             nanos += downInterval + maxPreemptDelay + maxDelayEverNanos;
         }
-        return Duration.ofNanos(nanos);
+        windowNanos = nanos;
+        return nanos;
     }
 
     // ---------------------------------------------------------------- router lifecycle (from SimulatedRouter)
@@ -351,7 +363,7 @@ public final class VirtualLan {
     private void perform(SimulatedRouter router, VrrpAction action) {
         long now = scheduler.nanoTime();
         listener.onAction(now, router, action);
-        remember(router.name() + " " + action);
+        remember(router.name(), action);
         if (action instanceof VrrpAction.SendAdvertisement send) {
             router.advertisementsSent++;
             transmit(router, send.advertisement());
@@ -447,7 +459,7 @@ public final class VirtualLan {
                         + " the virtual addresses while " + (router.running ? router.state() : "not running"));
             }
         }
-        if (partitioned || now - lastDisturbanceNanos < stabilisationWindow().toNanos()) {
+        if (partitioned || now - lastDisturbanceNanos < stabilisationWindowNanos()) {
             return;
         }
         stableChecks++;
@@ -517,17 +529,21 @@ public final class VirtualLan {
         StringBuilder message = new StringBuilder()
                 .append("VRRP invariant violated at t=").append(seconds(now)).append(" with seed ").append(seed)
                 .append(" (replay with the same seed): ").append(what).append("\nrecent events:");
-        for (String line : trace) {
-            message.append("\n  ").append(line);
+        for (TraceEntry entry : trace) {
+            message.append("\n  ").append(seconds(entry.nanos)).append(' ').append(entry.who).append(' ')
+                    .append(entry.what);
         }
         throw new InvariantViolation(seed, now, message.toString());
     }
 
-    private void remember(String line) {
+    private void remember(String who, Object what) {
         if (trace.size() == TRACE_LENGTH) {
             trace.removeFirst();
         }
-        trace.addLast(seconds(scheduler.nanoTime()) + " " + line);
+        trace.addLast(new TraceEntry(scheduler.nanoTime(), who, what));
+    }
+
+    private record TraceEntry(long nanos, String who, Object what) {
     }
 
     /** Virtual nanoseconds as seconds with 6 decimals: "3.609375 s". */
