@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.ha4j.core.health.HealthStatus;
 import org.ha4j.core.time.Scheduler;
@@ -65,6 +66,7 @@ public final class VirtualLan {
     private final SimulationListener listener;
     private final boolean checkInvariants;
     private final double staleTimerProbability;
+    private final Function<VrrpRouterConfig, VrrpStateMachine> machines;
     private final Map<String, SimulatedRouter> routers = new LinkedHashMap<>();
     /** The last events, formatted only if a violation is reported (formatting every event is costly). */
     private final ArrayDeque<TraceEntry> trace = new ArrayDeque<>();
@@ -88,6 +90,7 @@ public final class VirtualLan {
         this.listener = b.listener;
         this.checkInvariants = b.checkInvariants;
         this.staleTimerProbability = b.staleTimerProbability;
+        this.machines = b.machines;
         this.conditions = b.conditions;
         this.maxDelayEverNanos = b.conditions.maxDelay().toNanos();
         this.lastDisturbanceNanos = scheduler.nanoTime();
@@ -263,7 +266,7 @@ public final class VirtualLan {
         }
         outside(router.name() + " starts");
         router.incarnation++;
-        router.machine = VrrpStateMachine.create(router.config());
+        router.machine = Objects.requireNonNull(machines.apply(router.config()), "state machine factory returned null");
         router.running = true;
         // what the host already knows before the protocol starts: its health checks and its link
         for (Map.Entry<String, HealthStatus> e : router.health.entrySet()) {
@@ -563,6 +566,7 @@ public final class VirtualLan {
         private NetworkConditions conditions = NetworkConditions.perfect(Duration.ofMillis(1));
         private boolean checkInvariants = true;
         private double staleTimerProbability;
+        private Function<VrrpRouterConfig, VrrpStateMachine> machines = VrrpStateMachine::create;
 
         private Builder(long seed) {
             this.seed = seed;
@@ -603,6 +607,16 @@ public final class VirtualLan {
                 throw new IllegalArgumentException("stale timer probability must be 0-1, got " + probability);
             }
             this.staleTimerProbability = probability;
+            return this;
+        }
+
+        /**
+         * Replaces {@link VrrpStateMachine#create} as the source of each router's state machine (called at
+         * every start), e.g. to wrap it with instrumentation or to check that the invariants catch a
+         * deliberately broken one.
+         */
+        public Builder stateMachines(Function<VrrpRouterConfig, VrrpStateMachine> factory) {
+            this.machines = Objects.requireNonNull(factory, "factory");
             return this;
         }
 

@@ -9,8 +9,12 @@ import org.ha4j.core.health.HealthStatus;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.vrrp.codec.VrrpAuthentication;
+import org.ha4j.vrrp.protocol.VrrpAction;
+import org.ha4j.vrrp.protocol.VrrpInput;
 import org.ha4j.vrrp.protocol.VrrpRouterConfig;
+import org.ha4j.vrrp.protocol.VrrpSnapshot;
 import org.ha4j.vrrp.protocol.VrrpState;
+import org.ha4j.vrrp.protocol.VrrpStateMachine;
 import org.junit.jupiter.api.Test;
 
 class VirtualLanTest {
@@ -169,6 +173,64 @@ class VirtualLanTest {
         assertThatThrownBy(() -> lan.runFor(Duration.ofSeconds(60)))
                 .isInstanceOf(InvariantViolation.class)
                 .hasMessageContaining("LB2 became MASTER while LB1 (priority 100) has been MASTER and heard");
+    }
+
+    @Test
+    void aMachineThatKeepsItsAddressesBreaksTheVipInvariant() {
+        VirtualLan lan = VirtualLan.builder(10)
+                .stateMachines(config -> new KeepsAddresses(VrrpStateMachine.create(config)))
+                .build();
+        SimulatedRouter lb1 = lan.addRouter("LB1", lb("10.200.0.10", 100).build());
+        lan.addRouter("LB2", lb("10.200.0.11", 90).build()).start();
+        lan.runFor(Duration.ofSeconds(5)); // LB2 is master
+        lb1.start();
+        assertThatThrownBy(() -> lan.runFor(Duration.ofSeconds(10)))
+                .isInstanceOf(InvariantViolation.class)
+                .hasMessageContaining("LB2 holds the virtual addresses while BACKUP")
+                .hasMessageContaining("with seed 10");
+    }
+
+    /** A broken state machine: it never asks for its virtual addresses to be removed. */
+    record KeepsAddresses(VrrpStateMachine delegate) implements VrrpStateMachine {
+        @Override
+        public List<VrrpAction> handle(long nowNanos, VrrpInput input) {
+            return delegate.handle(nowNanos, input).stream()
+                    .filter(a -> !(a instanceof VrrpAction.RemoveVirtualAddresses))
+                    .toList();
+        }
+
+        @Override
+        public VrrpSnapshot snapshot() {
+            return delegate.snapshot();
+        }
+
+        @Override
+        public VrrpRouterConfig config() {
+            return delegate.config();
+        }
+    }
+
+    @Test
+    void timelineShowsTheNotableEventsOnly() {
+        Timeline timeline = new Timeline();
+        VirtualLan lan = VirtualLan.builder(11).listener(timeline).build();
+        SimulatedRouter lb1 = lan.addRouter("LB1", lb("10.200.0.10", 100).build());
+        lb1.start();
+        lan.runFor(Duration.ofSeconds(20));
+        lb1.stop();
+        assertThat(timeline.lines()).containsExactly(
+                "  0.000000 s  --    LB1 starts",
+                "  0.000000 s  LB1   INITIALIZE -> BACKUP (start: waiting Master_Down_Interval 3.609 s for a master)",
+                "  3.609375 s  LB1   adds 10.200.0.100/24",
+                "  3.609375 s  LB1   gratuitous ARP x5 for 10.200.0.100/24",
+                "  3.609375 s  LB1   BACKUP -> MASTER (no advertisement for Master_Down_Interval 3.609 s)",
+                "  8.609375 s  LB1   gratuitous ARP x5 for 10.200.0.100/24",
+                " 20.000000 s  --    LB1 stops",
+                " 20.000000 s  LB1   advertises priority 0 (resigns)",
+                " 20.000000 s  LB1   removes 10.200.0.100/24",
+                " 20.000000 s  LB1   MASTER -> INITIALIZE (shutdown: resigned with a priority 0 advertisement)");
+        assertThat(lb1.advertisementsSent()).isEqualTo(18); // 3.6 s, then 4.6 ... 19.6 s, then priority 0
+        assertThat(lb1.gratuitousArpsSent()).isEqualTo(10);
     }
 
     @Test
