@@ -26,6 +26,7 @@ public final class Ha4jCommandLine {
     static {
         // Each issue registers its subcommands here, in the order they are listed by --help.
         register(new DecodeCommand());
+        register(new SimulateCommand());
         register(new CheckCommand());
     }
 
