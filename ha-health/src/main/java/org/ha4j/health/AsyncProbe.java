@@ -1,10 +1,7 @@
 package org.ha4j.health;
 
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The probe SPI for a check that completes on its own: start it, and complete the returned stage with the
@@ -27,31 +24,6 @@ public interface AsyncProbe {
      * returns, so a probe that ignores interrupts is seen as still running.
      */
     static AsyncProbe blocking(Probe probe) {
-        Objects.requireNonNull(probe, "probe");
-        return context -> {
-            CompletableFuture<ProbeResult> result = new CompletableFuture<>();
-            FutureTask<Void> task = new FutureTask<>(() -> {
-                try {
-                    result.complete(Objects.requireNonNull(probe.check(context), "probe returned null"));
-                } catch (Throwable t) { // a probe's failure of any kind is a DOWN result, not our crash
-                    result.completeExceptionally(t);
-                }
-            }, null) {
-                @Override
-                protected void done() {
-                    // Cancelled before it started: it will never run, so nothing else completes the result.
-                    if (isCancelled() && !result.isDone()) {
-                        result.complete(ProbeResult.failed("cancelled before it ran"));
-                    }
-                }
-            };
-            context.onCancel(() -> task.cancel(true));
-            try {
-                context.blockingExecutor().execute(task);
-            } catch (RejectedExecutionException e) {
-                result.complete(ProbeResult.failed("no thread to run the probe: " + e.getMessage()));
-            }
-            return result;
-        };
+        return new BlockingProbe(Objects.requireNonNull(probe, "probe"));
     }
 }
