@@ -42,7 +42,7 @@ class ProcessProbeTest {
     }
 
     @AfterEach
-    void tearDown() throws InterruptedException {
+    void tearDown() throws InterruptedException, IOException {
         for (Process p : new Process[] {service, pipelineScript}) {
             if (p != null) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -50,6 +50,7 @@ class ProcessProbeTest {
                 p.waitFor(5, TimeUnit.SECONDS);
             }
         }
+        Files.deleteIfExists(dir.resolve("bin").resolve(name)); // the link, before JUnit warns about it
     }
 
     private static ProbeResult check(AsyncProbe probe) {
