@@ -1,18 +1,26 @@
 package org.ha4j.health;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import org.ha4j.core.time.Scheduler;
 import org.ha4j.core.time.SystemScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs probes on one small shared scheduler: every probe's timers live on one {@link Scheduler} thread,
@@ -34,10 +42,15 @@ public final class HealthChecks implements AutoCloseable {
     /** Default size of the blocking executor: enough for a handful of scripts and connects at once. */
     public static final int DEFAULT_BLOCKING_THREADS = 8;
 
+    /** How long {@link #close()} waits for runs in flight: a script's SIGTERM grace and reaping, with room. */
+    public static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
+    private static final Logger log = LoggerFactory.getLogger(HealthChecks.class);
+
     private final Scheduler scheduler;
     private final Executor blockingExecutor;
     private final RandomGenerator random;
-    private final AutoCloseable ownedScheduler;
+    private final SystemScheduler ownedScheduler;
     private final ExecutorService ownedExecutor;
     private final Set<ProbeRunner> running = ConcurrentHashMap.newKeySet();
 
@@ -98,19 +111,29 @@ public final class HealthChecks implements AutoCloseable {
         return blockingExecutor;
     }
 
+    /**
+     * Stops every probe; if this object created the scheduler, first waits (at most {@link #CLOSE_WAIT}) for
+     * the runs in flight to finish, so a script being killed is reaped before the timers stop.
+     */
     @Override
     public void close() {
+        List<CompletableFuture<Void>> stopping = new ArrayList<>();
         for (ProbeRunner runner : running) {
-            runner.close();
+            stopping.add(runner.stop());
         }
         if (ownedScheduler != null) {
-            // Let the close requests above run before the scheduler stops.
-            scheduler.execute(() -> { });
-            try {
-                ownedScheduler.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("closing the health scheduler failed", e);
+            boolean onSchedulerThread = ownedScheduler.inSchedulerThread();
+            if (!onSchedulerThread) {
+                try {
+                    CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new))
+                            .get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | TimeoutException e) {
+                    log.warn("probes still running after {}; stopping the scheduler anyway", CLOSE_WAIT);
+                }
             }
+            ownedScheduler.close();
         }
         if (ownedExecutor != null) {
             ownedExecutor.shutdownNow();

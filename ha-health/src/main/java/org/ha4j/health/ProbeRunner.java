@@ -3,6 +3,7 @@ package org.ha4j.health;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -106,7 +107,10 @@ final class ProbeRunner implements ScheduledProbe {
             return;
         }
         attempt.timeoutTimer = scheduler.schedule(schedule.timeout(), () -> timedOut(attempt));
-        stage.whenComplete((result, failure) -> scheduler.execute(() -> completed(attempt, result, failure)));
+        stage.whenComplete((result, failure) -> {
+            attempt.finished.complete(null);
+            scheduler.execute(() -> completed(attempt, result, failure));
+        });
     }
 
     private void timedOut(Attempt attempt) {
@@ -197,19 +201,33 @@ final class ProbeRunner implements ScheduledProbe {
 
     @Override
     public void close() {
+        stop();
+    }
+
+    /**
+     * Stops scheduling and cancels the run in flight.
+     *
+     * @return completes when the run in flight (if any) has finished, e.g. a killed script's tree is reaped
+     */
+    CompletableFuture<Void> stop() {
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
         scheduler.execute(() -> {
-            if (closed) {
-                return;
+            if (!closed) {
+                closed = true;
+                if (nextTick != null) {
+                    nextTick.cancel();
+                }
+                onClosed.accept(this);
             }
-            closed = true;
-            if (nextTick != null) {
-                nextTick.cancel();
+            Attempt running = inFlight;
+            if (running == null) {
+                stopped.complete(null);
+            } else {
+                running.finished.whenComplete((r, t) -> stopped.complete(null));
+                running.context.cancel();
             }
-            if (inFlight != null) {
-                inFlight.context.cancel();
-            }
-            onClosed.accept(this);
         });
+        return stopped;
     }
 
     @Override
@@ -220,6 +238,7 @@ final class ProbeRunner implements ScheduledProbe {
     private static final class Attempt {
         final long startNanos;
         final ProbeContext context;
+        final CompletableFuture<Void> finished = new CompletableFuture<>();
         Scheduler.Timer timeoutTimer;
         boolean concluded;
 

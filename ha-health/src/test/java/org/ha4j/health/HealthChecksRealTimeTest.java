@@ -79,4 +79,17 @@ class HealthChecksRealTimeTest {
                 .noneMatch(pid -> Files.exists(Path.of("/proc/" + pid.strip()))));
         probe.close();
     }
+
+    @Test
+    void closingWaitsForAScriptInFlightToBeKilledAndReaped(@TempDir Path dir) throws IOException {
+        Path pids = dir.resolve("pids");
+        String script = "echo $$ > " + pids + "; sleep 300 & echo $! >> " + pids + "; sleep 301";
+        HealthChecks own = HealthChecks.create();
+        own.schedule("long", ExecProbe.builder(List.of("sh", "-c", script)).killGrace(Duration.ofMillis(200)).build(),
+                CheckSchedule.builder().timeout(Duration.ofSeconds(60)).build());
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(pids) && Files.readAllLines(pids).size() == 2);
+        List<String> started = Files.readAllLines(pids);
+        own.close();
+        assertThat(started).allSatisfy(pid -> assertThat(Path.of("/proc/" + pid.strip())).doesNotExist());
+    }
 }
