@@ -51,13 +51,15 @@ public final class TrackScript {
 
     /**
      * Starts running {@code script} on {@code checks}, as keepalived would, and returns the source with
-     * its weight. The source is a {@link ScheduledProbe}: close it to stop the script.
+     * its weight. The source is the {@link ScheduledProbe} (close it to stop the script), or a reversed view
+     * of it for {@link VrrpScript#reverse()}.
      */
     public static TrackedSource start(VrrpScript script, HealthChecks checks) {
         Objects.requireNonNull(script, "script");
         ScheduledProbe probe = checks.schedule(script.name(), ExecProbe.builder(script.script()).build(),
                 script.schedule());
-        return new TrackedSource(probe, script.weight());
+        TrackedSource tracked = new TrackedSource(probe, script.weight());
+        return script.reverse() ? tracked.reversed() : tracked;
     }
 
     /**

@@ -16,4 +16,12 @@ public record TrackedSource(HealthSource source, int weight) {
         Objects.requireNonNull(source, "source");
         VrrpScript.requireWeight(weight);
     }
+
+    /**
+     * keepalived's {@code reverse}: the same weight applied in the other direction (added while the
+     * source is DOWN for a positive weight, while it is UP for a negative one).
+     */
+    public TrackedSource reversed() {
+        return new TrackedSource(source instanceof ReversedSource r ? r.unwrap() : new ReversedSource(source), weight);
+    }
 }

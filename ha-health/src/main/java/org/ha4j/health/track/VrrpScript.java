@@ -32,9 +32,10 @@ import org.ha4j.health.os.CommandLine;
  * @param rise     keepalived {@code rise}: 1 or more
  * @param fall     keepalived {@code fall}: 1 or more
  * @param initFail keepalived {@code init_fail}: assume failed until the first result
+ * @param reverse  keepalived {@code weight W reverse}: apply the weight in the other direction
  */
 public record VrrpScript(String name, String script, Duration interval, Duration timeout, int weight, int rise,
-        int fall, boolean initFail) {
+        int fall, boolean initFail, boolean reverse) {
 
     /** keepalived's weight range for {@code vrrp_script} and {@code track_script} ({@code vrrp_track.h}). */
     public static final int MIN_WEIGHT = -253;
@@ -78,6 +79,7 @@ public record VrrpScript(String name, String script, Duration interval, Duration
         private int rise = 1;
         private int fall = 1;
         private boolean initFail;
+        private boolean reverse;
 
         private Builder(String name, String script) {
             this.name = name;
@@ -114,9 +116,14 @@ public record VrrpScript(String name, String script, Duration interval, Duration
             return this;
         }
 
+        public Builder reverse(boolean reverse) {
+            this.reverse = reverse;
+            return this;
+        }
+
         public VrrpScript build() {
             return new VrrpScript(name, script, interval, timeout == null ? interval : timeout, weight, rise, fall,
-                    initFail);
+                    initFail, reverse);
         }
     }
 }

@@ -16,7 +16,7 @@ class TrackScriptTest {
     void defaultsAreKeepalivedsVrrpScriptDefaults() {
         VrrpScript script = VrrpScript.builder("check_nginx", "/etc/nginx/check_nginx.sh").build();
         assertThat(script).isEqualTo(new VrrpScript("check_nginx", "/etc/nginx/check_nginx.sh",
-                Duration.ofSeconds(1), Duration.ofSeconds(1), 0, 1, 1, false));
+                Duration.ofSeconds(1), Duration.ofSeconds(1), 0, 1, 1, false, false));
         assertThat(VrrpScript.builder("s", "true").interval(Duration.ofSeconds(3)).build().timeout())
                 .isEqualTo(Duration.ofSeconds(3));
         assertThat(VrrpScript.builder("s", "true").initFail(true).build().schedule().initiallyDown()).isTrue();
@@ -43,10 +43,10 @@ class TrackScriptTest {
         assertThat(flags.remaining()).containsExactly("--vip", "10.200.0.100", "--priority", "100");
         assertThat(flags.scripts()).containsExactly(
                 new VrrpScript("check_nginx", "/etc/nginx/check_nginx.sh", Duration.ofSeconds(2), Duration.ofMillis(500),
-                        -20, 2, 3, false),
-                new VrrpScript("sh", "sh -c 'pidof nginx'", Duration.ofSeconds(1), Duration.ofSeconds(1), 0, 1, 1, false),
+                        -20, 2, 3, false, false),
+                new VrrpScript("sh", "sh -c 'pidof nginx'", Duration.ofSeconds(1), Duration.ofSeconds(1), 0, 1, 1, false, false),
                 new VrrpScript("check_nginx#2", "/usr/lib/check_nginx.py", Duration.ofSeconds(1), Duration.ofSeconds(1),
-                        0, 1, 1, false));
+                        0, 1, 1, false, false));
     }
 
     @Test
@@ -87,5 +87,22 @@ class TrackScriptTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> tracked.source().current().status() == HealthStatus.DOWN);
             assertThat(tracked.source().current().cause()).isEqualTo("exit status 1");
         }
+    }
+
+    @Test
+    void reverseFlipsTheSourceAndListenersHearTheFlippedTransition() {
+        org.ha4j.core.health.HealthSignal signal = org.ha4j.core.health.HealthSignal.up("nginx");
+        TrackedSource reversed = new TrackedSource(signal, 10).reversed();
+        assertThat(reversed.weight()).isEqualTo(10);
+        assertThat(reversed.source().current().status()).isEqualTo(HealthStatus.DOWN);
+        java.util.List<HealthStatus> heard = new java.util.ArrayList<>();
+        reversed.source().subscribe((source, before, now) -> {
+            assertThat(source).isSameAs(reversed.source());
+            heard.add(now.status());
+        });
+        signal.down("stopped");
+        assertThat(heard).containsExactly(HealthStatus.UP);
+        assertThat(reversed.source().current().cause()).isEqualTo("reversed: DOWN (stopped)");
+        assertThat(reversed.reversed().source()).isSameAs(signal);
     }
 }
