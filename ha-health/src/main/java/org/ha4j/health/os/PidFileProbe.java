@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import org.ha4j.health.Probe;
 import org.ha4j.health.ProbeContext;
 import org.ha4j.health.ProbeResult;
@@ -45,7 +46,7 @@ final class PidFileProbe implements Probe {
         if (stat.zombie()) {
             return ProbeResult.failed("process " + pid + " from " + path + " has exited (zombie)");
         }
-        if (expected != null && !expected.matches(stat, procFs.cmdline(pid))) {
+        if (expected != null && !expected.matches(stat, expected.needsCmdline(stat) ? procFs.cmdline(pid) : List.of())) {
             return ProbeResult.failed("process " + pid + " from " + path + " is '" + stat.comm() + "', not "
                     + expected.describe());
         }

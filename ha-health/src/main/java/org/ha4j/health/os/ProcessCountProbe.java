@@ -41,7 +41,7 @@ final class ProcessCountProbe implements Probe {
             if (stat == null || stat.zombie() || ScriptSessions.isOurs(stat.session())) {
                 continue;
             }
-            if (matcher.matches(stat, procFs.cmdline(pid))) {
+            if (matcher.matches(stat, matcher.needsCmdline(stat) ? procFs.cmdline(pid) : List.of())) {
                 found.add(pid);
             }
         }

@@ -9,19 +9,33 @@ interface ProcessMatcher {
 
     boolean matches(ProcStat stat, List<String> cmdline);
 
+    /** Whether {@link #matches} needs the command line for this process (reading it costs a file read). */
+    default boolean needsCmdline(ProcStat stat) {
+        return true;
+    }
+
     String describe();
 
+    /**
+     * Matches {@code /proc/PID/comm}, as {@code pgrep NAME} does. Linux cuts comm at 15 characters, so a
+     * longer name is confirmed by the program's file name in the command line (read only then: reading
+     * every process's cmdline would double the cost of a scan).
+     */
     static ProcessMatcher byName(String name) {
         String comm = name.length() > ProcessProbe.COMM_LENGTH ? name.substring(0, ProcessProbe.COMM_LENGTH) : name;
         return new ProcessMatcher() {
             @Override
+            public boolean needsCmdline(ProcStat stat) {
+                return name.length() > ProcessProbe.COMM_LENGTH && stat.comm().equals(comm);
+            }
+
+            @Override
             public boolean matches(ProcStat stat, List<String> cmdline) {
                 if (!stat.comm().equals(comm)) {
-                    return programName(cmdline).equals(name);
+                    return false;
                 }
-                // comm is cut at 15 characters: for a longer name, let the program name confirm it.
                 return name.length() <= ProcessProbe.COMM_LENGTH || cmdline.isEmpty()
-                        || programName(cmdline).startsWith(comm);
+                        || programName(cmdline).startsWith(name);
             }
 
             @Override

@@ -17,8 +17,7 @@ import org.ha4j.health.AsyncProbe;
  * <p>The reference deployment's {@code ps -ef | grep nginx | egrep -cv "grep|$$"} counts lines of text
  * that mention nginx, so it also counts its own {@code $(...)} subshell (whose command line is
  * {@code /bin/sh /etc/nginx/check_nginx.sh}, with a pid other than {@code $$}) and never reaches 0. A
- * process probe matches the process name itself ({@code /proc/PID/comm}, or the program of
- * {@code /proc/PID/cmdline}), never counts this JVM or a script this JVM is running as a check, and
+ * process probe matches the process name itself ({@code /proc/PID/comm}), never counts this JVM or a script this JVM is running as a check, and
  * ignores zombies, which are dead.
  */
 public final class ProcessProbe {
@@ -30,8 +29,10 @@ public final class ProcessProbe {
     }
 
     /**
-     * Processes whose name is exactly {@code name}: {@code /proc/PID/comm} (truncated by Linux to 15
-     * characters, compared accordingly) or the file name of the program in {@code /proc/PID/cmdline}.
+     * Processes whose name is exactly {@code name}: {@code /proc/PID/comm}, the name the kernel knows a
+     * process by (what {@code pgrep} matches; nginx's workers keep {@code nginx} though their title
+     * changes). Linux cuts it at 15 characters; a longer name is confirmed against the program in
+     * {@code /proc/PID/cmdline}.
      */
     public static CountBuilder named(String name) {
         Objects.requireNonNull(name, "name");

@@ -126,6 +126,15 @@ class ProcessProbeTest {
     }
 
     @Test
+    void aNameLongerThanCommIsConfirmedByTheProgramName() throws Exception {
+        name = name + "-long-service"; // 22 characters: comm keeps 15
+        service = startService();
+        assertThat(ProcFs.SYSTEM.stat(service.pid()).orElseThrow().comm()).isEqualTo(name.substring(0, 15));
+        assertThat(check(ProcessProbe.named(name).build()).healthy()).isTrue();
+        assertThat(check(ProcessProbe.named(name.substring(0, 15) + "-other").build()).healthy()).isFalse();
+    }
+
+    @Test
     void atLeastCountsEveryMatch() throws Exception {
         service = startService();
         assertThat(check(ProcessProbe.named(name).atLeast(2).build()).detail())
