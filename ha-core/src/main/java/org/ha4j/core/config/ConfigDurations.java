@@ -80,6 +80,31 @@ public final class ConfigDurations {
         return Duration.ofSeconds(seconds).plusNanos(micros * 1_000);
     }
 
+    /**
+     * Writes a duration the way nginx's documentation does: {@code 500ms}, {@code 60s}, {@code 10m},
+     * {@code 1h30m}. The result parses back with {@link #parseNginx}.
+     */
+    public static String format(Duration duration) {
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("duration must be >= 0, got " + duration);
+        }
+        long millis = duration.toMillis();
+        if (millis == 0) {
+            return "0s";
+        }
+        StringBuilder text = new StringBuilder();
+        long[] unitMillis = {86_400_000L, 3_600_000L, 60_000L, 1_000L, 1L};
+        String[] unitNames = {"d", "h", "m", "s", "ms"};
+        for (int i = 0; i < unitMillis.length; i++) {
+            long amount = millis / unitMillis[i];
+            if (amount > 0) {
+                text.append(amount).append(unitNames[i]);
+                millis -= amount * unitMillis[i];
+            }
+        }
+        return text.toString();
+    }
+
     private static IllegalArgumentException invalid(String text, String why) {
         return new IllegalArgumentException("invalid duration '" + text + "': " + why);
     }

@@ -28,6 +28,17 @@ class ConfigDurationsTest {
     }
 
     @Test
+    void formatsAsNginxWouldWriteIt() {
+        assertThat(ConfigDurations.format(Duration.ofSeconds(60))).isEqualTo("1m");
+        assertThat(ConfigDurations.format(Duration.ofMillis(1500))).isEqualTo("1s500ms");
+        assertThat(ConfigDurations.format(Duration.ofMinutes(90))).isEqualTo("1h30m");
+        assertThat(ConfigDurations.format(Duration.ZERO)).isEqualTo("0s");
+        for (Duration d : new Duration[] {Duration.ofMillis(1), Duration.ofDays(3).plusSeconds(7), Duration.ofMinutes(10)}) {
+            assertThat(ConfigDurations.parseNginx(ConfigDurations.format(d))).isEqualTo(d);
+        }
+    }
+
+    @Test
     void readsKeepalivedDecimalSeconds() {
         assertThat(ConfigDurations.parseSeconds("1")).isEqualTo(Duration.ofSeconds(1));
         assertThat(ConfigDurations.parseSeconds("0.5")).isEqualTo(Duration.ofMillis(500));

@@ -1,0 +1,66 @@
+package org.ha4j.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckCommandTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Ha4jCommandLine.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String output() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void printsTheReferenceTopology() {
+        int exit = run("check", "../reference-deployment/lb1/keepalived.conf", "../reference-deployment/nginx.conf");
+
+        assertThat(exit).isZero();
+        assertThat(output())
+                .contains("vrrp_instance VI_1: interface ens3, VRID 51, priority 100, initial state MASTER, "
+                        + "advert_int 1s, auth PASS, preempt")
+                .contains("VIPs: 192.168.122.100/32")
+                .contains("track_script check_nginx: '/etc/nginx/check_nginx.sh' every 1000ms")
+                .contains("upstream tomcat: round robin (weighted)")
+                .contains("server 192.168.122.12:8080", "server 192.168.122.13:8080")
+                .contains("server: listen *:8080 -> tomcat; connect timeout 1m, idle timeout 10m, next upstream on")
+                .contains("'http' outside stream {}: skipped")
+                .contains("With ha4j's in-process proxy it is not needed")
+                .endsWith("check passed\n");
+    }
+
+    @Test
+    void listsEveryErrorWithFileLineAndFails(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("keepalived.conf");
+        Files.writeString(bad, "vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 0\n  prio 5\n}\n");
+
+        int exit = run("check", bad.toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(output())
+                .contains(bad + ": FAILED (keepalived)")
+                .contains(bad + ":3: error: 'virtual_router_id' must be 1-255, got 0")
+                .contains(bad + ":4: error: 'prio' unknown or unsupported keyword in vrrp_instance")
+                .endsWith("check FAILED\n");
+    }
+
+    @Test
+    void withoutFilesItIsAUsageError() {
+        assertThat(run("check")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("give at least one file").contains("usage: ha4j check");
+    }
+}
