@@ -80,25 +80,15 @@ final class ProcFs {
     /** The arguments from {@code /proc/PID/cmdline}; empty for kernel threads and zombies. */
     List<String> cmdline(long pid) {
         Optional<byte[]> bytes = readBytes(proc(pid + "/cmdline"));
-        List<String> args = new ArrayList<>();
-        if (bytes.isEmpty()) {
-            return args;
+        if (bytes.isEmpty() || bytes.get().length == 0) {
+            return List.of();
         }
-        byte[] raw = bytes.get();
-        int start = 0;
-        for (int i = 0; i <= raw.length; i++) {
-            if (i == raw.length || raw[i] == 0) {
-                if (i > start || i < raw.length) {
-                    args.add(new String(raw, start, i - start, StandardCharsets.UTF_8));
-                }
-                start = i + 1;
-            }
+        String text = new String(bytes.get(), StandardCharsets.UTF_8);
+        // Arguments are NUL-terminated; the last NUL ends the last argument rather than starting one.
+        if (text.endsWith("\0")) {
+            text = text.substring(0, text.length() - 1);
         }
-        // A trailing NUL terminates the last argument; it does not start an empty one.
-        if (!args.isEmpty() && raw.length > 0 && raw[raw.length - 1] == 0 && args.get(args.size() - 1).isEmpty()) {
-            args.remove(args.size() - 1);
-        }
-        return args;
+        return List.of(text.split("\0", -1));
     }
 
     Optional<String> readSmall(Path file) {

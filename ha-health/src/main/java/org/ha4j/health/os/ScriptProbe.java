@@ -139,11 +139,11 @@ final class ScriptProbe implements AsyncProbe {
             timedOut = true;
             termSentNanos = context.scheduler().nanoTime();
             blocking(() -> signalTree(ProcessControl.SIGTERM), () -> { });
-            context.scheduler().schedule(killGrace, () -> blocking(() -> {
+            later(killGrace, () -> blocking(() -> {
                 if (!result.isDone()) {
                     signalTree(ProcessControl.SIGKILL);
                 }
-            }, () -> { }));
+            }, () -> { }), () -> signalTree(ProcessControl.SIGKILL));
         }
 
         private void signalTree(int signal) {
@@ -218,7 +218,16 @@ final class ScriptProbe implements AsyncProbe {
                     return;
                 }
             }
-            context.scheduler().schedule(CLEANUP_POLL, () -> blocking(this::cleanUp, this::finish));
+            later(CLEANUP_POLL, () -> blocking(this::cleanUp, this::finish), this::finish);
+        }
+
+        /** Arms a timer on the shared scheduler, or runs {@code otherwise} if it has been shut down. */
+        private void later(Duration delay, Runnable task, Runnable otherwise) {
+            try {
+                context.scheduler().schedule(delay, task);
+            } catch (RejectedExecutionException e) {
+                otherwise.run();
+            }
         }
 
         private void finish() {
@@ -227,7 +236,7 @@ final class ScriptProbe implements AsyncProbe {
                 complete();
             } else {
                 // Only a daemon that escaped the session can still hold the pipe; do not wait for it.
-                context.scheduler().schedule(OUTPUT_GRACE, this::complete);
+                later(OUTPUT_GRACE, this::complete, this::complete);
             }
         }
 
