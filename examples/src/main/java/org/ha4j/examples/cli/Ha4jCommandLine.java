@@ -23,6 +23,7 @@ public final class Ha4jCommandLine {
     static {
         // Each issue registers its subcommands here, in the order they are listed by --help.
         register(new CheckCommand());
+        register(new ProbeCommand());
     }
 
     private Ha4jCommandLine() {
