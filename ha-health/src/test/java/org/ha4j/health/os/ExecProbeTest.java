@@ -132,6 +132,15 @@ class ExecProbeTest {
     }
 
     @Test
+    void aScriptWithoutAShebangRunsUnderShLikeTheReferenceDeploymentsCheckNginx(@TempDir Path dir) throws IOException {
+        // The reference deployment's check_nginx.sh has no #! line; execvp falls back to /bin/sh, as keepalived does.
+        Path script = dir.resolve("check.sh");
+        Files.writeString(script, "count=$(echo a b c | wc -w)\nif [ \"$count\" -eq 3 ]; then exit 0; fi\nexit 1\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        assertThat(run(ExecProbe.builder(script.toString()).build())).isEqualTo(ProbeResult.ok("exit status 0"));
+    }
+
+    @Test
     void commandLinesSplitLikeKeepalived() {
         assertThat(CommandLine.split("/etc/nginx/check_nginx.sh")).containsExactly("/etc/nginx/check_nginx.sh");
         assertThat(CommandLine.split("  sh -c 'pidof nginx || exit 1'  ")).containsExactly("sh", "-c", "pidof nginx || exit 1");
