@@ -12,9 +12,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.ha4j.core.time.SystemScheduler;
 import org.ha4j.core.time.VirtualScheduler;
 import org.ha4j.health.AsyncProbe;
 import org.ha4j.health.ProbeContext;
@@ -155,23 +159,21 @@ class ProcessProbeTest {
     void neverCountsAScriptThisJvmRunsAsACheck() throws Exception {
         // A check script whose own command line carries the name must not count as the service.
         Path script = checkScript();
-        AsyncProbe runner = ExecProbe.builder(List.of(script.toString(), "300")).build();
-        ProbeContext context = ProbeContext.of(Duration.ofSeconds(30), new org.ha4j.core.time.SystemScheduler("t"),
-                Runnable::run);
-        // Run it on its own thread so this one can probe while it is alive.
-        java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newFixedThreadPool(2);
-        try {
-            ProbeContext ctx = ProbeContext.of(Duration.ofSeconds(30), context.scheduler(), executor);
-            var running = runner.start(ctx).toCompletableFuture();
-            AsyncProbe byArgs = ProcessProbe.commandLineMatching(Pattern.compile(Pattern.quote("check_" + name))).build();
+        ExecutorService executor = Executors.newFixedThreadPool(2);
+        try (SystemScheduler scheduler = new SystemScheduler("check-runner")) {
+            ProbeContext context = ProbeContext.of(Duration.ofSeconds(30), scheduler, executor);
+            CompletableFuture<ProbeResult> running =
+                    ExecProbe.builder(List.of(script.toString(), "300")).build().start(context).toCompletableFuture();
             await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.current().descendants()
                     .anyMatch(p -> p.info().commandLine().orElse("").contains("check_" + name)));
+
+            AsyncProbe byArgs = ProcessProbe.commandLineMatching(Pattern.compile(Pattern.quote("check_" + name))).build();
             assertThat(check(byArgs).healthy()).isFalse();
-            ctx.cancel();
+
+            context.cancel();
             running.orTimeout(10, TimeUnit.SECONDS).join();
         } finally {
             executor.shutdownNow();
-            ((org.ha4j.core.time.SystemScheduler) context.scheduler()).close();
         }
     }
 
