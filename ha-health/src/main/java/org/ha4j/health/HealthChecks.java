@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (HealthChecks checks = HealthChecks.create()) {
- *     ScheduledProbe web = checks.schedule("web", Probes.tcp(new InetSocketAddress("127.0.0.1", 8080)),
+ *     ScheduledProbe web = checks.schedule("web", Probes.tcp("127.0.0.1", 8080),
  *             CheckSchedule.builder().interval(Duration.ofSeconds(2)).fall(3).rise(2).build());
  *     web.subscribe((source, before, now) -> log.info("{} is {}", source.name(), now));
  * }
