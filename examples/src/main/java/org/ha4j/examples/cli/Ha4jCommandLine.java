@@ -28,6 +28,7 @@ public final class Ha4jCommandLine {
         register(new DecodeCommand());
         register(new SimulateCommand());
         register(new CheckCommand());
+        register(new ProbeCommand());
     }
 
     private Ha4jCommandLine() {
