@@ -29,6 +29,7 @@ public final class Ha4jCommandLine {
         register(new SimulateCommand());
         register(new CheckCommand());
         register(new ProbeCommand());
+        register(new NodeCommand());
     }
 
     private Ha4jCommandLine() {

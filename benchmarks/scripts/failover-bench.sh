@@ -1,0 +1,281 @@
+#!/usr/bin/env bash
+# Client-perceived VRRP failover, keepalived<->keepalived and ha4j<->ha4j side by side, on a LAN made of
+# network namespaces (a bridge in a namespace of its own, no uplink, 10.200.0.0/24).
+#
+#   client 10.200.0.2 --probe every 10 ms--> VIP 10.200.0.100:8080
+#   lb1 10.200.0.11  priority 100 + a TCP responder that answers "lb1"
+#   lb2 10.200.0.12  priority  90 + a TCP responder that answers "lb2"
+#   VRID 51, advert_int 1, auth PASS 1111 (the reference deployment)
+#
+# Scenarios (each RUNS times per implementation, default 5):
+#   sigkill  lb1's host dies: its VRRP daemon is SIGKILLed (keepalived: VRRP child first), its responder
+#            killed and its link taken down. Outage = fault -> first reply from lb2.
+#   graceful lb1's daemon gets SIGTERM (priority-0 advert, VIPs removed). Outage = signal -> first reply from lb2.
+#   health   lb1's tracked health fails (a track file gets "1": keepalived track_file, ha4j --track-file,
+#            weight 0 = FAULT). Outage = file written -> first reply from lb2.
+#   preempt  lb2 holds the VIP, lb1 starts and takes it back. Outage = last reply from lb2 -> first from lb1.
+# Also counted: failed probes during the outage, and "stale" replies: answers from the old holder after the
+# new holder has answered (a host that no longer holds the VIP must never answer again).
+#
+# Needs root, iproute2, keepalived (Debian 2.2.7), Java 17, Maven (builds ha4j once).
+# Usage: sudo benchmarks/scripts/failover-bench.sh [RUNS]      (RUNS default 5; about 100 s per run)
+set -euo pipefail
+
+RUNS="${1:-${RUNS:-5}}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+VIP=10.200.0.100
+PORT=8080
+
+[ "$(id -u)" = 0 ] || { echo "failover-bench: needs root (network namespaces, raw sockets)" >&2; exit 2; }
+for tool in ip keepalived java mvn awk; do
+  command -v "$tool" >/dev/null || { echo "failover-bench: needs '$tool'" >&2; exit 2; }
+done
+
+echo "building ha4j ..." >&2
+(cd "$root" && mvn -q -B -DskipTests package -pl examples -am) >&2
+JAR="$root/examples/target/ha4j.jar"
+TOOLS_CP="$root/ha-core/target/test-classes"
+[ -f "$TOOLS_CP/org/ha4j/core/testing/netns/TcpProbe.class" ] || { echo "missing $TOOLS_CP (build failed?)" >&2; exit 2; }
+JAVA=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto)
+
+P="h4j$(printf '%04x' $((RANDOM * 2 % 65536)))-"
+WORK="$(mktemp -d "/tmp/${P}bench.XXXX")"
+PIDS=()
+mkdir -p "$WORK/track" # its own directory: the node watches it, and the logs next door change all the time
+
+cleanup() {
+  set +e
+  for pid in "${PIDS[@]}"; do
+    for child in $(pgrep -P "$pid" 2>/dev/null); do kill -KILL "$child" 2>/dev/null; done
+    kill -KILL "$pid" 2>/dev/null
+  done
+  for ns in client lb1 lb2 lan; do ip netns del "${P}${ns}" 2>/dev/null; done
+  echo "logs kept in $WORK" >&2
+}
+trap cleanup EXIT INT TERM
+
+ns() { ip netns exec "${P}$1" "${@:2}"; }
+now_us() { date +%s%6N; }
+
+# --- the LAN -------------------------------------------------------------------------------------------
+ip netns add "${P}lan"
+ip -n "${P}lan" link add br0 type bridge
+ip -n "${P}lan" link set br0 up
+declare -A ADDR=([client]=2 [lb1]=11 [lb2]=12)
+for host in client lb1 lb2; do
+  octet=${ADDR[$host]}
+  ip netns add "${P}${host}"
+  ip -n "${P}lan" link add "p$octet" type veth peer name eth0 netns "${P}${host}"
+  ip -n "${P}lan" link set "p$octet" master br0 up
+  ip -n "${P}${host}" link set lo up
+  ip -n "${P}${host}" addr add "10.200.0.$octet/24" dev eth0
+  ip -n "${P}${host}" link set eth0 up
+done
+
+LAST_PID=""
+start_bg() { # start_bg LOG NS CMD... ; sets LAST_PID (ip netns exec execs, so it is the command's own PID)
+  local log=$1 host=$2; shift 2
+  ip netns exec "${P}${host}" "$@" >"$log" 2>&1 &
+  LAST_PID=$!
+  disown "$LAST_PID" # killed by PID later; no job-control chatter
+  PIDS+=("$LAST_PID")
+}
+
+declare -A RESPONDER
+start_responder() {
+  start_bg "$WORK/responder-$1.log" "$1" "${JAVA[@]}" -cp "$TOOLS_CP" org.ha4j.core.testing.netns.TcpNameServer "$PORT" "$1"
+  RESPONDER[$1]=$LAST_PID
+  wait_for "$WORK/responder-$1.log" "listening" 20
+}
+
+wait_for() { # wait_for FILE TEXT SECONDS
+  local deadline=$(( $(date +%s) + $3 ))
+  until grep -q -- "$2" "$1" 2>/dev/null; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "timeout waiting for '$2' in $1" >&2; return 1; }
+    sleep 0.05
+  done
+}
+
+keepalived_conf() { # keepalived_conf HOST PRIORITY TRACKFILE
+  cat <<CONF
+global_defs {
+  router_id $1
+  enable_script_security
+  script_user root
+}
+vrrp_track_file tf_$1 {
+  file "$3"
+  weight 0
+}
+vrrp_instance VI_1 {
+  state BACKUP
+  interface eth0
+  virtual_router_id 51
+  priority $2
+  advert_int 1
+  authentication {
+    auth_type PASS
+    auth_pass 1111
+  }
+  virtual_ipaddress {
+    $VIP/24
+  }
+  track_file {
+    tf_$1
+  }
+}
+CONF
+}
+
+declare -A NODE
+start_node() { # start_node IMPL HOST PRIORITY RUNTAG
+  local impl=$1 host=$2 prio=$3 tag=$4 log="$WORK/$4-$2.log"
+  local track="$WORK/track/$host"
+  echo 0 >"$track"
+  if [ "$impl" = ha4j ]; then
+    start_bg "$log" "$host" "${JAVA[@]}" -jar "$JAR" node --interface eth0 --vrid 51 --priority "$prio" \
+      --advert-int 1 --auth-pass 1111 --vip "$VIP/24" --track-file "$track"
+  else
+    keepalived_conf "$host" "$prio" "$track" >"$WORK/$tag-$host.conf"
+    start_bg "$log" "$host" keepalived -n -l -D -P -f "$WORK/$tag-$host.conf" \
+      -p "$WORK/$tag-$host.pid" -r "$WORK/$tag-$host.vrrp.pid"
+  fi
+  NODE[$host]=$LAST_PID
+  NODELOG[$host]=$log
+}
+declare -A NODELOG
+
+master_text() { if [ "$1" = ha4j ]; then printf '%s' '-> MASTER'; else printf '%s' 'Entering MASTER STATE'; fi; }
+backup_text() { if [ "$1" = ha4j ]; then printf '%s' '-> BACKUP'; else printf '%s' 'Entering BACKUP STATE'; fi; }
+
+stop_node() { # stop_node HOST : SIGTERM, then make sure it is gone
+  local pid=${NODE[$1]:-}
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  for child in $(pgrep -P "$pid" 2>/dev/null); do kill -KILL "$child" 2>/dev/null || true; done
+  kill -KILL "$pid" 2>/dev/null || true
+  NODE[$1]=""
+}
+
+crash_node() { # crash_node HOST : SIGKILL, VRRP child first
+  local pid=${NODE[$1]}
+  for child in $(pgrep -P "$pid" 2>/dev/null); do kill -KILL "$child" 2>/dev/null || true; done
+  kill -KILL "$pid" 2>/dev/null || true
+  NODE[$1]=""
+}
+
+reset_hosts() {
+  for host in lb1 lb2; do
+    stop_node "$host"
+    ns "$host" ip link set eth0 up
+    ns "$host" ip addr del "$VIP/24" dev eth0 2>/dev/null || true
+    [ -n "${RESPONDER[$host]:-}" ] && kill -0 "${RESPONDER[$host]}" 2>/dev/null || start_responder "$host"
+  done
+}
+
+start_probe() { # start_probe LOG MILLIS
+  start_bg "$1" client "${JAVA[@]}" -cp "$TOOLS_CP" org.ha4j.core.testing.netns.TcpProbe "$VIP" "$PORT" 10 300 "$2"
+}
+
+# analyse PROBELOG FAULT_US OLD NEW -> "outage_ms failed stale"; FAULT_US=last for preemption.
+# The outage ends at the earliest reply from the new holder (by reply time: a probe whose SYN was lost and
+# retransmitted a second later must not hide an earlier answer). "stale": replies from the old holder to
+# probes sent after the new holder's first reply.
+analyse() {
+  sort -n "$1" | awk -v fault="$2" -v old="$3" -v new="$4" '
+    $3 != "OK" && $3 != "FAIL" { next }
+    { n++; sent[n]=$1; done_[n]=$2; res[n]=$3; who[n]=$4 }
+    END {
+      if (fault=="last") {
+        firstsent=0
+        for (i=1;i<=n;i++) if (res[i]=="OK" && who[i]==new) { firstsent=sent[i]; break }
+        if (!firstsent) { print "NA NA NA"; exit }
+        f=0; for (i=1;i<=n;i++) if (res[i]=="OK" && who[i]==old && sent[i]<firstsent && done_[i]>f) f=done_[i]
+      } else f=fault
+      best=0; bestsent=0
+      for (i=1;i<=n;i++) if (res[i]=="OK" && who[i]==new && sent[i]>=f - 300000 && (best==0 || done_[i]<best)) { best=done_[i]; bestsent=sent[i] }
+      if (!best) { print "NA NA NA"; exit }
+      failed=0; for (i=1;i<=n;i++) if (sent[i]>=f && done_[i]<=best && res[i]=="FAIL") failed++
+      stale=0; for (i=1;i<=n;i++) if (res[i]=="OK" && who[i]==old && sent[i]>bestsent) stale++
+      printf "%.1f %d %d\n", (best-f)/1000.0, failed, stale
+    }'
+}
+
+RESULTS="$WORK/results.txt"
+: >"$RESULTS"
+
+run_one() { # run_one IMPL SCENARIO RUN
+  local impl=$1 sc=$2 run=$3 tag="$1-$2-$3"
+  reset_hosts
+  local probe="$WORK/$tag-probe.log" fault
+  if [ "$sc" = preempt ]; then
+    start_node "$impl" lb2 90 "$tag"
+    wait_for "${NODELOG[lb2]}" "$(master_text "$impl")" 20
+    start_probe "$probe" 9000
+    wait_for "$probe" "OK lb2" 10
+    start_node "$impl" lb1 100 "$tag"
+    wait_for "${NODELOG[lb1]}" "$(master_text "$impl")" 20
+    fault=last
+  else
+    # lb1 first and alone until it is MASTER, so lb2 never holds the VIP before the measurement.
+    start_node "$impl" lb1 100 "$tag"
+    wait_for "${NODELOG[lb1]}" "$(master_text "$impl")" 20
+    start_node "$impl" lb2 90 "$tag"
+    wait_for "${NODELOG[lb2]}" "$(backup_text "$impl")" 20
+    sleep 1.5 # lb2 has heard lb1's adverts
+    start_probe "$probe" 6000
+    wait_for "$probe" "OK lb1" 10
+    sleep 0.5
+    fault=$(now_us)
+    case "$sc" in
+      sigkill)
+        crash_node lb1
+        kill -KILL "${RESPONDER[lb1]}" 2>/dev/null || true
+        ns lb1 ip link set eth0 down ;;
+      graceful) kill -TERM "${NODE[lb1]}" ;;
+      health) echo 1 >"$WORK/track/lb1" ;;
+    esac
+    wait_for "${NODELOG[lb2]}" "$(master_text "$impl")" 15
+  fi
+  # let the probe run out
+  for _ in $(seq 1 300); do pgrep -f "TcpProbe $VIP" >/dev/null || break; sleep 0.05; done
+  local old=lb1 new=lb2
+  [ "$sc" = preempt ] && { old=lb2; new=lb1; }
+  local result
+  result=$(analyse "$probe" "$fault" "$old" "$new")
+  echo "$sc $impl $run $result" >>"$RESULTS"
+  echo "  $sc $impl run $run: outage_ms failed stale = $result" >&2
+}
+
+for run in $(seq 1 "$RUNS"); do
+  for sc in sigkill graceful health preempt; do
+    for impl in keepalived ha4j; do
+      run_one "$impl" "$sc" "$run"
+    done
+  done
+done
+reset_hosts
+
+# --- the table -----------------------------------------------------------------------------------------
+# RFC 3768 §6.1 for the backup's priority 90, advert_int 1: Skew_Time 0.648 s, Master_Down_Interval 3.648 s.
+echo
+printf "%-9s %-11s %4s %10s %9s %9s %13s %6s  %s\n" scenario impl runs median_ms min_ms max_ms failed_median stale target
+for sc in sigkill graceful health preempt; do
+  for impl in keepalived ha4j; do
+    awk -v sc="$sc" -v impl="$impl" '$1==sc && $2==impl && $4!="NA" {print $4, $5, $6}' "$RESULTS" | sort -n >"$WORK/sel"
+    n=$(wc -l <"$WORK/sel")
+    if [ "$n" = 0 ]; then printf "%-9s %-11s %4s  no data\n" "$sc" "$impl" 0; continue; fi
+    med=$(awk -v n="$n" 'NR==int((n+1)/2){print $1}' "$WORK/sel")
+    min=$(head -1 "$WORK/sel" | cut -d' ' -f1)
+    max=$(tail -1 "$WORK/sel" | cut -d' ' -f1)
+    fmed=$(cut -d' ' -f2 "$WORK/sel" | sort -n | awk -v n="$n" 'NR==int((n+1)/2)')
+    stale=$(awk '{s+=$3} END {print s}' "$WORK/sel")
+    case "$sc" in
+      sigkill) target="<= 3698 ms (Master_Down_Interval + 50)" ;;
+      graceful) target="<= 698 ms (Skew_Time + 50)" ;;
+      *) target="ha4j median <= keepalived" ;;
+    esac
+    printf "%-9s %-11s %4s %10s %9s %9s %13s %6s  %s\n" "$sc" "$impl" "$n" "$med" "$min" "$max" "$fmed" "$stale" "$target"
+  done
+done

@@ -1,0 +1,64 @@
+package org.ha4j.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Flag handling only: these never reach start(), so they touch no interface. */
+class NodeCommandTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        List<String> all = new ArrayList<>(List.of("node"));
+        all.addAll(List.of(args));
+        return Ha4jCommandLine.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void missingRequiredFlagsAreUsageErrors() {
+        assertThat(run("--interface", "h4jnone0", "--vrid", "51", "--vip", "10.200.0.100")).isEqualTo(2);
+        assertThat(err()).contains("--priority is required").contains("usage: ha4j node");
+    }
+
+    @Test
+    void aVipIsRequired() {
+        assertThat(run("--interface", "h4jnone0", "--vrid", "51", "--priority", "100")).isEqualTo(2);
+        assertThat(err()).contains("--vip");
+    }
+
+    @Test
+    void outOfRangeAndMalformedValuesSayWhatIsAllowed() {
+        assertThat(run("--interface", "h4jnone0", "--vrid", "256", "--priority", "100", "--vip", "10.200.0.100")).isEqualTo(2);
+        assertThat(err()).contains("--vrid must be 1-255");
+        assertThat(run("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.300")).isEqualTo(2);
+        assertThat(err()).contains("--vip");
+        assertThat(run("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1",
+                "--state", "LEADER")).isEqualTo(2);
+        assertThat(err()).contains("MASTER or BACKUP");
+        assertThat(run("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1",
+                "--unicast-src", "10.200.0.11")).isEqualTo(2);
+        assertThat(err()).contains("--unicast-peer");
+        assertThat(run("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1",
+                "--bogus")).isEqualTo(2);
+        assertThat(err()).contains("unknown flag --bogus");
+    }
+
+    @Test
+    void anInterfaceThatDoesNotExistFailsWithExit1AndAClearMessage() {
+        // h4jnone0 exists in no namespace: start() stops before opening any socket.
+        assertThat(run("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1")).isEqualTo(1);
+        assertThat(err()).contains("no interface named h4jnone0");
+    }
+}

@@ -1,0 +1,63 @@
+package org.ha4j.examples.vrrp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.ha4j.core.testing.Privileges;
+import org.ha4j.core.testing.netns.NetnsHost;
+import org.ha4j.core.testing.netns.NetnsProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code ha4j node} as an operator meets it: privileges, pid file, SIGTERM. */
+class NodeCommandIT {
+
+    private VrrpTestbed bed;
+
+    @BeforeEach
+    void testbed() throws Exception {
+        Privileges.assumeRoot("network namespaces");
+        Privileges.assumeCommand("setpriv");
+        bed = new VrrpTestbed();
+    }
+
+    @AfterEach
+    void teardown() {
+        if (bed != null) {
+            bed.close();
+        }
+    }
+
+    @Test
+    void withoutCapNetRawItExitsNonZeroNamingTheCapability() throws Exception {
+        // Root, but with CAP_NET_RAW and CAP_NET_ADMIN gone from the bounding set: as in a container
+        // started without --cap-add NET_RAW.
+        List<String> command = new ArrayList<>(List.of("setpriv", "--bounding-set", "-net_raw,-net_admin",
+                "--inh-caps", "-net_raw,-net_admin", "--"));
+        command.addAll(NetnsHost.javaCommand("org.ha4j.examples.cli.Ha4jCommandLine",
+                VrrpTestbed.referenceFlags(100).toArray(String[]::new)));
+        NetnsProcess node = bed.lb1.start(command);
+        assertThat(node.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
+        assertThat(node.output()).contains("ha4j node:").contains("CAP_NET_RAW");
+        assertThat(bed.lb1.addresses()).containsExactly("10.200.0.11/24");
+    }
+
+    @Test
+    void writesItsPidFileAndOnSigtermResignsRemovesTheVipAndTheFile() throws Exception {
+        Path pidfile = bed.lb1.file("node.pid");
+        NetnsProcess node = bed.startNode(bed.lb1, 100, "--pidfile", pidfile.toString());
+        VrrpTestbed.awaitState(node, "MASTER", 1, Duration.ofSeconds(10));
+        assertThat(Files.readString(pidfile).trim()).isEqualTo(Long.toString(node.pid()));
+        assertThat(bed.lb1.addresses()).contains("10.200.0.100/24");
+        node.signal("TERM");
+        node.awaitExit(Duration.ofSeconds(10));
+        assertThat(node.output()).contains("-> INITIALIZE (shutdown").contains("STOPPED");
+        assertThat(bed.lb1.addresses()).containsExactly("10.200.0.11/24");
+        assertThat(pidfile).doesNotExist();
+    }
+}

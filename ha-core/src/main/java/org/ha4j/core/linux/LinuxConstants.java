@@ -1,0 +1,110 @@
+package org.ha4j.core.linux;
+
+/**
+ * Linux constants used by the native layer, grouped by the C header that defines them. Values are those
+ * of the x86_64 and arm64 UAPI and glibc headers (they agree for everything here); {@code LinuxConstantsTest}
+ * pins them.
+ */
+final class LinuxConstants {
+
+    private LinuxConstants() {
+    }
+
+    /** {@code <sys/socket.h>}, {@code <asm-generic/socket.h>}. */
+    static final class Socket {
+        static final int AF_INET = 2;
+        static final int AF_NETLINK = 16;
+        static final int AF_PACKET = 17;
+        static final int SOCK_RAW = 3;
+        static final int SOCK_NONBLOCK = 0_4000;
+        static final int SOCK_CLOEXEC = 0_2000000;
+        static final int SOL_SOCKET = 1;
+        static final int SO_RCVBUF = 8;
+        static final int SO_BINDTODEVICE = 25;
+        static final int MSG_DONTWAIT = 0x40;
+
+        private Socket() {
+        }
+    }
+
+    /** {@code <netinet/in.h>}, {@code <linux/in.h>}. */
+    static final class In {
+        static final int IPPROTO_IP = 0;
+        static final int IP_TOS = 1;
+        static final int IP_TTL = 2;
+        static final int IP_FREEBIND = 15;
+        static final int IP_MULTICAST_IF = 32;
+        static final int IP_MULTICAST_TTL = 33;
+        static final int IP_MULTICAST_LOOP = 34;
+        static final int IP_ADD_MEMBERSHIP = 35;
+        static final int IP_DROP_MEMBERSHIP = 36;
+        static final int IP_MULTICAST_ALL = 49;
+
+        private In() {
+        }
+    }
+
+    /** {@code <poll.h>}. */
+    static final class Poll {
+        static final short POLLIN = 0x001;
+
+        private Poll() {
+        }
+    }
+
+    /** {@code <linux/netlink.h>}. */
+    static final class Netlink {
+        static final int NETLINK_ROUTE = 0;
+        static final int NLMSG_ERROR = 2;
+        static final int NLMSG_DONE = 3;
+        static final int NLM_F_REQUEST = 0x01;
+        static final int NLM_F_MULTI = 0x02;
+        static final int NLM_F_ACK = 0x04;
+        static final int NLM_F_ROOT = 0x100;
+        static final int NLM_F_MATCH = 0x200;
+        static final int NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH;
+        static final int NLM_F_EXCL = 0x200;
+        static final int NLM_F_CREATE = 0x400;
+        static final int NLMSG_HDRLEN = 16;
+
+        private Netlink() {
+        }
+    }
+
+    /** {@code <linux/rtnetlink.h>}, {@code <linux/if_addr.h>}, {@code <linux/if_link.h>}, {@code <net/if.h>}. */
+    static final class Rtnetlink {
+        static final int RTM_NEWLINK = 16;
+        static final int RTM_DELLINK = 17;
+        static final int RTM_GETLINK = 18;
+        static final int RTM_NEWADDR = 20;
+        static final int RTM_DELADDR = 21;
+        static final int RTM_GETADDR = 22;
+        static final int RTMGRP_LINK = 0x1;
+        static final int RTMGRP_IPV4_IFADDR = 0x10;
+        static final int IFA_ADDRESS = 1;
+        static final int IFA_LOCAL = 2;
+        static final int IFA_LABEL = 3;
+        static final int IFA_F_SECONDARY = 0x01;
+        static final int IFLA_ADDRESS = 1;
+        static final int IFLA_IFNAME = 3;
+        static final int IFF_UP = 0x1;
+        static final int IFF_RUNNING = 0x40;
+        static final int RT_SCOPE_UNIVERSE = 0;
+        static final int IFADDRMSG_LEN = 8;
+        static final int IFINFOMSG_LEN = 16;
+        static final int RTA_HDRLEN = 4;
+        static final int IFNAMSIZ = 16;
+
+        private Rtnetlink() {
+        }
+    }
+
+    /** {@code <linux/if_ether.h>}, {@code <linux/if_packet.h>}. */
+    static final class IfEther {
+        static final int ETH_P_ARP = 0x0806;
+        static final int ETH_ALEN = 6;
+
+        private IfEther() {
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package org.ha4j.core.linux;
+
+import java.io.IOException;
+import org.ha4j.core.linux.LinuxConstants.In;
+import org.ha4j.core.linux.LinuxConstants.Socket;
+import org.ha4j.core.net.Ipv4Address;
+
+/** {@link RawIpSocket} on a real descriptor. */
+final class NativeRawIpSocket implements RawIpSocket {
+
+    private final NativeSocket socket;
+
+    NativeRawIpSocket(int protocol) throws NativeCallException {
+        this.socket = NativeSocket.open(Socket.AF_INET, Socket.SOCK_RAW, protocol,
+                "socket(AF_INET, SOCK_RAW, " + protocol + ")", Capability.CAP_NET_RAW);
+    }
+
+    @Override
+    public void bindToDevice(String interfaceName) throws IOException {
+        // Before Linux 5.7 SO_BINDTODEVICE needs CAP_NET_RAW; later kernels allow it once, unprivileged.
+        socket.setOption(Socket.SOL_SOCKET, Socket.SO_BINDTODEVICE, Structs.cString(interfaceName),
+                "SO_BINDTODEVICE=" + interfaceName, Capability.CAP_NET_RAW);
+    }
+
+    @Override
+    public void bind(Ipv4Address local) throws IOException {
+        socket.bind(Structs.sockaddrIn(local, 0), local.toString());
+    }
+
+    @Override
+    public void setFreeBind(boolean on) throws IOException {
+        socket.setIntOption(In.IPPROTO_IP, In.IP_FREEBIND, on ? 1 : 0, "IP_FREEBIND", null);
+    }
+
+    @Override
+    public void joinGroup(Ipv4Address group, int interfaceIndex) throws IOException {
+        socket.setOption(In.IPPROTO_IP, In.IP_ADD_MEMBERSHIP,
+                Structs.ipMreqn(group, Ipv4Address.ofBits(0), interfaceIndex),
+                "IP_ADD_MEMBERSHIP=" + group + " ifindex " + interfaceIndex, null);
+    }
+
+    @Override
+    public void setMulticastInterface(int interfaceIndex) throws IOException {
+        socket.setOption(In.IPPROTO_IP, In.IP_MULTICAST_IF,
+                Structs.ipMreqn(Ipv4Address.ofBits(0), Ipv4Address.ofBits(0), interfaceIndex),
+                "IP_MULTICAST_IF=ifindex " + interfaceIndex, null);
+    }
+
+    @Override
+    public void setMulticastTtl(int ttl) throws IOException {
+        socket.setIntOption(In.IPPROTO_IP, In.IP_MULTICAST_TTL, ttl, "IP_MULTICAST_TTL", null);
+    }
+
+    @Override
+    public void setUnicastTtl(int ttl) throws IOException {
+        socket.setIntOption(In.IPPROTO_IP, In.IP_TTL, ttl, "IP_TTL", null);
+    }
+
+    @Override
+    public void setMulticastLoop(boolean on) throws IOException {
+        socket.setIntOption(In.IPPROTO_IP, In.IP_MULTICAST_LOOP, on ? 1 : 0, "IP_MULTICAST_LOOP", null);
+    }
+
+    @Override
+    public void setMulticastAll(boolean on) throws IOException {
+        socket.setIntOption(In.IPPROTO_IP, In.IP_MULTICAST_ALL, on ? 1 : 0, "IP_MULTICAST_ALL", null);
+    }
+
+    @Override
+    public void setTypeOfService(int tos) throws IOException {
+        socket.setIntOption(In.IPPROTO_IP, In.IP_TOS, tos, "IP_TOS", null);
+    }
+
+    @Override
+    public void setReceiveBufferSize(int bytes) throws IOException {
+        socket.setIntOption(Socket.SOL_SOCKET, Socket.SO_RCVBUF, bytes, "SO_RCVBUF", null);
+    }
+
+    @Override
+    public void send(byte[] payload, int length, Ipv4Address destination) throws IOException {
+        socket.sendTo(payload, length, Structs.sockaddrIn(destination, 0), "to " + destination, Capability.CAP_NET_RAW);
+    }
+
+    @Override
+    public int receive(byte[] buffer, int timeoutMillis) throws IOException {
+        return socket.receive(buffer, timeoutMillis);
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+
+    @Override
+    public String toString() {
+        return socket.description();
+    }
+}

@@ -1,0 +1,169 @@
+package org.ha4j.core.linux;
+
+import com.sun.jna.LastErrorException;
+import java.io.IOException;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * One socket file descriptor and the calls made on it, each turning errno into a
+ * {@link NativeCallException} that names the call.
+ *
+ * <p>Thread-safety: sending and receiving may run concurrently on different threads; {@link #close()}
+ * waits until calls in progress return (a receive waits at most its timeout, since it polls first), so the
+ * descriptor number is never closed under a running call and then reused by an unrelated file.
+ */
+final class NativeSocket implements AutoCloseable {
+
+    private final int fd;
+    private final String description;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private NativeSocket(int fd, String description) {
+        this.fd = fd;
+        this.description = description;
+    }
+
+    /**
+     * {@code socket(2)} with CLOEXEC.
+     *
+     * @param description how the call is named in errors, e.g. {@code socket(AF_INET, SOCK_RAW, 112)}
+     * @param capability  what a refusal means is missing; null if the call needs none
+     */
+    static NativeSocket open(int domain, int type, int protocol, String description, Capability capability)
+            throws NativeCallException {
+        try {
+            int fd = LibC.socket(domain, type | LinuxConstants.Socket.SOCK_CLOEXEC, protocol);
+            return new NativeSocket(fd, description);
+        } catch (LastErrorException e) {
+            throw failure(description, e, capability);
+        }
+    }
+
+    static NativeCallException failure(String call, LastErrorException e, Capability capability) {
+        int errno = e.getErrorCode();
+        return Errno.exception(call, errno, strerror(errno), capability);
+    }
+
+    static String strerror(int errno) {
+        try {
+            String text = LibC.strerror(errno);
+            return text == null ? "errno " + errno : text;
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            return "errno " + errno;
+        }
+    }
+
+    void setOption(int level, int name, byte[] value, String call, Capability capability) throws IOException {
+        enter();
+        try {
+            LibC.setsockopt(fd, level, name, value, value.length);
+        } catch (LastErrorException e) {
+            throw failure("setsockopt(" + call + ") on " + description, e, capability);
+        } finally {
+            exit();
+        }
+    }
+
+    void setIntOption(int level, int name, int value, String call, Capability capability) throws IOException {
+        setOption(level, name, Structs.intValue(value), call + "=" + value, capability);
+    }
+
+    void bind(byte[] address, String call) throws IOException {
+        enter();
+        try {
+            LibC.bind(fd, address, address.length);
+        } catch (LastErrorException e) {
+            throw failure("bind(" + call + ") on " + description, e, null);
+        } finally {
+            exit();
+        }
+    }
+
+    void sendTo(byte[] data, int length, byte[] address, String call, Capability capability) throws IOException {
+        enter();
+        try {
+            long sent = LibC.sendto(fd, data, length, 0, address, address == null ? 0 : address.length);
+            if (sent != length) {
+                throw new NativeCallException("sendto(" + call + ") on " + description, 0,
+                        "sent " + sent + " of " + length + " bytes");
+            }
+        } catch (LastErrorException e) {
+            throw failure("sendto(" + call + ") on " + description, e, capability);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} for a datagram and reads it.
+     *
+     * @return the datagram's length (bytes beyond {@code buffer.length} are cut), or -1 if none arrived in time
+     */
+    int receive(byte[] buffer, int timeoutMillis) throws IOException {
+        enter();
+        try {
+            if (!awaitReadable(timeoutMillis)) {
+                return -1;
+            }
+            try {
+                long length = LibC.recvfrom(fd, buffer, buffer.length, LinuxConstants.Socket.MSG_DONTWAIT, null, null);
+                return (int) length;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == Errno.EAGAIN || e.getErrorCode() == Errno.EINTR) {
+                    return -1;
+                }
+                throw failure("recvfrom on " + description, e, null);
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    private boolean awaitReadable(int timeoutMillis) throws IOException {
+        byte[] pollfd = Structs.pollfd(fd, LinuxConstants.Poll.POLLIN);
+        try {
+            int ready = LibC.poll(pollfd, 1, timeoutMillis);
+            return ready > 0 && Structs.pollfdRevents(pollfd) != 0;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.EINTR) {
+                return false;
+            }
+            throw failure("poll on " + description, e, null);
+        }
+    }
+
+    private void enter() throws IOException {
+        lock.readLock().lock();
+        if (closed) {
+            lock.readLock().unlock();
+            throw new NativeCallException(description, Errno.EBADF, "socket already closed");
+        }
+    }
+
+    private void exit() {
+        lock.readLock().unlock();
+    }
+
+    String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                LibC.close(fd);
+            } catch (LastErrorException e) {
+                // close(2): the descriptor is released even when it reports an error; nothing to retry.
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}

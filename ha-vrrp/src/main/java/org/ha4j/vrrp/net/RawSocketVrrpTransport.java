@@ -1,0 +1,145 @@
+package org.ha4j.vrrp.net;
+
+import java.io.IOException;
+import java.util.List;
+import org.ha4j.core.linux.LinuxNetwork;
+import org.ha4j.core.linux.RawIpSocket;
+import org.ha4j.core.net.Ipv4Address;
+
+/**
+ * {@link VrrpTransport} on two raw sockets, as keepalived does (its {@code open_vrrp_send_socket} and
+ * {@code open_vrrp_read_socket}): a raw socket bound to a local address only receives packets addressed
+ * to that address (raw(7)), so the sender, bound to our primary address to fix the source, cannot also
+ * be the multicast receiver, which is bound to 224.0.0.18 so it never sees unicast.
+ */
+final class RawSocketVrrpTransport implements VrrpTransport {
+
+    /** IPTOS_PREC_INTERNETCONTROL, as keepalived marks VRRP so QoS queues treat it as control traffic. */
+    private static final int TOS_INTERNETWORK_CONTROL = 0xc0;
+    private static final int SMALLEST_RECEIVE_BUFFER = 256;
+
+    private final TransportConfig config;
+    private final RawIpSocket sender;
+    private final RawIpSocket receiver;
+    private final byte[] buffer = new byte[65_536];
+
+    private RawSocketVrrpTransport(TransportConfig config, RawIpSocket sender, RawIpSocket receiver) {
+        this.config = config;
+        this.sender = sender;
+        this.receiver = receiver;
+    }
+
+    static RawSocketVrrpTransport open(TransportConfig config) throws IOException {
+        RawIpSocket sender = LinuxNetwork.openRawIp(IPPROTO_VRRP);
+        RawIpSocket receiver = null;
+        try {
+            sender.setMulticastAll(false);
+            sender.bindToDevice(config.interfaceName());
+            // The sender never reads: keep its queue tiny so packets matching its binding do not pile up.
+            sender.setReceiveBufferSize(SMALLEST_RECEIVE_BUFFER);
+            sender.setTypeOfService(TOS_INTERNETWORK_CONTROL);
+            sender.setUnicastTtl(TTL);
+            sender.setMulticastTtl(TTL);
+            sender.setMulticastLoop(false);
+            sender.setMulticastInterface(config.interfaceIndex());
+            // Free bind: unicast_src_ip may be configured before the address is up.
+            sender.setFreeBind(true);
+            sender.bind(config.source());
+
+            receiver = LinuxNetwork.openRawIp(IPPROTO_VRRP);
+            receiver.setMulticastAll(false);
+            receiver.bindToDevice(config.interfaceName());
+            if (config.isUnicast()) {
+                receiver.setFreeBind(true);
+                receiver.bind(config.source());
+            } else {
+                receiver.bind(VRRP_GROUP);
+                receiver.joinGroup(VRRP_GROUP, config.interfaceIndex());
+            }
+            return new RawSocketVrrpTransport(config, sender, receiver);
+        } catch (IOException | RuntimeException e) {
+            sender.close();
+            if (receiver != null) {
+                receiver.close();
+            }
+            throw e;
+        }
+    }
+
+    TransportConfig config() {
+        return config;
+    }
+
+    @Override
+    public Ipv4Address sourceAddress() {
+        return config.source();
+    }
+
+    @Override
+    public List<Ipv4Address> unicastPeers() {
+        return config.unicastPeers();
+    }
+
+    @Override
+    public void send(byte[] advertisement) throws IOException {
+        if (config.isUnicast()) {
+            IOException first = null;
+            for (Ipv4Address peer : config.unicastPeers()) {
+                try {
+                    sender.send(advertisement, advertisement.length, peer);
+                } catch (IOException e) {
+                    // One unreachable peer must not keep the advert from the others.
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        } else {
+            sender.send(advertisement, advertisement.length, VRRP_GROUP);
+        }
+    }
+
+    @Override
+    public byte[] receive(int timeoutMillis) throws IOException {
+        int length = receiver.receive(buffer, timeoutMillis);
+        if (length < 0) {
+            return null;
+        }
+        return java.util.Arrays.copyOf(buffer, Math.min(length, buffer.length));
+    }
+
+    /** The IP-level checks of RFC 3768 §7.1 and keepalived's unicast source check. */
+    static Ipv4Packets.Parsed check(TransportConfig config, Ipv4Packets.Parsed parsed) {
+        if (!(parsed instanceof Ipv4Packets.Parsed.Packet accepted)) {
+            return parsed;
+        }
+        ReceivedPacket packet = accepted.packet();
+        if (packet.protocol() != IPPROTO_VRRP) {
+            return new Ipv4Packets.Parsed.Rejected(TransportRejection.NOT_VRRP);
+        }
+        TransportRejection bySource = VrrpTransport.checkSource(config, packet.source());
+        if (bySource != null) {
+            return new Ipv4Packets.Parsed.Rejected(bySource);
+        }
+        // Like keepalived, unicast does not insist on TTL 255: peers may sit behind a router.
+        if (!config.isUnicast() && packet.ttl() != TTL) {
+            return new Ipv4Packets.Parsed.Rejected(TransportRejection.TTL_NOT_255);
+        }
+        return parsed;
+    }
+
+    @Override
+    public void close() {
+        sender.close();
+        receiver.close();
+    }
+
+    @Override
+    public String toString() {
+        return "VRRP on " + config.interfaceName() + " from " + config.source()
+                + (config.isUnicast() ? " to " + config.unicastPeers() : " to " + VRRP_GROUP);
+    }
+}

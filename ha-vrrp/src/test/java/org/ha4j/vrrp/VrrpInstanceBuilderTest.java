@@ -1,0 +1,45 @@
+package org.ha4j.vrrp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.ha4j.core.health.HealthSignal;
+import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.vrrp.protocol.VrrpState;
+import org.junit.jupiter.api.Test;
+
+class VrrpInstanceBuilderTest {
+
+    @Test
+    void interfaceAndVridAreRequired() {
+        assertThatThrownBy(() -> VrrpInstance.builder().virtualRouterId(51).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("interface");
+        assertThatThrownBy(() -> VrrpInstance.builder().interfaceName("eth0").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("virtualRouterId");
+    }
+
+    @Test
+    void rangesAreCheckedAtBuildTime() {
+        assertThatThrownBy(() -> VrrpInstance.builder().priority(256)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1-255");
+        assertThatThrownBy(() -> VrrpInstance.builder().interfaceName("a-name-longer-than-15"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> VrrpInstance.builder().interfaceName("eth0").virtualRouterId(51)
+                .unicastSource(Ipv4Address.parse("10.200.0.11")).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unicastPeer");
+        assertThatThrownBy(() -> VrrpInstance.builder().interfaceName("eth0").virtualRouterId(51)
+                .track(HealthSignal.up("x"), 254)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anUnstartedInstanceReportsInitializeWithItsDefaults() {
+        VrrpInstance instance = VrrpInstance.builder().interfaceName("eth0").virtualRouterId(51)
+                .virtualAddress("10.200.0.100/24").build();
+        assertThat(instance.name()).isEqualTo("VI_51");
+        VrrpInstanceSnapshot snapshot = instance.snapshot();
+        assertThat(snapshot.state()).isEqualTo(VrrpState.INITIALIZE);
+        assertThat(snapshot.basePriority()).isEqualTo(100);
+        assertThat(snapshot.droppedTotal()).isZero();
+        instance.stop(); // before start: does nothing
+    }
+}
