@@ -4,6 +4,7 @@
  * <ul>
  *   <li>{@code codec}: the advertisement as values, its encoder and its validating decoder.</li>
  *   <li>{@code protocol}: the pure state machine, {@code (now, input) -> actions}; no I/O, no clock.</li>
+ *   <li>{@code simulation}: routers on a virtual LAN in virtual time, with seeded faults and invariants.</li>
  * </ul>
  */
 package org.ha4j.vrrp;

@@ -1,7 +1,6 @@
 package org.ha4j.examples.cli;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -56,10 +55,10 @@ final class DecodeCommand implements Subcommand {
 
         VrrpDecodeResult result = VrrpDecoder.decode(packet, expectations.build());
         if (result instanceof VrrpDecodeResult.Accepted accepted) {
-            printLine(out, describe(accepted));
+            out.println(describe(accepted));
             return Ha4jCommandLine.EXIT_OK;
         }
-        printLine(out, "REJECT " + result);
+        out.println("REJECT " + result);
         return Ha4jCommandLine.EXIT_FAILURE;
     }
 
@@ -94,10 +93,4 @@ final class DecodeCommand implements Subcommand {
         }
     }
 
-    /** UTF-8 whatever the platform encoding, so the § of the rule names survives a C locale. */
-    private static void printLine(PrintStream out, String line) {
-        byte[] bytes = (line + System.lineSeparator()).getBytes(StandardCharsets.UTF_8);
-        out.write(bytes, 0, bytes.length);
-        out.flush();
-    }
 }

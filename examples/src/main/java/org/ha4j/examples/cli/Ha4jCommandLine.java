@@ -1,6 +1,9 @@
 package org.ha4j.examples.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +25,10 @@ public final class Ha4jCommandLine {
 
     static {
         // Each issue registers its subcommands here, in the order they are listed by --help.
-        register(new CheckCommand());
         register(new DecodeCommand());
+        register(new SimulateCommand());
+        register(new CheckCommand());
+        register(new ProbeCommand());
         register(new NodeCommand());
     }
 
@@ -35,7 +40,10 @@ public final class Ha4jCommandLine {
     }
 
     public static void main(String[] args) {
-        System.exit(run(Arrays.asList(args), System.out, System.err));
+        // UTF-8 whatever the locale, so the § of RFC rule names and the seed's Chinese comments survive a C locale.
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        System.exit(run(Arrays.asList(args), out, err));
     }
 
     /** Runs one command line and returns its exit code; used by {@link #main} and by tests. */

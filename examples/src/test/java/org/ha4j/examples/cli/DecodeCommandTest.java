@@ -77,6 +77,7 @@ class DecodeCommandTest {
         }
         assertThat(run(spaced.toString())).isZero();
         assertThat(run("45c00028", "00010000ff70cfbf0ac9000ae00000122133640101010c3b0ac900643131313100000000")).isZero();
+        assertThat(run("0x" + SEED_MASTER)).isZero();
     }
 
     @Test

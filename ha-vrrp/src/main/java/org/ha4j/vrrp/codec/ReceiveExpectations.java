@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.ha4j.core.net.Ipv4Address;
 
 /**
@@ -74,9 +75,7 @@ public final class ReceiveExpectations {
 
     /** The configured VRIDs, empty when any is accepted. */
     public Set<Integer> virtualRouterIds() {
-        Set<Integer> ids = new LinkedHashSet<>();
-        virtualRouterIds.stream().forEach(ids::add);
-        return Set.copyOf(ids);
+        return virtualRouterIds.stream().boxed().collect(Collectors.toUnmodifiableSet());
     }
 
     public boolean localAddressOwner() {

@@ -35,8 +35,9 @@ import org.ha4j.core.net.Ipv4Address;
  * First the packet itself, whoever it is for:
  * <ol>
  *   <li>IPv4: version 4, IHL from the header (options allowed, 20 never assumed), Total Length against the
- *       bytes received (zero padding after the datagram tolerated in a buffer of at most 46 bytes, the
- *       payload of a minimum Ethernet frame, as keepalived tolerates it), header checksum, protocol 112;</li>
+ *       bytes received (bytes after the datagram tolerated in a buffer of at most 46 bytes, the payload of
+ *       a minimum Ethernet frame: keepalived tolerates such padding since 2.3.2, 2.2.7 wanted the exact
+ *       length; Linux trims raw-socket packets to Total Length anyway), header checksum, protocol 112;</li>
  *   <li>VRRP (RFC 3768 §5.3, §7.1): complete fixed header, version 2, type 1, the complete message of
  *       8 + 4n + 8 bytes and no more, checksum, VRID not 0, interval not 0, auth type 0 or 1;</li>
  * </ol>
@@ -46,8 +47,8 @@ import org.ha4j.core.net.Ipv4Address;
  *
  * <h2>The address list: RFC 3768, not keepalived 2.2.7</h2>
  * keepalived 2.2.7 drops an advert whose address count or list differs from its configuration whatever the
- * sender's priority (unless {@code skip_check_adv_addr} applies); keepalived since 2025 no longer drops it at
- * all (RFC 9568). ha4j follows RFC 3768 §7.1: it drops the advert unless the sender is the owner (priority
+ * sender's priority (unless {@code skip_check_adv_addr} applies); keepalived 2.3.3 and later no longer drop it
+ * at all (commit af103930, following RFC 9568). ha4j follows RFC 3768 §7.1: it drops the advert unless the sender is the owner (priority
  * 255), whose advert is accepted with {@link VrrpDecodeResult.Accepted#ownerAddressListMismatch()} set so the
  * caller can log the misconfiguration. Between ha4j and keepalived 2.2.7 the only difference is an owner's
  * mismatching advert, which keepalived ignores and ha4j obeys.

@@ -46,8 +46,8 @@ public final class VrrpWireFormat {
     public static final int IPV4_MAX_HEADER_LENGTH = 60;
     /**
      * The IPv4 payload of a minimum-size Ethernet frame (60 bytes without FCS, minus the 14-byte header).
-     * A received buffer up to this long may carry zero padding after the IP datagram (keepalived
-     * tolerates it too, see {@code vrrp_check_packet()}).
+     * A received buffer up to this long may carry padding after the IP datagram (keepalived tolerates it
+     * since 2.3.2, in {@code vrrp_check_packet()}).
      */
     public static final int ETHERNET_MIN_PAYLOAD = 46;
 

@@ -10,7 +10,7 @@ import org.ha4j.core.config.ConfigLocation;
  * (which means FAULT while failing), rise 1, fall 1.
  *
  * @param name     the block's name, referred to by {@code track_script}
- * @param command  the command line, run through {@code /bin/sh -c} as keepalived runs it
+ * @param command  the command line as written; split into words as keepalived.conf(5) says (quotes keep spaces)
  * @param interval time between runs
  * @param timeout  how long a run may take before it is killed and counted as failed
  * @param weight   -253..253; the priority change while up (positive) or down (negative); 0 = FAULT when down

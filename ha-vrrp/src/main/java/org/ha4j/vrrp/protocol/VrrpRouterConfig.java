@@ -211,12 +211,41 @@ public final class VrrpRouterConfig {
 
     /** The advertisement this router sends, at the given priority (RFC 3768 §7.2). */
     public VrrpAdvertisement advertisement(int advertisedPriority) {
-        List<org.ha4j.core.net.Ipv4Address> addresses = new ArrayList<>(virtualAddresses.size());
+        List<Ipv4Address> addresses = new ArrayList<>(virtualAddresses.size());
         for (Ipv4Cidr vip : virtualAddresses) {
             addresses.add(vip.address());
         }
         return new VrrpAdvertisement(virtualRouterId, advertisedPriority, authentication, advertIntervalSeconds,
                 addresses);
+    }
+
+    /** Value equality over every setting (warnings excluded), e.g. to tell whether a reload changed anything. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VrrpRouterConfig other
+                && instanceName.equals(other.instanceName)
+                && virtualRouterId == other.virtualRouterId
+                && priority == other.priority
+                && advertIntervalSeconds == other.advertIntervalSeconds
+                && preempt == other.preempt
+                && preemptDelay.equals(other.preemptDelay)
+                && initialState == other.initialState
+                && virtualAddresses.equals(other.virtualAddresses)
+                && authentication.equals(other.authentication)
+                && primaryAddress.equals(other.primaryAddress)
+                && trackedInputs.equals(other.trackedInputs)
+                && garpMasterDelay.equals(other.garpMasterDelay)
+                && garpMasterRepeat == other.garpMasterRepeat
+                && garpMasterRefresh.equals(other.garpMasterRefresh)
+                && garpMasterRefreshRepeat == other.garpMasterRefreshRepeat
+                && advertiseOnLowerPriority == other.advertiseOnLowerPriority;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(instanceName, virtualRouterId, priority, advertIntervalSeconds, preempt, preemptDelay,
+                initialState, virtualAddresses, authentication, primaryAddress, trackedInputs, garpMasterDelay,
+                garpMasterRepeat, garpMasterRefresh, garpMasterRefreshRepeat, advertiseOnLowerPriority);
     }
 
     @Override
@@ -438,8 +467,7 @@ public final class VrrpRouterConfig {
             }
             List<TrackedInput> tracked = new ArrayList<>(trackedInputs);
             if (owner) {
-                for (int i = 0; i < tracked.size(); i++) {
-                    TrackedInput input = tracked.get(i);
+                for (TrackedInput input : tracked) {
                     if (input.weight() != 0) {
                         warnings.add("weight " + input.weight() + " of '" + input.name()
                                 + "' ignored: the owner's priority (255) never changes");

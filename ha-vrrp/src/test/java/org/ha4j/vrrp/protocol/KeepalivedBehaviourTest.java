@@ -388,7 +388,8 @@ class KeepalivedBehaviourTest {
             assertThat(c.garpMasterRefreshRepeat()).isEqualTo(1);
             assertThat(c.advertiseOnLowerPriority()).isTrue();
             assertThat(c.instanceName()).isEqualTo("VRID_51");
-            assertThat(c.toBuilder().build().toString()).isEqualTo(c.toString());
+            assertThat(c.toBuilder().build()).isEqualTo(c).hasSameHashCodeAs(c);
+            assertThat(c.toBuilder().priority(101).build()).isNotEqualTo(c);
         }
     }
 }

@@ -1,0 +1,134 @@
+package org.ha4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ha4j as another application uses it: installs the library modules and the BOM into the local Maven
+ * repository, then builds a tiny consumer project against those coordinates and checks what reaches
+ * its class path: ha4j and its runtime dependencies, and no test or benchmark library.
+ */
+class MavenConsumerIT {
+
+    private static final Path PROJECT_ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    @Test
+    void aConsumerBuildsAgainstTheInstalledModulesWithACleanClassPath(@TempDir Path consumer) throws Exception {
+        run(PROJECT_ROOT, "mvn", "-B", "-q", "-Dstyle.color=never", "install", "-DskipTests",
+                "-pl", "ha4j-bom,ha-core,ha-vrrp,ha-health,ha-proxy");
+
+        Files.writeString(consumer.resolve("pom.xml"), """
+                <project xmlns="http://maven.apache.org/POM/4.0.0">
+                  <modelVersion>4.0.0</modelVersion>
+                  <groupId>com.example</groupId>
+                  <artifactId>ha-consumer</artifactId>
+                  <version>1</version>
+                  <properties>
+                    <maven.compiler.release>17</maven.compiler.release>
+                    <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+                  </properties>
+                  <dependencyManagement>
+                    <dependencies>
+                      <dependency>
+                        <groupId>org.ha4j</groupId>
+                        <artifactId>ha4j-bom</artifactId>
+                        <version>0.1.0-SNAPSHOT</version>
+                        <type>pom</type>
+                        <scope>import</scope>
+                      </dependency>
+                    </dependencies>
+                  </dependencyManagement>
+                  <dependencies>
+                    <dependency>
+                      <groupId>org.ha4j</groupId>
+                      <artifactId>ha-vrrp</artifactId>
+                    </dependency>
+                    <dependency>
+                      <groupId>org.ha4j</groupId>
+                      <artifactId>ha-health</artifactId>
+                    </dependency>
+                    <dependency>
+                      <groupId>org.ha4j</groupId>
+                      <artifactId>ha-proxy</artifactId>
+                    </dependency>
+                  </dependencies>
+                  <build>
+                    <plugins>
+                      <plugin>
+                        <groupId>org.apache.maven.plugins</groupId>
+                        <artifactId>maven-compiler-plugin</artifactId>
+                        <version>3.14.0</version>
+                      </plugin>
+                      <plugin>
+                        <groupId>org.apache.maven.plugins</groupId>
+                        <artifactId>maven-dependency-plugin</artifactId>
+                        <version>3.8.1</version>
+                      </plugin>
+                    </plugins>
+                  </build>
+                </project>
+                """);
+        Path source = consumer.resolve("src/main/java/com/example/Main.java");
+        Files.createDirectories(source.getParent());
+        Files.writeString(source, """
+                package com.example;
+
+                import org.ha4j.core.health.HealthSignal;
+                import org.ha4j.core.net.Ipv4Address;
+                import org.ha4j.vrrp.codec.VrrpAdvertisement;
+                import org.ha4j.vrrp.codec.VrrpAuthentication;
+                import org.ha4j.vrrp.codec.VrrpEncoder;
+                import java.util.List;
+
+                public class Main {
+                    public static void main(String[] args) {
+                        HealthSignal database = HealthSignal.up("database");
+                        VrrpAdvertisement advert = new VrrpAdvertisement(51, 100, VrrpAuthentication.password("1111"), 1,
+                                List.of(Ipv4Address.parse("192.168.122.100")));
+                        System.out.println(database + " " + VrrpEncoder.encodeMessage(advert).length);
+                    }
+                }
+                """);
+        Path classPathFile = consumer.resolve("classpath.txt");
+        run(consumer, "mvn", "-B", "-q", "-Dstyle.color=never", "package", "dependency:build-classpath",
+                "-Dmdep.outputFile=" + classPathFile);
+
+        assertThat(consumer.resolve("target/ha-consumer-1.jar")).exists();
+        List<String> jars = Arrays.stream(Files.readString(classPathFile).strip().split(":"))
+                .map(p -> Path.of(p).getFileName().toString()).toList();
+        assertThat(jars).anyMatch(j -> j.startsWith("ha-core-0.1.0-SNAPSHOT"))
+                .anyMatch(j -> j.startsWith("ha-vrrp-0.1.0-SNAPSHOT"))
+                .anyMatch(j -> j.startsWith("ha-proxy-0.1.0-SNAPSHOT"))
+                .anyMatch(j -> j.startsWith("jna-"))
+                .anyMatch(j -> j.startsWith("slf4j-api-"))
+                .noneMatch(j -> j.startsWith("junit") || j.startsWith("assertj") || j.startsWith("jmh")
+                        || j.startsWith("awaitility") || j.startsWith("slf4j-simple") || j.contains("-tests")
+                        || j.startsWith("examples") || j.startsWith("benchmarks") || j.startsWith("tomcat"));
+    }
+
+    private static void run(Path directory, String... command) throws IOException, InterruptedException {
+        Path log = Files.createTempFile("ha4j-maven-", ".log");
+        try {
+            Process process = new ProcessBuilder(new ArrayList<>(List.of(command))).directory(directory.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!process.waitFor(15, TimeUnit.MINUTES)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError(String.join(" ", command) + " did not finish within 15 minutes");
+            }
+            assertThat(process.exitValue()).as("%s in %s; output:%n%s", String.join(" ", command), directory,
+                    Files.readString(log, StandardCharsets.UTF_8)).isZero();
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Network probes: TCP connect and HTTP(S) GET with the JDK client. */
+package org.ha4j.health.net;
