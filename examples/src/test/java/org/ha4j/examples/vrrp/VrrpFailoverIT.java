@@ -114,6 +114,27 @@ class VrrpFailoverIT {
         awaitState(lb2, "BACKUP", 2, Duration.ofSeconds(5));
     }
 
+    @Test
+    void unicastPeersElectAndFailOverAndIgnoreAStrangersAdverts() throws Exception {
+        NetnsProcess lb1 = bed.startNode(bed.lb1, 100, "--unicast-src", "10.200.0.11", "--unicast-peer", "10.200.0.12");
+        NetnsProcess lb2 = bed.startNode(bed.lb2, 90, "--unicast-src", "10.200.0.12", "--unicast-peer", "10.200.0.11");
+        awaitState(lb1, "MASTER", 1, Duration.ofSeconds(10));
+        awaitState(lb2, "BACKUP", 1, Duration.ofSeconds(10));
+        // A third router with the right VRID and password but not a configured peer: dropped, not obeyed.
+        NetnsProcess stranger = bed.startNode(bed.client, 200, "--unicast-src", "10.200.0.2",
+                "--unicast-peer", "10.200.0.11", "--unicast-peer", "10.200.0.12");
+        awaitState(stranger, "MASTER", 1, Duration.ofSeconds(10));
+        lb1.awaitOutput(out -> out.contains("DROPPED NOT_A_PEER from 10.200.0.2"), Duration.ofSeconds(5), "stranger dropped");
+        assertThat(VrrpTestbed.count(lb1.output(), "-> BACKUP")).isEqualTo(1); // only the start-up BACKUP
+        stranger.signal("TERM");
+        stranger.awaitExit(Duration.ofSeconds(10));
+
+        lb1.signal("TERM");
+        lb1.awaitExit(Duration.ofSeconds(10));
+        awaitState(lb2, "MASTER", 1, Duration.ofSeconds(3));
+        assertThat(bed.lb2.hasAddress(ipv4(VrrpTestbed.VIP))).isTrue();
+    }
+
     private static org.ha4j.core.net.Ipv4Address ipv4(String text) {
         return org.ha4j.core.net.Ipv4Address.parse(text);
     }
