@@ -89,10 +89,10 @@ public final class Peer {
     }
 
     /**
-     * Changes the weight. As when nginx re-reads a weight, the effective weight restarts at the new value
+     * Changes the weight; the owner must then build a new {@link PeerGroup} (weights feed its ranges). As when nginx re-reads a weight, the effective weight restarts at the new value
      * (or stays lower if failures had cut it), and the smooth round robin adapts from its current state.
      */
-    void reweight(int newWeight) {
+    public void reweight(int newWeight) {
         if (newWeight < 1) {
             throw new IllegalArgumentException("weight must be >= 1, got " + newWeight);
         }
@@ -119,7 +119,7 @@ public final class Peer {
     }
 
     /** The eligibility test every nginx balancer applies (except the tried bitmap, which is per session). */
-    boolean usable(long now) {
+    public boolean usable(long now) {
         return !down() && !failedOut(now) && !full();
     }
 
