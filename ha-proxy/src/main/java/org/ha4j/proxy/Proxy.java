@@ -198,7 +198,7 @@ public final class Proxy implements Lifecycle, HealthSource {
         if (relayKind != requestedRelay) {
             log.warn("splice relay needs Linux with the epoll transport; using the copy relay");
         }
-        relay = relayKind == RelayKind.SPLICE ? new SpliceRelay(ticker) : CopyRelay.INSTANCE;
+        relay = relayKind == RelayKind.SPLICE ? new SpliceRelay(ioThreads) : CopyRelay.INSTANCE;
         try {
             for (ListenerRuntime l : listeners) {
                 ServerBootstrap sb = new ServerBootstrap()
@@ -279,6 +279,10 @@ public final class Proxy implements Lifecycle, HealthSource {
         if (accessLog != null) {
             accessLog.close();
         }
+    }
+
+    Relay relayForTests() {
+        return relay;
     }
 
     /** The relay in use (SPLICE may fall back to COPY where splice is unavailable). */
