@@ -22,6 +22,7 @@ public final class Ha4jCommandLine {
 
     static {
         // Each issue registers its subcommands here, in the order they are listed by --help.
+        register(new ProxyCommand());
     }
 
     private Ha4jCommandLine() {
