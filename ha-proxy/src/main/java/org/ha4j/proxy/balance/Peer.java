@@ -32,11 +32,21 @@ public final class Peer {
     private boolean healthy = true;
     private boolean draining;
 
+    // copies of spec values and of down(), read on every pick: one object, no pointer chase in the hot loop
+    private final int maxFails;
+    private final long failTimeoutNanos;
+    private final int maxConns;
+    private boolean blocked;
+
     public Peer(ServerSpec spec) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.server = spec.server();
         this.weight = spec.weight();
         this.effectiveWeight = spec.weight();
+        this.maxFails = spec.maxFails();
+        this.failTimeoutNanos = spec.failTimeout().toNanos();
+        this.maxConns = spec.maxConns();
+        this.blocked = spec.down();
     }
 
     public ServerSpec spec() {
@@ -81,11 +91,13 @@ public final class Peer {
     /** Set by an active health check; an unhealthy peer is skipped like a {@code down} one. */
     public void setHealthy(boolean healthy) {
         this.healthy = healthy;
+        this.blocked = spec.down() || !healthy || draining;
     }
 
     /** A draining peer takes no new sessions; established ones continue untouched. */
     public void setDraining(boolean draining) {
         this.draining = draining;
+        this.blocked = spec.down() || !healthy || draining;
     }
 
     /**
@@ -106,16 +118,16 @@ public final class Peer {
 
     /** nginx's {@code down}, an unhealthy active check or draining. */
     boolean down() {
-        return spec.down() || !healthy || draining;
+        return blocked;
     }
 
     /** Out because of {@code max_fails} failures inside the {@code fail_timeout} window. */
     boolean failedOut(long now) {
-        return spec.maxFails() != 0 && fails >= spec.maxFails() && since(now, checked) <= failTimeoutNanos();
+        return maxFails != 0 && fails >= maxFails && since(now, checked) <= failTimeoutNanos;
     }
 
     boolean full() {
-        return spec.maxConns() != 0 && conns >= spec.maxConns();
+        return maxConns != 0 && conns >= maxConns;
     }
 
     /** The eligibility test every nginx balancer applies (except the tried bitmap, which is per session). */
@@ -124,12 +136,12 @@ public final class Peer {
     }
 
     long failTimeoutNanos() {
-        return spec.failTimeout().toNanos();
+        return failTimeoutNanos;
     }
 
     /** After a pick: start a new failure window if the previous one has expired (nginx: {@code checked = now}). */
     void markChecked(long now) {
-        if (since(now, checked) > failTimeoutNanos()) {
+        if (since(now, checked) > failTimeoutNanos) {
             checked = now;
         }
     }
