@@ -161,10 +161,7 @@ public final class SpliceEngine implements AutoCloseable {
         long inPipe;
         boolean srcEof;
         boolean finSent;
-        /** The last read filled the chunk: the socket may hold more, read again before waiting. */
-        boolean maybeMore = true;
-        /** The source reported a hang-up or error: read until EOF/EAGAIN, never stop on a short read. */
-        boolean hangUpSeen;
+
 
         Direction(int src, int dst, boolean fromClient) {
             this.src = src;
@@ -284,13 +281,6 @@ public final class SpliceEngine implements AutoCloseable {
                         }
                         Pair pair = pairs.get(data >>> 1);
                         if (pair != null && !pair.ended) {
-                            int mask = events.getInt(offset);
-                            if ((mask & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) {
-                                ((data & 1) == 0 ? pair.up : pair.down).hangUpSeen = true;
-                            }
-                            if ((mask & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) {
-                                ((data & 1) == 0 ? pair.up : pair.down).maybeMore = true;
-                            }
                             pump(pair);
                         }
                     }
@@ -365,12 +355,9 @@ public final class SpliceEngine implements AutoCloseable {
                 if (d.pipe != null) {
                     release(d);
                 }
-                if (!d.srcEof && !d.maybeMore && !d.hangUpSeen) {
-                    // the last read was short, so the socket is drained; with edge-triggered epoll the next
-                    // arrival raises a new EPOLLIN edge (this saves one splice per small message, as Netty's
-                    // edge-triggered mode did with its "maybe more data to read" guess)
-                    return true;
-                }
+                // No "short read means drained" shortcut here: splice(2) stops at the pipe's slot count (16 by
+                // default) as well as at the length asked for, so a short read can leave data queued, and with
+                // edge-triggered epoll no new edge would come for it (a 1 MiB response stalled that way).
                 if (d.srcEof) {
                     if (!d.finSent) {
                         LinuxSyscalls.shutdown(d.dst, LinuxSyscalls.SHUT_WR);
@@ -386,7 +373,6 @@ public final class SpliceEngine implements AutoCloseable {
                         SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
                 if (n > 0) {
                     d.inPipe = n;
-                    d.maybeMore = n >= chunk;
                     pair.listener.buffered(n);
                     continue;
                 }
@@ -396,7 +382,6 @@ public final class SpliceEngine implements AutoCloseable {
                 }
                 int err = LinuxSyscalls.errno();
                 if (err == EAGAIN || err == EINTR) {
-                    d.maybeMore = false;
                     release(d); // nothing in flight: an idle session holds no pipe
                     return true;
                 }
