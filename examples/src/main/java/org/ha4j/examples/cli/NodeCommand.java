@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
+import org.ha4j.vrrp.NotifyScripts;
 import org.ha4j.vrrp.VrrpInstance;
 import org.ha4j.vrrp.VrrpInstanceSnapshot;
 import org.ha4j.vrrp.VrrpListener;
@@ -40,7 +41,8 @@ final class NodeCommand implements Subcommand {
 
     private static final Set<String> WITH_VALUE = Set.of("interface", "vrid", "priority", "state", "advert-int",
             "auth-pass", "vip", "unicast-src", "unicast-peer", "preempt-delay", "pidfile", "track-file",
-            "garp-master-delay", "garp-master-repeat");
+            "garp-master-delay", "garp-master-repeat", "notify-master", "notify-backup", "notify-fault",
+            "notify-stop", "notify");
     private static final Set<String> SWITCHES = Set.of("nopreempt");
 
     @Override
@@ -57,7 +59,8 @@ final class NodeCommand implements Subcommand {
     public String usage() {
         return "node --interface IF --vrid N --priority N [--state MASTER|BACKUP] [--advert-int S] [--auth-pass P]"
                 + " --vip A.B.C.D[/N] [--vip ...] [--unicast-src IP --unicast-peer IP ...] [--nopreempt]"
-                + " [--preempt-delay S] [--pidfile F] [--track-file F] [--garp-master-delay S] [--garp-master-repeat N]";
+                + " [--preempt-delay S] [--pidfile F] [--track-file F] [--garp-master-delay S] [--garp-master-repeat N]"
+                + " [--notify-master CMD] [--notify-backup CMD] [--notify-fault CMD] [--notify-stop CMD] [--notify CMD]";
     }
 
     @Override
@@ -121,6 +124,23 @@ final class NodeCommand implements Subcommand {
         if (flags.has("garp-master-repeat")) {
             builder.garpMasterRepeat(flags.intValue("garp-master-repeat", 5, 0, 255));
         }
+        NotifyScripts scripts = NotifyScripts.none();
+        if (flags.has("notify-master")) {
+            scripts = scripts.withMaster(flags.required("notify-master"));
+        }
+        if (flags.has("notify-backup")) {
+            scripts = scripts.withBackup(flags.required("notify-backup"));
+        }
+        if (flags.has("notify-fault")) {
+            scripts = scripts.withFault(flags.required("notify-fault"));
+        }
+        if (flags.has("notify-stop")) {
+            scripts = scripts.withStop(flags.required("notify-stop"));
+        }
+        if (flags.has("notify")) {
+            scripts = scripts.withNotify(flags.required("notify"));
+        }
+        builder.notifyScripts(scripts);
         FileHealth trackFile = null;
         if (flags.has("track-file")) {
             trackFile = new FileHealth(Path.of(flags.required("track-file")));

@@ -48,6 +48,26 @@ class NodeCommandIT {
     }
 
     @Test
+    void runsKeepalivedStyleNotifyScriptsInTransitionOrder() throws Exception {
+        Path log = bed.lb1.file("notify.log");
+        Path script = bed.lb1.file("notify.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"$*\" >> " + log + "\n");
+        script.toFile().setExecutable(true);
+        NetnsProcess node = bed.startNode(bed.lb1, 100, "--notify-master", script + " became-master",
+                "--notify-stop", script + " stopping", "--notify", script.toString());
+        VrrpTestbed.awaitState(node, "MASTER", 1, Duration.ofSeconds(10));
+        node.signal("TERM");
+        node.awaitExit(Duration.ofSeconds(40));
+        // The specific script with its own arguments, then the generic one with keepalived's four, in order.
+        assertThat(Files.readAllLines(log)).containsExactly(
+                "INSTANCE VI_51 BACKUP 100",
+                "became-master",
+                "INSTANCE VI_51 MASTER 100",
+                "stopping",
+                "INSTANCE VI_51 STOP 100");
+    }
+
+    @Test
     void writesItsPidFileAndOnSigtermResignsRemovesTheVipAndTheFile() throws Exception {
         Path pidfile = bed.lb1.file("node.pid");
         NetnsProcess node = bed.startNode(bed.lb1, 100, "--pidfile", pidfile.toString());
