@@ -66,10 +66,6 @@ final class RawSocketVrrpTransport implements VrrpTransport {
         }
     }
 
-    TransportConfig config() {
-        return config;
-    }
-
     @Override
     public Ipv4Address sourceAddress() {
         return config.source();
@@ -109,26 +105,6 @@ final class RawSocketVrrpTransport implements VrrpTransport {
             return null;
         }
         return java.util.Arrays.copyOf(buffer, Math.min(length, buffer.length));
-    }
-
-    /** The IP-level checks of RFC 3768 §7.1 and keepalived's unicast source check. */
-    static Ipv4Packets.Parsed check(TransportConfig config, Ipv4Packets.Parsed parsed) {
-        if (!(parsed instanceof Ipv4Packets.Parsed.Packet accepted)) {
-            return parsed;
-        }
-        ReceivedPacket packet = accepted.packet();
-        if (packet.protocol() != IPPROTO_VRRP) {
-            return new Ipv4Packets.Parsed.Rejected(TransportRejection.NOT_VRRP);
-        }
-        TransportRejection bySource = VrrpTransport.checkSource(config, packet.source());
-        if (bySource != null) {
-            return new Ipv4Packets.Parsed.Rejected(bySource);
-        }
-        // Like keepalived, unicast does not insist on TTL 255: peers may sit behind a router.
-        if (!config.isUnicast() && packet.ttl() != TTL) {
-            return new Ipv4Packets.Parsed.Rejected(TransportRejection.TTL_NOT_255);
-        }
-        return parsed;
     }
 
     @Override

@@ -11,6 +11,10 @@ import org.ha4j.core.linux.PacketSocket;
 import org.ha4j.core.linux.RawIpSocket;
 import org.ha4j.core.linux.RouteNetlink;
 import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.vrrp.codec.ReceiveExpectations;
+import org.ha4j.vrrp.codec.VrrpDecodeResult;
+import org.ha4j.vrrp.codec.VrrpDecoder;
+import org.ha4j.vrrp.codec.VrrpEncoder;
 
 /**
  * Runs one transport-level operation inside a network namespace (started by an IT through
@@ -46,23 +50,35 @@ public final class WireTool {
         for (int i = 3; i < args.length; i++) {
             peers.add(Ipv4Address.parse(args[i]));
         }
-        try (VrrpTransport transport = VrrpTransport.open(config(name, peers))) {
+        TransportConfig config = config(name, peers);
+        try (VrrpTransport transport = VrrpTransport.open(config)) {
             System.out.println("READY " + transport.sourceAddress());
             System.out.flush();
             while (System.nanoTime() - until < 0) {
                 byte[] bytes = transport.receive(100);
-                Ipv4Packets.Parsed parsed = bytes == null ? null
-                        : RawSocketVrrpTransport.check(transport instanceof RawSocketVrrpTransport r ? r.config() : null,
-                                Ipv4Packets.parse(bytes, bytes.length));
-                if (parsed instanceof Ipv4Packets.Parsed.Packet p) {
-                    System.out.println("PACKET " + p.packet().source() + " " + p.packet().ttl() + " "
-                            + HexFormat.of().formatHex(p.packet().payload()));
-                } else if (parsed instanceof Ipv4Packets.Parsed.Rejected r) {
-                    System.out.println("REJECTED " + r.reason());
+                if (bytes != null) {
+                    System.out.println(describe(config, bytes));
+                    System.out.flush();
                 }
-                System.out.flush();
             }
         }
+    }
+
+    /** What the instance's receive path would do with these bytes: the codec's checks, then the source's. */
+    private static String describe(TransportConfig config, byte[] packet) {
+        // Like keepalived, unicast does not insist on TTL 255: peers may sit behind a router.
+        ReceiveExpectations expectations = ReceiveExpectations.builder().requireTtl255(!config.isUnicast()).build();
+        VrrpDecodeResult result = VrrpDecoder.decode(packet, expectations);
+        if (result instanceof VrrpDecodeResult.Rejected rejected) {
+            return "REJECTED " + rejected.reason().name();
+        }
+        VrrpDecodeResult.Accepted accepted = (VrrpDecodeResult.Accepted) result;
+        TransportRejection bySource = VrrpTransport.checkSource(config, accepted.source());
+        if (bySource != null) {
+            return "REJECTED " + bySource.name();
+        }
+        return "PACKET " + accepted.source() + " " + accepted.ttl() + " "
+                + HexFormat.of().formatHex(VrrpEncoder.encodeMessage(accepted.advertisement()));
     }
 
     private static void send(String[] args) throws Exception {
