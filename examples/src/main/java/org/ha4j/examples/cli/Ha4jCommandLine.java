@@ -30,6 +30,7 @@ public final class Ha4jCommandLine {
         register(new CheckCommand());
         register(new ProbeCommand());
         register(new NodeCommand());
+        register(new ProxyCommand());
     }
 
     private Ha4jCommandLine() {

@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# ha4j proxy side by side with nginx stream, HAProxy and a direct connection, on loopback, in one run,
+# all in front of the same nginx http backend, measured with wrk:
+#   keep-alive small responses (req/s), 1 MiB responses (MB/s), a new connection per request (req/s = conn/s),
+#   and the RSS each proxy needs for IDLE (default 4000) idle sessions.
+# The JVM is warmed (WARMUP seconds of the same workloads) before anything is counted.
+#
+# usage: benchmarks/scripts/proxy-bench.sh        (env: DURATION=10 WARMUP=15 IDLE=4000 CONNS=64 THREADS=2)
+# needs: nginx + libnginx-mod-stream, haproxy, wrk, python3, java 17, maven (to build the ha4j jar once)
+set -euo pipefail
+
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-15}
+IDLE=${IDLE:-4000}
+CONNS=${CONNS:-64}
+THREADS=${THREADS:-2}
+HA4J_JAVA_OPTS=${HA4J_JAVA_OPTS:-"-Xmx1g -XX:+UseParallelGC"}
+STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+jar="$root/examples/target/ha4j.jar"
+for tool in nginx haproxy wrk python3 java; do
+  command -v "$tool" >/dev/null || { echo "proxy-bench: $tool is required" >&2; exit 2; }
+done
+[ -f "$STREAM_MODULE" ] || { echo "proxy-bench: nginx stream module missing (apt-get install libnginx-mod-stream)" >&2; exit 2; }
+if [ ! -f "$jar" ]; then
+  (cd "$root" && mvn -q -B -DskipTests package -pl examples -am) >&2
+fi
+ulimit -n 20000 || true
+
+work="$(mktemp -d /tmp/ha4j-proxy-bench.XXXXXX)"
+chmod 755 "$work"   # nginx workers run as nobody and must read the backend's files
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_port() {
+  for _ in $(seq 1 200); do
+    if python3 -c "import socket,sys; s=socket.create_connection(('127.0.0.1',$1),0.2); s.close()" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "proxy-bench: nothing listens on port $1" >&2; exit 1
+}
+
+# ---- the shared nginx http backend ----
+backend_port=$(free_port)
+mkdir -p "$work/backend/logs" "$work/backend/www"
+head -c $((1024 * 1024)) /dev/urandom > "$work/backend/www/1m"
+cat > "$work/backend/nginx.conf" <<CONF
+daemon off; master_process on; worker_processes 1; worker_rlimit_nofile 20000;
+pid $work/backend/nginx.pid; error_log $work/backend/logs/error.log crit;
+events { worker_connections 20000; }
+http {
+  access_log off; keepalive_requests 1000000; sendfile on; tcp_nopush on;
+  server {
+    listen 127.0.0.1:$backend_port backlog=4096;
+    root $work/backend/www;
+    location = /small { default_type text/plain; return 200 "hello from the backend, a small keep-alive response\n"; }
+  }
+}
+CONF
+nginx -p "$work/backend" -c "$work/backend/nginx.conf" & pids+=($!)
+wait_port "$backend_port"
+
+# ---- nginx stream ----
+nginx_port=$(free_port)
+mkdir -p "$work/nginx/logs"
+cat > "$work/nginx/nginx.conf" <<CONF
+load_module $STREAM_MODULE;
+daemon off; master_process on; worker_processes auto; worker_rlimit_nofile 20000;
+pid $work/nginx/nginx.pid; error_log $work/nginx/logs/error.log crit;
+events { worker_connections 20000; }
+stream {
+  upstream backend { server 127.0.0.1:$backend_port; }
+  server { listen 127.0.0.1:$nginx_port backlog=4096; proxy_pass backend; }
+}
+CONF
+nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" & nginx_pid=$!; pids+=($nginx_pid)
+
+# ---- HAProxy ----
+haproxy_port=$(free_port)
+cat > "$work/haproxy.cfg" <<CONF
+global
+  nbthread 2
+  maxconn 7000
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 5m
+  timeout server 5m
+  option splice-auto
+frontend f
+  bind 127.0.0.1:$haproxy_port
+  default_backend b
+backend b
+  server s1 127.0.0.1:$backend_port
+CONF
+haproxy -db -f "$work/haproxy.cfg" & haproxy_pid=$!; pids+=($haproxy_pid)
+
+# ---- ha4j (splice and copy relays) ----
+ha4j_splice_port=$(free_port)
+java $HA4J_JAVA_OPTS -jar "$jar" proxy --listen "127.0.0.1:$ha4j_splice_port" \
+  --upstream "127.0.0.1:$backend_port" --relay splice > "$work/ha4j-splice.out" 2>&1 & ha4j_splice_pid=$!; pids+=($ha4j_splice_pid)
+ha4j_copy_port=$(free_port)
+java $HA4J_JAVA_OPTS -jar "$jar" proxy --listen "127.0.0.1:$ha4j_copy_port" \
+  --upstream "127.0.0.1:$backend_port" --relay copy > "$work/ha4j-copy.out" 2>&1 & ha4j_copy_pid=$!; pids+=($ha4j_copy_pid)
+
+for p in $nginx_port $haproxy_port $ha4j_splice_port $ha4j_copy_port; do wait_port "$p"; done
+
+# ---- measurements ----
+# every wrk run must see only 2xx answers, or its figure would measure error pages
+checked_wrk() {
+  local out
+  out=$(wrk "$@" 2>&1)
+  if grep -q "Non-2xx" <<<"$out"; then echo "proxy-bench: wrk $* saw errors:" >&2; echo "$out" >&2; exit 1; fi
+  echo "$out"
+}
+small_rps() { checked_wrk -t"$THREADS" -c"$CONNS" -d"$2"s "http://127.0.0.1:$1/small" | awk '/Requests\/sec/ {printf "%.0f", $2}'; }
+big_mbs() {
+  checked_wrk -t"$THREADS" -c16 -d"$2"s "http://127.0.0.1:$1/1m" | awk '/Transfer\/sec/ {
+    v=$2; u=v; gsub(/[0-9.]/,"",u); gsub(/[A-Za-z]/,"",v);
+    if (u=="GB") v*=1024; else if (u=="KB") v/=1024; printf "%.0f", v }'
+}
+close_rps() { checked_wrk -t"$THREADS" -c"$CONNS" -d"$2"s -H "Connection: close" "http://127.0.0.1:$1/small" | awk '/Requests\/sec/ {printf "%.0f", $2}'; }
+
+# RSS (KiB) of a process and its children (nginx workers)
+rss_kib() {
+  local total=0 pid
+  for pid in $1 $(pgrep -P "$1" || true); do
+    total=$((total + $(awk '/VmRSS/ {print $2}' /proc/"$pid"/status 2>/dev/null || echo 0)))
+  done
+  echo $total
+}
+# bytes of RSS per idle session: open IDLE connections, wait until they reached the backend, measure, close
+idle_rss_per_session() {
+  local port=$1 pid=$2 before after
+  before=$(rss_kib "$pid")
+  python3 - "$port" "$IDLE" "$work/idle.ready" <<'PY' &
+import socket, sys, time, pathlib
+port, n, ready = int(sys.argv[1]), int(sys.argv[2]), pathlib.Path(sys.argv[3])
+socks = []
+for i in range(n):
+    s = socket.create_connection(("127.0.0.1", port))
+    socks.append(s)
+time.sleep(2)
+ready.write_text("ok")
+time.sleep(8)
+PY
+  local helper=$!
+  for _ in $(seq 1 300); do [ -f "$work/idle.ready" ] && break; sleep 0.1; done
+  after=$(rss_kib "$pid")
+  wait $helper 2>/dev/null || true
+  rm -f "$work/idle.ready"
+  echo "$(( (after - before) * 1024 / IDLE )) $(( after / 1024 ))"
+}
+
+echo "warming the JVMs (${WARMUP}s of each workload) ..." >&2
+for p in $ha4j_splice_port $ha4j_copy_port; do
+  small_rps "$p" "$WARMUP" >/dev/null; big_mbs "$p" "$WARMUP" >/dev/null; close_rps "$p" 5 >/dev/null
+done
+
+declare -A KA BIG CONN IDLEB RSSMB
+targets=(direct nginx haproxy ha4j-splice ha4j-copy)
+declare -A PORT=([direct]=$backend_port [nginx]=$nginx_port [haproxy]=$haproxy_port [ha4j-splice]=$ha4j_splice_port [ha4j-copy]=$ha4j_copy_port)
+declare -A PID=([nginx]=$nginx_pid [haproxy]=$haproxy_pid [ha4j-splice]=$ha4j_splice_pid [ha4j-copy]=$ha4j_copy_pid)
+for t in "${targets[@]}"; do
+  echo "measuring $t ..." >&2
+  KA[$t]=$(small_rps "${PORT[$t]}" "$DURATION"); sleep 2
+  BIG[$t]=$(big_mbs "${PORT[$t]}" "$DURATION"); sleep 2
+  CONN[$t]=$(close_rps "${PORT[$t]}" "$DURATION"); sleep 5   # let TIME_WAIT settle
+  if [ "$t" = direct ]; then IDLEB[$t]="-"; RSSMB[$t]="-"; else
+    read -r IDLEB[$t] RSSMB[$t] < <(idle_rss_per_session "${PORT[$t]}" "${PID[$t]}"); fi
+  sleep 2
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == "" || b == 0 || a == "-" || b == "-") print "-"; else printf "%.2f", a / b }'; }
+echo
+echo "loopback, $(nproc) CPUs, wrk -t$THREADS: keep-alive -c$CONNS, 1 MiB -c16, close -c$CONNS, ${DURATION}s each; idle sessions: $IDLE"
+echo
+printf "| %-11s | %14s | %13s | %15s | %17s | %17s |\n" target "keep-alive req/s" "1 MiB MB/s" "new conn/s" "idle RSS B/session" "RSS MiB w/ idle"
+printf "|%s|%s|%s|%s|%s|%s|\n" "-------------" "------------------" "---------------" "-----------------" "--------------------" "-------------------"
+for t in "${targets[@]}"; do
+  printf "| %-11s | %16s | %13s | %15s | %18s | %17s |\n" "$t" "${KA[$t]}" "${BIG[$t]}" "${CONN[$t]}" "${IDLEB[$t]}" "${RSSMB[$t]}"
+done
+echo
+printf "| %-22s | %10s | %10s | %10s | %16s |\n" ratio "keep-alive" "1 MiB" "conn/s" "idle memory"
+printf "|%s|%s|%s|%s|%s|\n" "------------------------" "------------" "------------" "------------" "------------------"
+for h in ha4j-splice ha4j-copy; do
+  for peer in direct nginx haproxy; do
+    printf "| %-22s | %10s | %10s | %10s | %16s |\n" "$h / $peer" "$(ratio "${KA[$h]}" "${KA[$peer]}")" \
+      "$(ratio "${BIG[$h]}" "${BIG[$peer]}")" "$(ratio "${CONN[$h]}" "${CONN[$peer]}")" "$(ratio "${IDLEB[$h]}" "${IDLEB[$peer]}")"
+  done
+done

@@ -1,0 +1,157 @@
+package org.ha4j.examples.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.ha4j.proxy.AccessLog;
+import org.ha4j.proxy.AccessLogFormat;
+import org.ha4j.proxy.Proxy;
+import org.ha4j.proxy.RelayKind;
+import org.ha4j.proxy.Upstream;
+import org.ha4j.proxy.balance.BalancingStrategies;
+import org.ha4j.proxy.balance.BalancingStrategy;
+import org.ha4j.proxy.balance.ServerSpec;
+
+/**
+ * {@code ha4j proxy}: a TCP load balancer from flags, with nginx's own syntax for servers and methods:
+ * <pre>
+ * ./ha4j proxy --listen 0.0.0.0:8080 \
+ *     --upstream "192.168.122.12:8080 weight=5 max_fails=3" --upstream "192.168.122.13:8080 backup" \
+ *     --balance least_conn --access-log /tmp/access.log --relay splice
+ * </pre>
+ * Runs until SIGTERM or Ctrl-C, then stops gracefully (stop accepting, drain, close).
+ */
+final class ProxyCommand implements Subcommand {
+
+    private final CountDownLatch stopSignal;
+    private final boolean installShutdownHook;
+
+    ProxyCommand() {
+        this(new CountDownLatch(1), true);
+    }
+
+    /** For tests: the command stops when {@code stopSignal} is counted down instead of on a signal. */
+    ProxyCommand(CountDownLatch stopSignal, boolean installShutdownHook) {
+        this.stopSignal = stopSignal;
+        this.installShutdownHook = installShutdownHook;
+    }
+
+    @Override
+    public String name() {
+        return "proxy";
+    }
+
+    @Override
+    public String summary() {
+        return "run a TCP load balancer (nginx stream semantics) until SIGTERM";
+    }
+
+    @Override
+    public String usage() {
+        return "proxy --listen ADDR:PORT --upstream SERVER [--upstream SERVER ...] [--balance METHOD]"
+                + " [--access-log FILE] [--log-format FORMAT] [--relay splice|copy]"
+                + " [--connect-timeout T] [--idle-timeout T]\n"
+                + "  SERVER: nginx server syntax, e.g. \"10.0.0.1:8080 weight=5 max_fails=3 backup\"\n"
+                + "  METHOD: round_robin (default), least_conn, \"hash $remote_addr [consistent]\", random,"
+                + " \"random two\", ip_hash, \"least_time connect\"\n"
+                + "  FORMAT: nginx log_format, default '" + AccessLogFormat.REFERENCE_FORMAT + "'";
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        Flags flags = Flags.parse(args, Set.of("listen", "upstream", "balance", "access-log", "log-format", "relay",
+                "connect-timeout", "idle-timeout"), Set.of());
+        if (!flags.positional().isEmpty()) {
+            throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
+        }
+        String listen = flags.required("listen");
+        List<String> upstreamFlags = flags.all("upstream");
+        if (upstreamFlags.isEmpty()) {
+            throw new UsageException("at least one --upstream is required");
+        }
+        List<ServerSpec> servers = new ArrayList<>();
+        for (String server : upstreamFlags) {
+            try {
+                servers.add(ServerSpec.parse(server));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--upstream \"" + server + "\": " + e.getMessage());
+            }
+        }
+        BalancingStrategy strategy;
+        try {
+            strategy = BalancingStrategies.parse(flags.single("balance").orElse(""));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--balance: " + e.getMessage());
+        }
+        RelayKind relay = switch (flags.single("relay").orElse("copy")) {
+            case "copy" -> RelayKind.COPY;
+            case "splice" -> RelayKind.SPLICE;
+            default -> throw new UsageException("--relay must be splice or copy");
+        };
+        Upstream upstream;
+        try {
+            upstream = new Upstream("upstream", strategy, servers);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        Proxy.Builder builder = Proxy.builder().relay(relay);
+        try {
+            builder.listen(listen, upstream);
+            if (flags.has("connect-timeout")) {
+                builder.connectTimeout(org.ha4j.core.config.ConfigDurations.parseNginx(flags.required("connect-timeout")));
+            }
+            if (flags.has("idle-timeout")) {
+                builder.idleTimeout(org.ha4j.core.config.ConfigDurations.parseNginx(flags.required("idle-timeout")));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (flags.has("access-log")) {
+            AccessLogFormat format;
+            try {
+                format = AccessLogFormat.parse(flags.single("log-format").orElse(AccessLogFormat.REFERENCE_FORMAT));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--log-format: " + e.getMessage());
+            }
+            try {
+                builder.accessLog(AccessLog.toFile(Path.of(flags.required("access-log")), format));
+            } catch (IOException e) {
+                err.println("ha4j proxy: cannot open access log: " + e.getMessage());
+                return Ha4jCommandLine.EXIT_FAILURE;
+            }
+        }
+        Proxy proxy = builder.build();
+        proxy.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stopSignal.countDown();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "ha4j-proxy-shutdown");
+        if (installShutdownHook) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        out.printf("ha4j proxy: listening on %s -> %d server(s), %s, %s relay%n",
+                proxy.boundAddresses().get(0).getAddress().getHostAddress() + ":"
+                        + proxy.boundAddresses().get(0).getPort(),
+                servers.size(), strategy.directive(), proxy.relay().name().toLowerCase(Locale.ROOT));
+        out.flush();
+        try {
+            stopSignal.await();
+        } finally {
+            proxy.stop();
+            out.println("ha4j proxy: stopped");
+            out.flush();
+            stopped.countDown();
+        }
+        return Ha4jCommandLine.EXIT_OK;
+    }
+}

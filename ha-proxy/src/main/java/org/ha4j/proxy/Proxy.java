@@ -1,0 +1,758 @@
+package org.ha4j.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.ha4j.core.Lifecycle;
+import org.ha4j.core.health.Health;
+import org.ha4j.core.health.HealthSignal;
+import org.ha4j.core.health.HealthSource;
+import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.core.time.Ticker;
+import org.ha4j.proxy.balance.HashKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TCP load balancer: listeners that accept client connections and relay each one to a server its upstream
+ * picks, as nginx's {@code stream { server { listen; proxy_pass } }} does.
+ *
+ * <pre>{@code
+ * Upstream tomcat = new Upstream("tomcat", BalancingStrategies.roundRobin(),
+ *         List.of(ServerSpec.parse("192.168.122.12:8080"), ServerSpec.parse("192.168.122.13:8080")));
+ * try (Proxy proxy = Proxy.builder().listen("0.0.0.0:8080", tomcat).build()) {
+ *     proxy.start();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Sessions follow nginx's rules: a server is picked per connection attempt, a failed or timed-out connect
+ * (default 60 s) counts against the server and moves on to the next one while tries remain, a session idle for
+ * the idle timeout (default 10 min) is closed, and every session ends with nginx's stream status code
+ * (200, 403, 502, 503, 500) in the access log. The proxy is a {@link HealthSource}: UP while every listener is
+ * bound and every upstream has a server that can take a session, so a VRRP instance can track it.
+ *
+ * <p>Thread-safe. {@link #stop()} stops accepting, lets sessions finish until the drain timeout, then closes
+ * the rest.
+ */
+public final class Proxy implements Lifecycle, HealthSource {
+
+    static final Logger log = LoggerFactory.getLogger(Proxy.class);
+
+    /** nginx's {@code proxy_connect_timeout} default. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(60);
+    /** nginx's {@code proxy_timeout} default. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    /** One {@code listen} address and the upstream its sessions go to. */
+    public record Listener(InetSocketAddress address, Upstream upstream, int backlog, boolean reusePort) {
+        public Listener {
+            Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(upstream, "upstream");
+            if (backlog < 1) {
+                throw new IllegalArgumentException("backlog must be >= 1, got " + backlog);
+            }
+        }
+    }
+
+    /** Runtime state of one listener. */
+    static final class ListenerRuntime {
+        final Proxy proxy;
+        final Listener spec;
+        final LongAdder accepted = new LongAdder();
+        final AtomicInteger active = new AtomicInteger();
+        final LongAdder ok = new LongAdder();
+        final LongAdder forbidden = new LongAdder();
+        final LongAdder unavailable = new LongAdder();
+        final LongAdder badGateway = new LongAdder();
+        final LongAdder bytesReceived = new LongAdder();
+        final LongAdder bytesSent = new LongAdder();
+        volatile Channel channel;
+
+        ListenerRuntime(Proxy proxy, Listener spec) {
+            this.proxy = proxy;
+            this.spec = spec;
+        }
+
+        String address() {
+            Channel c = channel;
+            InetSocketAddress a = c != null ? (InetSocketAddress) c.localAddress() : spec.address;
+            return a.getAddress().getHostAddress() + ":" + a.getPort();
+        }
+    }
+
+    private final List<ListenerRuntime> listeners = new ArrayList<>();
+    private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
+    private final RelayKind requestedRelay;
+    private final Duration connectTimeout;
+    private final Duration idleTimeout;
+    private final Duration drainTimeout;
+    private final int nextUpstreamTries;
+    private final Duration nextUpstreamTimeout;
+    private final AccessLog accessLog;
+    private final AccessRules accessRules;
+    private final int maxConnections;
+    private final int maxConnectionsPerClient;
+    private final int ioThreads;
+    private final boolean forceNio;
+    final Ticker ticker;
+
+    private final HealthSignal health;
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    private final AtomicLong sessionIds = new AtomicLong();
+    private final Object drainLock = new Object();
+
+    private EventLoopGroup group;
+    private Class<? extends Channel> socketChannel;
+    private Relay relay;
+    private RelayKind relayKind;
+    private ScheduledFuture<?> healthTick;
+    private volatile boolean running;
+    private volatile boolean stopped;
+
+    private Proxy(Builder b) {
+        if (b.listeners.isEmpty()) {
+            throw new IllegalArgumentException("a proxy needs at least one listener");
+        }
+        for (Listener l : b.listeners) {
+            listeners.add(new ListenerRuntime(this, l));
+            upstreams.putIfAbsent(l.upstream().name(), l.upstream());
+        }
+        this.requestedRelay = b.relay;
+        this.connectTimeout = b.connectTimeout;
+        this.idleTimeout = b.idleTimeout;
+        this.drainTimeout = b.drainTimeout;
+        this.nextUpstreamTries = b.nextUpstreamTries;
+        this.nextUpstreamTimeout = b.nextUpstreamTimeout;
+        this.accessLog = b.accessLog;
+        this.accessRules = b.accessRules;
+        this.maxConnections = b.maxConnections;
+        this.maxConnectionsPerClient = b.maxConnectionsPerClient;
+        this.ioThreads = b.ioThreads;
+        this.forceNio = b.forceNio;
+        this.ticker = b.ticker;
+        this.health = HealthSignal.down("proxy:" + listeners.get(0).spec.address().getPort(), "not started");
+        for (Upstream u : upstreams.values()) {
+            u.onChange(changed -> refreshHealth());
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    public synchronized void start() throws Exception {
+        if (running || stopped) {
+            throw new IllegalStateException("start() may be called once");
+        }
+        boolean epoll = !forceNio && Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        group = new MultiThreadIoEventLoopGroup(ioThreads, io);
+        socketChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class
+                : NioServerSocketChannel.class;
+        relayKind = requestedRelay == RelayKind.SPLICE && epoll && SpliceRelay.available() ? RelayKind.SPLICE
+                : RelayKind.COPY;
+        if (relayKind != requestedRelay) {
+            log.warn("splice relay needs Linux with the epoll transport; using the copy relay");
+        }
+        relay = relayKind == RelayKind.SPLICE ? new SpliceRelay(ioThreads) : CopyRelay.INSTANCE;
+        try {
+            for (ListenerRuntime l : listeners) {
+                ServerBootstrap sb = new ServerBootstrap()
+                        .group(group)
+                        .channel(serverChannel)
+                        .option(ChannelOption.SO_BACKLOG, l.spec.backlog())
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        .childOption(ChannelOption.AUTO_READ, false)
+                        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(new ChannelInitializer<Channel>() {
+                            @Override
+                            protected void initChannel(Channel ch) {
+                                ch.pipeline().addLast("accept", new AcceptHandler(l));
+                            }
+                        });
+                if (epoll && l.spec.reusePort()) {
+                    sb.option(EpollChannelOption.SO_REUSEPORT, true);
+                }
+                l.channel = sb.bind(l.spec.address()).sync().channel();
+                log.info("listening on {} -> {} ({} relay, {})", l.address(), l.spec.upstream(),
+                        relayKind.name().toLowerCase(java.util.Locale.ROOT), epoll ? "epoll" : "nio");
+            }
+        } catch (Exception e) {
+            for (ListenerRuntime l : listeners) {
+                if (l.channel != null) {
+                    l.channel.close().syncUninterruptibly();
+                }
+            }
+            relay.shutdown();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            throw e;
+        }
+        running = true;
+        healthTick = group.next().scheduleAtFixedRate(this::refreshHealth, 1, 1, TimeUnit.SECONDS);
+        refreshHealth();
+    }
+
+    /** Stops accepting, waits for sessions up to the drain timeout, closes the rest, releases threads. */
+    @Override
+    public void stop() {
+        synchronized (this) {
+            if (!running || stopped) {
+                stopped = true;
+                return;
+            }
+            stopped = true;
+        }
+        for (ListenerRuntime l : listeners) {
+            l.channel.close().syncUninterruptibly();
+        }
+        refreshHealth();
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        synchronized (drainLock) {
+            while (!sessions.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    drainLock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        if (!sessions.isEmpty()) {
+            log.info("drain timeout: closing {} sessions", sessions.size());
+            for (Session s : List.copyOf(sessions)) {
+                s.finish(SessionStatus.OK);
+            }
+        }
+        healthTick.cancel(false);
+        relay.shutdown();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        running = false;
+        if (accessLog != null) {
+            accessLog.close();
+        }
+    }
+
+    Relay relayForTests() {
+        return relay;
+    }
+
+    /** The relay in use (SPLICE may fall back to COPY where splice is unavailable). */
+    public RelayKind relay() {
+        return relayKind;
+    }
+
+    /** The addresses actually bound (ephemeral ports resolved), in listener order. */
+    public List<InetSocketAddress> boundAddresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (ListenerRuntime l : listeners) {
+            out.add((InetSocketAddress) l.channel.localAddress());
+        }
+        return out;
+    }
+
+    public Upstream upstream(String name) {
+        Upstream u = upstreams.get(name);
+        if (u == null) {
+            throw new IllegalArgumentException("no upstream " + name + " (have " + upstreams.keySet() + ")");
+        }
+        return u;
+    }
+
+    /** Bytes read from one side of a session and not yet handed to the other, over all sessions. */
+    public long bufferedBytes() {
+        long total = 0;
+        for (Session s : sessions) {
+            total += s.buffered.get();
+        }
+        return total;
+    }
+
+    /** Sessions in progress across all listeners. */
+    public int activeSessions() {
+        return sessions.size();
+    }
+
+    public List<ListenerStats> listenerStats() {
+        List<ListenerStats> out = new ArrayList<>();
+        for (ListenerRuntime l : listeners) {
+            out.add(new ListenerStats(l.address(), l.accepted.sum(), l.active.get(), l.ok.sum(), l.forbidden.sum(),
+                    l.unavailable.sum(), l.badGateway.sum(), l.bytesReceived.sum(), l.bytesSent.sum()));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- health
+
+    @Override
+    public String name() {
+        return health.name();
+    }
+
+    @Override
+    public Health current() {
+        return health.current();
+    }
+
+    @Override
+    public Subscription subscribe(org.ha4j.core.health.HealthListener listener) {
+        return health.subscribe(listener);
+    }
+
+    void refreshHealth() {
+        if (!running || stopped) {
+            health.set(Health.down(stopped ? "stopped" : "not started"));
+            return;
+        }
+        for (ListenerRuntime l : listeners) {
+            Channel c = l.channel;
+            if (c == null || !c.isActive()) {
+                health.set(Health.down("listener " + l.spec.address() + " not bound"));
+                return;
+            }
+        }
+        long now = ticker.nanoTime();
+        for (Upstream u : upstreams.values()) {
+            if (!u.anyUsable(now)) {
+                health.set(Health.down("no available server in upstream " + u.name()));
+                return;
+            }
+        }
+        health.set(Health.up());
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    /** Sits on a freshly accepted connection until the session is set up. */
+    private final class AcceptHandler extends ChannelInboundHandlerAdapter {
+        private final ListenerRuntime listener;
+        private Session session;
+
+        AcceptHandler(ListenerRuntime listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            session = accept(listener, ctx.channel());
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            // no read is issued before the relay starts, but on a FIN (EPOLLRDHUP) Netty reads what is there:
+            // keep it for the relay, as nginx keeps what it read before connecting upstream
+            if (session != null && !session.isFinished() && msg instanceof io.netty.buffer.ByteBuf buf) {
+                session.addEarlyData(buf);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent && session != null) {
+                session.clientEofBeforeRelay = true;
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            Session s = session;
+            if (s != null && !s.connected) {
+                s.finish(SessionStatus.OK);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            Session s = session;
+            ctx.close();
+            if (s != null && !s.connected) {
+                s.finish(SessionStatus.OK);
+            }
+        }
+    }
+
+    /** nginx's phases for one connection: access, limits, then the upstream connect. */
+    private Session accept(ListenerRuntime l, Channel client) {
+        long now = ticker.nanoTime();
+        l.accepted.increment();
+        Session session = new Session(sessionIds.incrementAndGet(), l, client, now);
+        sessions.add(session);
+        l.active.incrementAndGet();
+        InetAddress clientIp = session.remote.getAddress();
+        perClient.computeIfAbsent(clientIp, k -> new AtomicInteger()).incrementAndGet();
+        if (stopped) {
+            session.finish(SessionStatus.SERVICE_UNAVAILABLE);
+            return session;
+        }
+        Ipv4Address v4 = clientIp instanceof Inet4Address ? Ipv4Address.of(clientIp) : null;
+        if (!accessRules.allows(v4)) {
+            log.debug("{}: access forbidden by rule", session);
+            session.finish(SessionStatus.FORBIDDEN);
+            return session;
+        }
+        if ((maxConnections > 0 && l.active.get() > maxConnections)
+                || (maxConnectionsPerClient > 0 && perClient.get(clientIp).get() > maxConnectionsPerClient)) {
+            log.debug("{}: limiting connections", session);
+            session.finish(SessionStatus.SERVICE_UNAVAILABLE);
+            return session;
+        }
+        Upstream upstream = l.spec.upstream();
+        byte[] key = upstream.strategy().hashKey().map(k -> k.evaluate(sessionVariables(session))).orElse(null);
+        session.attempt = upstream.newAttempt(key, clientIp.getAddress(), nextUpstreamTries);
+        connect(session);
+        return session;
+    }
+
+    private static HashKey.Session sessionVariables(Session s) {
+        return new HashKey.Session(s.remote.getAddress().getHostAddress(), s.remote.getPort(),
+                s.local.getAddress().getHostAddress(), s.local.getPort(), s.remote.getAddress().getAddress());
+    }
+
+    /** One connection attempt; on failure the next server while tries and the next-upstream timeout allow. */
+    private void connect(Session session) {
+        Upstream upstream = session.listener.spec.upstream();
+        long now = ticker.nanoTime();
+        Upstream.Backend backend = upstream.select(session.attempt, now);
+        if (backend == null) {
+            log.warn("{}: no live upstreams in {}", session, upstream.name());
+            session.finish(SessionStatus.BAD_GATEWAY);
+            return;
+        }
+        session.backend = backend;
+        session.attempts.add(new Session.AttemptRecord(backend.peer.server()));
+        session.connectStartNanos = now;
+        long timeoutMillis = connectTimeout.toMillis();
+        if (!nextUpstreamTimeout.isZero()) {
+            long left = nextUpstreamTimeout.toMillis() - TimeUnit.NANOSECONDS.toMillis(now - session.startNanos);
+            timeoutMillis = Math.max(1, Math.min(timeoutMillis, left));
+        }
+        Bootstrap b = new Bootstrap()
+                .group(session.client.eventLoop())
+                .channel(socketChannel)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
+                .handler(NOOP);
+        ChannelFuture f = b.connect(backend.address);
+        session.backendChannel = f.channel();
+        f.addListener((ChannelFutureListener) done -> connected(session, done));
+    }
+
+    @ChannelHandler.Sharable
+    private static final class Noop extends ChannelInboundHandlerAdapter {
+    }
+
+    private static final ChannelHandler NOOP = new Noop();
+
+    private void connected(Session session, ChannelFuture done) {
+        Upstream upstream = session.listener.spec.upstream();
+        long now = ticker.nanoTime();
+        if (session.isFinished()) {
+            // the client left while we were connecting
+            done.channel().close();
+            upstream.release(session.attempt, false, now);
+            return;
+        }
+        if (!done.isSuccess()) {
+            log.warn("{}: connect to {} failed: {}", session, session.backend.peer.server(),
+                    done.cause() == null ? "cancelled" : done.cause().getMessage());
+            session.backend.connectFailures.increment();
+            session.backendChannel = null;
+            upstream.release(session.attempt, true, now);
+            boolean timeUp = !nextUpstreamTimeout.isZero() && now - session.startNanos >= nextUpstreamTimeout.toNanos();
+            if (session.attempt.triesLeft() == 0 || timeUp) {
+                session.finish(SessionStatus.BAD_GATEWAY);
+            } else {
+                connect(session);
+            }
+            return;
+        }
+        long connectMillis = TimeUnit.NANOSECONDS.toMillis(now - session.connectStartNanos);
+        session.currentAttempt().connectMillis = connectMillis;
+        upstream.connected(session.attempt, session.backend, connectMillis);
+        session.connected = true;
+        session.client.pipeline().remove("accept");
+        session.activity();
+        relay.start(session);
+        scheduleIdleCheck(session, idleTimeout.toNanos());
+    }
+
+    private void scheduleIdleCheck(Session session, long delayNanos) {
+        if (idleTimeout.isZero()) {
+            return;
+        }
+        session.client.eventLoop().schedule(() -> {
+            if (session.isFinished()) {
+                return;
+            }
+            long idle = ticker.nanoTime() - session.lastActivityNanos;
+            long left = idleTimeout.toNanos() - idle;
+            if (left <= 0) {
+                log.debug("{}: connection timed out (idle)", session);
+                session.finish(SessionStatus.OK); // nginx logs an idle proxy_timeout as 200
+            } else {
+                scheduleIdleCheck(session, left);
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Accounting once a session has ended, whatever ended it. Any thread. */
+    void sessionFinished(Session session, int status) {
+        ListenerRuntime l = session.listener;
+        if (session.client.eventLoop().inEventLoop()) {
+            session.releaseEarlyData();
+        } else {
+            session.client.eventLoop().execute(session::releaseEarlyData);
+        }
+        if (session.attempt != null && session.attempt.current() != null && session.connected) {
+            l.spec.upstream().release(session.attempt, false, ticker.nanoTime());
+        } else if (!session.connected) {
+            session.client.close();
+        }
+        l.active.decrementAndGet();
+        InetAddress ip = session.remote.getAddress();
+        AtomicInteger count = perClient.get(ip);
+        if (count != null && count.decrementAndGet() <= 0) {
+            perClient.remove(ip, count);
+        }
+        switch (status) {
+            case SessionStatus.OK -> l.ok.increment();
+            case SessionStatus.FORBIDDEN -> l.forbidden.increment();
+            case SessionStatus.SERVICE_UNAVAILABLE -> l.unavailable.increment();
+            case SessionStatus.BAD_GATEWAY -> l.badGateway.increment();
+            default -> { }
+        }
+        if (accessLog != null) {
+            accessLog.log(entry(session, status));
+        }
+        sessions.remove(session);
+        synchronized (drainLock) {
+            drainLock.notifyAll();
+        }
+    }
+
+    private AccessLogFormat.Entry entry(Session s, int status) {
+        List<AccessLogFormat.UpstreamAttempt> attempts = new ArrayList<>(s.attempts.size());
+        for (Session.AttemptRecord a : s.attempts) {
+            attempts.add(new AccessLogFormat.UpstreamAttempt(a.address, a.connectMillis, a.bytesSent,
+                    a.bytesReceived));
+        }
+        long end = System.currentTimeMillis();
+        return new AccessLogFormat.Entry(s.remote.getAddress().getHostAddress(), s.remote.getPort(),
+                s.local.getAddress().getHostAddress(), s.local.getPort(), attempts,
+                s.listener.spec.upstream().name(), end, end - s.startMillis, status, s.bytesToClient,
+                s.bytesFromClient, s.id);
+    }
+
+    Future<?> closeFuture() {
+        return group.terminationFuture();
+    }
+
+    // ---------------------------------------------------------------- builder
+
+    /** Configures a {@link Proxy}; nginx's defaults unless changed. */
+    public static final class Builder {
+        private final List<Listener> listeners = new ArrayList<>();
+        private RelayKind relay = RelayKind.COPY;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private int nextUpstreamTries;
+        private Duration nextUpstreamTimeout = Duration.ZERO;
+        private AccessLog accessLog;
+        private AccessRules accessRules = AccessRules.allowAll();
+        private int maxConnections;
+        private int maxConnectionsPerClient;
+        private int ioThreads = Runtime.getRuntime().availableProcessors();
+        private boolean forceNio;
+        private Ticker ticker = Ticker.system();
+
+        private Builder() {
+        }
+
+        /** Listens on {@code HOST:PORT} (port 0: an ephemeral port, see {@link #boundAddresses()}). */
+        public Builder listen(String hostPort, Upstream upstream) {
+            int colon = hostPort.lastIndexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("listen address must be HOST:PORT, got '" + hostPort + "'");
+            }
+            String host = hostPort.substring(0, colon);
+            int port;
+            try {
+                port = Integer.parseInt(hostPort.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("listen port must be 0-65535 in '" + hostPort + "'", e);
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("listen port must be 0-65535 in '" + hostPort + "'");
+            }
+            return listen(new Listener(host.isEmpty() || host.equals("*") ? new InetSocketAddress(port)
+                    : new InetSocketAddress(host, port), upstream, 511, false));
+        }
+
+        /** nginx's default backlog is 511; {@code reusePort} sets SO_REUSEPORT (epoll only). */
+        public Builder listen(Listener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        public Builder relay(RelayKind kind) {
+            this.relay = Objects.requireNonNull(kind, "relay");
+            return this;
+        }
+
+        /** nginx {@code proxy_connect_timeout}, default 60 s. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connect timeout");
+            return this;
+        }
+
+        /** nginx {@code proxy_timeout}: no byte either way for this long ends the session; 0 disables. */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = notNegative(timeout, "idle timeout");
+            return this;
+        }
+
+        /** How long {@link Proxy#stop()} lets sessions finish before closing them. */
+        public Builder drainTimeout(Duration timeout) {
+            this.drainTimeout = notNegative(timeout, "drain timeout");
+            return this;
+        }
+
+        /** nginx {@code proxy_next_upstream_tries}; 0 (default) means every server may be tried. */
+        public Builder nextUpstreamTries(int tries) {
+            if (tries < 0) {
+                throw new IllegalArgumentException("next upstream tries must be >= 0, got " + tries);
+            }
+            this.nextUpstreamTries = tries;
+            return this;
+        }
+
+        /** nginx {@code proxy_next_upstream_timeout}; 0 (default) means no limit. */
+        public Builder nextUpstreamTimeout(Duration timeout) {
+            this.nextUpstreamTimeout = notNegative(timeout, "next upstream timeout");
+            return this;
+        }
+
+        public Builder accessLog(AccessLog log) {
+            this.accessLog = log;
+            return this;
+        }
+
+        public Builder accessRules(AccessRules rules) {
+            this.accessRules = Objects.requireNonNull(rules, "rules");
+            return this;
+        }
+
+        /** The most sessions per listener; more are refused with 503. 0 (default): no limit. */
+        public Builder maxConnections(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("max connections must be >= 0, got " + max);
+            }
+            this.maxConnections = max;
+            return this;
+        }
+
+        /** The most sessions per client address (nginx {@code limit_conn} on $binary_remote_addr); 503 above. */
+        public Builder maxConnectionsPerClient(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("max connections per client must be >= 0, got " + max);
+            }
+            this.maxConnectionsPerClient = max;
+            return this;
+        }
+
+        /** Event-loop threads; default one per CPU. */
+        public Builder ioThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("io threads must be >= 1, got " + threads);
+            }
+            this.ioThreads = threads;
+            return this;
+        }
+
+        /** Uses Java NIO even where epoll is available (same behaviour, for tests and odd platforms). */
+        public Builder forceNio(boolean nio) {
+            this.forceNio = nio;
+            return this;
+        }
+
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        public Proxy build() {
+            return new Proxy(this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(what + " must be > 0, got " + d);
+            }
+            return d;
+        }
+
+        private static Duration notNegative(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(what + " must be >= 0, got " + d);
+            }
+            return d;
+        }
+    }
+}

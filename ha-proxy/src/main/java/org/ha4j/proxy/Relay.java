@@ -1,0 +1,16 @@
+package org.ha4j.proxy;
+
+/**
+ * Moves bytes for a session whose client and backend channels are both connected. Contract: {@link #start} is
+ * called once on the client's event loop; the relay propagates half-closes (FIN) and resets (RST) from one side
+ * to the other, reports bytes and activity to the session, and ends it with {@link Session#finish} exactly once
+ * (the session makes repeated calls harmless) after closing both connections.
+ */
+interface Relay {
+
+    void start(Session session);
+
+    /** Releases what the relay holds (threads, pipes) once the proxy has stopped. */
+    default void shutdown() {
+    }
+}

@@ -1,0 +1,137 @@
+package org.ha4j.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.unix.UnixChannel;
+import org.ha4j.proxy.splice.SpliceEngine;
+import org.ha4j.proxy.splice.SpliceException;
+
+/**
+ * The zero-copy relay: after Netty has accepted and connected the two sockets, they are deregistered from
+ * Netty's event loop and handed to a {@link SpliceEngine}, which moves bytes socket to pipe to socket with
+ * {@code splice(2)}. Netty still owns the sockets: options and the final close go through the channels. Why
+ * not Netty's deprecated {@code spliceTo}: see {@link SpliceEngine}.
+ *
+ * <p>Bytes the client sent before the backend was connected (read by Netty when it saw an early FIN) are
+ * written through Netty first; the handoff happens once they are out.
+ */
+final class SpliceRelay implements Relay {
+
+    private final SpliceEngine engine;
+
+    SpliceRelay(int threads) throws SpliceException {
+        this.engine = new SpliceEngine(threads, 0);
+    }
+
+    static boolean available() {
+        return SpliceEngine.available();
+    }
+
+    SpliceEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public void start(Session session) {
+        Channel client = session.client;
+        Channel backend = session.backendChannel;
+        for (ByteBuf early : session.takeEarlyData()) {
+            session.countFromClient(early.readableBytes());
+            backend.write(early);
+        }
+        Handoff handoff = new Handoff(session);
+        session.closer = handoff::closeFromSession;
+        backend.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
+            if (!written.isSuccess()) {
+                Session.resetAndClose(client);
+                backend.close();
+                session.finish(SessionStatus.OK);
+                return;
+            }
+            client.deregister().addListener(c -> backend.deregister().addListener(b -> handoff.start()));
+        });
+    }
+
+    @Override
+    public void shutdown() {
+        engine.close();
+    }
+
+    /** The moment sockets pass from Netty to the engine, guarded against a concurrent finish. */
+    private final class Handoff implements SpliceEngine.Listener {
+        private final Session session;
+        private SpliceEngine.Handle handle;
+        private boolean closed;
+
+        Handoff(Session session) {
+            this.session = session;
+        }
+
+        void start() {
+            synchronized (this) {
+                if (closed) {
+                    closeChannels(false, false);
+                    return;
+                }
+                int clientFd = ((UnixChannel) session.client).fd().intValue();
+                int backendFd = ((UnixChannel) session.backendChannel).fd().intValue();
+                handle = engine.relay(clientFd, backendFd, session.clientEofBeforeRelay, this);
+            }
+        }
+
+        /** The session is finishing for another reason (idle timeout, proxy stop). */
+        void closeFromSession() {
+            synchronized (this) {
+                closed = true;
+                if (handle != null) {
+                    handle.close(); // the engine calls finished(), which closes the channels
+                    return;
+                }
+            }
+            // not handed off yet: start() will close them, or Netty still has them registered
+            if (session.client.isRegistered()) {
+                session.closeChannels();
+            }
+        }
+
+        @Override
+        public void transferred(boolean fromClient, long n) {
+            if (fromClient) {
+                session.countFromClient(n);
+            } else {
+                session.countToClient(n);
+            }
+            session.activity();
+        }
+
+        @Override
+        public void buffered(long delta) {
+            session.buffered.addAndGet(delta);
+        }
+
+        @Override
+        public void finished(boolean reset, boolean resetClient) {
+            closeChannels(reset, resetClient);
+            session.finish(SessionStatus.OK);
+        }
+
+        private void closeChannels(boolean reset, boolean resetClient) {
+            Channel client = session.client;
+            Channel backend = session.backendChannel;
+            if (reset) {
+                Channel target = resetClient ? client : backend;
+                try {
+                    target.config().setOption(ChannelOption.SO_LINGER, 0);
+                } catch (RuntimeException ignored) {
+                    // the socket may already be dead; it is closed below either way
+                }
+            }
+            // deregistered channels: close the descriptors directly (no event loop owns them any more)
+            client.unsafe().closeForcibly();
+            backend.unsafe().closeForcibly();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.ha4j.proxy.balance;
+
+/**
+ * {@code least_conn} ({@code ngx_stream_upstream_get_least_conn_peer()}): the fewest active sessions per
+ * unit of weight, compared without division ({@code a.conns * b.weight < b.conns * a.weight}); ties are
+ * broken by smooth weighted round robin among the tied peers only, starting at the first of them.
+ */
+final class LeastConn implements BalancingStrategy {
+
+    static final LeastConn INSTANCE = new LeastConn();
+
+    private LeastConn() {
+    }
+
+    @Override
+    public String directive() {
+        return "least_conn";
+    }
+
+    @Override
+    public boolean acceptsBackup() {
+        return true;
+    }
+
+    @Override
+    public Selector newSelector(PeerGroup group) {
+        return LeastConn::pick;
+    }
+
+    static Peer pick(Attempt attempt, long now) {
+        if (attempt.list.single) {
+            return RoundRobin.pick(attempt, now);
+        }
+        while (true) {
+            Peer peer = leastLoaded(attempt, attempt.list, now, false);
+            if (peer != null) {
+                peer.conns++;
+                attempt.current = peer;
+                return peer;
+            }
+            if (!attempt.switchToBackup()) {
+                return null;
+            }
+            if (attempt.list.single) {
+                return RoundRobin.pick(attempt, now);
+            }
+        }
+    }
+
+    /**
+     * The least-loaded eligible peer, ties by SWRR. With {@code byEta} the load is least_time's
+     * {@code eta = rt * (1 + conns)} instead of {@code conns}.
+     */
+    static Peer leastLoaded(Attempt attempt, PeerList list, long now, boolean byEta) {
+        Peer[] peers = list.peers;
+        Peer best = null;
+        long bestLoad = 0;
+        int bestIndex = -1;
+        boolean many = false;
+        for (int i = 0; i < peers.length; i++) {
+            Peer peer = peers[i];
+            if (attempt.tried(i) || !peer.usable(now)) {
+                continue;
+            }
+            long load = byEta ? LeastTime.eta(peer, now) : peer.conns;
+            if (best == null || load * best.weight < bestLoad * peer.weight) {
+                best = peer;
+                bestLoad = load;
+                bestIndex = i;
+                many = false;
+            } else if (load * best.weight == bestLoad * peer.weight) {
+                many = true;
+            }
+        }
+        if (best == null) {
+            return null;
+        }
+        long total = 0;
+        if (many) {
+            Peer first = best;
+            long firstLoad = bestLoad;
+            for (int i = bestIndex; i < peers.length; i++) {
+                Peer peer = peers[i];
+                if (attempt.tried(i) || !peer.usable(now)) {
+                    continue;
+                }
+                long load = byEta ? LeastTime.eta(peer, now) : peer.conns;
+                if (load * first.weight != firstLoad * peer.weight) {
+                    continue;
+                }
+                peer.currentWeight += peer.effectiveWeight;
+                total += peer.effectiveWeight;
+                if (peer.effectiveWeight < peer.weight) {
+                    peer.effectiveWeight++;
+                }
+                if (peer.currentWeight > best.currentWeight) {
+                    best = peer;
+                    bestIndex = i;
+                }
+            }
+        }
+        best.currentWeight -= total;
+        best.markChecked(now);
+        attempt.markTried(bestIndex);
+        return best;
+    }
+}

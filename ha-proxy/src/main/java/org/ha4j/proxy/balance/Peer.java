@@ -1,0 +1,157 @@
+package org.ha4j.proxy.balance;
+
+import java.util.Objects;
+
+/**
+ * One server of an upstream with the runtime state nginx keeps per peer ({@code ngx_stream_upstream_rr_peer_t}):
+ * current and effective weight for smooth weighted round robin, active sessions, failures and the instants
+ * they were counted.
+ *
+ * <p>Not thread-safe: every read and write goes through the one lock of the upstream that owns it (see
+ * {@link PeerGroup}). A peer outlives re-configurations: adding a server or changing a weight builds a new
+ * {@link PeerGroup} around the same peer objects, so sessions and failure counts carry over.
+ */
+public final class Peer {
+
+    /** "Never" for {@link #checked}/{@link #accessed}, as nginx's zero-initialised {@code time_t}. */
+    static final long NEVER = Long.MIN_VALUE;
+
+    private ServerSpec spec;
+    final String server;
+
+    int weight;
+    long currentWeight;
+    int effectiveWeight;
+    int conns;
+    int fails;
+    long accessed = NEVER;
+    long checked = NEVER;
+    /** Smoothed response time in ms for least_time ({@code ngx_stream_upstream_response_time_avg}). */
+    long responseTimeMs;
+
+    private boolean healthy = true;
+    private boolean draining;
+
+    // copies of spec values and of down(), read on every pick: one object, no pointer chase in the hot loop
+    private final int maxFails;
+    private final long failTimeoutNanos;
+    private final int maxConns;
+    private boolean blocked;
+
+    public Peer(ServerSpec spec) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.server = spec.server();
+        this.weight = spec.weight();
+        this.effectiveWeight = spec.weight();
+        this.maxFails = spec.maxFails();
+        this.failTimeoutNanos = spec.failTimeout().toNanos();
+        this.maxConns = spec.maxConns();
+        this.blocked = spec.down();
+    }
+
+    public ServerSpec spec() {
+        return spec;
+    }
+
+    /** The configured address text, e.g. {@code 10.0.0.1:8080}. */
+    public String server() {
+        return server;
+    }
+
+    public int weight() {
+        return weight;
+    }
+
+    /** Active sessions (including connection attempts in progress). */
+    public int conns() {
+        return conns;
+    }
+
+    /** Connection failures counted in the current fail_timeout window. */
+    public int fails() {
+        return fails;
+    }
+
+    public int effectiveWeight() {
+        return effectiveWeight;
+    }
+
+    public long currentWeight() {
+        return currentWeight;
+    }
+
+    public boolean healthy() {
+        return healthy;
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /** Set by an active health check; an unhealthy peer is skipped like a {@code down} one. */
+    public void setHealthy(boolean healthy) {
+        this.healthy = healthy;
+        this.blocked = spec.down() || !healthy || draining;
+    }
+
+    /** A draining peer takes no new sessions; established ones continue untouched. */
+    public void setDraining(boolean draining) {
+        this.draining = draining;
+        this.blocked = spec.down() || !healthy || draining;
+    }
+
+    /**
+     * Changes the weight; the owner must then build a new {@link PeerGroup} (weights feed its ranges). As when nginx re-reads a weight, the effective weight restarts at the new value
+     * (or stays lower if failures had cut it), and the smooth round robin adapts from its current state.
+     */
+    public void reweight(int newWeight) {
+        if (newWeight < 1) {
+            throw new IllegalArgumentException("weight must be >= 1, got " + newWeight);
+        }
+        this.spec = spec.withWeight(newWeight);
+        this.weight = newWeight;
+        this.effectiveWeight = Math.min(effectiveWeight, newWeight);
+        if (effectiveWeight <= 0) {
+            effectiveWeight = newWeight;
+        }
+    }
+
+    /** nginx's {@code down}, an unhealthy active check or draining. */
+    boolean down() {
+        return blocked;
+    }
+
+    /** Out because of {@code max_fails} failures inside the {@code fail_timeout} window. */
+    boolean failedOut(long now) {
+        return maxFails != 0 && fails >= maxFails && since(now, checked) <= failTimeoutNanos;
+    }
+
+    boolean full() {
+        return maxConns != 0 && conns >= maxConns;
+    }
+
+    /** The eligibility test every nginx balancer applies (except the tried bitmap, which is per session). */
+    public boolean usable(long now) {
+        return !down() && !failedOut(now) && !full();
+    }
+
+    long failTimeoutNanos() {
+        return failTimeoutNanos;
+    }
+
+    /** After a pick: start a new failure window if the previous one has expired (nginx: {@code checked = now}). */
+    void markChecked(long now) {
+        if (since(now, checked) > failTimeoutNanos) {
+            checked = now;
+        }
+    }
+
+    static long since(long now, long then) {
+        return then == NEVER ? Long.MAX_VALUE : now - then;
+    }
+
+    @Override
+    public String toString() {
+        return server;
+    }
+}

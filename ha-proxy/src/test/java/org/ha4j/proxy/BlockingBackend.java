@@ -1,0 +1,59 @@
+package org.ha4j.proxy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A loopback server that runs a scripted handler per connection on its own thread. */
+final class BlockingBackend implements AutoCloseable {
+
+    @FunctionalInterface
+    interface Handler {
+        void handle(Socket socket) throws Exception;
+    }
+
+    final ServerSocket server;
+    final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    private final Thread acceptor;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+    BlockingBackend(Handler handler) throws IOException {
+        server = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
+        acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    sockets.add(s);
+                    Thread t = new Thread(() -> {
+                        try {
+                            handler.handle(s);
+                        } catch (Exception e) {
+                            failures.add(e);
+                        }
+                    }, "backend-conn");
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "backend-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    String address() {
+        return "127.0.0.1:" + server.getLocalPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        for (Socket s : sockets) {
+            s.close();
+        }
+    }
+}
