@@ -31,6 +31,7 @@ public final class Ha4jCommandLine {
         register(new ProbeCommand());
         register(new NodeCommand());
         register(new ProxyCommand());
+        register(new RunCommand());
     }
 
     private Ha4jCommandLine() {
