@@ -32,6 +32,7 @@ public final class Ha4jCommandLine {
         register(new NodeCommand());
         register(new ProxyCommand());
         register(new RunCommand());
+        register(new DemoCommand());
     }
 
     private Ha4jCommandLine() {

@@ -123,11 +123,12 @@ final class InProcessProxy implements Lifecycle {
             stopRunning();
             throw e;
         }
-        for (Proxy proxy : running) {
+        for (int i = 0; i < running.size(); i++) {
+            Proxy proxy = running.get(i);
+            NginxStreamConfig.Server server = config.servers().get(i);
             subscriptions.add(proxy.subscribe((source, before, now) -> refresh()));
-            events.accept("PROXY listening on " + proxy.boundAddresses().get(0).getAddress().getHostAddress() + ":"
-                    + proxy.boundAddresses().get(0).getPort() + " (" + proxy.relay().name().toLowerCase(java.util.Locale.ROOT)
-                    + " relay)");
+            events.accept("PROXY listening on " + server.listenHost().orElse("*") + ":" + server.listenPort() + " -> "
+                    + server.proxyPass() + " (" + proxy.relay().name().toLowerCase(java.util.Locale.ROOT) + " relay)");
         }
         refresh();
     }
