@@ -175,7 +175,7 @@ public final class DemoStory {
         say(probe.total() + " probes: " + probe.successes() + " answered, " + (probe.total() - probe.successes())
                 + " not");
 
-        section("Stopping: SIGTERM-like graceful stop of both nodes, then the backends");
+        section("Stopping: both nodes stop gracefully (console 'stop', as SIGTERM does), then the backends");
         lb1.command("stop");
         lb2.command("stop");
         check(lb1.awaitExit(Duration.ofSeconds(20)) && lb2.awaitExit(Duration.ofSeconds(20)),
