@@ -196,7 +196,7 @@ analyse() {
       best=0; bestsent=0
       for (i=1;i<=n;i++) if (res[i]=="OK" && who[i]==new && sent[i]>=f - 300000 && (best==0 || done_[i]<best)) { best=done_[i]; bestsent=sent[i] }
       if (!best) { print "NA NA NA"; exit }
-      failed=0; for (i=1;i<=n;i++) if (sent[i]>=f && done_[i]<=best && res[i]=="FAIL") failed++
+      failed=0; for (i=1;i<=n;i++) if (sent[i]>=f && sent[i]<best && res[i]=="FAIL") failed++
       stale=0; for (i=1;i<=n;i++) if (res[i]=="OK" && who[i]==old && sent[i]>bestsent) stale++
       printf "%.1f %d %d\n", (best-f)/1000.0, failed, stale
     }'
@@ -226,7 +226,9 @@ run_one() { # run_one IMPL SCENARIO RUN
     sleep 1.5 # lb2 has heard lb1's adverts
     start_probe "$probe" 6000
     wait_for "$probe" "OK lb1" 10
-    sleep 0.5
+    # A random point in lb1's advert interval: a crash right after an advert costs a full
+    # Master_Down_Interval, one just before the next advert a second less. A fresh draw every run.
+    sleep "0.$(printf '%03d' $(( (RANDOM % 1000) )))"
     fault=$(now_us)
     case "$sc" in
       sigkill)
@@ -244,7 +246,7 @@ run_one() { # run_one IMPL SCENARIO RUN
   [ "$sc" = preempt ] && { old=lb2; new=lb1; }
   local result
   result=$(analyse "$probe" "$fault" "$old" "$new")
-  echo "$sc $impl $run $result" >>"$RESULTS"
+  echo "$sc $impl $run $result $fault" >>"$RESULTS"
   echo "  $sc $impl run $run: outage_ms failed stale = $result" >&2
 }
 

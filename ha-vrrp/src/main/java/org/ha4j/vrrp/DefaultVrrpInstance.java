@@ -196,9 +196,39 @@ final class DefaultVrrpInstance implements VrrpInstance {
                 GratuitousArp.frame(mac, vip.address());
             }
         }
-        for (VrrpTimer timer : VrrpTimer.values()) {
-            timers.remove(timer);
+        rehearse(config);
+    }
+
+    /**
+     * Drives a throw-away copy of the state machine through a takeover, a fault, a priority-0 advert and a
+     * shutdown, discarding its actions: pure code, no I/O, so the real transitions later run warm.
+     */
+    private static void rehearse(VrrpRouterConfig config) {
+        VrrpStateMachine rehearsal = VrrpStateMachine.create(config);
+        long now = 0;
+        List<VrrpAction> actions = rehearsal.handle(now, VrrpInput.start());
+        for (int round = 0; round < 3; round++) {
+            VrrpAction.ArmTimer next = null;
+            for (VrrpAction action : actions) {
+                if (action instanceof VrrpAction.ArmTimer arm && (next == null || arm.delay().compareTo(next.delay()) < 0)) {
+                    next = arm;
+                }
+            }
+            if (next == null) {
+                break;
+            }
+            now += next.delay().toNanos();
+            actions = rehearsal.handle(now, next.expiry());
         }
+        Ipv4Address peer = Ipv4Address.ofBits(config.primaryAddress().bits() ^ 1);
+        rehearsal.handle(++now, VrrpInput.advertisement(peer, config.advertisement(0)));
+        for (org.ha4j.vrrp.protocol.TrackedInput input : config.trackedInputs()) {
+            rehearsal.handle(++now, VrrpInput.health(input.name(), org.ha4j.core.health.HealthStatus.DOWN));
+            rehearsal.handle(++now, VrrpInput.health(input.name(), org.ha4j.core.health.HealthStatus.UP));
+        }
+        rehearsal.handle(++now, VrrpInput.interfaceUp(false));
+        rehearsal.handle(++now, VrrpInput.interfaceUp(true));
+        rehearsal.handle(++now, VrrpInput.shutdown());
     }
 
     private ReceiveExpectations expectations(VrrpRouterConfig config) {
