@@ -534,7 +534,7 @@ public final class Proxy implements Lifecycle, HealthSource {
         if (idleTimeout.isZero()) {
             return;
         }
-        session.client.eventLoop().schedule(() -> {
+        session.idleTimer = session.client.eventLoop().schedule(() -> {
             if (session.isFinished()) {
                 return;
             }
@@ -552,6 +552,10 @@ public final class Proxy implements Lifecycle, HealthSource {
     /** Accounting once a session has ended, whatever ended it. Any thread. */
     void sessionFinished(Session session, int status) {
         ListenerRuntime l = session.listener;
+        java.util.concurrent.Future<?> timer = session.idleTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
         if (session.client.eventLoop().inEventLoop()) {
             session.releaseEarlyData();
         } else {

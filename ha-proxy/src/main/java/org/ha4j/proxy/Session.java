@@ -45,6 +45,8 @@ final class Session {
     volatile long bytesFromClient;
     volatile long bytesToClient;
     volatile long lastActivityNanos;
+    /** The pending idle check; cancelled when the session ends so timers never pile up in the event loop. */
+    volatile java.util.concurrent.Future<?> idleTimer;
     /** Bytes read from one side and not yet taken by the other (user-space buffers or pipes). */
     final java.util.concurrent.atomic.AtomicLong buffered = new java.util.concurrent.atomic.AtomicLong();
 

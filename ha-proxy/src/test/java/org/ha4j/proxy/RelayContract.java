@@ -150,6 +150,36 @@ abstract class RelayContract {
 
     @Test
     @Timeout(60)
+    void burstsArriveWholeWhileTheConnectionStaysOpen() throws Exception {
+        // request/response like HTTP keep-alive with 1 MiB answers: after each burst nothing else happens on
+        // the connection, so a relay that stops reading early waits forever
+        int size = 1 << 20;
+        byte[] data = new byte[size];
+        for (int i = 0; i < size; i++) {
+            data[i] = (byte) (i * 31);
+        }
+        BlockingBackend backend = closing(new BlockingBackend(s -> {
+            InputStream in = s.getInputStream();
+            while (in.read() >= 0) {
+                s.getOutputStream().write(data);
+                s.getOutputStream().flush();
+            }
+            s.close();
+        }));
+        Proxy proxy = proxyTo(backend.address());
+        try (Socket socket = connect(proxy)) {
+            socket.setSoTimeout(5_000);
+            for (int round = 0; round < 30; round++) {
+                socket.getOutputStream().write(1);
+                byte[] got = socket.getInputStream().readNBytes(size);
+                assertThat(got.length).isEqualTo(size);
+                assertThat(got[size - 1]).isEqualTo(data[size - 1]);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void halfCloseTravelsBothWays() throws Exception {
         CompletableFuture<String> backendSaw = new CompletableFuture<>();
         BlockingBackend backend = closing(new BlockingBackend(s -> {

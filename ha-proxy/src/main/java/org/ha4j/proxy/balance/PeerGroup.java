@@ -16,6 +16,8 @@ public final class PeerGroup {
     final PeerList primary;
     final PeerList backup;
     private final List<Peer> all;
+    /** nginx's initial {@code tries}: servers not configured {@code down}, primaries plus backups. */
+    private final int configuredTries;
 
     /**
      * @param peers servers in configuration order; backups may be interleaved (nginx keeps them apart)
@@ -34,6 +36,7 @@ public final class PeerGroup {
         this.primary = new PeerList(primaries, false, !backups.isEmpty());
         this.backup = backups.isEmpty() ? null : new PeerList(backups, true, false);
         this.all = Collections.unmodifiableList(new ArrayList<>(peers));
+        this.configuredTries = countNotDown(primary) + (backup == null ? 0 : countNotDown(backup));
     }
 
     /** Every server, backups included, in configuration order. */
@@ -57,7 +60,7 @@ public final class PeerGroup {
             throw new IllegalArgumentException("next upstream tries must be >= 0, got " + nextUpstreamTries);
         }
         // nginx: tries = non-down primaries + non-down backups, capped by proxy_next_upstream_tries
-        int tries = countNotDown(primary) + (backup == null ? 0 : countNotDown(backup));
+        int tries = configuredTries;
         if (nextUpstreamTries != 0 && tries > nextUpstreamTries) {
             tries = nextUpstreamTries;
         }

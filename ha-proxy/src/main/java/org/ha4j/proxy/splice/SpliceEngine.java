@@ -162,6 +162,7 @@ public final class SpliceEngine implements AutoCloseable {
         boolean srcEof;
         boolean finSent;
 
+
         Direction(int src, int dst, boolean fromClient) {
             this.src = src;
             this.dst = dst;
@@ -354,6 +355,9 @@ public final class SpliceEngine implements AutoCloseable {
                 if (d.pipe != null) {
                     release(d);
                 }
+                // No "short read means drained" shortcut here: splice(2) stops at the pipe's slot count (16 by
+                // default) as well as at the length asked for, so a short read can leave data queued, and with
+                // edge-triggered epoll no new edge would come for it (a 1 MiB response stalled that way).
                 if (d.srcEof) {
                     if (!d.finSent) {
                         LinuxSyscalls.shutdown(d.dst, LinuxSyscalls.SHUT_WR);

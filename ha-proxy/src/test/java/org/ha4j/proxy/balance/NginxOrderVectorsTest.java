@@ -376,6 +376,9 @@ class NginxOrderVectorsTest {
             CRC32 jdk = new CRC32();
             jdk.update(input);
             assertThat(Integer.toUnsignedLong(Crc32.of(input))).isEqualTo(jdk.getValue());
+            // the table-driven running state (ketama's seed) agrees with the JDK too
+            assertThat(Integer.toUnsignedLong(Crc32.finish(Crc32.update(Crc32.INIT, input))))
+                    .isEqualTo(jdk.getValue());
         }
     }
 }
