@@ -31,6 +31,8 @@ public final class Ha4jCommandLine {
         register(new ProbeCommand());
         register(new NodeCommand());
         register(new ProxyCommand());
+        register(new RunCommand());
+        register(new DemoCommand());
     }
 
     private Ha4jCommandLine() {

@@ -1,0 +1,155 @@
+package org.ha4j.examples.cli;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.ha4j.core.config.ConfigException;
+import org.ha4j.examples.node.LoadBalancerNode;
+import org.ha4j.proxy.RelayKind;
+
+/**
+ * {@code ./ha4j run --keepalived FILE --nginx FILE}: the reference deployment's load balancer (keepalived +
+ * nginx) as one process, from the two files as they are.
+ *
+ * <p>stdout has one line per event ({@code STATE}, {@code PRIORITY}, {@code PROXY}, {@code STARTED},
+ * {@code STOPPED}); SIGTERM or Ctrl-C stops gracefully (priority-0 advertisement, VIPs removed, then the
+ * proxy drains). With {@code --console} commands are read from stdin, one per line: {@code proxy stop},
+ * {@code proxy start} (the seed's {@code systemctl stop/start nginx}), {@code status}, {@code stop};
+ * end of input stops the node too, so a node never outlives the program that drives it.
+ */
+final class RunCommand implements Subcommand {
+
+    private static final Set<String> WITH_VALUE = Set.of("keepalived", "nginx", "proxy-health-replaces", "relay",
+            "drain-timeout", "pidfile");
+    private static final Set<String> SWITCHES = Set.of("console");
+
+    private final InputStream console;
+
+    RunCommand() {
+        this(System.in);
+    }
+
+    RunCommand(InputStream console) {
+        this.console = console;
+    }
+
+    @Override
+    public String name() {
+        return "run";
+    }
+
+    @Override
+    public String summary() {
+        return "run a load-balancer node (VRRP + proxy) from a keepalived.conf and an nginx.conf";
+    }
+
+    @Override
+    public String usage() {
+        return "run --keepalived FILE --nginx FILE [--proxy-health-replaces SCRIPT_NAME ...] [--relay copy|splice]"
+                + " [--drain-timeout S] [--pidfile F] [--console]";
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        Flags flags = Flags.parse(args, WITH_VALUE, SWITCHES);
+        if (!flags.positional().isEmpty()) {
+            throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
+        }
+        Path keepalivedConf = Path.of(flags.required("keepalived"));
+        Path nginxConf = Path.of(flags.required("nginx"));
+        for (Path file : List.of(keepalivedConf, nginxConf)) {
+            if (!Files.isReadable(file)) {
+                throw new UsageException("cannot read " + file);
+            }
+        }
+        RelayKind relay = switch (flags.single("relay").orElse("copy").toLowerCase(Locale.ROOT)) {
+            case "copy" -> RelayKind.COPY;
+            case "splice" -> RelayKind.SPLICE;
+            default -> throw new UsageException("--relay must be copy or splice, got '" + flags.required("relay") + "'");
+        };
+        Duration drain = Duration.ofSeconds(flags.intValue("drain-timeout", 5, 0, 3600));
+        Set<String> replaced = new LinkedHashSet<>(flags.all("proxy-health-replaces"));
+        PrintStream events = new PrintStream(out, true, StandardCharsets.UTF_8);
+        LoadBalancerNode node;
+        try {
+            node = LoadBalancerNode.load(keepalivedConf, nginxConf,
+                    new LoadBalancerNode.Options(replaced, relay, drain, line -> {
+                        synchronized (events) {
+                            events.println(line);
+                        }
+                    }));
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> err.println(p));
+            err.println("ha4j run: " + keepalivedConf + " / " + nginxConf + " not loaded (see ./ha4j check)");
+            return Ha4jCommandLine.EXIT_FAILURE;
+        }
+        events.println("ha4j run: " + keepalivedConf + " + " + nginxConf);
+        node.describe().forEach(line -> events.println("  " + line));
+
+        node.start();
+        Path pidfile = flags.single("pidfile").map(Path::of).orElse(null);
+        if (pidfile != null) {
+            Files.writeString(pidfile, ProcessHandle.current().pid() + "\n");
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            node.stop();
+            try {
+                if (pidfile != null) {
+                    Files.deleteIfExists(pidfile);
+                }
+            } catch (java.io.IOException e) {
+                // exiting anyway
+            }
+            stopped.countDown();
+        }, "ha4j-run-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        if (flags.has("console")) {
+            events.println("CONSOLE ready: proxy stop | proxy start | status | stop");
+            readConsole(node, events);
+            events.println("CONSOLE closed: stopping");
+            node.stop();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook stops the node
+            }
+            return Ha4jCommandLine.EXIT_OK;
+        }
+        stopped.await(); // until SIGTERM/SIGINT runs the hook; the JVM then exits
+        return Ha4jCommandLine.EXIT_OK;
+    }
+
+    private void readConsole(LoadBalancerNode node, PrintStream events) throws java.io.IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(console, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            String command = line.strip().replaceAll("\\s+", " ");
+            try {
+                switch (command) {
+                    case "" -> { }
+                    case "proxy stop" -> node.stopProxy();
+                    case "proxy start" -> node.startProxy();
+                    case "status" -> node.status().forEach(s -> events.println("STATUS " + s));
+                    case "stop", "quit", "exit" -> {
+                        return;
+                    }
+                    default -> events.println("CONSOLE unknown command '" + command
+                            + "' (proxy stop | proxy start | status | stop)");
+                }
+            } catch (Exception e) {
+                events.println("CONSOLE '" + command + "' failed: " + e.getMessage());
+            }
+        }
+    }
+}

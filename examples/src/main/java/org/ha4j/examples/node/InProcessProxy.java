@@ -1,0 +1,183 @@
+package org.ha4j.examples.node;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.ha4j.core.Lifecycle;
+import org.ha4j.core.health.Health;
+import org.ha4j.core.health.HealthSignal;
+import org.ha4j.core.health.HealthSource;
+import org.ha4j.proxy.AccessLog;
+import org.ha4j.proxy.AccessLogFormat;
+import org.ha4j.proxy.AccessRules;
+import org.ha4j.proxy.Proxy;
+import org.ha4j.proxy.RelayKind;
+import org.ha4j.proxy.Upstream;
+import org.ha4j.proxy.balance.BalancingStrategies;
+import org.ha4j.proxy.balance.ServerSpec;
+import org.ha4j.proxy.nginx.NginxStreamConfig;
+
+/**
+ * The node's proxy: one {@link Proxy} per nginx {@code server {}} block, which can be stopped and started
+ * again while the node runs (what {@code systemctl stop nginx} / {@code start nginx} do to the seed's LB1).
+ *
+ * <p>A {@link Proxy} starts once, so every start builds fresh proxies (and fresh upstream state, as an nginx
+ * restart does). The node's VRRP instance tracks {@link #health()}, one source that outlives the restarts:
+ * UP while every proxy is running with its listener bound and a backend available.
+ */
+final class InProcessProxy implements Lifecycle {
+
+    private final NginxStreamConfig config;
+    private final RelayKind relay;
+    private final Duration drainTimeout;
+    private final Consumer<String> events;
+    private final HealthSignal health;
+    private final List<Proxy> running = new ArrayList<>();
+    private final List<HealthSource.Subscription> subscriptions = new ArrayList<>();
+
+    InProcessProxy(NginxStreamConfig config, RelayKind relay, Duration drainTimeout, Consumer<String> events) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.relay = Objects.requireNonNull(relay, "relay");
+        this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
+        this.events = Objects.requireNonNull(events, "events");
+        this.health = HealthSignal.down("proxy", "not started");
+    }
+
+    /** The proxy's health, stable across restarts: what replaces the seed's {@code check_nginx.sh}. */
+    HealthSource health() {
+        return health;
+    }
+
+    synchronized boolean isRunning() {
+        return !running.isEmpty();
+    }
+
+    /** Builds every proxy without starting it; throws IllegalArgumentException naming what is wrong. */
+    List<Proxy> build() throws IOException {
+        List<Proxy> proxies = new ArrayList<>();
+        for (NginxStreamConfig.Server server : config.servers()) {
+            proxies.add(build(server));
+        }
+        return proxies;
+    }
+
+    private Proxy build(NginxStreamConfig.Server server) throws IOException {
+        Upstream upstream = upstream(config, server);
+        java.net.InetSocketAddress address = server.listenHost()
+                .map(host -> new java.net.InetSocketAddress(host, server.listenPort()))
+                .orElseGet(() -> new java.net.InetSocketAddress("0.0.0.0", server.listenPort())); // nginx: listen PORT = IPv4 *
+        Proxy.Builder builder = Proxy.builder()
+                .listen(new Proxy.Listener(address, upstream, server.backlog().orElse(511), server.reusePort()))
+                .relay(relay)
+                .connectTimeout(server.connectTimeout())
+                .idleTimeout(server.idleTimeout())
+                .drainTimeout(drainTimeout)
+                .nextUpstreamTimeout(server.nextUpstreamTimeout())
+                // proxy_next_upstream off: one attempt per session (nginx); else the tries configured (0 = all).
+                .nextUpstreamTries(server.nextUpstream() ? server.nextUpstreamTries() : 1);
+        if (!server.accessRules().isEmpty()) {
+            AccessRules.Builder rules = AccessRules.builder();
+            for (NginxStreamConfig.AccessRule rule : server.accessRules()) {
+                if (rule.allow()) {
+                    rules.allow(rule.source().toString());
+                } else {
+                    rules.deny(rule.source().toString());
+                }
+            }
+            builder.accessRules(rules.build());
+        }
+        server.maxConnections().ifPresent(builder::maxConnections);
+        server.maxConnectionsPerClient().ifPresent(builder::maxConnectionsPerClient);
+        if (server.accessLogPath().isPresent()) {
+            String format = server.accessLogFormat().orElse(AccessLogFormat.REFERENCE_FORMAT);
+            builder.accessLog(AccessLog.toFile(Path.of(server.accessLogPath().get()), AccessLogFormat.parse(format)));
+        }
+        return builder.build();
+    }
+
+    /** The upstream a server block proxies to: a named {@code upstream} block, or a single {@code host:port}. */
+    static Upstream upstream(NginxStreamConfig config, NginxStreamConfig.Server server) {
+        return config.upstream(server.proxyPass())
+                .map(u -> new Upstream(u.name(), BalancingStrategies.parse(u.method().orElse("")),
+                        u.servers().stream().map(line -> ServerSpec.parse(line.text())).toList()))
+                .orElseGet(() -> new Upstream(server.proxyPass(), BalancingStrategies.roundRobin(),
+                        List.of(ServerSpec.parse(server.proxyPass()))));
+    }
+
+    @Override
+    public synchronized void start() throws Exception {
+        if (!running.isEmpty()) {
+            return;
+        }
+        List<Proxy> proxies = build();
+        try {
+            for (Proxy proxy : proxies) {
+                proxy.start();
+                running.add(proxy);
+            }
+        } catch (Exception e) {
+            stopRunning();
+            throw e;
+        }
+        for (int i = 0; i < running.size(); i++) {
+            Proxy proxy = running.get(i);
+            NginxStreamConfig.Server server = config.servers().get(i);
+            subscriptions.add(proxy.subscribe((source, before, now) -> refresh()));
+            events.accept("PROXY listening on " + server.listenHost().orElse("*") + ":" + server.listenPort() + " -> "
+                    + server.proxyPass() + " (" + proxy.relay().name().toLowerCase(java.util.Locale.ROOT) + " relay)");
+        }
+        refresh();
+    }
+
+    /** Closes the listeners, lets sessions drain (up to the drain timeout), releases everything. */
+    @Override
+    public synchronized void stop() {
+        if (running.isEmpty()) {
+            return;
+        }
+        // Say DOWN before draining: the VRRP instance resigns now, clients move while sessions finish here.
+        health.set(Health.down("proxy stopped"));
+        stopRunning();
+        events.accept("PROXY stopped");
+    }
+
+    private void stopRunning() {
+        subscriptions.forEach(HealthSource.Subscription::close);
+        subscriptions.clear();
+        for (int i = running.size() - 1; i >= 0; i--) {
+            running.get(i).stop();
+        }
+        running.clear();
+        health.set(Health.down("proxy stopped"));
+    }
+
+    private synchronized void refresh() {
+        if (running.isEmpty()) {
+            return;
+        }
+        for (Proxy proxy : running) {
+            Health h = proxy.current();
+            if (!h.isUp()) {
+                health.set(Health.down(proxy.name() + ": " + h.cause()));
+                return;
+            }
+        }
+        health.set(Health.up());
+    }
+
+    /** One line per proxy with its counters, for {@code status}. */
+    synchronized List<String> status() {
+        List<String> out = new ArrayList<>();
+        for (Proxy proxy : running) {
+            out.add("proxy " + proxy.name() + " " + proxy.current() + " " + proxy.listenerStats());
+        }
+        if (out.isEmpty()) {
+            out.add("proxy stopped");
+        }
+        return out;
+    }
+}
