@@ -26,7 +26,6 @@ import org.ha4j.proxy.Proxy;
 import org.ha4j.proxy.RelayKind;
 import org.ha4j.proxy.nginx.NginxStreamConfig;
 import org.ha4j.proxy.nginx.NginxStreamConfigLoader;
-import org.ha4j.vrrp.NotifyScripts;
 import org.ha4j.vrrp.VrrpInstance;
 import org.ha4j.vrrp.VrrpInstanceSnapshot;
 import org.ha4j.vrrp.VrrpListener;
@@ -221,23 +220,7 @@ public final class LoadBalancerNode implements Lifecycle {
         }
         spec.unicastSource().ifPresent(b::unicastSource);
         spec.unicastPeers().forEach(b::unicastPeer);
-        NotifyScripts notify = NotifyScripts.none();
-        if (spec.notifyScripts().master().isPresent()) {
-            notify = notify.withMaster(spec.notifyScripts().master().get());
-        }
-        if (spec.notifyScripts().backup().isPresent()) {
-            notify = notify.withBackup(spec.notifyScripts().backup().get());
-        }
-        if (spec.notifyScripts().fault().isPresent()) {
-            notify = notify.withFault(spec.notifyScripts().fault().get());
-        }
-        if (spec.notifyScripts().stop().isPresent()) {
-            notify = notify.withStop(spec.notifyScripts().stop().get());
-        }
-        if (spec.notifyScripts().generic().isPresent()) {
-            notify = notify.withNotify(spec.notifyScripts().generic().get());
-        }
-        b.notifyScripts(notify);
+        b.notifyScripts(spec.notifyScripts());
         for (TrackSpec track : spec.trackInterfaces()) {
             if (!track.name().equals(spec.interfaceName()) || track.weight().orElse(0) != 0) {
                 throw new UnsupportedSetting("track_interface", "track_interface " + track.name()

@@ -20,6 +20,7 @@ import org.ha4j.core.config.ConfigProblem;
 import org.ha4j.core.config.ConfigStatement;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
+import org.ha4j.vrrp.NotifyScripts;
 import org.ha4j.vrrp.codec.VrrpAuthentication;
 import org.ha4j.vrrp.config.VrrpInstanceSpec.GarpSpec;
 
@@ -299,7 +300,7 @@ public final class KeepalivedConfigLoader {
         if (errorCount() > errorsBefore) {
             return;
         }
-        NotifySpec notifySpec = new NotifySpec(Optional.ofNullable(notify.get("notify_master")),
+        NotifyScripts notifySpec = new NotifyScripts(Optional.ofNullable(notify.get("notify_master")),
                 Optional.ofNullable(notify.get("notify_backup")), Optional.ofNullable(notify.get("notify_fault")),
                 Optional.ofNullable(notify.get("notify_stop")), Optional.ofNullable(notify.get("notify")));
         instances.add(new VrrpInstanceSpec(name.get(), startsMaster, interfaceName, vrid, effectivePriority,

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.ha4j.core.config.ConfigLocation;
 import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.vrrp.NotifyScripts;
 import org.ha4j.vrrp.codec.VrrpAuthentication;
 
 /**
@@ -44,7 +45,7 @@ public record VrrpInstanceSpec(
         Duration preemptDelay,
         Optional<Ipv4Address> unicastSource,
         List<Ipv4Address> unicastPeers,
-        NotifySpec notifyScripts,
+        NotifyScripts notifyScripts,
         GarpSpec garp,
         ConfigLocation location) {
 

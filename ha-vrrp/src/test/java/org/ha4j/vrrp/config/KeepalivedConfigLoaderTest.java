@@ -127,8 +127,8 @@ class KeepalivedConfigLoaderTest {
         assertThat(vi.virtualAddresses().get(0).label()).contains("eth1:vip");
         assertThat(vi.trackScripts()).containsExactly(new TrackSpec("chk", OptionalInt.of(-30)));
         assertThat(vi.trackInterfaces()).containsExactly(new TrackSpec("eth2", OptionalInt.empty()));
-        assertThat(vi.notifyScripts().master()).contains("/etc/ha/master.sh up");
-        assertThat(vi.notifyScripts().generic()).contains("/etc/ha/notify.sh");
+        assertThat(vi.notifyScripts().notifyMaster()).contains("/etc/ha/master.sh up");
+        assertThat(vi.notifyScripts().notifyGeneric()).contains("/etc/ha/notify.sh");
         assertThat(vi.garp()).isEqualTo(new VrrpInstanceSpec.GarpSpec(Duration.ofSeconds(1), 3,
                 Duration.ofSeconds(60), 1));
     }
