@@ -17,6 +17,7 @@ import org.ha4j.core.config.BlockConfigParser;
 import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.core.config.ConfigProblem;
+import org.ha4j.core.config.ConfigProblems;
 import org.ha4j.core.config.ConfigStatement;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.proxy.nginx.NginxStreamConfig.AccessRule;
@@ -43,7 +44,7 @@ public final class NginxStreamConfigLoader {
     private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
-    private final List<ConfigProblem> problems = new ArrayList<>();
+    private final ConfigProblems problems = new ConfigProblems();
     private final Map<String, String> logFormats = new LinkedHashMap<>();
     private final List<Upstream> upstreams = new ArrayList<>();
     private final List<Server> servers = new ArrayList<>();
@@ -69,8 +70,8 @@ public final class NginxStreamConfigLoader {
             if (statement.keyword().equals("stream")) {
                 streams.add(statement);
             } else {
-                loader.problems.add(ConfigProblem.warning(statement, "outside stream {}: skipped (ha4j replaces only "
-                        + "nginx's stream proxy)"));
+                loader.problems.warning(statement, "outside stream {}: skipped (ha4j replaces only "
+                        + "nginx's stream proxy)");
             }
         }
         if (streams.isEmpty()) {
@@ -81,10 +82,8 @@ public final class NginxStreamConfigLoader {
         for (ConfigStatement stream : streams) {
             loader.readStream(stream);
         }
-        if (loader.problems.stream().anyMatch(ConfigProblem::isError)) {
-            throw new ConfigException(loader.problems);
-        }
-        return new NginxStreamConfig(loader.logFormats, loader.upstreams, loader.servers, loader.problems);
+        loader.problems.throwIfErrors();
+        return new NginxStreamConfig(loader.logFormats, loader.upstreams, loader.servers, loader.problems.all());
     }
 
     /** Settings a server inherits from the stream level unless it sets its own. */
@@ -103,7 +102,7 @@ public final class NginxStreamConfigLoader {
 
     private void readStream(ConfigStatement stream) {
         if (!stream.hasBlock()) {
-            error(stream, "expects a { ... } block");
+            problems.error(stream, "expects a { ... } block");
             return;
         }
         // Formats, zones and upstreams first: nginx resolves references to them after reading the block.
@@ -135,13 +134,13 @@ public final class NginxStreamConfigLoader {
 
     private void readLogFormat(ConfigStatement s) {
         if (s.args().size() < 2) {
-            error(s, "expects a name and a format string");
+            problems.error(s, "expects a name and a format string");
             return;
         }
         String name = s.args().get(0);
         int start = 1;
         if (s.args().get(1).startsWith("escape=")) {
-            warning(s, "'" + s.args().get(1) + "' accepted; ha4j writes values as they are (they contain no quotes)");
+            problems.warning(s, "'" + s.args().get(1) + "' accepted; ha4j writes values as they are (they contain no quotes)");
             start = 2;
         }
         logFormats.put(name, String.join("", s.args().subList(start, s.args().size())));
@@ -149,7 +148,7 @@ public final class NginxStreamConfigLoader {
 
     private void readConnectionZone(ConfigStatement s) {
         if (s.args().size() != 2 || !s.args().get(1).startsWith("zone=")) {
-            error(s, "expects 'limit_conn_zone KEY zone=NAME:SIZE'");
+            problems.error(s, "expects 'limit_conn_zone KEY zone=NAME:SIZE'");
             return;
         }
         String key = s.args().get(0);
@@ -159,19 +158,19 @@ public final class NginxStreamConfigLoader {
         switch (key) {
             case "$binary_remote_addr", "$remote_addr" -> connectionZones.put(name, true);
             case "$server_addr", "$server_port" -> connectionZones.put(name, false);
-            default -> error(s, "key " + key + " is not supported (use $binary_remote_addr for a per-client "
+            default -> problems.error(s, "key " + key + " is not supported (use $binary_remote_addr for a per-client "
                     + "limit or $server_port for a per-listener one)");
         }
     }
 
     private void readUpstream(ConfigStatement block) {
         if (block.args().size() != 1 || !block.hasBlock()) {
-            error(block, "expects 'upstream NAME { ... }'");
+            problems.error(block, "expects 'upstream NAME { ... }'");
             return;
         }
         String name = block.args().get(0);
         if (upstreams.stream().anyMatch(u -> u.name().equals(name))) {
-            error(block, "duplicate upstream \"" + name + "\"");
+            problems.error(block, "duplicate upstream \"" + name + "\"");
             return;
         }
         Optional<String> method = Optional.empty();
@@ -180,25 +179,25 @@ public final class NginxStreamConfigLoader {
             switch (s.keyword()) {
                 case "server" -> {
                     if (s.args().isEmpty()) {
-                        error(s, "expects an address");
+                        problems.error(s, "expects an address");
                     } else {
                         lines.add(new ServerLine(String.join(" ", s.args()), s.location()));
                     }
                 }
                 case "least_conn", "hash", "random", "ip_hash", "least_time" -> {
                     if (method.isPresent()) {
-                        error(s, "load balancing method redefined (already " + method.get() + ")");
+                        problems.error(s, "load balancing method redefined (already " + method.get() + ")");
                     }
                     String written = s.keyword() + (s.args().isEmpty() ? "" : " " + String.join(" ", s.args()));
                     method = Optional.of(written);
                 }
-                case "zone" -> warning(s, "accepted: ha4j keeps upstream state in process memory, shared by "
+                case "zone" -> problems.warning(s, "accepted: ha4j keeps upstream state in process memory, shared by "
                         + "all its event loops");
-                default -> error(s, "unknown or unsupported directive in upstream");
+                default -> problems.error(s, "unknown or unsupported directive in upstream");
             }
         }
         if (lines.isEmpty()) {
-            error(block, "no servers are inside upstream \"" + name + "\"");
+            problems.error(block, "no servers are inside upstream \"" + name + "\"");
             return;
         }
         upstreams.add(new Upstream(name, method, lines, block.location()));
@@ -206,10 +205,10 @@ public final class NginxStreamConfigLoader {
 
     private void readServer(ConfigStatement block, Inherited streamLevel) {
         if (!block.hasBlock() || !block.args().isEmpty()) {
-            error(block, "expects 'server { ... }'");
+            problems.error(block, "expects 'server { ... }'");
             return;
         }
-        int errorsBefore = errorCount();
+        int errorsBefore = problems.errorCount();
         Inherited own = new Inherited();
         own.connectTimeout = streamLevel.connectTimeout;
         own.idleTimeout = streamLevel.idleTimeout;
@@ -227,13 +226,13 @@ public final class NginxStreamConfigLoader {
             switch (s.keyword()) {
                 case "listen" -> {
                     if (listen != null) {
-                        error(s, "ha4j takes one listen per server block; write another server block");
+                        problems.error(s, "ha4j takes one listen per server block; write another server block");
                     }
                     listen = s;
                 }
                 case "proxy_pass" -> {
                     if (s.args().size() != 1) {
-                        error(s, "expects one upstream name or host:port");
+                        problems.error(s, "expects one upstream name or host:port");
                     } else {
                         proxyPass = s.args().get(0);
                     }
@@ -254,18 +253,18 @@ public final class NginxStreamConfigLoader {
             }
         }
         if (listen == null) {
-            error(block, "server block has no 'listen'");
+            problems.error(block, "server block has no 'listen'");
             return;
         }
         if (proxyPass == null) {
-            error(block, "server block has no 'proxy_pass'");
+            problems.error(block, "server block has no 'proxy_pass'");
             return;
         }
         String target = proxyPass;
         if (target.contains("$")) {
-            error(block, "proxy_pass with variables is not supported");
+            problems.error(block, "proxy_pass with variables is not supported");
         } else if (upstreams.stream().noneMatch(u -> u.name().equals(target)) && !target.matches(".+:\\d+")) {
-            error(block, "proxy_pass " + target + ": no upstream with that name, and not host:port");
+            problems.error(block, "proxy_pass " + target + ": no upstream with that name, and not host:port");
         }
         ListenSpec spec = listen(listen);
         List<AccessRule> effectiveRules = ownRules ? rules : streamLevel.accessRules;
@@ -279,7 +278,7 @@ public final class NginxStreamConfigLoader {
                 continue;
             }
             if (perClientZone == null) {
-                error(limit, "no limit_conn_zone named " + limit.args().get(0));
+                problems.error(limit, "no limit_conn_zone named " + limit.args().get(0));
             } else if (perClientZone) {
                 perClient = OptionalInt.of(count.get());
             } else {
@@ -293,12 +292,12 @@ public final class NginxStreamConfigLoader {
         if (logPath.isPresent() && logFormatName.isPresent()) {
             String template = logFormats.get(logFormatName.get());
             if (template == null) {
-                error(logStatement, "unknown log format \"" + logFormatName.get() + "\"");
+                problems.error(logStatement, "unknown log format \"" + logFormatName.get() + "\"");
             } else {
                 logTemplate = Optional.of(template);
             }
         }
-        if (spec == null || errorCount() > errorsBefore) {
+        if (spec == null || problems.errorCount() > errorsBefore) {
             return;
         }
         servers.add(new Server(spec.host, spec.port, spec.reusePort, spec.backlog, proxyPass, own.connectTimeout,
@@ -325,18 +324,18 @@ public final class NginxStreamConfigLoader {
                     into.accessLogPath = Optional.of(s.args().get(0));
                     into.accessLogFormat = Optional.of(s.args().get(1));
                     if (s.args().size() > 2) {
-                        warning(s, "buffer/flush/gzip/if parameters are accepted and ignored: ha4j always writes "
+                        problems.warning(s, "buffer/flush/gzip/if parameters are accepted and ignored: ha4j always writes "
                                 + "the log off the event loop");
                     }
                 } else {
-                    error(s, "expects 'access_log PATH FORMAT' or 'access_log off' (stream has no default format)");
+                    problems.error(s, "expects 'access_log PATH FORMAT' or 'access_log off' (stream has no default format)");
                 }
             }
             default -> {
                 if (NO_OPS.contains(s.keyword())) {
-                    warning(s, "accepted and ignored: it tunes nginx internals ha4j does not have");
+                    problems.warning(s, "accepted and ignored: it tunes nginx internals ha4j does not have");
                 } else {
-                    error(s, "unknown or unsupported directive in " + level + " {}");
+                    problems.error(s, "unknown or unsupported directive in " + level + " {}");
                 }
             }
         }
@@ -347,14 +346,14 @@ public final class NginxStreamConfigLoader {
 
     private ListenSpec listen(ConfigStatement s) {
         if (s.args().isEmpty()) {
-            error(s, "expects an address, a port or address:port");
+            problems.error(s, "expects an address, a port or address:port");
             return null;
         }
         String target = s.args().get(0);
         Optional<String> host = Optional.empty();
         String portText = target;
         if (target.startsWith("[")) {
-            error(s, "IPv6 listeners are not supported yet");
+            problems.error(s, "IPv6 listeners are not supported yet");
             return null;
         }
         int colon = target.lastIndexOf(':');
@@ -367,11 +366,11 @@ public final class NginxStreamConfigLoader {
         try {
             port = Integer.parseInt(portText);
         } catch (NumberFormatException e) {
-            error(s, "invalid port in \"" + target + "\"");
+            problems.error(s, "invalid port in \"" + target + "\"");
             return null;
         }
         if (port < 1 || port > 65535) {
-            error(s, "port must be 1-65535, got " + port);
+            problems.error(s, "port must be 1-65535, got " + port);
             return null;
         }
         boolean reusePort = false;
@@ -383,13 +382,13 @@ public final class NginxStreamConfigLoader {
                 try {
                     backlog = OptionalInt.of(Integer.parseInt(parameter.substring("backlog=".length())));
                 } catch (NumberFormatException e) {
-                    error(s, "invalid " + parameter);
+                    problems.error(s, "invalid " + parameter);
                 }
             } else if (parameter.equals("bind") || parameter.startsWith("so_keepalive=")
                     || parameter.equals("deferred") || parameter.startsWith("fastopen=")) {
-                warning(s, "'" + parameter + "' accepted and ignored");
+                problems.warning(s, "'" + parameter + "' accepted and ignored");
             } else {
-                error(s, "listen parameter '" + parameter + "' is not supported (udp, ssl and proxy_protocol are not)");
+                problems.error(s, "listen parameter '" + parameter + "' is not supported (udp, ssl and proxy_protocol are not)");
             }
         }
         return new ListenSpec(host, port, reusePort, backlog);
@@ -397,7 +396,7 @@ public final class NginxStreamConfigLoader {
 
     private Optional<AccessRule> accessRule(ConfigStatement s) {
         if (s.args().size() != 1) {
-            error(s, "expects one address, CIDR or 'all'");
+            problems.error(s, "expects one address, CIDR or 'all'");
             return Optional.empty();
         }
         String text = s.args().get(0);
@@ -405,7 +404,7 @@ public final class NginxStreamConfigLoader {
             Ipv4Cidr source = text.equals("all") ? Ipv4Cidr.parse("0.0.0.0/0") : Ipv4Cidr.parse(text);
             return Optional.of(new AccessRule(s.keyword().equals("allow"), source));
         } catch (IllegalArgumentException e) {
-            error(s, e.getMessage() + (text.contains(":") ? " (IPv6 and unix: are not supported)" : ""));
+            problems.error(s, e.getMessage() + (text.contains(":") ? " (IPv6 and unix: are not supported)" : ""));
             return Optional.empty();
         }
     }
@@ -414,7 +413,7 @@ public final class NginxStreamConfigLoader {
         String text = s.args().isEmpty() ? "" : s.args().get(s.args().size() - 1);
         int expected = s.keyword().equals("limit_conn") ? 2 : 1;
         if (s.args().size() != expected) {
-            error(s, s.keyword().equals("limit_conn") ? "expects 'limit_conn ZONE NUMBER'" : "expects a number");
+            problems.error(s, s.keyword().equals("limit_conn") ? "expects 'limit_conn ZONE NUMBER'" : "expects a number");
             return Optional.empty();
         }
         try {
@@ -424,20 +423,20 @@ public final class NginxStreamConfigLoader {
             }
             return Optional.of(value);
         } catch (NumberFormatException e) {
-            error(s, "invalid number \"" + text + "\"");
+            problems.error(s, "invalid number \"" + text + "\"");
             return Optional.empty();
         }
     }
 
     private Optional<Duration> duration(ConfigStatement s) {
         if (s.args().size() != 1) {
-            error(s, "expects one time value such as 10s");
+            problems.error(s, "expects one time value such as 10s");
             return Optional.empty();
         }
         try {
             return Optional.of(ConfigDurations.parseNginx(s.args().get(0)));
         } catch (IllegalArgumentException e) {
-            error(s, e.getMessage());
+            problems.error(s, e.getMessage());
             return Optional.empty();
         }
     }
@@ -446,19 +445,10 @@ public final class NginxStreamConfigLoader {
         if (s.args().size() == 1 && (s.args().get(0).equals("on") || s.args().get(0).equals("off"))) {
             return Optional.of(s.args().get(0).equals("on"));
         }
-        error(s, "expects on or off");
+        problems.error(s, "expects on or off");
         return Optional.empty();
     }
 
-    private int errorCount() {
-        return (int) problems.stream().filter(ConfigProblem::isError).count();
-    }
 
-    private void error(ConfigStatement s, String message) {
-        problems.add(ConfigProblem.error(s, message));
-    }
 
-    private void warning(ConfigStatement s, String message) {
-        problems.add(ConfigProblem.warning(s, message));
-    }
 }

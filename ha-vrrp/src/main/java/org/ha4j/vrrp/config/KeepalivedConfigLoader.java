@@ -17,6 +17,7 @@ import org.ha4j.core.config.BlockConfigParser;
 import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.core.config.ConfigProblem;
+import org.ha4j.core.config.ConfigProblems;
 import org.ha4j.core.config.ConfigStatement;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
@@ -44,7 +45,7 @@ public final class KeepalivedConfigLoader {
             "lvs_id", "lvs_sync_daemon", "lvs_timeouts", "lvs_flush", "dynamic_interfaces", "vrrp_iptables",
             "vrrp_nftables", "enable_traps", "linkbeat_use_polling", "vrrp_startup_delay", "vrrp_check_unicast_src");
 
-    private final List<ConfigProblem> problems = new ArrayList<>();
+    private final ConfigProblems problems = new ConfigProblems();
     private final Map<String, VrrpScriptSpec> scripts = new LinkedHashMap<>();
     private final List<VrrpInstanceSpec> instances = new ArrayList<>();
     private Optional<String> routerId = Optional.empty();
@@ -67,10 +68,8 @@ public final class KeepalivedConfigLoader {
         List<ConfigStatement> top = BlockConfigParser.parse(fileName, text, BlockConfigParser.Dialect.KEEPALIVED);
         KeepalivedConfigLoader loader = new KeepalivedConfigLoader();
         loader.readTop(top);
-        if (loader.problems.stream().anyMatch(ConfigProblem::isError)) {
-            throw new ConfigException(loader.problems);
-        }
-        return new KeepalivedConfig(loader.routerId, loader.scripts, loader.instances, loader.problems);
+        loader.problems.throwIfErrors();
+        return new KeepalivedConfig(loader.routerId, loader.scripts, loader.instances, loader.problems.all());
     }
 
     private void readTop(List<ConfigStatement> top) {
@@ -86,13 +85,13 @@ public final class KeepalivedConfigLoader {
             switch (statement.keyword()) {
                 case "global_defs", "vrrp_script" -> { }
                 case "vrrp_instance" -> readInstance(statement);
-                case "vrrp_strict" -> error(statement, "strict mode is not supported: it makes the VIP drop all "
+                case "vrrp_strict" -> problems.error(statement, "strict mode is not supported: it makes the VIP drop all "
                         + "traffic that is not VRRP (users comment it out for that reason); remove it");
-                case "vrrp_sync_group" -> error(statement, "sync groups are not supported yet; use one instance");
-                case "virtual_server", "virtual_server_group" -> error(statement,
+                case "vrrp_sync_group" -> problems.error(statement, "sync groups are not supported yet; use one instance");
+                case "virtual_server", "virtual_server_group" -> problems.error(statement,
                         "LVS virtual servers are not supported: ha4j's proxy (nginx stream {} config) balances TCP");
-                case "include" -> error(statement, "include is not supported; put the included text in this file");
-                default -> error(statement, "unknown or unsupported keyword at top level");
+                case "include" -> problems.error(statement, "include is not supported; put the included text in this file");
+                default -> problems.error(statement, "unknown or unsupported keyword at top level");
             }
         }
     }
@@ -105,11 +104,11 @@ public final class KeepalivedConfigLoader {
             String keyword = s.keyword();
             switch (keyword) {
                 case "router_id" -> routerId = oneArg(s);
-                case "vrrp_strict" -> error(s, "strict mode is not supported: it makes the VIP drop all traffic "
+                case "vrrp_strict" -> problems.error(s, "strict mode is not supported: it makes the VIP drop all traffic "
                         + "that is not VRRP (users comment it out for that reason); remove it");
                 case "vrrp_version" -> oneArg(s).ifPresent(v -> {
                     if (!v.equals("2")) {
-                        error(s, "only VRRP version 2 is supported, got " + v);
+                        problems.error(s, "only VRRP version 2 is supported, got " + v);
                     }
                 });
                 case "vrrp_garp_master_delay" -> seconds(s, 0, 1000).ifPresent(d ->
@@ -127,9 +126,9 @@ public final class KeepalivedConfigLoader {
                 default -> {
                     if (GLOBAL_NO_OPS.contains(keyword) || keyword.startsWith("smtp_")
                             || keyword.startsWith("lvs_") || keyword.startsWith("checker_")) {
-                        warning(s, "accepted and ignored: it has no effect in ha4j");
+                        problems.warning(s, "accepted and ignored: it has no effect in ha4j");
                     } else {
-                        error(s, "unknown or unsupported keyword in global_defs");
+                        problems.error(s, "unknown or unsupported keyword in global_defs");
                     }
                 }
             }
@@ -151,7 +150,7 @@ public final class KeepalivedConfigLoader {
             switch (s.keyword()) {
                 case "script" -> {
                     if (s.args().isEmpty()) {
-                        error(s, "needs the command to run");
+                        problems.error(s, "needs the command to run");
                     } else {
                         command = String.join(" ", s.args());
                     }
@@ -161,16 +160,16 @@ public final class KeepalivedConfigLoader {
                 case "weight" -> weight = weight(s).orElse(weight);
                 case "rise" -> rise = integer(s, 1, 1_000_000).orElse(rise);
                 case "fall" -> fall = integer(s, 1, 1_000_000).orElse(fall);
-                case "user" -> warning(s, "accepted and ignored: ha4j runs scripts as its own user");
-                default -> error(s, "unknown or unsupported keyword in vrrp_script");
+                case "user" -> problems.warning(s, "accepted and ignored: ha4j runs scripts as its own user");
+                default -> problems.error(s, "unknown or unsupported keyword in vrrp_script");
             }
         }
         if (command == null) {
-            error(block, "vrrp_script " + name.get() + " has no 'script' line");
+            problems.error(block, "vrrp_script " + name.get() + " has no 'script' line");
             return;
         }
         if (scripts.containsKey(name.get())) {
-            error(block, "vrrp_script " + name.get() + " is defined twice (first at "
+            problems.error(block, "vrrp_script " + name.get() + " is defined twice (first at "
                     + scripts.get(name.get()).location() + ")");
             return;
         }
@@ -183,7 +182,7 @@ public final class KeepalivedConfigLoader {
         if (name.isEmpty() || !requireBlock(block)) {
             return;
         }
-        int errorsBefore = errorCount();
+        int errorsBefore = problems.errorCount();
         Boolean master = null;
         String interfaceName = null;
         Integer vrid = null;
@@ -205,7 +204,7 @@ public final class KeepalivedConfigLoader {
             switch (s.keyword()) {
                 case "state" -> oneArg(s).ifPresent(v -> {
                     if (!v.equals("MASTER") && !v.equals("BACKUP")) {
-                        error(s, "must be MASTER or BACKUP, got " + v);
+                        problems.error(s, "must be MASTER or BACKUP, got " + v);
                     }
                 });
                 case "interface" -> interfaceName = oneArg(s).orElse(interfaceName);
@@ -226,7 +225,7 @@ public final class KeepalivedConfigLoader {
                 case "unicast_peer" -> readPeers(s, peers);
                 case "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify" -> {
                     if (s.args().isEmpty()) {
-                        error(s, "needs the script to run");
+                        problems.error(s, "needs the script to run");
                     } else {
                         notify.put(s.keyword(), String.join(" ", s.args()));
                     }
@@ -253,14 +252,14 @@ public final class KeepalivedConfigLoader {
                 }
                 case "version" -> oneArg(s).ifPresent(v -> {
                     if (!v.equals("2")) {
-                        error(s, "only VRRP version 2 is supported, got " + v);
+                        problems.error(s, "only VRRP version 2 is supported, got " + v);
                     }
                 });
-                case "smtp_alert" -> warning(s, "accepted and ignored: ha4j sends no mail");
-                case "accept" -> warning(s, "accepted: ha4j always lets services on this host use the VIP");
-                case "no_accept" -> error(s, "no_accept is not supported: the VIP always accepts traffic");
-                case "strict_mode" -> error(s, "strict mode is not supported; remove it");
-                default -> error(s, "unknown or unsupported keyword in vrrp_instance");
+                case "smtp_alert" -> problems.warning(s, "accepted and ignored: ha4j sends no mail");
+                case "accept" -> problems.warning(s, "accepted: ha4j always lets services on this host use the VIP");
+                case "no_accept" -> problems.error(s, "no_accept is not supported: the VIP always accepts traffic");
+                case "strict_mode" -> problems.error(s, "strict mode is not supported; remove it");
+                default -> problems.error(s, "unknown or unsupported keyword in vrrp_instance");
             }
             if (s.keyword().equals("state")) {
                 master = s.arg(0).map("MASTER"::equals).orElse(master);
@@ -269,35 +268,35 @@ public final class KeepalivedConfigLoader {
 
         boolean startsMaster = Boolean.TRUE.equals(master);
         if (interfaceName == null) {
-            error(block, "vrrp_instance " + name.get() + " needs 'interface'");
+            problems.error(block, "vrrp_instance " + name.get() + " needs 'interface'");
         }
         if (vrid == null) {
-            error(block, "vrrp_instance " + name.get() + " needs 'virtual_router_id' (1-255)");
+            problems.error(block, "vrrp_instance " + name.get() + " needs 'virtual_router_id' (1-255)");
         }
         if (vips.isEmpty()) {
-            error(block, "vrrp_instance " + name.get() + " has no virtual_ipaddress: there is nothing to fail over");
+            problems.error(block, "vrrp_instance " + name.get() + " has no virtual_ipaddress: there is nothing to fail over");
         }
         int effectivePriority = priority != null ? priority : startsMaster ? 255 : 100;
         if (nopreempt != null && startsMaster) {
-            warning(nopreempt, "nopreempt needs 'state BACKUP'; with state MASTER keepalived ignores it, so does ha4j");
+            problems.warning(nopreempt, "nopreempt needs 'state BACKUP'; with state MASTER keepalived ignores it, so does ha4j");
             preempt = true;
         }
         for (TrackSpec track : trackScripts) {
             VrrpScriptSpec script = scripts.get(track.name());
             if (script == null) {
-                error(block, "track_script " + track.name() + " names no vrrp_script");
+                problems.error(block, "track_script " + track.name() + " names no vrrp_script");
             } else if (effectivePriority == 255 && track.weight().orElse(script.weight()) != 0) {
-                error(block, "track_script " + track.name() + " has a weight, but an address owner's priority "
+                problems.error(block, "track_script " + track.name() + " has a weight, but an address owner's priority "
                         + "(255) never changes; use weight 0 (FAULT) or a lower priority");
             }
         }
         for (VrrpInstanceSpec other : instances) {
             if (vrid != null && other.virtualRouterId() == vrid && other.interfaceName().equals(interfaceName)) {
-                error(block, "virtual_router_id " + vrid + " is already used on " + interfaceName + " by "
+                problems.error(block, "virtual_router_id " + vrid + " is already used on " + interfaceName + " by "
                         + other.name() + " (" + other.location() + ")");
             }
         }
-        if (errorCount() > errorsBefore) {
+        if (problems.errorCount() > errorsBefore) {
             return;
         }
         NotifyScripts notifySpec = new NotifyScripts(Optional.ofNullable(notify.get("notify_master")),
@@ -317,15 +316,15 @@ public final class KeepalivedConfigLoader {
             // VRRPv2 carries whole seconds; keepalived rounds, and refuses a value that rounds to 0.
             int rounded = value.setScale(0, RoundingMode.HALF_UP).intValueExact();
             if (rounded < 1 || rounded > 255) {
-                error(s, "must be 1-255 seconds in VRRP version 2, got " + text.get());
+                problems.error(s, "must be 1-255 seconds in VRRP version 2, got " + text.get());
                 return Optional.empty();
             }
             if (value.compareTo(BigDecimal.valueOf(rounded)) != 0) {
-                warning(s, "VRRP version 2 carries whole seconds: " + text.get() + " is rounded to " + rounded);
+                problems.warning(s, "VRRP version 2 carries whole seconds: " + text.get() + " is rounded to " + rounded);
             }
             return Optional.of(rounded);
         } catch (NumberFormatException | ArithmeticException e) {
-            error(s, "must be a number of seconds, got " + text.get());
+            problems.error(s, "must be a number of seconds, got " + text.get());
             return Optional.empty();
         }
     }
@@ -342,26 +341,26 @@ public final class KeepalivedConfigLoader {
                 case "auth_pass" -> {
                     pass = oneArg(s).orElse(null);
                     if (pass != null && pass.getBytes(StandardCharsets.UTF_8).length > 8) {
-                        warning(s, "only the first 8 bytes of the password are used, as keepalived does");
+                        problems.warning(s, "only the first 8 bytes of the password are used, as keepalived does");
                     }
                 }
-                default -> error(s, "unknown keyword in authentication (expected auth_type, auth_pass)");
+                default -> problems.error(s, "unknown keyword in authentication (expected auth_type, auth_pass)");
             }
         }
         if (type == null) {
-            error(block, "authentication needs auth_type PASS");
+            problems.error(block, "authentication needs auth_type PASS");
             return Optional.empty();
         }
         if (type.equals("AH")) {
-            error(block, "auth_type AH is not supported (RFC 3768 removed it); use PASS or no authentication");
+            problems.error(block, "auth_type AH is not supported (RFC 3768 removed it); use PASS or no authentication");
             return Optional.empty();
         }
         if (!type.equals("PASS")) {
-            error(block, "auth_type must be PASS, got " + type);
+            problems.error(block, "auth_type must be PASS, got " + type);
             return Optional.empty();
         }
         if (pass == null || pass.isEmpty()) {
-            error(block, "auth_type PASS needs auth_pass");
+            problems.error(block, "auth_type PASS needs auth_pass");
             return Optional.empty();
         }
         return Optional.of(VrrpAuthentication.password(pass));
@@ -376,7 +375,7 @@ public final class KeepalivedConfigLoader {
             try {
                 address = Ipv4Cidr.parse(line.keyword());
             } catch (IllegalArgumentException e) {
-                error(line, "not an IPv4 address: " + e.getMessage());
+                problems.error(line, "not an IPv4 address: " + e.getMessage());
                 continue;
             }
             Optional<String> device = Optional.empty();
@@ -389,11 +388,11 @@ public final class KeepalivedConfigLoader {
                     case "dev" -> device = hasValue ? Optional.of(args.get(++i)) : missingValue(line, option);
                     case "label" -> label = hasValue ? Optional.of(args.get(++i)) : missingValue(line, option);
                     case "brd", "scope" -> {
-                        warning(line, "'" + option + "' is accepted and ignored: the kernel's default is used");
+                        problems.warning(line, "'" + option + "' is accepted and ignored: the kernel's default is used");
                         i++;
                     }
-                    case "no_track" -> warning(line, "'no_track' is accepted: ha4j does not watch VIPs deleted by hand");
-                    default -> error(line, "unsupported virtual_ipaddress option '" + option
+                    case "no_track" -> problems.warning(line, "'no_track' is accepted: ha4j does not watch VIPs deleted by hand");
+                    default -> problems.error(line, "unsupported virtual_ipaddress option '" + option
                             + "' (supported: dev, label; ignored: brd, scope, no_track)");
                 }
             }
@@ -402,7 +401,7 @@ public final class KeepalivedConfigLoader {
     }
 
     private Optional<String> missingValue(ConfigStatement line, String option) {
-        error(line, "'" + option + "' needs a value");
+        problems.error(line, "'" + option + "' needs a value");
         return Optional.empty();
     }
 
@@ -417,15 +416,15 @@ public final class KeepalivedConfigLoader {
                 try {
                     int w = Integer.parseInt(args.get(1));
                     if (w < -253 || w > 253) {
-                        error(line, "weight must be -253..253, got " + w);
+                        problems.error(line, "weight must be -253..253, got " + w);
                     } else {
                         weight = OptionalInt.of(w);
                     }
                 } catch (NumberFormatException e) {
-                    error(line, "weight must be a whole number, got " + args.get(1));
+                    problems.error(line, "weight must be a whole number, got " + args.get(1));
                 }
             } else if (!args.isEmpty()) {
-                error(line, "expected 'NAME' or 'NAME weight N' (reverse is not supported)");
+                problems.error(line, "expected 'NAME' or 'NAME weight N' (reverse is not supported)");
             }
             into.add(new TrackSpec(line.keyword(), weight));
         }
@@ -439,10 +438,10 @@ public final class KeepalivedConfigLoader {
             try {
                 into.add(Ipv4Address.parse(line.keyword()));
             } catch (IllegalArgumentException e) {
-                error(line, e.getMessage());
+                problems.error(line, e.getMessage());
             }
             if (!line.args().isEmpty()) {
-                error(line, "peer options (min_ttl, max_ttl) are not supported");
+                problems.error(line, "peer options (min_ttl, max_ttl) are not supported");
             }
         }
     }
@@ -452,7 +451,7 @@ public final class KeepalivedConfigLoader {
             try {
                 return Optional.of(Ipv4Address.parse(text));
             } catch (IllegalArgumentException e) {
-                error(s, e.getMessage());
+                problems.error(s, e.getMessage());
                 return Optional.empty();
             }
         });
@@ -460,7 +459,7 @@ public final class KeepalivedConfigLoader {
 
     private Optional<Integer> weight(ConfigStatement s) {
         if (s.args().size() == 2 && s.args().get(1).equals("reverse")) {
-            error(s, "'reverse' weights are not supported");
+            problems.error(s, "'reverse' weights are not supported");
             return Optional.empty();
         }
         return integer(s, -253, 253);
@@ -474,12 +473,12 @@ public final class KeepalivedConfigLoader {
         try {
             int value = Integer.parseInt(text.get());
             if (value < min || value > max) {
-                error(s, "must be " + min + "-" + max + ", got " + value);
+                problems.error(s, "must be " + min + "-" + max + ", got " + value);
                 return Optional.empty();
             }
             return Optional.of(value);
         } catch (NumberFormatException e) {
-            error(s, "must be a whole number " + min + "-" + max + ", got " + text.get());
+            problems.error(s, "must be a whole number " + min + "-" + max + ", got " + text.get());
             return Optional.empty();
         }
     }
@@ -493,19 +492,19 @@ public final class KeepalivedConfigLoader {
             Duration value = ConfigDurations.parseSeconds(text.get());
             double asSeconds = value.toNanos() / 1e9;
             if (asSeconds < min || asSeconds > max) {
-                error(s, "must be " + min + "-" + max + " seconds, got " + text.get());
+                problems.error(s, "must be " + min + "-" + max + " seconds, got " + text.get());
                 return Optional.empty();
             }
             return Optional.of(value);
         } catch (IllegalArgumentException e) {
-            error(s, e.getMessage());
+            problems.error(s, e.getMessage());
             return Optional.empty();
         }
     }
 
     private Optional<String> oneArg(ConfigStatement s) {
         if (s.args().size() != 1) {
-            error(s, "expects exactly one value, got " + s.args().size());
+            problems.error(s, "expects exactly one value, got " + s.args().size());
             return Optional.empty();
         }
         return Optional.of(s.args().get(0));
@@ -513,21 +512,12 @@ public final class KeepalivedConfigLoader {
 
     private boolean requireBlock(ConfigStatement s) {
         if (!s.hasBlock()) {
-            error(s, "expects a { ... } block");
+            problems.error(s, "expects a { ... } block");
             return false;
         }
         return true;
     }
 
-    private int errorCount() {
-        return (int) problems.stream().filter(ConfigProblem::isError).count();
-    }
 
-    private void error(ConfigStatement s, String message) {
-        problems.add(ConfigProblem.error(s, message));
-    }
 
-    private void warning(ConfigStatement s, String message) {
-        problems.add(ConfigProblem.warning(s, message));
-    }
 }
