@@ -49,6 +49,15 @@ public final class Upstream {
     private final List<Peer> order = new ArrayList<>();
     private PeerGroup group;
     private Selector selector;
+    /** Selectors of recent earlier configurations, for sessions that started before a change and retry. */
+    private final Map<PeerGroup, Selector> earlier = new java.util.LinkedHashMap<>(8, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PeerGroup, Selector> eldest) {
+            return size() > 4;
+        }
+    };
     private volatile Consumer<Upstream> changeListener = u -> { };
 
     public Upstream(String name, BalancingStrategy strategy, List<ServerSpec> servers) {
@@ -74,6 +83,9 @@ public final class Upstream {
     }
 
     private void rebuild() {
+        if (group != null) {
+            earlier.put(group, selector);
+        }
         PeerGroup next = new PeerGroup(order);
         Selector nextSelector = strategy.newSelector(next);
         group = next;
@@ -95,9 +107,9 @@ public final class Upstream {
         Peer peer;
         Backend backend;
         synchronized (this) {
-            Selector s = attempt.group() == group ? selector : null;
+            Selector s = attempt.group() == group ? selector : earlier.get(attempt.group());
             if (s == null) {
-                // the group changed since the session started: keep its group, with a selector for it
+                // the group changed several times since the session started: keep its group, new selector
                 s = strategy.newSelector(attempt.group());
             }
             peer = s.select(attempt, now);
