@@ -14,6 +14,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
+import org.ha4j.health.HealthChecks;
+import org.ha4j.health.track.TrackScript;
+import org.ha4j.health.track.TrackedSource;
+import org.ha4j.health.track.VrrpScript;
 import org.ha4j.vrrp.NotifyScripts;
 import org.ha4j.vrrp.VrrpInstance;
 import org.ha4j.vrrp.VrrpInstanceSnapshot;
@@ -60,12 +64,21 @@ final class NodeCommand implements Subcommand {
         return "node --interface IF --vrid N --priority N [--state MASTER|BACKUP] [--advert-int S] [--auth-pass P]"
                 + " --vip A.B.C.D[/N] [--vip ...] [--unicast-src IP --unicast-peer IP ...] [--nopreempt]"
                 + " [--preempt-delay S] [--pidfile F] [--track-file F] [--garp-master-delay S] [--garp-master-repeat N]"
-                + " [--notify-master CMD] [--notify-backup CMD] [--notify-fault CMD] [--notify-stop CMD] [--notify CMD]";
+                + " [--notify-master CMD] [--notify-backup CMD] [--notify-fault CMD] [--notify-stop CMD] [--notify CMD]"
+                + " [--track-script CMD [--track-weight W] [--track-interval S] [--track-timeout S] [--track-rise N]"
+                + " [--track-fall N]] ...";
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Flags flags = Flags.parse(args, WITH_VALUE, SWITCHES);
+        // keepalived's vrrp_script as flags; each --track-* modifier applies to the --track-script before it
+        TrackScript.Flags trackScripts;
+        try {
+            trackScripts = TrackScript.parseFlags(args);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        Flags flags = Flags.parse(trackScripts.remaining(), WITH_VALUE, SWITCHES);
         if (!flags.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
         }
@@ -147,15 +160,26 @@ final class NodeCommand implements Subcommand {
             builder.track(trackFile, 0);
         }
         Path pidfile = flags.single("pidfile").map(Path::of).orElse(null);
+        HealthChecks checks = trackScripts.scripts().isEmpty() ? null : HealthChecks.create();
+        for (VrrpScript script : trackScripts.scripts()) {
+            TrackedSource tracked = TrackScript.start(script, checks);
+            builder.track(tracked.source(), tracked.weight());
+        }
 
         PrintStream console = new PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
         VrrpInstance instance;
         try {
             instance = builder.listener(new ConsoleListener(console)).build();
         } catch (IllegalArgumentException e) {
+            closeQuietly(checks);
             throw new UsageException(e.getMessage());
         }
-        instance.start();
+        try {
+            instance.start();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(checks);
+            throw e;
+        }
         if (pidfile != null) {
             Files.writeString(pidfile, ProcessHandle.current().pid() + "\n");
         }
@@ -167,6 +191,7 @@ final class NodeCommand implements Subcommand {
         FileHealth tracked = trackFile;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             instance.stop();
+            closeQuietly(checks);
             console.println("COUNTERS " + counters(instance.snapshot()));
             console.println("STOPPED");
             if (pidfile != null) {
@@ -187,6 +212,13 @@ final class NodeCommand implements Subcommand {
         }, "ha4j-node-stop"));
         stopped.await(); // until SIGTERM/SIGINT runs the hook; the JVM then exits
         return Ha4jCommandLine.EXIT_OK;
+    }
+
+    /** Stops the track scripts (killing any still running); null when there are none. */
+    private static void closeQuietly(HealthChecks checks) {
+        if (checks != null) {
+            checks.close();
+        }
     }
 
     private static String counters(VrrpInstanceSnapshot snapshot) {

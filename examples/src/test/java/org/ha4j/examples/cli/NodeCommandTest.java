@@ -33,6 +33,19 @@ class NodeCommandTest {
     }
 
     @Test
+    void trackScriptFlagsAreCheckedBeforeAnythingRuns() {
+        assertThat(run("--interface", "h4jnone0", "--vrid", "51", "--priority", "100", "--vip", "10.200.0.100",
+                "--track-weight", "-20")).isEqualTo(2);
+        assertThat(err()).contains("--track-weight must follow a --track-script");
+        assertThat(run("--interface", "h4jnone0", "--vrid", "51", "--priority", "100", "--vip", "10.200.0.100",
+                "--track-script", "/bin/true", "--track-weight", "300")).isEqualTo(2);
+        assertThat(err()).contains("--track-weight must be -253 to 253");
+        assertThat(run("--interface", "h4jnone0", "--vrid", "51", "--priority", "100", "--vip", "10.200.0.100",
+                "--track-scritp", "/bin/true")).isEqualTo(2);
+        assertThat(err()).contains("unknown flag --track-scritp");
+    }
+
+    @Test
     void aVipIsRequired() {
         assertThat(run("--interface", "h4jnone0", "--vrid", "51", "--priority", "100")).isEqualTo(2);
         assertThat(err()).contains("--vip");

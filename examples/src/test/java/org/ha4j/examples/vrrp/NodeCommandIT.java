@@ -68,6 +68,30 @@ class NodeCommandIT {
     }
 
     @Test
+    void aFailingTrackScriptWithWeightZeroPutsTheMasterInFaultAndItsRecoveryBringsItBack() throws Exception {
+        Path healthy = bed.lb1.file("nginx-alive");
+        Files.writeString(healthy, "");
+        Path check = bed.lb1.file("check_nginx.sh");
+        Files.writeString(check, "#!/bin/sh\ntest -e " + healthy + "\n");
+        check.toFile().setExecutable(true);
+        NetnsProcess node = bed.startNode(bed.lb1, 100, "--track-script", check.toString(),
+                "--track-interval", "0.2", "--track-fall", "2", "--track-rise", "1");
+        VrrpTestbed.awaitState(node, "MASTER", 1, Duration.ofSeconds(10));
+        assertThat(bed.lb1.addresses()).contains("10.200.0.100/24");
+
+        Files.delete(healthy);
+        VrrpTestbed.awaitState(node, "FAULT", 1, Duration.ofSeconds(10));
+        assertThat(node.output()).contains("MASTER -> FAULT (tracked check_nginx DOWN (weight 0))");
+        assertThat(bed.lb1.addresses()).containsExactly("10.200.0.11/24");
+
+        Files.writeString(healthy, "");
+        VrrpTestbed.awaitState(node, "MASTER", 2, Duration.ofSeconds(15));
+        assertThat(bed.lb1.addresses()).contains("10.200.0.100/24");
+        node.signal("TERM");
+        node.awaitExit(Duration.ofSeconds(10));
+    }
+
+    @Test
     void writesItsPidFileAndOnSigtermResignsRemovesTheVipAndTheFile() throws Exception {
         Path pidfile = bed.lb1.file("node.pid");
         NetnsProcess node = bed.startNode(bed.lb1, 100, "--pidfile", pidfile.toString());

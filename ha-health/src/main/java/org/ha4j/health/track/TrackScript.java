@@ -106,8 +106,9 @@ public final class TrackScript {
                 flag = flag.substring(0, equals);
             }
             if (!flag.equals(SCRIPT_FLAG) && !MODIFIERS.contains(flag)) {
-                throw new IllegalArgumentException("unknown flag --" + flag + " (track flags: --" + SCRIPT_FLAG
-                        + ", --track-weight, --track-interval, --track-timeout, --track-rise, --track-fall)");
+                // another --track-* flag of the command's own (e.g. node's --track-file): its parser decides
+                remaining.add(arg);
+                continue;
             }
             if (value == null) {
                 if (i + 1 >= args.size()) {
