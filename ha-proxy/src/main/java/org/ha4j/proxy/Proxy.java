@@ -187,7 +187,12 @@ public final class Proxy implements Lifecycle, HealthSource {
         if (running || stopped) {
             throw new IllegalStateException("start() may be called once");
         }
-        boolean epoll = !forceNio && Epoll.isAvailable();
+        // The copy relay runs on NIO, even on Linux: Netty 4.2.18's epoll transport drops the fd from epoll
+        // when a channel's interest set becomes empty but keeps it marked as added, so the next EPOLLOUT
+        // (a half-closed client whose socket buffer fills) fails with ENOENT and the queued bytes are lost
+        // (EpollIoHandler.DefaultEpollIoRegistration.submit). The splice relay needs epoll descriptors and
+        // moves every session to its own epoll loop, which does not have the bug.
+        boolean epoll = !forceNio && Epoll.isAvailable() && requestedRelay == RelayKind.SPLICE;
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(ioThreads, io);
         socketChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
