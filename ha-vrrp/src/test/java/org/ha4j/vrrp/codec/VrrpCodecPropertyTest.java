@@ -43,7 +43,12 @@ class VrrpCodecPropertyTest {
                 : random.nextInt(maxAddresses + 1);
         List<Ipv4Address> addresses = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            addresses.add(Ipv4Address.ofBits(random.nextInt()));
+            Ipv4Address address = Ipv4Address.ofBits(random.nextInt());
+            // distinct, like a configured virtual_ipaddress list: a receiver compares the advert's count and set
+            // with its own, so a repeated random address would be a (correct) ADDRESS_LIST_MISMATCH
+            if (!addresses.contains(address)) {
+                addresses.add(address);
+            }
         }
         return new VrrpAdvertisement(
                 1 + random.nextInt(255), random.nextInt(256), randomAuth(random), 1 + random.nextInt(255), addresses);
