@@ -3,10 +3,10 @@ package org.ha4j.proxy;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.ha4j.proxy.balance.NginxVariables;
 
 /**
  * An nginx stream {@code log_format} string, compiled once. Variables ({@code $name} or {@code ${name}}):
@@ -66,51 +66,15 @@ public final class AccessLogFormat {
         if (text.length() >= 2 && text.startsWith("'") && text.endsWith("'")) {
             text = text.substring(1, text.length() - 1);
         }
-        List<Object> parts = new ArrayList<>();
-        StringBuilder literal = new StringBuilder();
-        int i = 0;
-        while (i < text.length()) {
-            char c = text.charAt(i);
-            if (c != '$') {
-                literal.append(c);
-                i++;
-                continue;
-            }
-            int start = i + 1;
-            int end;
-            String name;
-            if (start < text.length() && text.charAt(start) == '{') {
-                end = text.indexOf('}', start);
-                if (end < 0) {
-                    throw new IllegalArgumentException("unterminated ${ in log_format '" + format + "'");
-                }
-                name = text.substring(start + 1, end);
-                end++;
-            } else {
-                end = start;
-                while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')) {
-                    end++;
-                }
-                name = text.substring(start, end);
-            }
-            Variable variable;
+        List<Object> parts = NginxVariables.split(text, "log_format '" + format + "'", name -> {
             try {
-                variable = Variable.valueOf(name.toUpperCase(Locale.ROOT));
+                return Variable.valueOf(name.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("unknown variable \"$" + name + "\" in log_format '" + format
                         + "'", e);
             }
-            if (literal.length() > 0) {
-                parts.add(literal.toString());
-                literal.setLength(0);
-            }
-            parts.add(variable);
-            i = end;
-        }
-        if (literal.length() > 0) {
-            parts.add(literal.toString());
-        }
-        return new AccessLogFormat(text, List.copyOf(parts), Objects.requireNonNull(zone, "zone"));
+        });
+        return new AccessLogFormat(text, parts, Objects.requireNonNull(zone, "zone"));
     }
 
     /** One log line, without the newline. */

@@ -1,7 +1,6 @@
 package org.ha4j.proxy.balance;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -33,50 +32,15 @@ public final class HashKey {
     /** @throws IllegalArgumentException naming an unknown variable */
     public static HashKey parse(String template) {
         Objects.requireNonNull(template, "template");
-        List<Object> parts = new ArrayList<>();
-        StringBuilder literal = new StringBuilder();
-        int i = 0;
-        while (i < template.length()) {
-            char c = template.charAt(i);
-            if (c != '$') {
-                literal.append(c);
-                i++;
-                continue;
-            }
-            int start = i + 1;
-            int end;
-            String name;
-            if (start < template.length() && template.charAt(start) == '{') {
-                end = template.indexOf('}', start);
-                if (end < 0) {
-                    throw new IllegalArgumentException("unterminated ${ in hash key '" + template + "'");
-                }
-                name = template.substring(start + 1, end);
-                end++;
-            } else {
-                end = start;
-                while (end < template.length()
-                        && (Character.isLetterOrDigit(template.charAt(end)) || template.charAt(end) == '_')) {
-                    end++;
-                }
-                name = template.substring(start, end);
-            }
+        List<Object> parts = NginxVariables.split(template, "hash key '" + template + "'", name -> {
             int index = VARIABLES.indexOf(name);
             if (index < 0) {
                 throw new IllegalArgumentException("unsupported variable $" + name + " in hash key '" + template
                         + "' (supported: $" + String.join(" $", VARIABLES) + ")");
             }
-            if (literal.length() > 0) {
-                parts.add(literal.toString());
-                literal.setLength(0);
-            }
-            parts.add(Variable.values()[index]);
-            i = end;
-        }
-        if (literal.length() > 0) {
-            parts.add(literal.toString());
-        }
-        return new HashKey(template, List.copyOf(parts));
+            return Variable.values()[index];
+        });
+        return new HashKey(template, parts);
     }
 
     /** The key bytes for one session. */
