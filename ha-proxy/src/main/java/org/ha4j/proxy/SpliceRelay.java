@@ -44,6 +44,11 @@ final class SpliceRelay implements Relay {
         }
         Handoff handoff = new Handoff(session);
         session.closer = handoff::closeFromSession;
+        // Netty reads a hung-up socket to its end even with auto-read off (its EPOLLRDHUP handling), so a
+        // backend that answers and closes before the handoff would have its bytes read into the pipeline and
+        // dropped there. Keep them, and pass them to the client before the client goes to the engine.
+        EarlyBackendBytes early = new EarlyBackendBytes();
+        backend.pipeline().addLast("splice-early", early);
         backend.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
             if (!written.isSuccess()) {
                 Session.resetAndClose(client);
@@ -51,8 +56,56 @@ final class SpliceRelay implements Relay {
                 session.finish(SessionStatus.OK);
                 return;
             }
-            client.deregister().addListener(c -> backend.deregister().addListener(b -> handoff.start()));
+            backend.deregister().addListener(b -> {
+                java.util.List<ByteBuf> read = early.take();
+                if (read.isEmpty()) {
+                    client.deregister().addListener(c -> handoff.start());
+                    return;
+                }
+                for (ByteBuf buf : read) {
+                    session.countToClient(buf.readableBytes());
+                    client.write(buf);
+                }
+                client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) sent -> {
+                    if (!sent.isSuccess()) {
+                        Session.resetAndClose(client);
+                        backend.unsafe().closeForcibly();
+                        session.finish(SessionStatus.OK);
+                        return;
+                    }
+                    client.deregister().addListener(c -> handoff.start());
+                });
+            });
         });
+    }
+
+    /**
+     * Holds what Netty read from the backend before the handoff. Its FIN needs no keeping: a socket that has
+     * seen it reads as ended again, so the engine finds the end on its own.
+     */
+    private static final class EarlyBackendBytes extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private final java.util.List<ByteBuf> read = new java.util.ArrayList<>();
+
+        @Override
+        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf buf) {
+                read.add(buf);
+            } else {
+                io.netty.util.ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
+            // the backend's half-close before the handoff: the engine reads the end again
+        }
+
+        /** The bytes read so far; called on the backend's event loop once it is deregistered. */
+        java.util.List<ByteBuf> take() {
+            java.util.List<ByteBuf> taken = new java.util.ArrayList<>(read);
+            read.clear();
+            return taken;
+        }
     }
 
     @Override

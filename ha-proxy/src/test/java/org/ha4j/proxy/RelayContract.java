@@ -150,6 +150,25 @@ abstract class RelayContract {
 
     @Test
     @Timeout(60)
+    void aBackendThatAnswersAndClosesAtOnceReachesTheClientWhole() throws Exception {
+        // the backend's bytes and FIN can arrive before the relay has started: none of them may be lost
+        byte[] greeting = "APP01 (a backend that speaks first and hangs up)\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        BlockingBackend backend = closing(new BlockingBackend(s -> {
+            s.getOutputStream().write(greeting);
+            s.getOutputStream().flush();
+            s.close();
+        }));
+        Proxy proxy = proxyTo(backend.address());
+        for (int i = 0; i < 200; i++) {
+            try (Socket socket = connect(proxy)) {
+                socket.setSoTimeout(5_000);
+                assertThat(socket.getInputStream().readAllBytes()).as("session %d", i).isEqualTo(greeting);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void burstsArriveWholeWhileTheConnectionStaysOpen() throws Exception {
         // request/response like HTTP keep-alive with 1 MiB answers: after each burst nothing else happens on
         // the connection, so a relay that stops reading early waits forever
