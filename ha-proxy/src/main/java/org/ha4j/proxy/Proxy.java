@@ -122,6 +122,7 @@ public final class Proxy implements Lifecycle, HealthSource {
     private final List<ListenerRuntime> listeners = new ArrayList<>();
     private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
     private final RelayKind requestedRelay;
+    private final boolean requestedRelayChosen;
     private final Duration connectTimeout;
     private final Duration idleTimeout;
     private final Duration drainTimeout;
@@ -158,6 +159,7 @@ public final class Proxy implements Lifecycle, HealthSource {
             upstreams.putIfAbsent(l.upstream().name(), l.upstream());
         }
         this.requestedRelay = b.relay;
+        this.requestedRelayChosen = b.relayChosen;
         this.connectTimeout = b.connectTimeout;
         this.idleTimeout = b.idleTimeout;
         this.drainTimeout = b.drainTimeout;
@@ -192,7 +194,8 @@ public final class Proxy implements Lifecycle, HealthSource {
         // (a half-closed client whose socket buffer fills) fails with ENOENT and the queued bytes are lost
         // (EpollIoHandler.DefaultEpollIoRegistration.submit). The splice relay needs epoll descriptors and
         // moves every session to its own epoll loop, which does not have the bug.
-        boolean epoll = !forceNio && Epoll.isAvailable() && requestedRelay == RelayKind.SPLICE;
+        boolean epoll = !forceNio && Epoll.isAvailable() && requestedRelay == RelayKind.SPLICE
+                && SpliceRelay.available();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(ioThreads, io);
         socketChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
@@ -200,7 +203,7 @@ public final class Proxy implements Lifecycle, HealthSource {
                 : NioServerSocketChannel.class;
         relayKind = requestedRelay == RelayKind.SPLICE && epoll && SpliceRelay.available() ? RelayKind.SPLICE
                 : RelayKind.COPY;
-        if (relayKind != requestedRelay) {
+        if (relayKind != requestedRelay && requestedRelayChosen) {
             log.warn("splice relay needs Linux with the epoll transport; using the copy relay");
         }
         relay = relayKind == RelayKind.SPLICE ? new SpliceRelay(ioThreads) : CopyRelay.INSTANCE;
@@ -615,7 +618,8 @@ public final class Proxy implements Lifecycle, HealthSource {
     /** Configures a {@link Proxy}; nginx's defaults unless changed. */
     public static final class Builder {
         private final List<Listener> listeners = new ArrayList<>();
-        private RelayKind relay = RelayKind.COPY;
+        private RelayKind relay = RelayKind.SPLICE;
+        private boolean relayChosen;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
@@ -658,8 +662,13 @@ public final class Proxy implements Lifecycle, HealthSource {
             return this;
         }
 
+        /**
+         * The relay: {@link RelayKind#SPLICE} by default, zero-copy on Linux with the epoll transport; where
+         * splice is not available the copy relay is used (with a warning only when splice was asked for).
+         */
         public Builder relay(RelayKind kind) {
             this.relay = Objects.requireNonNull(kind, "relay");
+            this.relayChosen = true;
             return this;
         }
 

@@ -88,7 +88,7 @@ final class ProxyCommand implements Subcommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--balance: " + e.getMessage());
         }
-        RelayKind relay = switch (flags.single("relay").orElse("copy")) {
+        RelayKind relay = switch (flags.single("relay").orElse("splice")) {
             case "copy" -> RelayKind.COPY;
             case "splice" -> RelayKind.SPLICE;
             default -> throw new UsageException("--relay must be splice or copy");

@@ -72,7 +72,7 @@ final class RunCommand implements Subcommand {
                 throw new UsageException("cannot read " + file);
             }
         }
-        RelayKind relay = switch (flags.single("relay").orElse("copy").toLowerCase(Locale.ROOT)) {
+        RelayKind relay = switch (flags.single("relay").orElse("splice").toLowerCase(Locale.ROOT)) {
             case "copy" -> RelayKind.COPY;
             case "splice" -> RelayKind.SPLICE;
             default -> throw new UsageException("--relay must be copy or splice, got '" + flags.required("relay") + "'");

@@ -71,7 +71,7 @@ public final class LoadBalancerNode implements Lifecycle {
         }
 
         public static Options defaults(Consumer<String> events) {
-            return new Options(Set.of(), RelayKind.COPY, Duration.ofSeconds(5), events);
+            return new Options(Set.of(), RelayKind.SPLICE, Duration.ofSeconds(5), events);
         }
 
         public Options replacing(Set<String> scripts) {
