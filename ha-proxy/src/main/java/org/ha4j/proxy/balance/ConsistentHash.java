@@ -183,11 +183,7 @@ final class ConsistentHash implements BalancingStrategy {
                     if (attempt.tried(i) || !peer.usable(now)) {
                         continue;
                     }
-                    peer.currentWeight += peer.effectiveWeight;
-                    total += peer.effectiveWeight;
-                    if (peer.effectiveWeight < peer.weight) {
-                        peer.effectiveWeight++;
-                    }
+                    total += peer.advanceSmoothWeight();
                     if (best == null || peer.currentWeight > best.currentWeight) {
                         best = peer;
                         bestIndex = i;

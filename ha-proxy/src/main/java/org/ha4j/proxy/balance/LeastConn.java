@@ -88,11 +88,7 @@ final class LeastConn implements BalancingStrategy {
                 if (load * first.weight != firstLoad * peer.weight) {
                     continue;
                 }
-                peer.currentWeight += peer.effectiveWeight;
-                total += peer.effectiveWeight;
-                if (peer.effectiveWeight < peer.weight) {
-                    peer.effectiveWeight++;
-                }
+                total += peer.advanceSmoothWeight();
                 if (peer.currentWeight > best.currentWeight) {
                     best = peer;
                     bestIndex = i;

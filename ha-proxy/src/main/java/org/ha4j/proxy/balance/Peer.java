@@ -58,6 +58,21 @@ public final class Peer {
         return server;
     }
 
+    /**
+     * One step of nginx's smooth weighted round robin for this peer: the current weight grows by the effective
+     * weight, and the effective weight (cut by failures) recovers by one toward the configured weight.
+     *
+     * @return the effective weight added, which the caller sums into the pass total
+     */
+    int advanceSmoothWeight() {
+        int added = effectiveWeight;
+        currentWeight += added;
+        if (effectiveWeight < weight) {
+            effectiveWeight++;
+        }
+        return added;
+    }
+
     public int weight() {
         return weight;
     }
