@@ -21,6 +21,8 @@ final class LinuxConstants {
         static final int SOL_SOCKET = 1;
         static final int SO_RCVBUF = 8;
         static final int SO_BINDTODEVICE = 25;
+        /** Route the packet, build nothing, send nothing ({@code ip_append_data} returns early). */
+        static final int MSG_PROBE = 0x10;
         static final int MSG_DONTWAIT = 0x40;
 
         private Socket() {

@@ -1,6 +1,8 @@
 package org.ha4j.core.linux;
 
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.ha4j.core.linux.LinuxConstants.In;
 import org.ha4j.core.linux.LinuxConstants.Socket;
 import org.ha4j.core.net.Ipv4Address;
@@ -9,6 +11,7 @@ import org.ha4j.core.net.Ipv4Address;
 final class NativeRawIpSocket implements RawIpSocket {
 
     private final NativeSocket socket;
+    private final Map<Ipv4Address, Destination> destinations = new ConcurrentHashMap<>();
 
     NativeRawIpSocket(int protocol) throws NativeCallException {
         this.socket = NativeSocket.open(Socket.AF_INET, Socket.SOCK_RAW, protocol,
@@ -78,7 +81,27 @@ final class NativeRawIpSocket implements RawIpSocket {
 
     @Override
     public void send(byte[] payload, int length, Ipv4Address destination) throws IOException {
-        socket.sendTo(payload, length, Structs.sockaddrIn(destination, 0), "to " + destination, Capability.CAP_NET_RAW);
+        Destination to = destination(destination);
+        socket.sendTo(payload, length, 0, to.sockaddr, to.description, Capability.CAP_NET_RAW);
+    }
+
+    @Override
+    public void probe(byte[] payload, int length, Ipv4Address destination) throws IOException {
+        Destination to = destination(destination);
+        socket.sendTo(payload, length, Socket.MSG_PROBE, to.sockaddr, to.description, Capability.CAP_NET_RAW);
+    }
+
+    /** Adverts go to one group or a few peers: their sockaddr and error text are built once, not per packet. */
+    private Destination destination(Ipv4Address address) {
+        Destination known = destinations.get(address);
+        if (known == null) {
+            known = new Destination(Structs.sockaddrIn(address, 0), "to " + address);
+            destinations.putIfAbsent(address, known);
+        }
+        return known;
+    }
+
+    private record Destination(byte[] sockaddr, String description) {
     }
 
     @Override

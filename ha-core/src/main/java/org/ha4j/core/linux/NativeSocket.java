@@ -81,9 +81,13 @@ final class NativeSocket implements AutoCloseable {
     }
 
     void sendTo(byte[] data, int length, byte[] address, String call, Capability capability) throws IOException {
+        sendTo(data, length, 0, address, call, capability);
+    }
+
+    void sendTo(byte[] data, int length, int flags, byte[] address, String call, Capability capability) throws IOException {
         enter();
         try {
-            long sent = LibC.sendto(fd, data, length, 0, address, address == null ? 0 : address.length);
+            long sent = LibC.sendto(fd, data, length, flags, address, address == null ? 0 : address.length);
             if (sent != length) {
                 throw new NativeCallException("sendto(" + call + ") on " + description, 0,
                         "sent " + sent + " of " + length + " bytes");

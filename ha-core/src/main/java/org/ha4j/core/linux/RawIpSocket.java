@@ -57,6 +57,13 @@ public interface RawIpSocket extends Closeable {
     void send(byte[] payload, int length, Ipv4Address destination) throws IOException;
 
     /**
+     * {@code sendto(2)} with {@code MSG_PROBE}: the kernel routes the packet but builds and sends nothing.
+     * Runs the whole send path once without a packet on the wire, so a first real send does not pay for
+     * cold code (a backup's first advert comes at its takeover, when every millisecond is outage).
+     */
+    void probe(byte[] payload, int length, Ipv4Address destination) throws IOException;
+
+    /**
      * Waits up to {@code timeoutMillis} for one packet and copies it, IP header first, into {@code buffer}.
      *
      * @return the number of bytes received, or -1 if nothing arrived in time

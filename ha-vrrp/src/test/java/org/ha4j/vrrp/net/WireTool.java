@@ -38,6 +38,8 @@ public final class WireTool {
             case "send" -> send(args);
             case "vip" -> vip(args);
             case "garp" -> garp(args);
+            case "probe-then-send" -> probeThenSend(args);
+            case "rehearse-garp-then-garp" -> rehearseGarpThenGarp(args);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
         System.out.flush();
@@ -105,6 +107,34 @@ public final class WireTool {
         }
     }
 
+    /** probe-then-send IF PROBED_HEX SENT_HEX: MSG_PROBE one advert to the group, then really send another. */
+    private static void probeThenSend(String[] args) throws IOException {
+        String name = args[1];
+        byte[] probed = HexFormat.of().parseHex(args[2]);
+        byte[] sent = HexFormat.of().parseHex(args[3]);
+        try (RawIpSocket socket = LinuxNetwork.openRawIp(VrrpTransport.IPPROTO_VRRP)) {
+            socket.bindToDevice(name);
+            socket.setMulticastInterface(LinuxNetwork.interfaceIndex(name));
+            socket.setMulticastTtl(255);
+            socket.setMulticastLoop(false);
+            socket.probe(probed, probed.length, VrrpTransport.VRRP_GROUP);
+            socket.send(sent, sent.length, VrrpTransport.VRRP_GROUP);
+            System.out.println("PROBED_AND_SENT");
+        }
+    }
+
+    /** rehearse-garp-then-garp IF REHEARSED_IP ANNOUNCED_IP: the rehearsal for one address, then a real GARP. */
+    private static void rehearseGarpThenGarp(String[] args) throws IOException {
+        String name = args[1];
+        try (RouteNetlink netlink = LinuxNetwork.openRouteNetlink(); PacketSocket socket = LinuxNetwork.openPacket()) {
+            LinkInfo link = netlink.link(name).orElseThrow();
+            GratuitousArp garp = new GratuitousArp(socket, link.index(), link.hardwareAddress());
+            System.out.println("REHEARSED " + garp.rehearse(Ipv4Address.parse(args[2])));
+            garp.announce(List.of(Ipv4Address.parse(args[3])));
+            System.out.println("GARP " + link.hardwareAddressText());
+        }
+    }
+
     private static void vip(String[] args) throws IOException {
         String name = args[1];
         List<VirtualAddress> vips = new ArrayList<>();
@@ -116,6 +146,7 @@ public final class WireTool {
             VirtualAddressManager manager = new VirtualAddressManager(netlink, name, index, vips);
             switch (args[2]) {
                 case "add" -> System.out.println("ADDED " + manager.addAll());
+                case "rehearse" -> System.out.println("REHEARSED " + manager.rehearseAdd());
                 case "remove" -> {
                     manager.findHostOwned();
                     System.out.println("REMOVED " + manager.removeAll());
