@@ -45,7 +45,7 @@ final class NodeCommand implements Subcommand {
 
     private static final Set<String> WITH_VALUE = Set.of("interface", "vrid", "priority", "state", "advert-int",
             "auth-pass", "vip", "unicast-src", "unicast-peer", "preempt-delay", "pidfile", "track-file",
-            "garp-master-delay", "garp-master-repeat", "notify-master", "notify-backup", "notify-fault",
+            "garp-master-delay", "garp-master-repeat", "garp-master-refresh", "garp-master-refresh-repeat", "notify-master", "notify-backup", "notify-fault",
             "notify-stop", "notify");
     private static final Set<String> SWITCHES = Set.of("nopreempt");
 
@@ -64,6 +64,7 @@ final class NodeCommand implements Subcommand {
         return "node --interface IF --vrid N --priority N [--state MASTER|BACKUP] [--advert-int S] [--auth-pass P]"
                 + " --vip A.B.C.D[/N] [--vip ...] [--unicast-src IP --unicast-peer IP ...] [--nopreempt]"
                 + " [--preempt-delay S] [--pidfile F] [--track-file F] [--garp-master-delay S] [--garp-master-repeat N]"
+                + " [--garp-master-refresh S] [--garp-master-refresh-repeat N]"
                 + " [--notify-master CMD] [--notify-backup CMD] [--notify-fault CMD] [--notify-stop CMD] [--notify CMD]"
                 + " [--track-script CMD [--track-weight W] [--track-interval S] [--track-timeout S] [--track-rise N]"
                 + " [--track-fall N]] ...";
@@ -136,6 +137,12 @@ final class NodeCommand implements Subcommand {
         }
         if (flags.has("garp-master-repeat")) {
             builder.garpMasterRepeat(flags.intValue("garp-master-repeat", 5, 0, 255));
+        }
+        if (flags.has("garp-master-refresh")) {
+            builder.garpMasterRefresh(Duration.ofSeconds(flags.intValue("garp-master-refresh", 0, 0, 86400)));
+        }
+        if (flags.has("garp-master-refresh-repeat")) {
+            builder.garpMasterRefreshRepeat(flags.intValue("garp-master-refresh-repeat", 1, 1, 255));
         }
         NotifyScripts scripts = NotifyScripts.none();
         if (flags.has("notify-master")) {

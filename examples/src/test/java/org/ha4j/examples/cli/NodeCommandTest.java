@@ -69,6 +69,20 @@ class NodeCommandTest {
     }
 
     @Test
+    void gratuitousArpTimingFlagsTakeKeepalivedsRanges() {
+        assertThat(run("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1",
+                "--garp-master-refresh", "-1")).isEqualTo(2);
+        assertThat(err()).contains("--garp-master-refresh must be 0-86400");
+        assertThat(run("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1",
+                "--garp-master-refresh", "60", "--garp-master-refresh-repeat", "0")).isEqualTo(2);
+        assertThat(err()).contains("--garp-master-refresh-repeat must be 1-255");
+        // accepted: the run gets as far as looking for the interface
+        assertThat(run("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1",
+                "--garp-master-refresh", "60", "--garp-master-refresh-repeat", "2", "--garp-master-delay", "0")).isEqualTo(1);
+        assertThat(err()).contains("no interface named h4jnone0");
+    }
+
+    @Test
     void anInterfaceThatDoesNotExistFailsWithExit1AndAClearMessage() {
         // h4jnone0 exists in no namespace: start() stops before opening any socket.
         assertThat(run("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1")).isEqualTo(1);
