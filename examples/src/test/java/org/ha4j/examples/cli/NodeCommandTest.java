@@ -70,15 +70,20 @@ class NodeCommandTest {
 
     @Test
     void gratuitousArpTimingFlagsTakeKeepalivedsRanges() {
-        assertThat(run("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1",
-                "--garp-master-refresh", "-1")).isEqualTo(2);
-        assertThat(err()).contains("--garp-master-refresh must be 0-86400");
-        assertThat(run("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1",
-                "--garp-master-refresh", "60", "--garp-master-refresh-repeat", "0")).isEqualTo(2);
-        assertThat(err()).contains("--garp-master-refresh-repeat must be 1-255");
+        List<String> base = List.of("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1");
+        List<List<String>> refused = List.of(List.of("--garp-master-refresh", "-1"),
+                List.of("--garp-master-refresh", "60", "--garp-master-refresh-repeat", "0"));
+        List<String> messages = List.of("--garp-master-refresh must be 0-86400", "--garp-master-refresh-repeat must be 1-255");
+        for (int i = 0; i < refused.size(); i++) {
+            List<String> args = new ArrayList<>(base);
+            args.addAll(refused.get(i));
+            assertThat(run(args.toArray(String[]::new))).isEqualTo(2);
+            assertThat(err()).contains(messages.get(i));
+        }
         // accepted: the run gets as far as looking for the interface
-        assertThat(run("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1",
-                "--garp-master-refresh", "60", "--garp-master-refresh-repeat", "2", "--garp-master-delay", "0")).isEqualTo(1);
+        List<String> accepted = new ArrayList<>(base);
+        accepted.addAll(List.of("--garp-master-refresh", "60", "--garp-master-refresh-repeat", "2", "--garp-master-delay", "0"));
+        assertThat(run(accepted.toArray(String[]::new))).isEqualTo(1);
         assertThat(err()).contains("no interface named h4jnone0");
     }
 
