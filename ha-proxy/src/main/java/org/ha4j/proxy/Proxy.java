@@ -20,6 +20,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -28,6 +29,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -223,8 +225,13 @@ public final class Proxy implements Lifecycle, HealthSource {
                                 ch.pipeline().addLast("accept", new AcceptHandler(l));
                             }
                         });
-                if (epoll && l.spec.reusePort()) {
-                    sb.option(EpollChannelOption.SO_REUSEPORT, true);
+                if (l.spec.reusePort()) {
+                    // nginx's listen ... reuseport; on NIO through the JDK's own option (Linux, JDK 9+)
+                    if (epoll) {
+                        sb.option(EpollChannelOption.SO_REUSEPORT, true);
+                    } else {
+                        sb.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+                    }
                 }
                 l.channel = sb.bind(l.spec.address()).sync().channel();
                 log.info("listening on {} -> {} ({} relay, {})", l.address(), l.spec.upstream(),
@@ -656,7 +663,7 @@ public final class Proxy implements Lifecycle, HealthSource {
                     : new InetSocketAddress(host, port), upstream, 511, false));
         }
 
-        /** nginx's default backlog is 511; {@code reusePort} sets SO_REUSEPORT (epoll only). */
+        /** nginx's default backlog is 511; {@code reusePort} sets SO_REUSEPORT (nginx's {@code listen ... reuseport}). */
         public Builder listen(Listener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
