@@ -19,12 +19,15 @@ import org.ha4j.core.health.HealthSignal;
 final class FileHealth extends HealthSignal implements AutoCloseable {
 
     private final Path file;
+    /** Built once: the DOWN branch first runs at the fault itself, so it links no new concatenation call site then. */
+    private final String downPrefix;
     private final WatchService watcher;
     private final Thread thread;
 
     FileHealth(Path file) throws IOException {
         super("track_file:" + file.getFileName(), Health.up());
         this.file = file.toAbsolutePath();
+        this.downPrefix = this.file + " holds ";
         this.watcher = FileSystems.getDefault().newWatchService();
         this.file.getParent().register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
                 StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
@@ -59,7 +62,7 @@ final class FileHealth extends HealthSignal implements AutoCloseable {
         if (text.isEmpty() || text.equals("0")) {
             set(Health.up());
         } else {
-            set(Health.down(file + " holds " + text));
+            set(Health.down(downPrefix.concat(text)));
         }
     }
 
