@@ -173,6 +173,7 @@ final class ConsistentHash implements BalancingStrategy {
                 attempt.hashStarted = true;
             }
             Peer[] peers = list.peers;
+            list.settle();
             while (true) {
                 int[] candidates = owners[(int) (attempt.hash % hashes.length)];
                 Peer best = null;
@@ -191,7 +192,7 @@ final class ConsistentHash implements BalancingStrategy {
                 }
                 if (best != null) {
                     best.currentWeight -= total;
-                    best.conns++;
+                    best.addConn();
                     best.markChecked(now);
                     attempt.markTried(bestIndex);
                     attempt.current = best;

@@ -34,7 +34,7 @@ final class LeastConn implements BalancingStrategy {
         while (true) {
             Peer peer = leastLoaded(attempt, attempt.list, now, false);
             if (peer != null) {
-                peer.conns++;
+                peer.addConn();
                 attempt.current = peer;
                 return peer;
             }
@@ -52,6 +52,12 @@ final class LeastConn implements BalancingStrategy {
      * {@code eta = rt * (1 + conns)} instead of {@code conns}.
      */
     static Peer leastLoaded(Attempt attempt, PeerList list, long now, boolean byEta) {
+        // no peer has a session (least_conn) or a response time (least_time: every eta is 0): all tie, and
+        // SWRR among all of them is round robin's pass
+        if ((byEta ? list.timed : list.busy) == 0 && list.steadyFor(attempt)) {
+            return RoundRobin.steady(attempt, list, now);
+        }
+        list.settle();
         Peer[] peers = list.peers;
         Peer best = null;
         long bestLoad = 0;
