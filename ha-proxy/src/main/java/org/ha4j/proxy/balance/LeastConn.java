@@ -59,49 +59,43 @@ final class LeastConn implements BalancingStrategy {
         }
         list.settle();
         Peer[] peers = list.peers;
+        // one pass: the least-loaded peers so far, in configuration order (the ties nginx's second pass visits)
+        int[] ties = list.ties;
+        int tied = 0;
         Peer best = null;
         long bestLoad = 0;
-        int bestIndex = -1;
-        boolean many = false;
+        boolean anyTried = attempt.triedAny;
         for (int i = 0; i < peers.length; i++) {
             Peer peer = peers[i];
-            if (attempt.tried(i) || !peer.usable(now)) {
+            if (anyTried && attempt.tried(i) || !peer.calm && !peer.usable(now)) {
                 continue;
             }
             long load = byEta ? LeastTime.eta(peer, now) : peer.conns;
             if (best == null || load * best.weight < bestLoad * peer.weight) {
                 best = peer;
                 bestLoad = load;
-                bestIndex = i;
-                many = false;
+                ties[0] = i;
+                tied = 1;
             } else if (load * best.weight == bestLoad * peer.weight) {
-                many = true;
+                ties[tied++] = i;
             }
         }
         if (best == null) {
             return null;
         }
-        long total = 0;
-        if (many) {
-            Peer first = best;
-            long firstLoad = bestLoad;
-            for (int i = bestIndex; i < peers.length; i++) {
-                Peer peer = peers[i];
-                if (attempt.tried(i) || !peer.usable(now)) {
-                    continue;
-                }
-                long load = byEta ? LeastTime.eta(peer, now) : peer.conns;
-                if (load * first.weight != firstLoad * peer.weight) {
-                    continue;
-                }
+        int bestIndex = ties[0];
+        if (tied > 1) {
+            long total = 0;
+            for (int k = 0; k < tied; k++) {
+                Peer peer = peers[ties[k]];
                 total += peer.advanceSmoothWeight();
                 if (peer.currentWeight > best.currentWeight) {
                     best = peer;
-                    bestIndex = i;
+                    bestIndex = ties[k];
                 }
             }
+            best.currentWeight -= total;
         }
-        best.currentWeight -= total;
         best.markChecked(now);
         attempt.markTried(bestIndex);
         return best;

@@ -25,6 +25,9 @@ final class PeerList {
     /** Peers with a non-zero least_time response time (least_time ties every peer when none has one). */
     int timed;
 
+    /** Scratch for least_conn/least_time: the indices of the least-loaded peers of one pass (under the lock). */
+    final int[] ties;
+
     /** Null when the fast path is off (reference behaviour) or once a newer list took the peers over. */
     private SteadyRoundRobin steady;
     private long retiredSteadyPicks;
@@ -36,6 +39,7 @@ final class PeerList {
         this.peers = list.toArray(new Peer[0]);
         this.number = peers.length;
         this.ranges = new long[number + 1];
+        this.ties = new int[number];
         long total = 0;
         for (int i = 0; i < number; i++) {
             ranges[i] = total;

@@ -62,9 +62,11 @@ final class RoundRobin implements BalancingStrategy {
         Peer best = null;
         int bestIndex = -1;
         long total = 0;
+        boolean anyTried = attempt.triedAny;
         for (int i = 0; i < peers.length; i++) {
             Peer peer = peers[i];
-            if (attempt.tried(i) || !peer.usable(now)) {
+            // a calm peer is usable whatever the time: no failure-window arithmetic for it
+            if (anyTried && attempt.tried(i) || !peer.calm && !peer.usable(now)) {
                 continue;
             }
             total += peer.advanceSmoothWeight();

@@ -15,8 +15,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The steady-state fast path ({@link SteadyRoundRobin}) never changes a pick: two worlds with the same servers
  * receive the same random events (sessions opened, ended, failed and retried, connects, health and drain
  * toggles, time passing beyond fail_timeout, response times, re-weights, servers added and removed), one with
- * the fast path and one on nginx's plain scan only; every pick and, at random moments and at the end, every
- * peer's current weight, effective weight, sessions and failures must be equal. A failing seed is printed.
+ * the production selectors (fast path on) and one on nginx's plain loops ({@link NginxScan}, the oracle); every
+ * pick and, at random moments and at the end, every peer's current weight, effective weight, sessions and
+ * failures must be equal. A failing seed is printed.
  */
 class SteadyFastPathEquivalenceTest {
 
@@ -282,7 +283,7 @@ class SteadyFastPathEquivalenceTest {
 
         void rebuild() {
             group = new PeerGroup(order, steadyFastPath);
-            selectors.put(group, strategy.newSelector(group));
+            selectors.put(group, steadyFastPath ? strategy.newSelector(group) : NginxScan.selector(strategy, group));
             lists.add(group.primary);
             if (group.backup != null) {
                 lists.add(group.backup);
@@ -323,6 +324,122 @@ class SteadyFastPathEquivalenceTest {
 
         long cyclePicks() {
             return lists.stream().mapToLong(PeerList::cyclePicks).sum();
+        }
+    }
+
+    /**
+     * The oracle: nginx's selection loops for the SWRR family written out plainly, as in
+     * {@code ngx_stream_upstream_get_peer()} and {@code ngx_stream_upstream_get_least_conn_peer()} (every peer
+     * visited, eligibility tested per peer, a second pass over the ties), independent of the production scans.
+     */
+    static final class NginxScan {
+
+        static Selector selector(BalancingStrategy strategy, PeerGroup group) {
+            if (strategy instanceof RoundRobin) {
+                return (attempt, now) -> pick(attempt, now, 0);
+            }
+            if (strategy instanceof LeastConn) {
+                return (attempt, now) -> pick(attempt, now, 1);
+            }
+            if (strategy instanceof LeastTime) {
+                return (attempt, now) -> pick(attempt, now, 2);
+            }
+            return strategy.newSelector(group);
+        }
+
+        /** kind: 0 round robin, 1 least_conn, 2 least_time. */
+        static Peer pick(Attempt attempt, long now, int kind) {
+            while (true) {
+                PeerList list = attempt.list;
+                Peer peer;
+                if (list.single) {
+                    Peer only = list.peers[0];
+                    peer = only.down() || only.full() ? null : only;
+                } else {
+                    peer = kind == 0 ? smooth(attempt, list, now) : least(attempt, list, now, kind == 2);
+                }
+                if (peer != null) {
+                    peer.addConn();
+                    attempt.current = peer;
+                    return peer;
+                }
+                if (!attempt.switchToBackup()) {
+                    return null;
+                }
+            }
+        }
+
+        static Peer smooth(Attempt attempt, PeerList list, long now) {
+            Peer best = null;
+            int bestIndex = -1;
+            long total = 0;
+            for (int i = 0; i < list.number; i++) {
+                Peer peer = list.peers[i];
+                if (attempt.tried(i) || !peer.usable(now)) {
+                    continue;
+                }
+                total += peer.advanceSmoothWeight();
+                if (best == null || peer.currentWeight > best.currentWeight) {
+                    best = peer;
+                    bestIndex = i;
+                }
+            }
+            if (best == null) {
+                return null;
+            }
+            attempt.markTried(bestIndex);
+            best.currentWeight -= total;
+            best.markChecked(now);
+            return best;
+        }
+
+        static Peer least(Attempt attempt, PeerList list, long now, boolean byEta) {
+            Peer best = null;
+            long bestLoad = 0;
+            int bestIndex = -1;
+            boolean many = false;
+            for (int i = 0; i < list.number; i++) {
+                Peer peer = list.peers[i];
+                if (attempt.tried(i) || !peer.usable(now)) {
+                    continue;
+                }
+                long load = byEta ? LeastTime.eta(peer, now) : peer.conns;
+                if (best == null || load * best.weight < bestLoad * peer.weight) {
+                    best = peer;
+                    bestLoad = load;
+                    bestIndex = i;
+                    many = false;
+                } else if (load * best.weight == bestLoad * peer.weight) {
+                    many = true;
+                }
+            }
+            if (best == null) {
+                return null;
+            }
+            long total = 0;
+            if (many) {
+                Peer first = best;
+                long firstLoad = bestLoad;
+                for (int i = bestIndex; i < list.number; i++) {
+                    Peer peer = list.peers[i];
+                    if (attempt.tried(i) || !peer.usable(now)) {
+                        continue;
+                    }
+                    long load = byEta ? LeastTime.eta(peer, now) : peer.conns;
+                    if (load * first.weight != firstLoad * peer.weight) {
+                        continue;
+                    }
+                    total += peer.advanceSmoothWeight();
+                    if (peer.currentWeight > best.currentWeight) {
+                        best = peer;
+                        bestIndex = i;
+                    }
+                }
+            }
+            best.currentWeight -= total;
+            best.markChecked(now);
+            attempt.markTried(bestIndex);
+            return best;
         }
     }
 }
