@@ -57,6 +57,16 @@ final class LeastConn implements BalancingStrategy {
         if ((byEta ? list.timed : list.busy) == 0 && list.steadyFor(attempt)) {
             return RoundRobin.steady(attempt, list, now);
         }
+        if (!byEta && list.uncalm == 0 && !attempt.triedAny) {
+            // every peer eligible: the least-loaded ones straight from the buckets (least_time's eta decays with
+            // idle time per peer, so it has no such index)
+            LeastConnIndex index = list.connIndex();
+            if (index != null) {
+                list.settle();
+                list.indexedPicks++;
+                return smoothAmong(attempt, list, index.leastLoaded(list.ties), now);
+            }
+        }
         list.settle();
         Peer[] peers = list.peers;
         // one pass: the least-loaded peers so far, in configuration order (the ties nginx's second pass visits)
@@ -80,18 +90,27 @@ final class LeastConn implements BalancingStrategy {
                 ties[tied++] = i;
             }
         }
-        if (best == null) {
-            return null;
-        }
+        return best == null ? null : smoothAmong(attempt, list, tied, now);
+    }
+
+    /**
+     * nginx's tie break: SWRR among the {@code tied} least-loaded peers listed in {@code list.ties} (any order;
+     * equal current weights go to the first in configuration order). One peer alone is taken as it is.
+     */
+    private static Peer smoothAmong(Attempt attempt, PeerList list, int tied, long now) {
+        int[] ties = list.ties;
         int bestIndex = ties[0];
+        Peer best = list.peers[bestIndex];
         if (tied > 1) {
             long total = 0;
             for (int k = 0; k < tied; k++) {
-                Peer peer = peers[ties[k]];
+                int i = ties[k];
+                Peer peer = list.peers[i];
                 total += peer.advanceSmoothWeight();
-                if (peer.currentWeight > best.currentWeight) {
+                long weight = peer.currentWeight;
+                if (weight > best.currentWeight || weight == best.currentWeight && i < bestIndex) {
                     best = peer;
-                    bestIndex = ties[k];
+                    bestIndex = i;
                 }
             }
             best.currentWeight -= total;

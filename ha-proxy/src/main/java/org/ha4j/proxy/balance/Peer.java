@@ -35,6 +35,8 @@ public final class Peer {
      * its current weight lazily (see {@link SteadyRoundRobin}). Every change below reports to it.
      */
     PeerList owner;
+    /** This peer's index in {@link #owner}. */
+    int ownerIndex;
     /**
      * Eligible for every pick whatever the time, at full weight: not down/unhealthy/draining, effective weight
      * equal to the weight, below max_conns, and fewer failures than max_fails (so never "failed out"). When
@@ -105,8 +107,10 @@ public final class Peer {
 
     /** A session starts using this peer (nginx: {@code peer->conns++}). */
     void addConn() {
-        if (conns++ == 0 && owner != null) {
-            owner.busy++;
+        int before = conns++;
+        if (owner != null) {
+            owner.busy += before == 0 ? 1 : 0;
+            owner.connsChanged(this, before, conns);
         }
         if (maxConns != 0) {
             recount();
@@ -115,8 +119,10 @@ public final class Peer {
 
     /** A session stops using this peer. */
     void dropConn() {
-        if (--conns == 0 && owner != null) {
-            owner.busy--;
+        int before = conns--;
+        if (owner != null) {
+            owner.busy -= conns == 0 ? 1 : 0;
+            owner.connsChanged(this, before, conns);
         }
         if (maxConns != 0) {
             recount();

@@ -30,6 +30,11 @@ final class PeerList {
 
     /** Null when the fast path is off (reference behaviour) or once a newer list took the peers over. */
     private SteadyRoundRobin steady;
+    /** least_conn picks served by {@link LeastConnIndex} (tests check the path runs). */
+    long indexedPicks;
+    /** least_conn's buckets, built at its first use; null when off, retired or the weights are too varied. */
+    private LeastConnIndex connIndex;
+    private boolean connIndexBuilt;
     private long retiredSteadyPicks;
     private long retiredCyclePicks;
     /** A newer list owns (some of) the peers. */
@@ -49,13 +54,15 @@ final class PeerList {
         this.totalWeight = total;
         this.backup = backup;
         this.single = !backup && number == 1 && !hasBackup;
-        for (Peer peer : peers) {
+        for (int i = 0; i < number; i++) {
+            Peer peer = peers[i];
             PeerList previous = peer.owner;
             if (previous != null && previous != this) {
                 // a re-configuration: the older list writes its lazy weights out and counts no more
                 previous.retire();
             }
             peer.owner = this;
+            peer.ownerIndex = i;
             uncalm += peer.calm ? 0 : 1;
             busy += peer.conns > 0 ? 1 : 0;
             timed += peer.responseTimeMs != 0 ? 1 : 0;
@@ -105,6 +112,24 @@ final class PeerList {
     void weightsChanged() {
         if (steady != null) {
             steady.forgetShape();
+            connIndex = null;
+            connIndexBuilt = false;
+        }
+    }
+
+    /** least_conn's buckets (built now if needed), or null. */
+    LeastConnIndex connIndex() {
+        if (!connIndexBuilt && steady != null) {
+            connIndex = LeastConnIndex.of(peers);
+            connIndexBuilt = true;
+        }
+        return connIndex;
+    }
+
+    /** Peer {@code peer}'s sessions went from {@code from} to {@code to}. */
+    void connsChanged(Peer peer, int from, int to) {
+        if (connIndex != null) {
+            connIndex.moved(peer.ownerIndex, from, to);
         }
     }
 
@@ -113,6 +138,8 @@ final class PeerList {
         retiredSteadyPicks = steady == null ? retiredSteadyPicks : steady.picks;
         retiredCyclePicks = steady == null ? retiredCyclePicks : steady.cyclePicks;
         steady = null;
+        connIndex = null;
+        connIndexBuilt = true;
         retired = true;
     }
 

@@ -31,6 +31,7 @@ class SteadyFastPathEquivalenceTest {
     void fastPathPicksWhatThePlainScanPicks(String directive) {
         long steadyPicks = 0;
         long cyclePicks = 0;
+        long indexedPicks = 0;
         long picks = 0;
         for (int seed = 1; seed <= SEEDS; seed++) {
             Run run = new Run(directive, seed);
@@ -42,12 +43,16 @@ class SteadyFastPathEquivalenceTest {
             }
             steadyPicks += run.fast.steadyPicks();
             cyclePicks += run.fast.cyclePicks();
+            indexedPicks += run.fast.lists.stream().mapToLong(list -> list.indexedPicks).sum();
             picks += run.picks;
         }
         if (directive.equals("round_robin") || directive.startsWith("least")) {
             // the comparison means something only if the fast path ran a good share of the picks
             assertThat(steadyPicks).as("steady picks of %d", picks).isGreaterThan(picks / 10);
             assertThat(cyclePicks).as("picks from the cycle of %d", picks).isGreaterThan(picks / 50);
+        }
+        if (directive.equals("least_conn")) {
+            assertThat(indexedPicks).as("picks from the least_conn index of %d", picks).isGreaterThan(picks / 20);
         }
     }
 
