@@ -197,14 +197,25 @@ public final class Peer {
     /** Set by an active health check; an unhealthy peer is skipped like a {@code down} one. */
     public void setHealthy(boolean healthy) {
         this.healthy = healthy;
-        this.blocked = spec.down() || !healthy || draining;
-        recount();
+        updateBlocked();
     }
 
     /** A draining peer takes no new sessions; established ones continue untouched. */
     public void setDraining(boolean draining) {
         this.draining = draining;
-        this.blocked = spec.down() || !healthy || draining;
+        updateBlocked();
+    }
+
+    private void updateBlocked() {
+        boolean now = spec.down() || !healthy || draining;
+        if (now != blocked) {
+            blocked = now;
+            if (owner != null) {
+                // the steady round robin runs over the peers that are not blocked: that set changed
+                owner.blockedPeers += now ? 1 : -1;
+                owner.shapeChanged();
+            }
+        }
         recount();
     }
 
@@ -218,7 +229,7 @@ public final class Peer {
         }
         if (owner != null) {
             // the lazy current weights are lines with the old weight as slope: write them out first
-            owner.weightsChanged();
+            owner.shapeChanged();
         }
         this.spec = spec.withWeight(newWeight);
         this.weight = newWeight;

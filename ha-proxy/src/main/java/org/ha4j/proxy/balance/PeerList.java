@@ -20,6 +20,8 @@ final class PeerList {
 
     /** Peers that are not {@link Peer#calm}; kept by the peers while this list is their owner. */
     int uncalm;
+    /** Peers that are down, unhealthy or draining: out of every pick, so the steady state runs without them. */
+    int blockedPeers;
     /** Peers with at least one session (least_conn ties every peer when none has one). */
     int busy;
     /** Peers with a non-zero least_time response time (least_time ties every peer when none has one). */
@@ -64,6 +66,7 @@ final class PeerList {
             peer.owner = this;
             peer.ownerIndex = i;
             uncalm += peer.calm ? 0 : 1;
+            blockedPeers += peer.down() ? 1 : 0;
             busy += peer.conns > 0 ? 1 : 0;
             timed += peer.responseTimeMs != 0 ? 1 : 0;
         }
@@ -71,11 +74,12 @@ final class PeerList {
     }
 
     /**
-     * Whether {@code attempt}'s next pick may take the steady step: every peer calm (so all are eligible at
-     * full weight, whatever the time) and none tried by this attempt. Enters the steady state if needed.
+     * Whether {@code attempt}'s next pick may take the steady step: every peer that is not blocked is calm (so
+     * all of them are eligible at full weight, whatever the time, and the blocked ones sit out every pick) and
+     * none is tried by this attempt. Enters the steady state if needed.
      */
     boolean steadyFor(Attempt attempt) {
-        return uncalm == 0 && !attempt.triedAny && steady != null && steady.enter();
+        return uncalm == blockedPeers && !attempt.triedAny && steady != null && steady.enter();
     }
 
     /** The steady SWRR step; only after {@link #steadyFor} said yes. Returns the index of the pick. */
@@ -108,8 +112,11 @@ final class PeerList {
         }
     }
 
-    /** A peer's weight is about to change: write the lazy weights out, regroup at the next steady pick. */
-    void weightsChanged() {
+    /**
+     * A peer's weight is about to change, or a peer got blocked or unblocked: write the lazy weights out and
+     * regroup at the next steady pick.
+     */
+    void shapeChanged() {
         if (steady != null) {
             steady.forgetShape();
             connIndex = null;

@@ -22,6 +22,9 @@ package org.ha4j.proxy.balance;
  * to the current position onto the weights at the cycle's start. Records are kept up to
  * {@value #MAX_SCHEDULE} entries (total weights above that: heap passes only).
  *
+ * <p>Blocked peers (down, unhealthy, draining) sit out every pass, adding nothing and never picked, so the
+ * lines cover the other peers only; blocking or unblocking one regroups ({@link #forgetShape()}).
+ *
  * <p>More than {@value #MAX_GROUPS} distinct weights in one list: no steady state, the plain scan is used.
  */
 final class SteadyRoundRobin {
@@ -33,7 +36,7 @@ final class SteadyRoundRobin {
 
     private final Peer[] peers;
     private final long[] base;
-    /** Peer index -> its weight group. */
+    /** Peer index -> its weight group, -1 for a blocked peer. */
     private final int[] groupOf;
     /** The heaps of all groups in one array: group g occupies [start[g], start[g] + size[g]). */
     private final int[] heap;
@@ -45,6 +48,8 @@ final class SteadyRoundRobin {
     private long total;
     private boolean shapeKnown;
     private boolean tooVaried;
+    /** Peers taking part (not blocked). */
+    private int members;
 
     private boolean lazy;
     private long steps;
@@ -86,7 +91,7 @@ final class SteadyRoundRobin {
         if (!shapeKnown) {
             group();
         }
-        if (tooVaried) {
+        if (tooVaried || members == 0) {
             return false;
         }
         for (int i = 0; i < peers.length; i++) {
@@ -96,7 +101,9 @@ final class SteadyRoundRobin {
         java.util.Arrays.fill(fill, 0);
         for (int i = 0; i < peers.length; i++) {
             int g = groupOf[i];
-            heap[start[g] + fill[g]++] = i;
+            if (g >= 0) {
+                heap[start[g] + fill[g]++] = i;
+            }
         }
         for (int g = 0; g < groups; g++) {
             for (int k = size[g] / 2 - 1; k >= 0; k--) {
@@ -128,7 +135,10 @@ final class SteadyRoundRobin {
             cycling = false;
         }
         for (int i = 0; i < peers.length; i++) {
-            peers[i].currentWeight = base[i] + steps * groupWeight[groupOf[i]];
+            int g = groupOf[i];
+            if (g >= 0) {
+                peers[i].currentWeight = base[i] + steps * groupWeight[g];
+            }
         }
         lazy = false;
     }
@@ -175,7 +185,7 @@ final class SteadyRoundRobin {
             matched--;
         }
         if (windowPos == total) {
-            if (matched == peers.length) {
+            if (matched == members) {
                 // every peer got exactly its weight: the weights are back where the window started
                 cycling = true;
                 cyclePos = 0;
@@ -188,9 +198,15 @@ final class SteadyRoundRobin {
     private void group() {
         groups = 0;
         total = 0;
+        members = 0;
         tooVaried = false;
         java.util.Arrays.fill(size, 0);
         for (int i = 0; i < peers.length; i++) {
+            if (peers[i].down()) {
+                groupOf[i] = -1;
+                continue;
+            }
+            members++;
             long w = peers[i].weight;
             total += w;
             int g = 0;
