@@ -202,7 +202,10 @@ final class ConsistentHash implements BalancingStrategy {
             Peer[] peers = list.peers;
             list.settle();
             while (true) {
-                int[] candidates = serverPeers[serverAt((int) (attempt.hash % points.length))];
+                // nginx: point[hash % number]; hash starts at a point index (<= number) and grows by one per
+                // rejection, so the division is needed only in the rare wrap-around
+                long point = attempt.hash < points.length ? attempt.hash : attempt.hash % points.length;
+                int[] candidates = serverPeers[serverAt((int) point)];
                 Peer best = null;
                 int bestIndex = -1;
                 long total = 0;

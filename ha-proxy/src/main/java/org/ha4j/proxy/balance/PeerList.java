@@ -59,7 +59,7 @@ final class PeerList {
         for (int i = 0; i < number; i++) {
             Peer peer = peers[i];
             PeerList previous = peer.owner;
-            if (previous != null && previous != this) {
+            if (previous != null && previous != this && !previous.retired) {
                 // a re-configuration: the older list writes its lazy weights out and counts no more
                 previous.retire();
             }
