@@ -27,6 +27,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * One balancing decision as a session makes it: start the attempt, pick a server, give the slot back. Servers
  * have mixed weights (1..4); hash keys and client addresses rotate over 4096 values.
  *
+ * <p>{@code sessions=none}: no other session is open, no response time is known (a fresh or lightly used
+ * upstream; least_conn and least_time then tie every server, as nginx does, and take round robin's steady
+ * path). {@code sessions=open}: four sessions per server are held open, spread by a seeded random draw, and
+ * every server has a least_time response time of 5..300 ms, so least_conn and least_time compare loads and
+ * break ties among the least loaded only (nginx's scan).
+ *
  * <pre>java -jar benchmarks/target/benchmarks.jar BalancerPickBenchmark</pre>
  */
 @State(Scope.Thread)
@@ -44,6 +50,9 @@ public class BalancerPickBenchmark {
     @Param({"2", "16", "256"})
     public int backends;
 
+    @Param({"none", "open"})
+    public String sessions;
+
     private PeerGroup group;
     private Selector selector;
     private byte[][] keys;
@@ -60,6 +69,19 @@ public class BalancerPickBenchmark {
         group = new PeerGroup(peers);
         selector = BalancingStrategies.parse(method, () -> new SplittableRandom(1)).newSelector(group);
         SplittableRandom random = new SplittableRandom(2);
+        if (sessions.equals("open")) {
+            Selector opener = BalancingStrategies.random(false, () -> new SplittableRandom(3)).newSelector(group);
+            for (int i = 0; i < 4 * backends; i++) {
+                opener.select(group.newAttempt(null, null, 0), 0);
+            }
+            for (Peer peer : group.peers()) {
+                int millis = 5 + random.nextInt(296);
+                for (int i = 0; i < 100; i++) {
+                    // the moving average converges to millis
+                    PeerGroup.recordResponseTime(peer, millis);
+                }
+            }
+        }
         keys = new byte[4096][];
         addresses = new byte[4096][];
         for (int i = 0; i < keys.length; i++) {

@@ -16,6 +16,8 @@ public final class Attempt {
     final byte[] key;
     final byte[] clientAddress;
     private final long[] tried;
+    /** Whether any bit of {@link #tried} is set: a first pick may take the steady fast path, a retry not. */
+    boolean triedAny;
     PeerList list;
     Peer current;
     /** The connection attempts left ({@code pc->tries}); 0 ends the session with 502. */
@@ -43,6 +45,7 @@ public final class Attempt {
 
     void markTried(int index) {
         tried[index >>> 6] |= 1L << index;
+        triedAny = true;
     }
 
     /** nginx moves to the backup list and clears the tried bitmap. */
@@ -52,6 +55,7 @@ public final class Attempt {
         }
         list = group.backup;
         Arrays.fill(tried, 0);
+        triedAny = false;
         return true;
     }
 

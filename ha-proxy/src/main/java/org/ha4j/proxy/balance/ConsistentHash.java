@@ -50,24 +50,45 @@ final class ConsistentHash implements BalancingStrategy {
 
     /** The sorted, de-duplicated points; immutable after construction. */
     static final class Ring implements Selector {
-        /** Point hashes as unsigned values in ascending order. */
-        final long[] hashes;
-        /** The configured server text owning each point. */
-        final String[] servers;
-        /** For each point, the indices of the peers configured with its server text (usually one). */
-        final int[][] owners;
+        /**
+         * One long per point, in ascending unsigned order of the hash: the hash in the high 32 bits, the index of
+         * its server text (into {@link #serverPeers}) in the low 32, so one cache line gives both.
+         */
+        final long[] points;
+        /** Per distinct configured server text: the indices of the peers configured with it (usually one). */
+        final int[][] serverPeers;
+        private final String[] serverNames;
+        /**
+         * The lookup table on the top {@code 32 - shift} bits of a hash: bucketStart[b] is the first point whose
+         * top bits are >= b (one entry more than buckets). A key's point lies in its own bucket or is the first
+         * of the next, so the binary search runs over a point or two instead of the whole ring (same result).
+         */
+        final int[] bucketStart;
+        final int shift;
 
         Ring(PeerList list) {
+            // server texts: peers sharing one (a name resolving to several addresses) share its points
+            java.util.Map<String, Integer> textIndex = new java.util.LinkedHashMap<>();
+            int[] textOf = new int[list.number];
+            for (int p = 0; p < list.number; p++) {
+                textOf[p] = textIndex.computeIfAbsent(list.peers[p].server, k -> textIndex.size());
+            }
+            this.serverNames = textIndex.keySet().toArray(new String[0]);
+            this.serverPeers = new int[serverNames.length][];
+            for (int p = 0; p < list.number; p++) {
+                int[] old = serverPeers[textOf[p]] == null ? new int[0] : serverPeers[textOf[p]];
+                int[] grown = Arrays.copyOf(old, old.length + 1);
+                grown[old.length] = p;
+                serverPeers[textOf[p]] = grown;
+            }
             long total = 0;
             for (Peer peer : list.peers) {
                 total += (long) peer.weight * POINTS_PER_WEIGHT;
             }
             long[] packed = new long[(int) total];
-            String[] names = new String[list.number];
             int n = 0;
             for (int p = 0; p < list.number; p++) {
                 Peer peer = list.peers[p];
-                names[p] = peer.server;
                 int base = baseHash(peer.server);
                 int prev = 0;
                 byte[] le = new byte[4];
@@ -88,30 +109,26 @@ final class ConsistentHash implements BalancingStrategy {
             // nginx sorts with qsort (not stable) and keeps the first of equal hashes; equal 32-bit hashes
             // across servers are rare enough that the config-order tie break here never shows in practice
             int unique = 0;
-            long[] hashes = new long[n];
-            String[] ownerText = new String[n];
+            long[] kept = new long[n];
             for (int i = 0; i < n; i++) {
-                packed[i] ^= Long.MIN_VALUE;
-                long h = packed[i] >>> 32;
-                if (unique > 0 && hashes[unique - 1] == h) {
+                long point = packed[i] ^ Long.MIN_VALUE;
+                long h = point >>> 32;
+                if (unique > 0 && kept[unique - 1] >>> 32 == h) {
                     continue;
                 }
-                hashes[unique] = h;
-                ownerText[unique] = names[(int) (packed[i] & 0xFFFFFFFFL)];
-                unique++;
+                kept[unique++] = h << 32 | textOf[(int) (point & 0xFFFFFFFFL)];
             }
-            this.hashes = Arrays.copyOf(hashes, unique);
-            this.servers = Arrays.copyOf(ownerText, unique);
-            java.util.Map<String, int[]> byServer = new java.util.HashMap<>();
-            for (int p = 0; p < list.number; p++) {
-                int[] old = byServer.getOrDefault(names[p], new int[0]);
-                int[] grown = Arrays.copyOf(old, old.length + 1);
-                grown[old.length] = p;
-                byServer.put(names[p], grown);
-            }
-            this.owners = new int[unique][];
-            for (int i = 0; i < unique; i++) {
-                this.owners[i] = byServer.get(servers[i]);
+            this.points = Arrays.copyOf(kept, unique);
+            // about one point per bucket, at most 2^16 buckets (256 KiB)
+            int bits = Math.max(1, Math.min(16, 32 - Integer.numberOfLeadingZeros(Math.max(1, unique - 1))));
+            this.shift = 32 - bits;
+            this.bucketStart = new int[(1 << bits) + 1];
+            int point = 0;
+            for (int b = 0; b <= 1 << bits; b++) {
+                while (point < unique && points[point] >>> 32 >>> shift < b) {
+                    point++;
+                }
+                bucketStart[b] = point;
             }
         }
 
@@ -139,19 +156,20 @@ final class ConsistentHash implements BalancingStrategy {
             return Crc32.update(crc, port.getBytes(StandardCharsets.ISO_8859_1));
         }
 
-        /** Index of the first point whose hash is >= {@code hash} (may be {@code hashes.length}). */
+        /**
+         * Index of the first point whose hash is >= {@code hash} (may be {@code points.length}), nginx's
+         * {@code ngx_stream_upstream_find_chash_point()}; points are unique, so this is its binary search's answer.
+         */
         int findPoint(long hash) {
-            int lo = 0;
-            int hi = hashes.length;
+            int bucket = (int) (hash >>> shift);
+            int lo = bucketStart[bucket];
+            int hi = bucketStart[bucket + 1];
             while (lo < hi) {
                 int mid = (lo + hi) >>> 1;
-                long h = hashes[mid];
-                if (hash > h) {
+                if (points[mid] >>> 32 < hash) {
                     lo = mid + 1;
-                } else if (hash < h) {
-                    hi = mid;
                 } else {
-                    return mid;
+                    hi = mid;
                 }
             }
             return lo;
@@ -159,7 +177,16 @@ final class ConsistentHash implements BalancingStrategy {
 
         /** The configured server text owning {@code key} on an all-healthy ring (for tests and benchmarks). */
         String ownerOf(byte[] key) {
-            return servers[findPoint(Integer.toUnsignedLong(Crc32.of(key))) % hashes.length];
+            return serverNames[serverAt(findPoint(Integer.toUnsignedLong(Crc32.of(key))) % points.length)];
+        }
+
+        /** The hash of point {@code i}, an unsigned 32-bit value. */
+        long hashAt(int i) {
+            return points[i] >>> 32;
+        }
+
+        private int serverAt(int i) {
+            return (int) points[i];
         }
 
         @Override
@@ -173,8 +200,12 @@ final class ConsistentHash implements BalancingStrategy {
                 attempt.hashStarted = true;
             }
             Peer[] peers = list.peers;
+            list.settle();
             while (true) {
-                int[] candidates = owners[(int) (attempt.hash % hashes.length)];
+                // nginx: point[hash % number]; hash starts at a point index (<= number) and grows by one per
+                // rejection, so the division is needed only in the rare wrap-around
+                long point = attempt.hash < points.length ? attempt.hash : attempt.hash % points.length;
+                int[] candidates = serverPeers[serverAt((int) point)];
                 Peer best = null;
                 int bestIndex = -1;
                 long total = 0;
@@ -191,7 +222,7 @@ final class ConsistentHash implements BalancingStrategy {
                 }
                 if (best != null) {
                     best.currentWeight -= total;
-                    best.conns++;
+                    best.addConn();
                     best.markChecked(now);
                     attempt.markTried(bestIndex);
                     attempt.current = best;

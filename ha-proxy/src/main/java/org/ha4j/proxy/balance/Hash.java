@@ -58,7 +58,7 @@ final class Hash implements BalancingStrategy {
             int index = list.indexOfWeightUnit(attempt.hash % list.totalWeight);
             Peer peer = list.peers[index];
             if (!attempt.tried(index) && peer.usable(now)) {
-                peer.conns++;
+                peer.addConn();
                 peer.markChecked(now);
                 attempt.markTried(index);
                 attempt.current = peer;

@@ -49,7 +49,7 @@ final class IpHash implements BalancingStrategy {
             if (!attempt.tried(index) && peer.usable(now)) {
                 attempt.hash = hash;
                 attempt.hashStarted = true;
-                peer.conns++;
+                peer.addConn();
                 peer.markChecked(now);
                 attempt.markTried(index);
                 attempt.current = peer;

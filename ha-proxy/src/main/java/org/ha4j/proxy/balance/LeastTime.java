@@ -63,7 +63,7 @@ final class LeastTime implements BalancingStrategy {
         while (true) {
             Peer peer = LeastConn.leastLoaded(attempt, attempt.list, now, true);
             if (peer != null) {
-                peer.conns++;
+                peer.addConn();
                 attempt.current = peer;
                 return peer;
             }

@@ -20,6 +20,7 @@ public final class Peer {
     final String server;
 
     int weight;
+    /** nginx's current weight; stale while {@link #owner} holds it lazily (read it through {@link #currentWeight()}). */
     long currentWeight;
     int effectiveWeight;
     int conns;
@@ -28,6 +29,20 @@ public final class Peer {
     long checked = NEVER;
     /** Smoothed response time in ms for least_time ({@code ngx_stream_upstream_response_time_avg}). */
     long responseTimeMs;
+
+    /**
+     * The newest list holding this peer: it counts the peer's {@link #calm}, busy and timed states and may keep
+     * its current weight lazily (see {@link SteadyRoundRobin}). Every change below reports to it.
+     */
+    PeerList owner;
+    /** This peer's index in {@link #owner}. */
+    int ownerIndex;
+    /**
+     * Eligible for every pick whatever the time, at full weight: not down/unhealthy/draining, effective weight
+     * equal to the weight, below max_conns, and fewer failures than max_fails (so never "failed out"). When
+     * every peer of a list is calm, nginx's SWRR over that list is the plain all-peers step.
+     */
+    boolean calm;
 
     private boolean healthy = true;
     private boolean draining;
@@ -47,6 +62,7 @@ public final class Peer {
         this.failTimeoutNanos = spec.failTimeout().toNanos();
         this.maxConns = spec.maxConns();
         this.blocked = spec.down();
+        this.calm = computeCalm();
     }
 
     public ServerSpec spec() {
@@ -67,10 +83,82 @@ public final class Peer {
     int advanceSmoothWeight() {
         int added = effectiveWeight;
         currentWeight += added;
-        if (effectiveWeight < weight) {
-            effectiveWeight++;
+        if (effectiveWeight < weight && ++effectiveWeight == weight) {
+            recount();
         }
         return added;
+    }
+
+    private boolean computeCalm() {
+        return !blocked && effectiveWeight == weight && (maxConns == 0 || conns < maxConns)
+                && (maxFails == 0 || fails < maxFails);
+    }
+
+    /** Re-evaluates {@link #calm} after a change and tells the owner list. */
+    private void recount() {
+        boolean now = computeCalm();
+        if (now != calm) {
+            calm = now;
+            if (owner != null) {
+                owner.uncalm += now ? -1 : 1;
+            }
+        }
+    }
+
+    /** A session starts using this peer (nginx: {@code peer->conns++}). */
+    void addConn() {
+        int before = conns++;
+        if (owner != null) {
+            owner.busy += before == 0 ? 1 : 0;
+            owner.connsChanged(this, before, conns);
+        }
+        if (maxConns != 0) {
+            recount();
+        }
+    }
+
+    /** A session stops using this peer. */
+    void dropConn() {
+        int before = conns--;
+        if (owner != null) {
+            owner.busy -= conns == 0 ? 1 : 0;
+            owner.connsChanged(this, before, conns);
+        }
+        if (maxConns != 0) {
+            recount();
+        }
+    }
+
+    /**
+     * A connect failed ({@code ngx_stream_upstream_free_round_robin_peer()}): count it, open the failure window
+     * and cut the effective weight by {@code weight / max_fails}, which SWRR then restores by one per pass
+     * (nginx's soft slow start).
+     */
+    void countFailure(long now) {
+        fails++;
+        accessed = now;
+        checked = now;
+        if (maxFails != 0) {
+            effectiveWeight -= weight / maxFails;
+        }
+        if (effectiveWeight < 0) {
+            effectiveWeight = 0;
+        }
+        recount();
+    }
+
+    /** A success after the failure window restarted (or a trial connection) forgives the failures. */
+    void resetFailures() {
+        fails = 0;
+        recount();
+    }
+
+    /** Stores least_time's smoothed response time; the owner counts the peers whose time is not zero. */
+    void setResponseTime(long millis) {
+        if ((responseTimeMs == 0) != (millis == 0) && owner != null) {
+            owner.timed += millis == 0 ? -1 : 1;
+        }
+        responseTimeMs = millis;
     }
 
     public int weight() {
@@ -92,6 +180,9 @@ public final class Peer {
     }
 
     public long currentWeight() {
+        if (owner != null) {
+            owner.settle();
+        }
         return currentWeight;
     }
 
@@ -106,13 +197,26 @@ public final class Peer {
     /** Set by an active health check; an unhealthy peer is skipped like a {@code down} one. */
     public void setHealthy(boolean healthy) {
         this.healthy = healthy;
-        this.blocked = spec.down() || !healthy || draining;
+        updateBlocked();
     }
 
     /** A draining peer takes no new sessions; established ones continue untouched. */
     public void setDraining(boolean draining) {
         this.draining = draining;
-        this.blocked = spec.down() || !healthy || draining;
+        updateBlocked();
+    }
+
+    private void updateBlocked() {
+        boolean now = spec.down() || !healthy || draining;
+        if (now != blocked) {
+            blocked = now;
+            if (owner != null) {
+                // the steady round robin runs over the peers that are not blocked: that set changed
+                owner.blockedPeers += now ? 1 : -1;
+                owner.shapeChanged();
+            }
+        }
+        recount();
     }
 
     /**
@@ -123,12 +227,17 @@ public final class Peer {
         if (newWeight < 1) {
             throw new IllegalArgumentException("weight must be >= 1, got " + newWeight);
         }
+        if (owner != null) {
+            // the lazy current weights are lines with the old weight as slope: write them out first
+            owner.shapeChanged();
+        }
         this.spec = spec.withWeight(newWeight);
         this.weight = newWeight;
         this.effectiveWeight = Math.min(effectiveWeight, newWeight);
         if (effectiveWeight <= 0) {
             effectiveWeight = newWeight;
         }
+        recount();
     }
 
     /** nginx's {@code down}, an unhealthy active check or draining. */

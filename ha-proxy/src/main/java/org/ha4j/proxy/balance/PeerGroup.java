@@ -24,6 +24,14 @@ public final class PeerGroup {
      * @throws IllegalArgumentException when there is no primary server (nginx: "no servers in upstream")
      */
     public PeerGroup(List<Peer> peers) {
+        this(peers, true);
+    }
+
+    /**
+     * @param steadyFastPath false keeps every pick on nginx's plain scan (the reference the fast path is tested
+     *                       against)
+     */
+    PeerGroup(List<Peer> peers, boolean steadyFastPath) {
         Objects.requireNonNull(peers, "peers");
         List<Peer> primaries = new ArrayList<>();
         List<Peer> backups = new ArrayList<>();
@@ -33,8 +41,8 @@ public final class PeerGroup {
         if (primaries.isEmpty()) {
             throw new IllegalArgumentException("an upstream needs at least one non-backup server");
         }
-        this.primary = new PeerList(primaries, false, !backups.isEmpty());
-        this.backup = backups.isEmpty() ? null : new PeerList(backups, true, false);
+        this.primary = new PeerList(primaries, false, !backups.isEmpty(), steadyFastPath);
+        this.backup = backups.isEmpty() ? null : new PeerList(backups, true, false, steadyFastPath);
         this.all = Collections.unmodifiableList(new ArrayList<>(peers));
         this.configuredTries = countNotDown(primary) + (backup == null ? 0 : countNotDown(backup));
     }
@@ -85,7 +93,7 @@ public final class PeerGroup {
     public void connected(Attempt attempt) {
         Peer peer = attempt.current;
         if (peer != null && peer.accessed < peer.checked) {
-            peer.fails = 0;
+            peer.resetFailures();
         }
     }
 
@@ -100,26 +108,16 @@ public final class PeerGroup {
         }
         attempt.current = null;
         if (attempt.list.single) {
-            peer.conns--;
+            peer.dropConn();
             attempt.triesLeft = 0;
             return;
         }
         if (failed) {
-            peer.fails++;
-            peer.accessed = now;
-            peer.checked = now;
-            int maxFails = peer.spec().maxFails();
-            if (maxFails != 0) {
-                // the weight cut that SWRR then restores by one per selection pass: nginx's soft slow start
-                peer.effectiveWeight -= peer.weight / maxFails;
-            }
-            if (peer.effectiveWeight < 0) {
-                peer.effectiveWeight = 0;
-            }
+            peer.countFailure(now);
         } else if (peer.accessed < peer.checked) {
-            peer.fails = 0;
+            peer.resetFailures();
         }
-        peer.conns--;
+        peer.dropConn();
         if (attempt.triesLeft > 0) {
             attempt.triesLeft--;
         }
@@ -130,7 +128,7 @@ public final class PeerGroup {
      * ({@code ngx_stream_upstream_response_time_avg}).
      */
     public static void recordResponseTime(Peer peer, long millis) {
-        peer.responseTimeMs = (long) (0.5 + millis * 0.05 + peer.responseTimeMs * 0.95);
+        peer.setResponseTime((long) (0.5 + millis * 0.05 + peer.responseTimeMs * 0.95));
     }
 
     /** Whether at least one server could take a session now (for the proxy's health). */

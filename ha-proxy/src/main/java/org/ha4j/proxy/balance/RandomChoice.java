@@ -87,7 +87,7 @@ final class RandomChoice implements BalancingStrategy {
 
     private static Peer take(Attempt attempt, Peer peer, int index, long now) {
         peer.markChecked(now);
-        peer.conns++;
+        peer.addConn();
         attempt.markTried(index);
         attempt.current = peer;
         return peer;

@@ -42,7 +42,7 @@ final class RoundRobin implements BalancingStrategy {
                 peer = smooth(attempt, list, now);
             }
             if (peer != null) {
-                peer.conns++;
+                peer.addConn();
                 attempt.current = peer;
                 return peer;
             }
@@ -54,13 +54,19 @@ final class RoundRobin implements BalancingStrategy {
 
     /** The SWRR pass over {@code list} ({@code ngx_stream_upstream_get_peer()}); marks the pick tried. */
     static Peer smooth(Attempt attempt, PeerList list, long now) {
+        if (list.steadyFor(attempt)) {
+            return steady(attempt, list, now);
+        }
+        list.settle();
         Peer[] peers = list.peers;
         Peer best = null;
         int bestIndex = -1;
         long total = 0;
+        boolean anyTried = attempt.triedAny;
         for (int i = 0; i < peers.length; i++) {
             Peer peer = peers[i];
-            if (attempt.tried(i) || !peer.usable(now)) {
+            // a calm peer is usable whatever the time: no failure-window arithmetic for it
+            if (anyTried && attempt.tried(i) || !peer.calm && !peer.usable(now)) {
                 continue;
             }
             total += peer.advanceSmoothWeight();
@@ -74,6 +80,15 @@ final class RoundRobin implements BalancingStrategy {
         }
         attempt.markTried(bestIndex);
         best.currentWeight -= total;
+        best.markChecked(now);
+        return best;
+    }
+
+    /** The pass when every peer is calm and none tried: {@link SteadyRoundRobin}, the same pick as the scan. */
+    static Peer steady(Attempt attempt, PeerList list, long now) {
+        int index = list.steadyPick();
+        Peer best = list.peers[index];
+        attempt.markTried(index);
         best.markChecked(now);
         return best;
     }

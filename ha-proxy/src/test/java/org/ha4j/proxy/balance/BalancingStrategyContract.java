@@ -101,7 +101,7 @@ abstract class BalancingStrategyContract {
             }
             assertThat(seen).hasSize(4);
             // make every server usable again for the next round
-            group.peers().forEach(p -> p.fails = 0);
+            group.peers().forEach(Peer::resetFailures);
         }
     }
 

@@ -279,7 +279,9 @@ class NginxOrderVectorsTest {
         PeerGroup group = new PeerGroup(list);
         Selector selector = BalancingStrategies.random(true, () -> new java.util.SplittableRandom(1))
                 .newSelector(group);
-        list.get(0).conns = 10;
+        for (int i = 0; i < 10; i++) {
+            list.get(0).addConn();
+        }
         for (int i = 0; i < 50; i++) {
             Attempt attempt = group.newAttempt(null, null, 0);
             assertThat(selector.select(attempt, 0).server()).isEqualTo("b:1");
