@@ -36,6 +36,8 @@ final class Session {
     final List<AttemptRecord> attempts = new ArrayList<>(2);
 
     Attempt attempt;
+    /** The relay's handler for client events, once the relay has started (the client pipeline never changes). */
+    io.netty.channel.ChannelInboundHandler clientRelay;
     Upstream.Backend backend;
     Channel backendChannel;
     boolean connected;
