@@ -197,7 +197,11 @@ final class CopyRelay implements Relay {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof ChannelInputShutdownEvent) {
-                EpollHalfCloseGuard.inputEnded(ctx.channel());
+                if (!other.finSent) {
+                    // bytes may still have to be written to this channel: keep it in epoll (once the other
+                    // direction is over, nothing will be, and the guard's epoll_ctl is saved)
+                    EpollHalfCloseGuard.inputEnded(ctx.channel());
+                }
                 inputEnded();
                 return;
             }

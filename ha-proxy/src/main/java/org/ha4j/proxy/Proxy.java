@@ -262,8 +262,7 @@ public final class Proxy implements Lifecycle, HealthSource {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(accept);
+                .childHandler(accept); // TCP_NODELAY is Netty's default for socket channels: not set again
     }
 
     /** Stops accepting, waits for sessions up to the drain timeout, closes the rest, releases threads. */
@@ -556,7 +555,6 @@ public final class Proxy implements Lifecycle, HealthSource {
         SocketChannelConfig config = (SocketChannelConfig) ch.config();
         config.setAutoRead(false);
         config.setAllowHalfClosure(true);
-        config.setTcpNoDelay(true);
         config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
         session.backendChannel = ch;
         InetSocketAddress address = backend.address;
