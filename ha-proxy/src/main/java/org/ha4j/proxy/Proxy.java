@@ -627,7 +627,9 @@ public final class Proxy implements Lifecycle, HealthSource {
         }
         if (session.client.eventLoop().inEventLoop()) {
             session.releaseEarlyData();
-        } else {
+        } else if (session.client.isRegistered() || session.hasEarlyData()) {
+            // a session the splice engine ended has its client deregistered and its early bytes already
+            // handed over: no need to wake the event loop for nothing
             session.client.eventLoop().execute(session::releaseEarlyData);
         }
         if (session.attempt != null && session.attempt.current() != null && session.connected) {

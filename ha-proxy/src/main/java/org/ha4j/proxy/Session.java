@@ -112,6 +112,10 @@ final class Session {
         return data;
     }
 
+    boolean hasEarlyData() {
+        return earlyData != null;
+    }
+
     void releaseEarlyData() {
         for (io.netty.buffer.ByteBuf b : takeEarlyData()) {
             b.release();
