@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ha4j proxy side by side with nginx stream, HAProxy and a direct connection, on loopback, in one run,
+# ha4j proxy (relays auto, splice, copy) side by side with nginx stream, HAProxy and a direct connection, on loopback, in one run,
 # all in front of the same nginx http backend, measured with wrk:
 #   keep-alive small responses (req/s), 1 MiB responses (MB/s), a new connection per request (req/s = conn/s),
 #   and the RSS each proxy needs for IDLE (default 4000) idle sessions.
@@ -102,7 +102,10 @@ backend b
 CONF
 haproxy -db -f "$work/haproxy.cfg" & haproxy_pid=$!; pids+=($haproxy_pid)
 
-# ---- ha4j (splice and copy relays) ----
+# ---- ha4j (splice-auto, splice and copy relays) ----
+ha4j_auto_port=$(free_port)
+java $HA4J_JAVA_OPTS -jar "$jar" proxy --listen "127.0.0.1:$ha4j_auto_port" \
+  --upstream "127.0.0.1:$backend_port" --relay auto > "$work/ha4j-auto.out" 2>&1 & ha4j_auto_pid=$!; pids+=($ha4j_auto_pid)
 ha4j_splice_port=$(free_port)
 java $HA4J_JAVA_OPTS -jar "$jar" proxy --listen "127.0.0.1:$ha4j_splice_port" \
   --upstream "127.0.0.1:$backend_port" --relay splice > "$work/ha4j-splice.out" 2>&1 & ha4j_splice_pid=$!; pids+=($ha4j_splice_pid)
@@ -110,7 +113,7 @@ ha4j_copy_port=$(free_port)
 java $HA4J_JAVA_OPTS -jar "$jar" proxy --listen "127.0.0.1:$ha4j_copy_port" \
   --upstream "127.0.0.1:$backend_port" --relay copy > "$work/ha4j-copy.out" 2>&1 & ha4j_copy_pid=$!; pids+=($ha4j_copy_pid)
 
-for p in $nginx_port $haproxy_port $ha4j_splice_port $ha4j_copy_port; do wait_port "$p"; done
+for p in $nginx_port $haproxy_port $ha4j_auto_port $ha4j_splice_port $ha4j_copy_port; do wait_port "$p"; done
 
 # ---- measurements ----
 # every wrk run must see only 2xx answers, or its figure would measure error pages
@@ -120,13 +123,17 @@ checked_wrk() {
   if grep -q "Non-2xx" <<<"$out"; then echo "proxy-bench: wrk $* saw errors:" >&2; echo "$out" >&2; exit 1; fi
   echo "$out"
 }
-small_rps() { checked_wrk -t"$THREADS" -c"$CONNS" -d"$2"s "http://127.0.0.1:$1/small" | awk '/Requests\/sec/ {printf "%.0f", $2}'; }
+# CPU time (user+sys clock ticks) of a process and its children; the last wrk's request count goes to $work/n,
+# so that CPU per operation can be reported: on a shared machine it moves far less than throughput does
+cpu_ticks() { local t=0 p; for p in $1 $(pgrep -P "$1" || true); do t=$((t + $(awk '{print $14+$15}' /proc/"$p"/stat 2>/dev/null || echo 0))); done; echo $t; }
+count() { tee >(awk '/requests in/ {print $1}' > "$work/n"); }
+small_rps() { checked_wrk -t"$THREADS" -c"$CONNS" -d"$2"s "http://127.0.0.1:$1/small" | count | awk '/Requests\/sec/ {printf "%.0f", $2}'; }
 big_mbs() {
-  checked_wrk -t"$THREADS" -c16 -d"$2"s "http://127.0.0.1:$1/1m" | awk '/Transfer\/sec/ {
+  checked_wrk -t"$THREADS" -c16 -d"$2"s "http://127.0.0.1:$1/1m" | count | awk '/Transfer\/sec/ {
     v=$2; u=v; gsub(/[0-9.]/,"",u); gsub(/[A-Za-z]/,"",v);
     if (u=="GB") v*=1024; else if (u=="KB") v/=1024; printf "%.0f", v }'
 }
-close_rps() { checked_wrk -t"$THREADS" -c"$CONNS" -d"$2"s -H "Connection: close" "http://127.0.0.1:$1/small" | awk '/Requests\/sec/ {printf "%.0f", $2}'; }
+close_rps() { checked_wrk -t"$THREADS" -c"$CONNS" -d"$2"s -H "Connection: close" "http://127.0.0.1:$1/small" | count | awk '/Requests\/sec/ {printf "%.0f", $2}'; }
 
 # RSS (KiB) of a process and its children (nginx workers)
 rss_kib() {
@@ -160,19 +167,27 @@ PY
 }
 
 echo "warming the JVMs (${WARMUP}s of each workload) ..." >&2
-for p in $ha4j_splice_port $ha4j_copy_port; do
+for p in $ha4j_auto_port $ha4j_splice_port $ha4j_copy_port; do
   small_rps "$p" "$WARMUP" >/dev/null; big_mbs "$p" "$WARMUP" >/dev/null; close_rps "$p" 5 >/dev/null
 done
 
-declare -A KA BIG CONN IDLEB RSSMB
-targets=(direct nginx haproxy ha4j-splice ha4j-copy)
-declare -A PORT=([direct]=$backend_port [nginx]=$nginx_port [haproxy]=$haproxy_port [ha4j-splice]=$ha4j_splice_port [ha4j-copy]=$ha4j_copy_port)
-declare -A PID=([nginx]=$nginx_pid [haproxy]=$haproxy_pid [ha4j-splice]=$ha4j_splice_pid [ha4j-copy]=$ha4j_copy_pid)
+declare -A KA BIG CONN IDLEB RSSMB CPUKA CPUBIG CPUCONN
+# microseconds of proxy CPU per operation of the last wrk run, given the ticks before and after
+per_op() { sleep 0.2; awk -v t=$(($2 - $1)) -v n="$(cat "$work/n")" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / hz / n; else print "-" }'; }
+targets=(direct nginx haproxy ha4j-auto ha4j-splice ha4j-copy)
+declare -A PORT=([direct]=$backend_port [nginx]=$nginx_port [haproxy]=$haproxy_port [ha4j-auto]=$ha4j_auto_port
+  [ha4j-splice]=$ha4j_splice_port [ha4j-copy]=$ha4j_copy_port)
+declare -A PID=([nginx]=$nginx_pid [haproxy]=$haproxy_pid [ha4j-auto]=$ha4j_auto_pid [ha4j-splice]=$ha4j_splice_pid
+  [ha4j-copy]=$ha4j_copy_pid)
 for t in "${targets[@]}"; do
   echo "measuring $t ..." >&2
-  KA[$t]=$(small_rps "${PORT[$t]}" "$DURATION"); sleep 2
-  BIG[$t]=$(big_mbs "${PORT[$t]}" "$DURATION"); sleep 2
-  CONN[$t]=$(close_rps "${PORT[$t]}" "$DURATION"); sleep 5   # let TIME_WAIT settle
+  pid=${PID[$t]:-}
+  c0=$([ -n "$pid" ] && cpu_ticks "$pid" || echo 0); KA[$t]=$(small_rps "${PORT[$t]}" "$DURATION")
+  CPUKA[$t]=$([ -n "$pid" ] && per_op "$c0" "$(cpu_ticks "$pid")" || echo -); sleep 2
+  c0=$([ -n "$pid" ] && cpu_ticks "$pid" || echo 0); BIG[$t]=$(big_mbs "${PORT[$t]}" "$DURATION")
+  CPUBIG[$t]=$([ -n "$pid" ] && per_op "$c0" "$(cpu_ticks "$pid")" || echo -); sleep 2
+  c0=$([ -n "$pid" ] && cpu_ticks "$pid" || echo 0); CONN[$t]=$(close_rps "${PORT[$t]}" "$DURATION")
+  CPUCONN[$t]=$([ -n "$pid" ] && per_op "$c0" "$(cpu_ticks "$pid")" || echo -); sleep 5   # let TIME_WAIT settle
   if [ "$t" = direct ]; then IDLEB[$t]="-"; RSSMB[$t]="-"; else
     read -r IDLEB[$t] RSSMB[$t] < <(idle_rss_per_session "${PORT[$t]}" "${PID[$t]}"); fi
   sleep 2
@@ -188,9 +203,18 @@ for t in "${targets[@]}"; do
   printf "| %-11s | %16s | %13s | %15s | %18s | %17s |\n" "$t" "${KA[$t]}" "${BIG[$t]}" "${CONN[$t]}" "${IDLEB[$t]}" "${RSSMB[$t]}"
 done
 echo
+echo "proxy CPU (user+sys, all threads and workers) per operation, microseconds: less sensitive to other load"
+echo
+printf "| %-11s | %16s | %16s | %16s |\n" target "per keep-alive req" "per 1 MiB response" "per new connection"
+printf "|%s|%s|%s|%s|\n" "-------------" "--------------------" "--------------------" "--------------------"
+for t in "${targets[@]}"; do
+  [ "$t" = direct ] && continue
+  printf "| %-11s | %18s | %18s | %18s |\n" "$t" "${CPUKA[$t]}" "${CPUBIG[$t]}" "${CPUCONN[$t]}"
+done
+echo
 printf "| %-22s | %10s | %10s | %10s | %16s |\n" ratio "keep-alive" "1 MiB" "conn/s" "idle memory"
 printf "|%s|%s|%s|%s|%s|\n" "------------------------" "------------" "------------" "------------" "------------------"
-for h in ha4j-splice ha4j-copy; do
+for h in ha4j-auto ha4j-splice ha4j-copy; do
   for peer in direct nginx haproxy; do
     printf "| %-22s | %10s | %10s | %10s | %16s |\n" "$h / $peer" "$(ratio "${KA[$h]}" "${KA[$peer]}")" \
       "$(ratio "${BIG[$h]}" "${BIG[$peer]}")" "$(ratio "${CONN[$h]}" "${CONN[$peer]}")" "$(ratio "${IDLEB[$h]}" "${IDLEB[$peer]}")"

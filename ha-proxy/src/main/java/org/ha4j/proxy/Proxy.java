@@ -1,6 +1,5 @@
 package org.ha4j.proxy;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -8,7 +7,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -20,12 +18,14 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -107,7 +107,10 @@ public final class Proxy implements Lifecycle, HealthSource {
         final LongAdder badGateway = new LongAdder();
         final LongAdder bytesReceived = new LongAdder();
         final LongAdder bytesSent = new LongAdder();
+        /** The first bound socket (its address is the listener's). */
         volatile Channel channel;
+        /** Every bound socket: one per event loop with SO_REUSEPORT on epoll, else just {@link #channel}. */
+        final List<Channel> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         ListenerRuntime(Proxy proxy, Listener spec) {
             this.proxy = proxy;
@@ -145,7 +148,7 @@ public final class Proxy implements Lifecycle, HealthSource {
     private final Object drainLock = new Object();
 
     private EventLoopGroup group;
-    private Class<? extends Channel> socketChannel;
+    private boolean epoll;
     private Relay relay;
     private RelayKind relayKind;
     private ScheduledFuture<?> healthTick;
@@ -191,56 +194,66 @@ public final class Proxy implements Lifecycle, HealthSource {
         if (running || stopped) {
             throw new IllegalStateException("start() may be called once");
         }
-        // The copy relay runs on NIO, even on Linux: Netty 4.2.18's epoll transport drops the fd from epoll
-        // when a channel's interest set becomes empty but keeps it marked as added, so the next EPOLLOUT
-        // (a half-closed client whose socket buffer fills) fails with ENOENT and the queued bytes are lost
-        // (EpollIoHandler.DefaultEpollIoRegistration.submit). The splice relay needs epoll descriptors and
-        // moves every session to its own epoll loop, which does not have the bug.
-        boolean epoll = !forceNio && Epoll.isAvailable() && requestedRelay == RelayKind.SPLICE
-                && SpliceRelay.available();
+        // The copy relay runs on epoll only with EpollHalfCloseGuard (Netty 4.2.18 drops a half-closed channel
+        // from epoll and then loses its queued writes; see that class); without it, on NIO.
+        boolean epollUsable = !forceNio && Epoll.isAvailable();
+        boolean spliceUsable = epollUsable && SpliceRelay.available();
+        relayKind = switch (requestedRelay) {
+            case SPLICE -> spliceUsable ? RelayKind.SPLICE : RelayKind.COPY;
+            case AUTO -> spliceUsable && EpollHalfCloseGuard.available() ? RelayKind.AUTO : RelayKind.COPY;
+            case COPY -> RelayKind.COPY;
+        };
+        epoll = epollUsable && (relayKind == RelayKind.SPLICE || EpollHalfCloseGuard.available());
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(ioThreads, io);
-        socketChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
-        relayKind = requestedRelay == RelayKind.SPLICE && epoll && SpliceRelay.available() ? RelayKind.SPLICE
-                : RelayKind.COPY;
         if (relayKind != requestedRelay && requestedRelayChosen) {
-            log.warn("splice relay needs Linux with the epoll transport; using the copy relay");
+            log.warn("{} relay needs Linux with the epoll transport; using the copy relay",
+                    requestedRelay.name().toLowerCase(java.util.Locale.ROOT));
         }
-        relay = relayKind == RelayKind.SPLICE ? new SpliceRelay(ioThreads) : CopyRelay.INSTANCE;
+        relay = switch (relayKind) {
+            case SPLICE -> new SpliceRelay(ioThreads);
+            case AUTO -> CopyRelay.spliceAuto(ioThreads);
+            case COPY -> CopyRelay.INSTANCE;
+        };
         try {
             for (ListenerRuntime l : listeners) {
-                ServerBootstrap sb = new ServerBootstrap()
-                        .group(group)
-                        .channel(serverChannel)
-                        .option(ChannelOption.SO_BACKLOG, l.spec.backlog())
-                        .option(ChannelOption.SO_REUSEADDR, true)
-                        .childOption(ChannelOption.AUTO_READ, false)
-                        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                        .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childHandler(new ChannelInitializer<Channel>() {
-                            @Override
-                            protected void initChannel(Channel ch) {
-                                ch.pipeline().addLast("accept", new AcceptHandler(l));
-                            }
-                        });
-                if (l.spec.reusePort()) {
-                    // nginx's listen ... reuseport; on NIO through the JDK's own option (Linux, JDK 9+)
-                    if (epoll) {
-                        sb.option(EpollChannelOption.SO_REUSEPORT, true);
-                    } else {
+                // On epoll, one listening socket per event loop (SO_REUSEPORT, the kernel spreads connections
+                // by hash, as nginx's "reuseport" and HAProxy's per-thread listeners do): a connection is
+                // accepted, relayed and connected upstream on one thread, with no hand-over between loops.
+                InetSocketAddress bindTo = l.spec.address();
+                if (epoll) {
+                    if (!l.spec.reusePort()) {
+                        bindTo = claimExclusively(bindTo);
+                    }
+                    for (io.netty.util.concurrent.EventExecutor e : group) {
+                        io.netty.channel.EventLoop loop = (io.netty.channel.EventLoop) e;
+                        ServerBootstrap sb = serverBootstrap(l, serverChannel).group(loop, loop)
+                                .option(EpollChannelOption.SO_REUSEPORT, true);
+                        Channel bound = sb.bind(bindTo).sync().channel();
+                        l.channels.add(bound);
+                        if (l.channel == null) {
+                            l.channel = bound;
+                            bindTo = (InetSocketAddress) bound.localAddress(); // port 0: the others share it
+                        }
+                    }
+                } else {
+                    ServerBootstrap sb = serverBootstrap(l, serverChannel).group(group);
+                    if (l.spec.reusePort()) {
+                        // nginx's listen ... reuseport, through the JDK's own option (Linux, JDK 9+)
                         sb.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
                     }
+                    l.channel = sb.bind(bindTo).sync().channel();
+                    l.channels.add(l.channel);
                 }
-                l.channel = sb.bind(l.spec.address()).sync().channel();
                 log.info("listening on {} -> {} ({} relay, {})", l.address(), l.spec.upstream(),
                         relayKind.name().toLowerCase(java.util.Locale.ROOT), epoll ? "epoll" : "nio");
             }
         } catch (Exception e) {
             for (ListenerRuntime l : listeners) {
-                if (l.channel != null) {
-                    l.channel.close().syncUninterruptibly();
+                for (Channel c : l.channels) {
+                    c.close().syncUninterruptibly();
                 }
             }
             relay.shutdown();
@@ -250,6 +263,32 @@ public final class Proxy implements Lifecycle, HealthSource {
         running = true;
         healthTick = group.next().scheduleAtFixedRate(this::refreshHealth, 1, 1, TimeUnit.SECONDS);
         refreshHealth();
+    }
+
+    /**
+     * The per-loop listeners share their port through SO_REUSEPORT, which would also let any other socket that
+     * sets it (a second ha4j started on the same port by mistake) bind the port and silently take a share of the
+     * connections. Unless {@code reuseport} was asked for, the port is first bound once without SO_REUSEPORT:
+     * that fails with "Address already in use" exactly where nginx's {@code listen} would, and it resolves
+     * port 0 to the port the per-loop listeners then share.
+     */
+    private static InetSocketAddress claimExclusively(InetSocketAddress address) throws IOException {
+        try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
+            probe.setOption(StandardSocketOptions.SO_REUSEADDR, true); // as the listeners: TIME_WAIT is no conflict
+            probe.bind(address);
+            return new InetSocketAddress(address.getAddress(), ((InetSocketAddress) probe.getLocalAddress()).getPort());
+        }
+    }
+
+    private ServerBootstrap serverBootstrap(ListenerRuntime l, Class<? extends ServerChannel> serverChannel) {
+        AcceptHandler accept = new AcceptHandler(l);
+        return new ServerBootstrap()
+                .channel(serverChannel)
+                .option(ChannelOption.SO_BACKLOG, l.spec.backlog())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(accept); // TCP_NODELAY is Netty's default for socket channels: not set again
     }
 
     /** Stops accepting, waits for sessions up to the drain timeout, closes the rest, releases threads. */
@@ -263,7 +302,9 @@ public final class Proxy implements Lifecycle, HealthSource {
             stopped = true;
         }
         for (ListenerRuntime l : listeners) {
-            l.channel.close().syncUninterruptibly();
+            for (Channel c : l.channels) {
+                c.close().syncUninterruptibly();
+            }
         }
         refreshHealth();
         long deadline = System.nanoTime() + drainTimeout.toNanos();
@@ -368,10 +409,15 @@ public final class Proxy implements Lifecycle, HealthSource {
             return;
         }
         for (ListenerRuntime l : listeners) {
-            Channel c = l.channel;
-            if (c == null || !c.isActive()) {
+            if (l.channels.isEmpty()) {
                 health.set(Health.down("listener " + l.spec.address() + " not bound"));
                 return;
+            }
+            for (Channel c : l.channels) {
+                if (!c.isActive()) {
+                    health.set(Health.down("listener " + l.spec.address() + " not bound"));
+                    return;
+                }
             }
         }
         long now = ticker.nanoTime();
@@ -386,10 +432,17 @@ public final class Proxy implements Lifecycle, HealthSource {
 
     // ---------------------------------------------------------------- sessions
 
-    /** Sits on a freshly accepted connection until the session is set up. */
+    private static final io.netty.util.AttributeKey<Session> SESSION =
+            io.netty.util.AttributeKey.valueOf(Proxy.class, "session");
+
+    /**
+     * The one handler of every client channel, shared by all of a listener's connections (a fixed pipeline: no
+     * handler is added or removed per session). Until the relay starts it sets the session up; then it passes
+     * every event to the relay's client-side handler, if the relay has one.
+     */
+    @ChannelHandler.Sharable
     private final class AcceptHandler extends ChannelInboundHandlerAdapter {
         private final ListenerRuntime listener;
-        private Session session;
 
         AcceptHandler(ListenerRuntime listener) {
             this.listener = listener;
@@ -397,11 +450,18 @@ public final class Proxy implements Lifecycle, HealthSource {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            session = accept(listener, ctx.channel());
+            Session session = new Session(sessionIds.incrementAndGet(), listener, ctx.channel(), ticker.nanoTime());
+            ctx.channel().attr(SESSION).set(session);
+            accept(session);
         }
 
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            Session session = ctx.channel().attr(SESSION).get();
+            if (session != null && session.clientRelay != null) {
+                session.clientRelay.channelRead(ctx, msg);
+                return;
+            }
             // no read is issued before the relay starts, but on a FIN (EPOLLRDHUP) Netty reads what is there:
             // keep it for the relay, as nginx keeps what it read before connecting upstream
             if (session != null && !session.isFinished() && msg instanceof io.netty.buffer.ByteBuf buf) {
@@ -412,8 +472,22 @@ public final class Proxy implements Lifecycle, HealthSource {
         }
 
         @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+            Session session = ctx.channel().attr(SESSION).get();
+            if (session != null && session.clientRelay != null) {
+                session.clientRelay.channelReadComplete(ctx);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            Session session = ctx.channel().attr(SESSION).get();
+            if (session != null && session.clientRelay != null) {
+                session.clientRelay.userEventTriggered(ctx, evt);
+                return;
+            }
             if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent && session != null) {
+                EpollHalfCloseGuard.inputEnded(ctx.channel());
                 session.clientEofBeforeRelay = true;
                 return;
             }
@@ -421,53 +495,61 @@ public final class Proxy implements Lifecycle, HealthSource {
         }
 
         @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            Session s = session;
-            if (s != null && !s.connected) {
-                s.finish(SessionStatus.OK);
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            Session session = ctx.channel().attr(SESSION).get();
+            if (session != null && session.clientRelay != null) {
+                session.clientRelay.channelInactive(ctx);
+                return;
+            }
+            if (session != null && !session.connected) {
+                session.finish(SessionStatus.OK);
             }
         }
 
         @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            Session s = session;
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+            Session session = ctx.channel().attr(SESSION).get();
+            if (session != null && session.clientRelay != null) {
+                session.clientRelay.exceptionCaught(ctx, cause);
+                return;
+            }
             ctx.close();
-            if (s != null && !s.connected) {
-                s.finish(SessionStatus.OK);
+            if (session != null && !session.connected) {
+                session.finish(SessionStatus.OK);
             }
         }
     }
 
     /** nginx's phases for one connection: access, limits, then the upstream connect. */
-    private Session accept(ListenerRuntime l, Channel client) {
-        long now = ticker.nanoTime();
+    private void accept(Session session) {
+        ListenerRuntime l = session.listener;
         l.accepted.increment();
-        Session session = new Session(sessionIds.incrementAndGet(), l, client, now);
         sessions.add(session);
         l.active.incrementAndGet();
         InetAddress clientIp = session.remote.getAddress();
-        perClient.computeIfAbsent(clientIp, k -> new AtomicInteger()).incrementAndGet();
+        if (maxConnectionsPerClient > 0) {
+            perClient.computeIfAbsent(clientIp, k -> new AtomicInteger()).incrementAndGet();
+        }
         if (stopped) {
             session.finish(SessionStatus.SERVICE_UNAVAILABLE);
-            return session;
+            return;
         }
         Ipv4Address v4 = clientIp instanceof Inet4Address ? Ipv4Address.of(clientIp) : null;
         if (!accessRules.allows(v4)) {
             log.debug("{}: access forbidden by rule", session);
             session.finish(SessionStatus.FORBIDDEN);
-            return session;
+            return;
         }
         if ((maxConnections > 0 && l.active.get() > maxConnections)
                 || (maxConnectionsPerClient > 0 && perClient.get(clientIp).get() > maxConnectionsPerClient)) {
             log.debug("{}: limiting connections", session);
             session.finish(SessionStatus.SERVICE_UNAVAILABLE);
-            return session;
+            return;
         }
         Upstream upstream = l.spec.upstream();
         byte[] key = upstream.strategy().hashKey().map(k -> k.evaluate(sessionVariables(session))).orElse(null);
         session.attempt = upstream.newAttempt(key, clientIp.getAddress(), nextUpstreamTries);
         connect(session);
-        return session;
     }
 
     private static HashKey.Session sessionVariables(Session s) {
@@ -493,24 +575,23 @@ public final class Proxy implements Lifecycle, HealthSource {
             long left = nextUpstreamTimeout.toMillis() - TimeUnit.NANOSECONDS.toMillis(now - session.startNanos);
             timeoutMillis = Math.max(1, Math.min(timeoutMillis, left));
         }
-        Bootstrap b = new Bootstrap()
-                .group(session.client.eventLoop())
-                .channel(socketChannel)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
-                .handler(NOOP);
-        ChannelFuture f = b.connect(backend.address);
-        session.backendChannel = f.channel();
-        f.addListener((ChannelFutureListener) done -> connected(session, done));
+        // the backend channel is built by hand rather than through a Bootstrap (no option maps, no resolver
+        // group lookup, no initializer): it registers on the client's event loop and connects there
+        Channel ch = epoll ? new EpollSocketChannel() : new NioSocketChannel();
+        SocketChannelConfig config = (SocketChannelConfig) ch.config();
+        config.setAutoRead(false);
+        config.setAllowHalfClosure(true);
+        config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+        session.backendChannel = ch;
+        InetSocketAddress address = backend.address;
+        session.client.eventLoop().register(ch).addListener((ChannelFutureListener) registered -> {
+            if (!registered.isSuccess()) {
+                connected(session, registered);
+                return;
+            }
+            ch.connect(address).addListener((ChannelFutureListener) done -> connected(session, done));
+        });
     }
-
-    @ChannelHandler.Sharable
-    private static final class Noop extends ChannelInboundHandlerAdapter {
-    }
-
-    private static final ChannelHandler NOOP = new Noop();
 
     private void connected(Session session, ChannelFuture done) {
         Upstream upstream = session.listener.spec.upstream();
@@ -539,7 +620,6 @@ public final class Proxy implements Lifecycle, HealthSource {
         session.currentAttempt().connectMillis = connectMillis;
         upstream.connected(session.attempt, session.backend, connectMillis);
         session.connected = true;
-        session.client.pipeline().remove("accept");
         session.activity();
         relay.start(session);
         scheduleIdleCheck(session, idleTimeout.toNanos());
@@ -573,7 +653,9 @@ public final class Proxy implements Lifecycle, HealthSource {
         }
         if (session.client.eventLoop().inEventLoop()) {
             session.releaseEarlyData();
-        } else {
+        } else if (session.client.isRegistered() || session.hasEarlyData()) {
+            // a session the splice engine ended has its client deregistered and its early bytes already
+            // handed over: no need to wake the event loop for nothing
             session.client.eventLoop().execute(session::releaseEarlyData);
         }
         if (session.attempt != null && session.attempt.current() != null && session.connected) {
@@ -582,10 +664,12 @@ public final class Proxy implements Lifecycle, HealthSource {
             session.client.close();
         }
         l.active.decrementAndGet();
-        InetAddress ip = session.remote.getAddress();
-        AtomicInteger count = perClient.get(ip);
-        if (count != null && count.decrementAndGet() <= 0) {
-            perClient.remove(ip, count);
+        if (maxConnectionsPerClient > 0) {
+            InetAddress ip = session.remote.getAddress();
+            AtomicInteger count = perClient.get(ip);
+            if (count != null && count.decrementAndGet() <= 0) {
+                perClient.remove(ip, count);
+            }
         }
         switch (status) {
             case SessionStatus.OK -> l.ok.increment();

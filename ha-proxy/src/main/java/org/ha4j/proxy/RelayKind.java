@@ -11,5 +11,11 @@ public enum RelayKind {
      * Through the kernel with {@code splice(2)} and pooled pipes (Linux epoll only; falls back to {@link #COPY}
      * elsewhere). Bytes never enter the JVM heap.
      */
-    SPLICE
+    SPLICE,
+    /**
+     * HAProxy's {@code splice-auto}: every session starts on {@link #COPY}, and one that streams (a few full
+     * reads in a row) moves to {@link #SPLICE}; short and request/response sessions never pay the splice
+     * handoff. Linux epoll only; falls back to {@link #COPY} elsewhere.
+     */
+    AUTO
 }

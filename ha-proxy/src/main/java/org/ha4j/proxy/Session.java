@@ -36,6 +36,8 @@ final class Session {
     final List<AttemptRecord> attempts = new ArrayList<>(2);
 
     Attempt attempt;
+    /** The relay's handler for client events, once the relay has started (the client pipeline never changes). */
+    io.netty.channel.ChannelInboundHandler clientRelay;
     Upstream.Backend backend;
     Channel backendChannel;
     boolean connected;
@@ -108,6 +110,10 @@ final class Session {
         List<io.netty.buffer.ByteBuf> data = earlyData == null ? List.of() : earlyData;
         earlyData = null;
         return data;
+    }
+
+    boolean hasEarlyData() {
+        return earlyData != null;
     }
 
     void releaseEarlyData() {

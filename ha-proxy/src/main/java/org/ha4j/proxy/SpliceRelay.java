@@ -42,7 +42,7 @@ final class SpliceRelay implements Relay {
             session.countFromClient(early.readableBytes());
             backend.write(early);
         }
-        Handoff handoff = new Handoff(session);
+        Handoff handoff = new Handoff(session, engine);
         session.closer = handoff::closeFromSession;
         // Netty reads a hung-up socket to its end even with auto-read off (its EPOLLRDHUP handling), so a
         // backend that answers and closes before the handoff would have its bytes read into the pipeline and
@@ -59,7 +59,8 @@ final class SpliceRelay implements Relay {
             backend.deregister().addListener(b -> {
                 java.util.List<ByteBuf> read = early.take();
                 if (read.isEmpty()) {
-                    client.deregister().addListener(c -> handoff.start());
+                    client.deregister().addListener(
+                            c -> handoff.start(clientBacklog(session), SpliceEngine.Backlog.NONE));
                     return;
                 }
                 for (ByteBuf buf : read) {
@@ -73,7 +74,8 @@ final class SpliceRelay implements Relay {
                         session.finish(SessionStatus.OK);
                         return;
                     }
-                    client.deregister().addListener(c -> handoff.start());
+                    client.deregister().addListener(
+                            c -> handoff.start(clientBacklog(session), SpliceEngine.Backlog.NONE));
                 });
             });
         });
@@ -98,6 +100,9 @@ final class SpliceRelay implements Relay {
         @Override
         public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
             // the backend's half-close before the handoff: the engine reads the end again
+            if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+                EpollHalfCloseGuard.inputEnded(ctx.channel());
+            }
         }
 
         /** The bytes read so far; called on the backend's event loop once it is deregistered. */
@@ -113,25 +118,58 @@ final class SpliceRelay implements Relay {
         engine.close();
     }
 
-    /** The moment sockets pass from Netty to the engine, guarded against a concurrent finish. */
-    private final class Handoff implements SpliceEngine.Listener {
+    /** The bytes of {@code buffers}, in order, as one array for a {@link SpliceEngine.Backlog}; releases them. */
+    static byte[] drain(java.util.List<ByteBuf> buffers) {
+        int size = 0;
+        for (ByteBuf b : buffers) {
+            size += b.readableBytes();
+        }
+        byte[] bytes = new byte[size];
+        int at = 0;
+        for (ByteBuf b : buffers) {
+            int n = b.readableBytes();
+            b.readBytes(bytes, at, n);
+            at += n;
+            b.release();
+        }
+        return bytes;
+    }
+
+    /** What the client sent (and Netty read, on its FIN) since the relay started: the engine writes it first. */
+    private static SpliceEngine.Backlog clientBacklog(Session session) {
+        byte[] bytes = drain(session.takeEarlyData());
+        return bytes.length == 0 && !session.clientEofBeforeRelay ? SpliceEngine.Backlog.NONE
+                : new SpliceEngine.Backlog(bytes, session.clientEofBeforeRelay, false);
+    }
+
+    /**
+     * The moment sockets pass from Netty to the engine, guarded against a concurrent finish. Used by this relay
+     * and by the copy relay's streaming handoff ({@link RelayKind#AUTO}).
+     */
+    static final class Handoff implements SpliceEngine.Listener {
         private final Session session;
+        private final SpliceEngine engine;
         private SpliceEngine.Handle handle;
         private boolean closed;
 
-        Handoff(Session session) {
+        Handoff(Session session, SpliceEngine engine) {
             this.session = session;
+            this.engine = engine;
         }
 
-        void start() {
+        /** Both channels are deregistered from Netty; on the client's event loop. */
+        void start(SpliceEngine.Backlog up, SpliceEngine.Backlog down) {
             synchronized (this) {
-                if (closed) {
+                // finished meanwhile (a channel closed under Netty, the proxy stopping): its descriptors may
+                // already be closed and their numbers reused, so they must never reach the engine
+                if (closed || session.isFinished() || !session.client.isOpen() || !session.backendChannel.isOpen()) {
+                    closed = true;
                     closeChannels(false, false);
                     return;
                 }
                 int clientFd = ((UnixChannel) session.client).fd().intValue();
                 int backendFd = ((UnixChannel) session.backendChannel).fd().intValue();
-                handle = engine.relay(clientFd, backendFd, session.clientEofBeforeRelay, this);
+                handle = engine.relay(clientFd, backendFd, up, down, this);
             }
         }
 

@@ -54,7 +54,7 @@ final class ProxyCommand implements Subcommand {
     @Override
     public String usage() {
         return "proxy --listen ADDR:PORT --upstream SERVER [--upstream SERVER ...] [--balance METHOD]"
-                + " [--access-log FILE] [--log-format FORMAT] [--relay splice|copy]"
+                + " [--access-log FILE] [--log-format FORMAT] [--relay splice|copy|auto]"
                 + " [--connect-timeout T] [--idle-timeout T]\n"
                 + "  SERVER: nginx server syntax, e.g. \"10.0.0.1:8080 weight=5 max_fails=3 backup\"\n"
                 + "  METHOD: round_robin (default), least_conn, \"hash $remote_addr [consistent]\", random,"
@@ -91,7 +91,8 @@ final class ProxyCommand implements Subcommand {
         RelayKind relay = switch (flags.single("relay").orElse("splice")) {
             case "copy" -> RelayKind.COPY;
             case "splice" -> RelayKind.SPLICE;
-            default -> throw new UsageException("--relay must be splice or copy");
+            case "auto" -> RelayKind.AUTO;
+            default -> throw new UsageException("--relay must be splice, copy or auto");
         };
         Upstream upstream;
         try {

@@ -101,6 +101,6 @@ class ProxyCommandTest {
                 "--relay", "zero"), printer, printer)).isEqualTo(Ha4jCommandLine.EXIT_USAGE);
         String text = err.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("--upstream is required").contains("unknown balancing method 'fair'")
-                .contains("backup").contains("--relay must be splice or copy");
+                .contains("backup").contains("--relay must be splice, copy or auto");
     }
 }

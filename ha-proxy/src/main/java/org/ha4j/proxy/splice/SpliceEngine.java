@@ -68,10 +68,28 @@ public final class SpliceEngine implements AutoCloseable {
         void close();
     }
 
+    /**
+     * Where one direction stands when the engine takes it over from another relay: bytes already read from the
+     * source that the destination has not received yet (written before anything is spliced), whether the
+     * source has ended, and whether that end has already been passed on as a FIN.
+     */
+    public record Backlog(byte[] bytes, boolean sourceEnded, boolean finSent) {
+        /** Nothing pending, source open. */
+        public static final Backlog NONE = new Backlog(new byte[0], false, false);
+
+        public Backlog {
+            Objects.requireNonNull(bytes, "bytes");
+            if (finSent && !sourceEnded) {
+                throw new IllegalArgumentException("a FIN can only have been sent after the source ended");
+            }
+        }
+    }
+
     private static final AtomicInteger ENGINES = new AtomicInteger();
 
     private final Loop[] loops;
     private final AtomicInteger next = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong relayed = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param threads  engine threads, 1 or more
@@ -112,11 +130,29 @@ public final class SpliceEngine implements AutoCloseable {
      * @param clientEof the client already sent its FIN before the relay started
      */
     public Handle relay(int clientFd, int serverFd, boolean clientEof, Listener listener) {
+        return relay(clientFd, serverFd, clientEof ? new Backlog(new byte[0], true, false) : Backlog.NONE,
+                Backlog.NONE, listener);
+    }
+
+    /**
+     * Takes over a relay another mover started: {@code up} (client to server) and {@code down} say what each
+     * direction still owes its destination. The pending bytes go out (and count as transferred) before any
+     * splicing, so nothing is reordered.
+     */
+    public Handle relay(int clientFd, int serverFd, Backlog up, Backlog down, Listener listener) {
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(up, "up");
+        Objects.requireNonNull(down, "down");
         Loop loop = loops[Math.floorMod(next.getAndIncrement(), loops.length)];
-        Pair pair = new Pair(loop, clientFd, serverFd, clientEof, listener);
+        Pair pair = new Pair(loop, clientFd, serverFd, up, down, listener);
+        relayed.incrementAndGet();
         loop.execute(() -> loop.add(pair));
         return () -> loop.execute(() -> loop.end(pair, false, false));
+    }
+
+    /** Pairs handed to this engine so far (for tests and status). */
+    public long relayedPairs() {
+        return relayed.get();
     }
 
     /** Pipes currently idle in the pools (for tests and status). */
@@ -161,12 +197,24 @@ public final class SpliceEngine implements AutoCloseable {
         long inPipe;
         boolean srcEof;
         boolean finSent;
+        /** Bytes handed over with the pair, written to {@link #dst} before anything is spliced. */
+        Memory pending;
+        long pendingOffset;
 
-
-        Direction(int src, int dst, boolean fromClient) {
+        Direction(int src, int dst, boolean fromClient, Backlog backlog) {
             this.src = src;
             this.dst = dst;
             this.fromClient = fromClient;
+            this.srcEof = backlog.sourceEnded();
+            this.finSent = backlog.finSent();
+            if (backlog.bytes().length > 0) {
+                pending = new Memory(backlog.bytes().length);
+                pending.write(0, backlog.bytes(), 0, backlog.bytes().length);
+            }
+        }
+
+        long pendingBytes() {
+            return pending == null ? 0 : pending.size() - pendingOffset;
         }
     }
 
@@ -180,13 +228,12 @@ public final class SpliceEngine implements AutoCloseable {
         final long key;
         boolean ended;
 
-        Pair(Loop loop, int clientFd, int serverFd, boolean clientEof, Listener listener) {
+        Pair(Loop loop, int clientFd, int serverFd, Backlog up, Backlog down, Listener listener) {
             this.loop = loop;
             this.clientFd = clientFd;
             this.serverFd = serverFd;
-            this.up = new Direction(clientFd, serverFd, true);
-            this.down = new Direction(serverFd, clientFd, false);
-            this.up.srcEof = clientEof;
+            this.up = new Direction(clientFd, serverFd, true, up);
+            this.down = new Direction(serverFd, clientFd, false, down);
             this.listener = listener;
             this.key = loop.nextKey++;
         }
@@ -313,6 +360,10 @@ public final class SpliceEngine implements AutoCloseable {
 
         void add(Pair pair) {
             pairs.put(pair.key, pair);
+            long pending = pair.up.pendingBytes() + pair.down.pendingBytes();
+            if (pending > 0) {
+                pair.listener.buffered(pending);
+            }
             int mask = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
             if (ctl(EPOLL_CTL_ADD, pair.clientFd, mask, pair.key << 1) < 0
                     || ctl(EPOLL_CTL_ADD, pair.serverFd, mask, (pair.key << 1) | 1) < 0) {
@@ -335,11 +386,25 @@ public final class SpliceEngine implements AutoCloseable {
         /** Moves what it can in one direction; false when the pair ended. */
         private boolean pump(Pair pair, Direction d) {
             while (true) {
-                if (d.inPipe > 0) {
-                    long n = LinuxSyscalls.splice(d.pipe.readFd, null, d.dst, null, d.inPipe,
-                            SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+                if (d.pending != null || d.inPipe > 0) {
+                    long n;
+                    if (d.pending != null) {
+                        long left = d.pendingBytes();
+                        n = LinuxSyscalls.write(d.dst, d.pending.share(d.pendingOffset), left);
+                        if (n > 0) {
+                            d.pendingOffset += n;
+                            if (n == left) {
+                                d.pending = null;
+                            }
+                        }
+                    } else {
+                        n = LinuxSyscalls.splice(d.pipe.readFd, null, d.dst, null, d.inPipe,
+                                SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+                        if (n > 0) {
+                            d.inPipe -= n;
+                        }
+                    }
                     if (n > 0) {
-                        d.inPipe -= n;
                         pair.listener.buffered(-n);
                         pair.listener.transferred(d.fromClient, n);
                         continue;
@@ -435,7 +500,9 @@ public final class SpliceEngine implements AutoCloseable {
             pairs.remove(pair.key);
             ctl(EPOLL_CTL_DEL, pair.clientFd, 0, 0);
             ctl(EPOLL_CTL_DEL, pair.serverFd, 0, 0);
-            long stranded = pair.up.inPipe + pair.down.inPipe;
+            long stranded = pair.up.inPipe + pair.down.inPipe + pair.up.pendingBytes() + pair.down.pendingBytes();
+            pair.up.pending = null;
+            pair.down.pending = null;
             release(pair.up);
             release(pair.down);
             if (stranded > 0) {
