@@ -55,7 +55,7 @@ final class RunCommand implements Subcommand {
 
     @Override
     public String usage() {
-        return "run --keepalived FILE --nginx FILE [--proxy-health-replaces SCRIPT_NAME ...] [--relay copy|splice]"
+        return "run --keepalived FILE --nginx FILE [--proxy-health-replaces SCRIPT_NAME ...] [--relay splice|copy|auto]"
                 + " [--drain-timeout S] [--pidfile F] [--console]";
     }
 
@@ -75,7 +75,8 @@ final class RunCommand implements Subcommand {
         RelayKind relay = switch (flags.single("relay").orElse("splice").toLowerCase(Locale.ROOT)) {
             case "copy" -> RelayKind.COPY;
             case "splice" -> RelayKind.SPLICE;
-            default -> throw new UsageException("--relay must be copy or splice, got '" + flags.required("relay") + "'");
+            case "auto" -> RelayKind.AUTO;
+            default -> throw new UsageException("--relay must be splice, copy or auto, got '" + flags.required("relay") + "'");
         };
         Duration drain = Duration.ofSeconds(flags.intValue("drain-timeout", 5, 0, 3600));
         Set<String> replaced = new LinkedHashSet<>(flags.all("proxy-health-replaces"));
