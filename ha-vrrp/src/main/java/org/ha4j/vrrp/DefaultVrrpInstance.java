@@ -93,6 +93,11 @@ final class DefaultVrrpInstance implements VrrpInstance {
     private boolean started;
     private boolean stopped;
     private long lastSendFailureLog = Long.MIN_VALUE / 2;
+    /**
+     * The graceful stop's work, linked when the instance is built: stop() runs on a signal (SIGTERM), when the
+     * backup's Skew_Time only starts once our priority-0 advert is out, so it should not link a lambda first.
+     */
+    private final Runnable resign = () -> handle(VrrpInput.shutdown());
 
     DefaultVrrpInstance(VrrpInstance.Builder builder) {
         this.name = builder.name;
@@ -458,7 +463,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
         }
         try {
             // RFC 3768 §6.4.3 Shutdown: a MASTER sends priority 0, then (keepalived order) removes its VIPs.
-            onProtocolThread(() -> handle(VrrpInput.shutdown()));
+            onProtocolThread(resign);
         } catch (IOException e) {
             log.error("({}) graceful shutdown failed: {}", name, e.getMessage());
         }
