@@ -59,7 +59,10 @@ public final class WireTool {
             while (System.nanoTime() - until < 0) {
                 byte[] bytes = transport.receive(100);
                 if (bytes != null) {
-                    System.out.println(describe(config, bytes));
+                    // when it arrived, wall clock in microseconds (failover-bench.sh times crashes from adverts)
+                    java.time.Instant arrived = java.time.Instant.now();
+                    long micros = arrived.getEpochSecond() * 1_000_000L + arrived.getNano() / 1_000;
+                    System.out.println(describe(config, bytes) + " t=" + micros);
                     System.out.flush();
                 }
             }
