@@ -409,15 +409,13 @@ public final class Proxy implements Lifecycle, HealthSource {
             return;
         }
         for (ListenerRuntime l : listeners) {
-            if (l.channels.isEmpty()) {
+            boolean bound = !l.channels.isEmpty();
+            for (Channel c : l.channels) {
+                bound &= c.isActive();
+            }
+            if (!bound) {
                 health.set(Health.down("listener " + l.spec.address() + " not bound"));
                 return;
-            }
-            for (Channel c : l.channels) {
-                if (!c.isActive()) {
-                    health.set(Health.down("listener " + l.spec.address() + " not bound"));
-                    return;
-                }
             }
         }
         long now = ticker.nanoTime();

@@ -211,6 +211,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
         if (!addresses.rehearseAdd()) {
             log.debug("({}) the netlink rehearsal got an unexpected answer (harmless)", name);
         }
+        String.valueOf(addresses.addresses()); // the "added VIPs" line formats these: a record's toString links once
         if (!config.virtualAddresses().isEmpty() && !gratuitousArp.rehearse(config.virtualAddresses().get(0).address())) {
             log.debug("({}) the gratuitous ARP rehearsal got an unexpected answer (harmless)", name);
         }

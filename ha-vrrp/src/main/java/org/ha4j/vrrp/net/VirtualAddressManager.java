@@ -152,7 +152,6 @@ public final class VirtualAddressManager {
             netlink.addAddress(NO_INTERFACE, first.address(), first.label());
             return false; // cannot happen: index 0 names no interface
         } catch (NativeCallException expected) {
-            String.valueOf(List.of(first)); // the "added VIPs" log line formats the same list
             return expected.errno() == Errno.ENODEV;
         } catch (IOException other) {
             return false;
