@@ -20,7 +20,7 @@ public final class NginxVariables {
      *
      * @param what   the template as the user wrote it, with its kind, for errors (e.g. "log_format '...'")
      * @param lookup maps a variable name to its value; throws IllegalArgumentException for an unknown one
-     * @throws IllegalArgumentException for an unterminated {@code ${}, or whatever {@code lookup} throws
+     * @throws IllegalArgumentException for an unterminated <code>${</code>, or whatever {@code lookup} throws
      */
     public static List<Object> split(String template, String what, Function<String, Object> lookup) {
         Objects.requireNonNull(template, "template");
