@@ -10,13 +10,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.ha4j.examples.embedded.ReadmeSnippet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ha4j as another application uses it: installs the library modules and the BOM into the local Maven
- * repository, then builds a tiny consumer project against those coordinates and checks what reaches
- * its class path: ha4j and its runtime dependencies, and no test or benchmark library.
+ * repository, then builds a consumer project whose only source is the README's embedding example as printed,
+ * against those coordinates, and checks what reaches its class path: ha4j and its runtime dependencies, and no
+ * test or benchmark library.
  */
 class MavenConsumerIT {
 
@@ -78,32 +80,16 @@ class MavenConsumerIT {
                   </build>
                 </project>
                 """);
-        Path source = consumer.resolve("src/main/java/com/example/Main.java");
+        // the README's embedding example, exactly as printed, is the consumer's program
+        ReadmeSnippet snippet = ReadmeSnippet.read();
+        Path source = consumer.resolve("src/main/java").resolve(snippet.relativePath());
         Files.createDirectories(source.getParent());
-        Files.writeString(source, """
-                package com.example;
-
-                import org.ha4j.core.health.HealthSignal;
-                import org.ha4j.core.net.Ipv4Address;
-                import org.ha4j.vrrp.codec.VrrpAdvertisement;
-                import org.ha4j.vrrp.codec.VrrpAuthentication;
-                import org.ha4j.vrrp.codec.VrrpEncoder;
-                import java.util.List;
-
-                public class Main {
-                    public static void main(String[] args) {
-                        HealthSignal database = HealthSignal.up("database");
-                        VrrpAdvertisement advert = new VrrpAdvertisement(51, 100, VrrpAuthentication.password("1111"), 1,
-                                List.of(Ipv4Address.parse("192.168.122.100")));
-                        System.out.println(database + " " + VrrpEncoder.encodeMessage(advert).length);
-                    }
-                }
-                """);
+        Files.writeString(source, snippet.source(), StandardCharsets.UTF_8);
         Path classPathFile = consumer.resolve("classpath.txt");
         run(consumer, "mvn", "-B", "-q", "-Dstyle.color=never", "package", "dependency:build-classpath",
                 "-Dmdep.outputFile=" + classPathFile);
 
-        assertThat(consumer.resolve("target/ha-consumer-1.jar")).exists();
+        assertThat(consumer.resolve("target/classes").resolve(snippet.relativePath().toString().replace(".java", ".class"))).exists();
         List<String> jars = Arrays.stream(Files.readString(classPathFile).strip().split(":"))
                 .map(p -> Path.of(p).getFileName().toString()).toList();
         assertThat(jars).anyMatch(j -> j.startsWith("ha-core-0.1.0-SNAPSHOT"))

@@ -2,96 +2,48 @@ package org.ha4j.examples.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.StringWriter;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.ha4j.core.Node;
-import org.ha4j.health.CheckSchedule;
-import org.ha4j.health.HealthChecks;
-import org.ha4j.health.Probes;
-import org.ha4j.health.ScheduledProbe;
-import org.ha4j.proxy.Proxy;
-import org.ha4j.proxy.Upstream;
-import org.ha4j.proxy.balance.BalancingStrategies;
-import org.ha4j.proxy.balance.ServerSpec;
-import org.ha4j.vrrp.VrrpInstance;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's embedding sample is the code between the markers below, compiled with every build; once the
- * README carries it after the {@code <!-- embedding-snippet -->} marker, and a test keeps the two identical.
+ * The README's embedding example compiles as printed against the modules of this build, with every warning
+ * an error, so a reader who pastes it gets no surprise. {@code MavenConsumerIT} does the same against the
+ * installed artifacts in a fresh Maven project.
  */
 class EmbeddingSnippetTest {
 
-    private static final Path SOURCE =
-            Path.of("src/test/java/org/ha4j/examples/embedded/EmbeddingSnippetTest.java");
-    private static final Path README = Path.of("../README.md");
-
-    /** Compiled, and run up to (not including) start(), which needs CAP_NET_RAW and the interface. */
-    static Node readmeSnippet(boolean start) throws Exception {
-        // snippet-begin
-        Upstream tomcat = new Upstream("tomcat", BalancingStrategies.roundRobin(), List.of(
-                ServerSpec.parse("192.168.122.12:8080"),
-                ServerSpec.parse("192.168.122.13:8080 max_fails=3 fail_timeout=10s")));
-        Proxy proxy = Proxy.builder()
-                .listen("0.0.0.0:8080", tomcat)             // nginx: listen 8080; proxy_pass tomcat;
-                .build();
-
-        HealthChecks checks = HealthChecks.create();
-        ScheduledProbe database = checks.schedule("database",
-                Probes.tcp("192.168.122.20", 5432), CheckSchedule.builder().fall(3).build());
-
-        VrrpInstance vip = VrrpInstance.builder()           // keepalived's defaults everywhere
-                .interfaceName("ens3").virtualRouterId(51).priority(100)
-                .authPassword("1111")
-                .virtualAddress("192.168.122.100/24")
-                .track(proxy, 0)                            // proxy down or no backend: FAULT, VIP moves now
-                .track(database, -20)                       // database unreachable: priority 80 < backup's 90
-                .build();
-
-        Node node = Node.of(proxy, vip);                    // proxy starts first; VIP handed over first on stop
-        if (start) {
-            node.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> { node.stop(); checks.close(); }));
-        }
-        // snippet-end
-        checks.close();
-        return node;
-    }
-
     @Test
-    void theSnippetBuildsANodeWithoutPrivileges() throws Exception {
-        assertThat(readmeSnippet(false)).isNotNull();
-    }
+    void theReadmeExampleIsACompleteFileThatCompilesAsPrinted(@TempDir Path work) throws Exception {
+        ReadmeSnippet snippet = ReadmeSnippet.read();
+        Path source = work.resolve("src").resolve(snippet.relativePath());
+        Files.createDirectories(source.getParent());
+        Files.writeString(source, snippet.source(), StandardCharsets.UTF_8);
+        Path classes = Files.createDirectories(work.resolve("classes"));
 
-    @Test
-    void theReadmeShowsExactlyTheCompiledSnippet() throws Exception {
-        String readme = Files.readString(README, StandardCharsets.UTF_8);
-        assertThat(readme).contains("<!-- embedding-snippet -->").contains(snippet());
-    }
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        StringWriter diagnostics = new StringWriter();
+        boolean compiled = javac.getTask(diagnostics, null, null,
+                List.of("--release", "17", "-Xlint:all", "-Werror", "-classpath", System.getProperty("java.class.path"),
+                        "-d", classes.toString()),
+                null, javac.getStandardFileManager(null, null, StandardCharsets.UTF_8).getJavaFileObjects(source))
+                .call();
+        assertThat(compiled).as("javac on the README's example:%n%s", diagnostics).isTrue();
 
-    /** The lines between the markers, indentation of the method body removed. */
-    static String snippet() throws Exception {
-        List<String> lines = Files.readAllLines(SOURCE, StandardCharsets.UTF_8);
-        int begin = -1;
-        int end = -1;
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).strip().equals("// snippet-begin")) {
-                begin = i;
-            } else if (lines.get(i).strip().equals("// snippet-end")) {
-                end = i;
-            }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+                getClass().getClassLoader())) {
+            Method main = loader.loadClass(snippet.qualifiedClassName()).getMethod("main", String[].class);
+            assertThat(Modifier.isStatic(main.getModifiers())).as("main is static").isTrue();
         }
-        StringBuilder out = new StringBuilder();
-        for (String line : lines.subList(begin + 1, end)) {
-            out.append(line.length() >= 8 ? line.substring(8) : line.strip()).append('\n');
-        }
-        return out.toString();
-    }
-
-    @Test
-    void theSnippetPrinterMatchesTheSource() throws Exception {
-        assertThat(snippet()).startsWith("Upstream tomcat = ").contains("Node node = Node.of(proxy, vip);");
     }
 }
