@@ -37,8 +37,8 @@ import org.ha4j.vrrp.protocol.VrrpTiming;
  * <p>Every router is a {@link VrrpStateMachine} run by the {@link VrrpDriver} the Linux instance ships;
  * the LAN supplies the driver's ports: advertisements are multicast to the other routers with the seeded
  * loss, delay, duplication and partitions of {@link NetworkConditions}; virtual addresses are tracked per
- * host; timers run on a {@link VirtualScheduler}. Everything random comes from one injected {@link RandomGenerator}, so a seed
- * replays a run exactly.
+ * host; timers run on a {@link VirtualScheduler}. Everything random comes from one injected
+ * {@link RandomGenerator}, so a seed replays a run exactly.
  *
  * <p>After every event (a delivery, a timer, an outside action) the invariants are checked, and a
  * failure throws {@link InvariantViolation} naming the seed:
@@ -291,6 +291,7 @@ public final class VirtualLan {
             return;
         }
         outside(router.name() + " stops");
+        // VrrpDriver.stop() in its two steps, so that halting cancels the timers for real (see HostScheduler)
         feed(router, VrrpInput.shutdown());
         halt(router);
         check();
