@@ -241,16 +241,14 @@ public interface VrrpInstance extends Lifecycle {
             if (unicastSource != null && unicastPeers.isEmpty()) {
                 throw new IllegalArgumentException("unicastSource needs at least one unicastPeer");
             }
-            if (name == null) {
-                name = "VI_" + virtualRouterId;
-                protocol.instanceName(name);
-            }
+            // The instance copies what it needs: later calls on this builder change only later builds.
+            String instanceName = name != null ? name : "VI_" + virtualRouterId;
+            protocol.instanceName(instanceName);
             protocol.virtualAddresses(virtualAddresses.stream().map(VirtualAddress::address).toList());
             // The primary address is only known once the interface is read, in start(); a placeholder lets
             // build() validate everything else now, so misuse fails here and not later.
             protocol.primaryAddress(unicastSource != null ? unicastSource : Ipv4Address.ofBits(0x7f000001));
-            protocol.build();
-            return new DefaultVrrpInstance(this);
+            return new DefaultVrrpInstance(this, instanceName, protocol.build());
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.ha4j.core.health.HealthSignal;
 import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.vrrp.protocol.VrrpRouterConfig;
 import org.ha4j.vrrp.protocol.VrrpState;
 import org.junit.jupiter.api.Test;
 
@@ -41,5 +42,23 @@ class VrrpInstanceBuilderTest {
         assertThat(snapshot.basePriority()).isEqualTo(100);
         assertThat(snapshot.droppedTotal()).isZero();
         instance.stop(); // before start: does nothing
+    }
+
+    @Test
+    void anInstanceKeepsTheSettingsItWasBuiltWithWhenTheBuilderChangesLater() {
+        VrrpInstance.Builder builder = VrrpInstance.builder().interfaceName("eth0").virtualRouterId(51).priority(100)
+                .virtualAddress("10.200.0.100/24");
+        VrrpInstance first = builder.build();
+        VrrpInstance second = builder.virtualRouterId(52).priority(200).virtualAddress("10.200.0.101/24").build();
+
+        Ipv4Address source = Ipv4Address.parse("10.200.0.10");
+        VrrpRouterConfig firstConfig = ((DefaultVrrpInstance) first).protocolConfig(source);
+        assertThat(first.name()).isEqualTo("VI_51");
+        assertThat(firstConfig.virtualRouterId()).isEqualTo(51);
+        assertThat(firstConfig.priority()).isEqualTo(100);
+        assertThat(firstConfig.virtualAddresses()).hasSize(1);
+        assertThat(firstConfig.primaryAddress()).isEqualTo(source);
+        assertThat(second.name()).isEqualTo("VI_52");
+        assertThat(((DefaultVrrpInstance) second).protocolConfig(source).priority()).isEqualTo(200);
     }
 }

@@ -136,14 +136,14 @@ public final class VirtualAddressManager {
     }
 
     /**
-     * Sends the takeover's netlink request once, for nothing: an {@code RTM_NEWADDR} of the first VIP on
+     * Sends the takeover's netlink request once, for nothing (for {@link TakeoverRehearsal}): an {@code RTM_NEWADDR} of the first VIP on
      * interface index 0, which no interface ever has, so the kernel refuses it with ENODEV and changes
      * nothing. A backup's JVM has never run the add path; run cold, at its first takeover, it cost 5 to 15 ms
      * of the outage (measured in failover-bench.sh), and about 0.4 ms once rehearsed.
      *
      * @return true when the kernel refused it as expected (false: it answered something else, still harmless)
      */
-    public boolean rehearseAdd() {
+    boolean rehearseAdd() {
         if (addresses.isEmpty()) {
             return true;
         }

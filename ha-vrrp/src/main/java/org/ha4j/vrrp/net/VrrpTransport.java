@@ -39,13 +39,6 @@ public interface VrrpTransport extends Closeable {
     void send(byte[] advertisement) throws IOException;
 
     /**
-     * Goes through {@link #send} for every destination with {@code MSG_PROBE}: routed by the kernel, never
-     * put on the wire. A backup sends its first advert at its takeover; rehearsed at start-up, that send
-     * runs warm (cold, it cost 2 to 4 ms of the outage in failover-bench.sh).
-     */
-    void rehearseSend(byte[] advertisement) throws IOException;
-
-    /**
      * Waits up to {@code timeoutMillis} for one packet.
      *
      * @return the whole IPv4 packet, header first, for the decoder; null if nothing arrived in time

@@ -1,19 +1,18 @@
 package org.ha4j.vrrp.simulation;
 
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.ha4j.core.health.HealthStatus;
-import org.ha4j.core.time.Scheduler;
+import org.ha4j.vrrp.driver.VrrpDriver;
 import org.ha4j.vrrp.protocol.VrrpRouterConfig;
 import org.ha4j.vrrp.protocol.VrrpSnapshot;
 import org.ha4j.vrrp.protocol.VrrpState;
 import org.ha4j.vrrp.protocol.VrrpStateMachine;
-import org.ha4j.vrrp.protocol.VrrpTimer;
 
 /**
- * One host on a {@link VirtualLan}, running one {@link VrrpStateMachine}. The methods are what can happen
+ * One host on a {@link VirtualLan}, running one {@link VrrpStateMachine} through the {@link VrrpDriver}
+ * the Linux instance runs. The methods are what can happen
  * to a real host: start, a clean stop, a crash, a health check changing, the link going down. Each takes
  * effect at the LAN's current virtual time and is followed by an invariant check.
  */
@@ -23,9 +22,9 @@ public final class SimulatedRouter {
     private final String name;
     private final VrrpRouterConfig config;
     final Map<String, HealthStatus> health = new LinkedHashMap<>();
-    final Map<VrrpTimer, Scheduler.Timer> timers = new EnumMap<>(VrrpTimer.class);
 
-    VrrpStateMachine machine;
+    /** The driver of the current run; null when not running. */
+    VrrpDriver driver;
     /** Bumped at every start, so timers of an earlier run (before a crash) can never reach this one. */
     long incarnation;
     boolean running;
@@ -92,15 +91,15 @@ public final class SimulatedRouter {
 
     /** The protocol state; INITIALIZE when not running. */
     public VrrpState state() {
-        return running ? machine.snapshot().state() : VrrpState.INITIALIZE;
+        return running ? driver.snapshot().state() : VrrpState.INITIALIZE;
     }
 
     /** The state machine's snapshot, or empty-handed INITIALIZE values when not running. */
     public VrrpSnapshot snapshot() {
-        if (machine == null) {
+        if (driver == null) {
             return VrrpStateMachine.create(config).snapshot();
         }
-        return machine.snapshot();
+        return driver.snapshot();
     }
 
     public int effectivePriority() {

@@ -16,9 +16,13 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.ha4j.core.health.HealthStatus;
+import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.core.time.Scheduler;
 import org.ha4j.core.time.VirtualScheduler;
 import org.ha4j.vrrp.codec.VrrpAdvertisement;
+import org.ha4j.vrrp.driver.ActionObserver;
+import org.ha4j.vrrp.driver.VirtualAddressTable;
+import org.ha4j.vrrp.driver.VrrpDriver;
 import org.ha4j.vrrp.protocol.VrrpAction;
 import org.ha4j.vrrp.protocol.VrrpInput;
 import org.ha4j.vrrp.protocol.VrrpRouterConfig;
@@ -30,11 +34,11 @@ import org.ha4j.vrrp.protocol.VrrpTiming;
  * A virtual Ethernet segment with VRRP routers on it, in virtual time: the seeded simulation of
  * Kafka's {@code RaftEventSimulationTest}, for VRRP.
  *
- * <p>Every router is a {@link VrrpStateMachine}; the LAN performs its actions: advertisements are
- * multicast to the other routers with the seeded loss, delay, duplication and partitions of
- * {@link NetworkConditions}; virtual addresses are tracked per host; timers run on a
- * {@link VirtualScheduler}. Everything random comes from one injected {@link RandomGenerator}, so a seed
- * replays a run exactly.
+ * <p>Every router is a {@link VrrpStateMachine} run by the {@link VrrpDriver} the Linux instance ships;
+ * the LAN supplies the driver's ports: advertisements are multicast to the other routers with the seeded
+ * loss, delay, duplication and partitions of {@link NetworkConditions}; virtual addresses are tracked per
+ * host; timers run on a {@link VirtualScheduler}. Everything random comes from one injected
+ * {@link RandomGenerator}, so a seed replays a run exactly.
  *
  * <p>After every event (a delivery, a timer, an outside action) the invariants are checked, and a
  * failure throws {@link InvariantViolation} naming the seed:
@@ -266,7 +270,8 @@ public final class VirtualLan {
         }
         outside(router.name() + " starts");
         router.incarnation++;
-        router.machine = Objects.requireNonNull(machines.apply(router.config()), "state machine factory returned null");
+        VrrpStateMachine machine = Objects.requireNonNull(machines.apply(router.config()), "state machine factory returned null");
+        router.driver = driverFor(router, machine);
         router.running = true;
         // what the host already knows before the protocol starts: its health checks and its link
         for (Map.Entry<String, HealthStatus> e : router.health.entrySet()) {
@@ -286,6 +291,7 @@ public final class VirtualLan {
             return;
         }
         outside(router.name() + " stops");
+        // VrrpDriver.stop() in its two steps, so that halting cancels the timers for real (see HostScheduler)
         feed(router, VrrpInput.shutdown());
         halt(router);
         check();
@@ -328,12 +334,12 @@ public final class VirtualLan {
         check();
     }
 
+    /** Not running any more, then the driver's timers cancelled (for real: see {@link HostScheduler}). */
     private void halt(SimulatedRouter router) {
         router.running = false;
-        router.timers.values().forEach(Scheduler.Timer::cancel);
-        router.timers.clear();
+        router.driver.halt();
         router.stateSinceNanos = scheduler.nanoTime();
-        router.machine = null;
+        router.driver = null;
     }
 
     private void outside(String text) {
@@ -348,61 +354,95 @@ public final class VirtualLan {
     // ---------------------------------------------------------------- performing actions
 
     private void feed(SimulatedRouter router, VrrpInput input) {
-        List<VrrpAction> actions = router.machine.handle(scheduler.nanoTime(), input);
-        // The state change is listed last, but it happens before the advert it sends can be lost.
-        for (VrrpAction action : actions) {
-            if (action instanceof VrrpAction.StateChanged changed) {
-                if (changed.to() == VrrpState.MASTER) {
-                    checkTakeover(router);
-                }
-                router.stateSinceNanos = scheduler.nanoTime();
-            }
-        }
-        for (VrrpAction action : actions) {
-            perform(router, action);
-        }
-    }
-
-    private void perform(SimulatedRouter router, VrrpAction action) {
-        long now = scheduler.nanoTime();
-        listener.onAction(now, router, action);
-        remember(router.name(), action);
-        if (action instanceof VrrpAction.SendAdvertisement send) {
-            router.advertisementsSent++;
-            transmit(router, send.advertisement());
-        } else if (action instanceof VrrpAction.AddVirtualAddresses) {
-            router.holdsVirtualAddresses = true;
-        } else if (action instanceof VrrpAction.RemoveVirtualAddresses) {
-            router.holdsVirtualAddresses = false;
-        } else if (action instanceof VrrpAction.SendGratuitousArp garp) {
-            router.gratuitousArpsSent += (long) garp.count() * garp.addresses().size();
-        } else if (action instanceof VrrpAction.ArmTimer arm) {
-            Scheduler.Timer previous = router.timers.remove(arm.timer());
-            dropTimer(previous);
-            long incarnation = router.incarnation;
-            Scheduler.Timer timer = scheduler.schedule(arm.delay(), () -> event(() -> {
-                if (router.running && router.incarnation == incarnation) {
-                    feed(router, arm.expiry());
-                }
-            }));
-            router.timers.put(arm.timer(), timer);
-        } else if (action instanceof VrrpAction.CancelTimer cancel) {
-            dropTimer(router.timers.remove(cancel.timer()));
-        }
+        router.driver.handle(input);
     }
 
     /**
-     * Cancels a replaced or cancelled timer, except that with {@code staleTimerProbability} it is left to
-     * fire: the state machine must then ignore it by its token.
+     * The driver the Linux instance runs, over simulated adapters: adverts go on this LAN, the VIP table
+     * and the announcements are flags and counters on the router, timers run in virtual time.
      */
-    private void dropTimer(Scheduler.Timer timer) {
-        if (timer == null) {
-            return;
+    private VrrpDriver driverFor(SimulatedRouter router, VrrpStateMachine machine) {
+        return VrrpDriver.builder(machine)
+                .name(router.name())
+                .scheduler(new HostScheduler(router, router.incarnation))
+                .adverts(advertisement -> {
+                    router.advertisementsSent++;
+                    transmit(router, advertisement);
+                })
+                .addresses(new VirtualAddressTable() {
+                    @Override
+                    public void add(List<Ipv4Cidr> addresses) {
+                        router.holdsVirtualAddresses = true;
+                    }
+
+                    @Override
+                    public void remove(List<Ipv4Cidr> addresses) {
+                        router.holdsVirtualAddresses = false;
+                    }
+                })
+                .announcer((addresses, repeat) -> router.gratuitousArpsSent += (long) repeat * addresses.size())
+                .observer(new ActionObserver() {
+                    @Override
+                    public void decided(long nowNanos, List<VrrpAction> actions) {
+                        // The state change is listed last, but it happens before the advert it sends can be lost.
+                        for (VrrpAction action : actions) {
+                            if (action instanceof VrrpAction.StateChanged changed) {
+                                if (changed.to() == VrrpState.MASTER) {
+                                    checkTakeover(router);
+                                }
+                                router.stateSinceNanos = nowNanos;
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void performing(long nowNanos, VrrpAction action) {
+                        listener.onAction(nowNanos, router, action);
+                        remember(router.name(), action);
+                    }
+                })
+                .build();
+    }
+
+    /**
+     * One router's view of the LAN's clock: its timers are events (counted, invariants checked after) that
+     * only reach the incarnation that armed them. While the router runs, a cancelled or replaced timer is
+     * left to fire with {@code staleTimerProbability}: the state machine must then ignore it by its token.
+     * Once the router stopped or crashed, cancelling always cancels.
+     */
+    private final class HostScheduler implements Scheduler {
+        private final SimulatedRouter router;
+        private final long incarnation;
+
+        HostScheduler(SimulatedRouter router, long incarnation) {
+            this.router = router;
+            this.incarnation = incarnation;
         }
-        if (staleTimerProbability > 0 && random.nextDouble() < staleTimerProbability) {
-            return;
+
+        @Override
+        public long nanoTime() {
+            return scheduler.nanoTime();
         }
-        timer.cancel();
+
+        @Override
+        public void execute(Runnable task) {
+            schedule(Duration.ZERO, task);
+        }
+
+        @Override
+        public Timer schedule(Duration delay, Runnable task) {
+            Timer timer = scheduler.schedule(delay, () -> event(() -> {
+                if (router.running && router.incarnation == incarnation) {
+                    task.run();
+                }
+            }));
+            return () -> {
+                if (router.running && staleTimerProbability > 0 && random.nextDouble() < staleTimerProbability) {
+                    return false;
+                }
+                return timer.cancel();
+            };
+        }
     }
 
     private void transmit(SimulatedRouter from, VrrpAdvertisement advertisement) {
