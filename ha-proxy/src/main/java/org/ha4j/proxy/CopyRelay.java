@@ -13,8 +13,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.ha4j.core.linux.NativeCallException;
 import org.ha4j.proxy.splice.SpliceEngine;
-import org.ha4j.proxy.splice.SpliceException;
 
 /**
  * The portable relay: bytes go through a pooled buffer in user space. Backpressure as in Netty's proxy example:
@@ -48,7 +48,7 @@ final class CopyRelay implements Relay {
     }
 
     /** Copy first, splice once a session streams. */
-    static CopyRelay spliceAuto(int threads) throws SpliceException {
+    static CopyRelay spliceAuto(int threads) throws NativeCallException {
         return new CopyRelay(new SpliceEngine(threads, 0));
     }
 

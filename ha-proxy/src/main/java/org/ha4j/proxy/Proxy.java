@@ -12,7 +12,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -196,22 +195,15 @@ public final class Proxy implements Lifecycle, HealthSource {
         }
         // The copy relay runs on epoll only with EpollHalfCloseGuard (Netty 4.2.18 drops a half-closed channel
         // from epoll and then loses its queued writes; see that class); without it, on NIO.
-        boolean epollUsable = !forceNio && Epoll.isAvailable();
-        boolean spliceUsable = epollUsable && SpliceRelay.available();
-        relayKind = switch (requestedRelay) {
-            case SPLICE -> spliceUsable ? RelayKind.SPLICE : RelayKind.COPY;
-            case AUTO -> spliceUsable && EpollHalfCloseGuard.available() ? RelayKind.AUTO : RelayKind.COPY;
-            case COPY -> RelayKind.COPY;
-        };
-        epoll = epollUsable && (relayKind == RelayKind.SPLICE || EpollHalfCloseGuard.available());
+        RelayChoice choice = RelayChoice.of(requestedRelay, requestedRelayChosen, RelayChoice.epollMissing(forceNio),
+                SpliceRelay.unavailableReason(), EpollHalfCloseGuard.unavailableReason());
+        relayKind = choice.relay();
+        epoll = choice.epoll();
+        choice.warning().ifPresent(log::warn);
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(ioThreads, io);
         Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
-        if (relayKind != requestedRelay && requestedRelayChosen) {
-            log.warn("{} relay needs Linux with the epoll transport; using the copy relay",
-                    requestedRelay.name().toLowerCase(java.util.Locale.ROOT));
-        }
         relay = switch (relayKind) {
             case SPLICE -> new SpliceRelay(ioThreads);
             case AUTO -> CopyRelay.spliceAuto(ioThreads);

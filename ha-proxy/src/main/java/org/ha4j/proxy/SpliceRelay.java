@@ -6,8 +6,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.unix.UnixChannel;
+import java.util.Optional;
+import org.ha4j.core.linux.NativeCallException;
 import org.ha4j.proxy.splice.SpliceEngine;
-import org.ha4j.proxy.splice.SpliceException;
 
 /**
  * The zero-copy relay: after Netty has accepted and connected the two sockets, they are deregistered from
@@ -22,12 +23,12 @@ final class SpliceRelay implements Relay {
 
     private final SpliceEngine engine;
 
-    SpliceRelay(int threads) throws SpliceException {
+    SpliceRelay(int threads) throws NativeCallException {
         this.engine = new SpliceEngine(threads, 0);
     }
 
-    static boolean available() {
-        return SpliceEngine.available();
+    static Optional<String> unavailableReason() {
+        return SpliceEngine.unavailableReason();
     }
 
     SpliceEngine engine() {

@@ -8,19 +8,28 @@ public final class Errno {
 
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
-    public static final int ENXIO = 6;
+    public static final int ESRCH = 3;
     public static final int EINTR = 4;
+    public static final int ENXIO = 6;
+    public static final int ECHILD = 10;
     public static final int EAGAIN = 11;
     public static final int EACCES = 13;
     public static final int EEXIST = 17;
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
-    public static final int ENOBUFS = 105;
+    public static final int EPIPE = 32;
     public static final int EADDRNOTAVAIL = 99;
+    public static final int ECONNRESET = 104;
+    public static final int ENOBUFS = 105;
     /** Reported by ha4j itself for a call on a socket this process already closed. */
     public static final int EBADF = 9;
 
     private Errno() {
+    }
+
+    /** Whether a non-blocking call only has to be tried again later: EAGAIN (nothing ready) or EINTR (a signal). */
+    static boolean isRetry(int errno) {
+        return errno == EAGAIN || errno == EINTR;
     }
 
     /**

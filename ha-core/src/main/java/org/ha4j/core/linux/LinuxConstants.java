@@ -21,6 +21,7 @@ final class LinuxConstants {
         static final int SOL_SOCKET = 1;
         static final int SO_RCVBUF = 8;
         static final int SO_BINDTODEVICE = 25;
+        static final int SHUT_WR = 1;
         /** Route the packet, build nothing, send nothing ({@code ip_append_data} returns early). */
         static final int MSG_PROBE = 0x10;
         static final int MSG_DONTWAIT = 0x40;
@@ -43,6 +44,39 @@ final class LinuxConstants {
         static final int IP_MULTICAST_ALL = 49;
 
         private In() {
+        }
+    }
+
+    /** {@code <fcntl.h>}, {@code <asm-generic/fcntl.h>}. */
+    static final class Fcntl {
+        static final int O_NONBLOCK = 0_4000;
+        static final int O_CLOEXEC = 0_2000000;
+        static final int F_SETPIPE_SZ = 1031;
+        static final int SPLICE_F_MOVE = 1;
+        static final int SPLICE_F_NONBLOCK = 2;
+
+        private Fcntl() {
+        }
+    }
+
+    /** {@code <sys/epoll.h>}, {@code <sys/eventfd.h>}: the flags are those of open(2), as the headers define them. */
+    static final class Epoll {
+        static final int EPOLL_CLOEXEC = Fcntl.O_CLOEXEC;
+        static final int EPOLL_CTL_ADD = 1;
+        static final int EPOLL_CTL_DEL = 2;
+        static final int EFD_NONBLOCK = Fcntl.O_NONBLOCK;
+        static final int EFD_CLOEXEC = Fcntl.O_CLOEXEC;
+
+        private Epoll() {
+        }
+    }
+
+    /** {@code <signal.h>}, {@code <sys/prctl.h>}, {@code <sys/wait.h>}. */
+    static final class Process {
+        static final int PR_SET_CHILD_SUBREAPER = 36;
+        static final int WNOHANG = 1;
+
+        private Process() {
         }
     }
 

@@ -1,6 +1,5 @@
 package org.ha4j.core.linux;
 
-import com.sun.jna.LastErrorException;
 import java.io.IOException;
 
 /**
@@ -46,14 +45,12 @@ public final class LinuxNetwork {
         if (name.isEmpty() || name.length() >= LinuxConstants.Rtnetlink.IFNAMSIZ) {
             throw new IllegalArgumentException("an interface name has 1-15 characters, got '" + name + "'");
         }
-        int index;
-        try {
-            index = LibC.if_nametoindex(name);
-        } catch (LastErrorException e) {
-            throw NativeSocket.failure("if_nametoindex(" + name + ")", e, null);
-        }
+        int index = LibC.if_nametoindex(name);
         if (index == 0) {
-            throw new NativeCallException("if_nametoindex(" + name + ")", Errno.ENODEV, NativeSocket.strerror(Errno.ENODEV));
+            // if_nametoindex(3) reports a missing interface as 0 with errno ENODEV
+            int left = LibC.errno();
+            int errno = left == 0 ? Errno.ENODEV : left;
+            throw new NativeCallException("if_nametoindex(" + name + ")", errno, LibC.describe(errno));
         }
         return index;
     }

@@ -115,7 +115,7 @@ final class NativeRouteNetlink implements RouteNetlink {
                         return answer;
                     }
                     int errno = -error;
-                    throw Errno.exception(call, errno, NativeSocket.strerror(errno), capability);
+                    throw Errno.exception(call, errno, LibC.describe(errno), capability);
                 }
                 if (reply.type() == Netlink.NLMSG_DONE) {
                     return answer;

@@ -1,6 +1,5 @@
 package org.ha4j.core.linux;
 
-import com.sun.jna.LastErrorException;
 import java.io.IOException;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -32,34 +31,19 @@ final class NativeSocket implements AutoCloseable {
      */
     static NativeSocket open(int domain, int type, int protocol, String description, Capability capability)
             throws NativeCallException {
-        try {
-            int fd = LibC.socket(domain, type | LinuxConstants.Socket.SOCK_CLOEXEC, protocol);
-            return new NativeSocket(fd, description);
-        } catch (LastErrorException e) {
-            throw failure(description, e, capability);
+        int fd = LibC.socket(domain, type | LinuxConstants.Socket.SOCK_CLOEXEC, protocol);
+        if (fd < 0) {
+            throw LibC.failure(description, capability);
         }
-    }
-
-    static NativeCallException failure(String call, LastErrorException e, Capability capability) {
-        int errno = e.getErrorCode();
-        return Errno.exception(call, errno, strerror(errno), capability);
-    }
-
-    static String strerror(int errno) {
-        try {
-            String text = LibC.strerror(errno);
-            return text == null ? "errno " + errno : text;
-        } catch (RuntimeException | UnsatisfiedLinkError e) {
-            return "errno " + errno;
-        }
+        return new NativeSocket(fd, description);
     }
 
     void setOption(int level, int name, byte[] value, String call, Capability capability) throws IOException {
         enter();
         try {
-            LibC.setsockopt(fd, level, name, value, value.length);
-        } catch (LastErrorException e) {
-            throw failure("setsockopt(" + call + ") on " + description, e, capability);
+            if (LibC.setsockopt(fd, level, name, value, value.length) < 0) {
+                throw LibC.failure("setsockopt(" + call + ") on " + description, capability);
+            }
         } finally {
             exit();
         }
@@ -72,9 +56,9 @@ final class NativeSocket implements AutoCloseable {
     void bind(byte[] address, String call) throws IOException {
         enter();
         try {
-            LibC.bind(fd, address, address.length);
-        } catch (LastErrorException e) {
-            throw failure("bind(" + call + ") on " + description, e, null);
+            if (LibC.bind(fd, address, address.length) < 0) {
+                throw LibC.failure("bind(" + call + ") on " + description, null);
+            }
         } finally {
             exit();
         }
@@ -88,12 +72,13 @@ final class NativeSocket implements AutoCloseable {
         enter();
         try {
             long sent = LibC.sendto(fd, data, length, flags, address, address == null ? 0 : address.length);
+            if (sent < 0) {
+                throw LibC.failure("sendto(" + call + ") on " + description, capability);
+            }
             if (sent != length) {
                 throw new NativeCallException("sendto(" + call + ") on " + description, 0,
                         "sent " + sent + " of " + length + " bytes");
             }
-        } catch (LastErrorException e) {
-            throw failure("sendto(" + call + ") on " + description, e, capability);
         } finally {
             exit();
         }
@@ -110,15 +95,14 @@ final class NativeSocket implements AutoCloseable {
             if (!awaitReadable(timeoutMillis)) {
                 return -1;
             }
-            try {
-                long length = LibC.recvfrom(fd, buffer, buffer.length, LinuxConstants.Socket.MSG_DONTWAIT, null, null);
+            long length = LibC.recvfrom(fd, buffer, buffer.length, LinuxConstants.Socket.MSG_DONTWAIT, null, null);
+            if (length >= 0) {
                 return (int) length;
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() == Errno.EAGAIN || e.getErrorCode() == Errno.EINTR) {
-                    return -1;
-                }
-                throw failure("recvfrom on " + description, e, null);
             }
+            if (Errno.isRetry(LibC.errno())) {
+                return -1;
+            }
+            throw LibC.failure("recvfrom on " + description, null);
         } finally {
             exit();
         }
@@ -126,15 +110,14 @@ final class NativeSocket implements AutoCloseable {
 
     private boolean awaitReadable(int timeoutMillis) throws IOException {
         byte[] pollfd = Structs.pollfd(fd, LinuxConstants.Poll.POLLIN);
-        try {
-            int ready = LibC.poll(pollfd, 1, timeoutMillis);
+        int ready = LibC.poll(pollfd, 1, timeoutMillis);
+        if (ready >= 0) {
             return ready > 0 && Structs.pollfdRevents(pollfd) != 0;
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == Errno.EINTR) {
-                return false;
-            }
-            throw failure("poll on " + description, e, null);
         }
+        if (LibC.errno() == Errno.EINTR) {
+            return false;
+        }
+        throw LibC.failure("poll on " + description, null);
     }
 
     private void enter() throws IOException {
@@ -161,11 +144,8 @@ final class NativeSocket implements AutoCloseable {
                 return;
             }
             closed = true;
-            try {
-                LibC.close(fd);
-            } catch (LastErrorException e) {
-                // close(2): the descriptor is released even when it reports an error; nothing to retry.
-            }
+            // close(2) releases the descriptor even when it reports an error: nothing to retry, nothing to report.
+            LibC.close(fd);
         } finally {
             lock.writeLock().unlock();
         }

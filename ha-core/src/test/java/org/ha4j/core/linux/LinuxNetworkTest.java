@@ -35,7 +35,7 @@ class LinuxNetworkTest {
 
     @Test
     void strerrorComesFromLibc() {
-        assertThat(NativeSocket.strerror(Errno.ENODEV)).isEqualTo("No such device");
+        assertThat(LibC.describe(Errno.ENODEV)).isEqualTo("No such device");
     }
 
     @Test

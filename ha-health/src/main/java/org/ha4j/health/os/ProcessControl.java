@@ -2,8 +2,8 @@ package org.ha4j.health.os;
 
 /**
  * The few process calls the script runner needs that the JDK lacks: signalling a process group, becoming
- * a child subreaper and reaping an adopted orphan. A JNA-free interface: {@link LibcProcessControl} is the
- * only class that touches JNA, and {@link #FALLBACK} does what the JDK alone can.
+ * a child subreaper and reaping an adopted orphan. {@link LinuxProcessControl} makes them through ha-core's
+ * native layer; {@link #FALLBACK} does what the JDK alone can.
  */
 interface ProcessControl {
 
@@ -58,7 +58,7 @@ interface ProcessControl {
 
     /** Loads the native implementation once, lazily. */
     final class Holder {
-        static final ProcessControl INSTANCE = LibcProcessControl.loadOr(FALLBACK);
+        static final ProcessControl INSTANCE = LinuxProcessControl.loadOr(FALLBACK);
 
         private Holder() {
         }

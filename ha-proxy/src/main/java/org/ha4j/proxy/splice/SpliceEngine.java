@@ -1,28 +1,19 @@
 package org.ha4j.proxy.splice;
 
-import static org.ha4j.proxy.splice.LinuxSyscalls.EAGAIN;
-import static org.ha4j.proxy.splice.LinuxSyscalls.EINTR;
-import static org.ha4j.proxy.splice.LinuxSyscalls.EPOLLERR;
-import static org.ha4j.proxy.splice.LinuxSyscalls.EPOLLET;
-import static org.ha4j.proxy.splice.LinuxSyscalls.EPOLLHUP;
-import static org.ha4j.proxy.splice.LinuxSyscalls.EPOLLIN;
-import static org.ha4j.proxy.splice.LinuxSyscalls.EPOLLOUT;
-import static org.ha4j.proxy.splice.LinuxSyscalls.EPOLLRDHUP;
-import static org.ha4j.proxy.splice.LinuxSyscalls.EPOLL_CTL_ADD;
-import static org.ha4j.proxy.splice.LinuxSyscalls.EPOLL_CTL_DEL;
-import static org.ha4j.proxy.splice.LinuxSyscalls.EPOLL_EVENT_SIZE;
-import static org.ha4j.proxy.splice.LinuxSyscalls.O_CLOEXEC;
-import static org.ha4j.proxy.splice.LinuxSyscalls.O_NONBLOCK;
-import static org.ha4j.proxy.splice.LinuxSyscalls.SPLICE_F_MOVE;
-import static org.ha4j.proxy.splice.LinuxSyscalls.SPLICE_F_NONBLOCK;
-
-import com.sun.jna.Memory;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.ha4j.core.linux.Architecture;
+import org.ha4j.core.linux.EpollSet;
+import org.ha4j.core.linux.LinuxNative;
+import org.ha4j.core.linux.NativeCallException;
+import org.ha4j.core.linux.NonBlockingIo;
+import org.ha4j.core.linux.Pipe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * channel that lives as long as the channel, so an idle session would hold two pipes (four descriptors). Here
  * the sockets stay owned by Netty (accept, connect, close, options), are deregistered from Netty's event loop for
  * the relay, and a pipe is leased from the pool only while bytes are in flight: an idle session holds no pipe.
- * The cost is a small JNA binding ({@link LinuxSyscalls}) and a second epoll loop, both under our control.
+ * The cost is a second epoll loop, under our control, on ha-core's native layer ({@link EpollSet},
+ * {@link NonBlockingIo}).
  *
  * <p>The engine never closes the sockets it relays; it reports the end through {@link Listener#finished} and the
  * owner closes them.
@@ -94,22 +86,28 @@ public final class SpliceEngine implements AutoCloseable {
     /**
      * @param threads  engine threads, 1 or more
      * @param pipeSize the pipe capacity to ask for with F_SETPIPE_SZ (0 keeps the kernel's default, 64 KiB)
-     * @throws SpliceException if epoll or eventfd cannot be created
+     * @throws NativeCallException if epoll or eventfd cannot be created
+     * @throws IllegalStateException if this platform cannot splice ({@link #unavailableReason()} says why)
      */
-    public SpliceEngine(int threads, int pipeSize) throws SpliceException {
+    public SpliceEngine(int threads, int pipeSize) throws NativeCallException {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        if (!available()) {
-            throw new IllegalStateException("splice(2) is not available (Linux with libc needed)");
+        if (pipeSize < 0) {
+            throw new IllegalArgumentException("pipeSize must be >= 0 (0: the kernel's default), got " + pipeSize);
         }
+        Optional<String> unavailable = unavailableReason();
+        if (unavailable.isPresent()) {
+            throw new IllegalStateException(unavailable.get());
+        }
+        Architecture architecture = Architecture.current().orElseThrow();
         int id = ENGINES.incrementAndGet();
         loops = new Loop[threads];
         try {
             for (int i = 0; i < threads; i++) {
-                loops[i] = new Loop(pipeSize, "ha4j-splice-" + id + "-" + i);
+                loops[i] = new Loop(architecture, pipeSize, "ha4j-splice-" + id + "-" + i);
             }
-        } catch (SpliceException e) {
+        } catch (NativeCallException e) {
             close();
             throw e;
         }
@@ -118,10 +116,34 @@ public final class SpliceEngine implements AutoCloseable {
         }
     }
 
-    /** Whether this platform can splice: Linux with libc loadable through JNA. */
+    /** Whether this platform can splice; {@link #unavailableReason()} says why not. */
     public static boolean available() {
-        return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")
-                && LinuxSyscalls.loaded();
+        return unavailableReason().isEmpty();
+    }
+
+    /** Why this JVM's platform cannot splice, or empty if it can. */
+    public static Optional<String> unavailableReason() {
+        return unavailableReason(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+    }
+
+    /**
+     * Why a platform cannot splice: it needs Linux with libc (the native layer) on an architecture whose
+     * {@code struct epoll_event} layout ha4j knows, since reading events with another architecture's layout
+     * would misread every one of them.
+     *
+     * @param osName as in {@code os.name}
+     * @param osArch as in {@code os.arch}
+     */
+    public static Optional<String> unavailableReason(String osName, String osArch) {
+        Optional<String> nativeLayer = LinuxNative.unavailableReason(osName);
+        if (nativeLayer.isPresent()) {
+            return nativeLayer;
+        }
+        if (Architecture.named(osArch).isEmpty()) {
+            return Optional.of("the splice relay knows struct epoll_event only on " + Architecture.knownNames()
+                    + ", not on CPU architecture '" + osArch + "'");
+        }
+        return Optional.empty();
     }
 
     /**
@@ -198,8 +220,7 @@ public final class SpliceEngine implements AutoCloseable {
         boolean srcEof;
         boolean finSent;
         /** Bytes handed over with the pair, written to {@link #dst} before anything is spliced. */
-        Memory pending;
-        long pendingOffset;
+        ByteBuffer pending;
 
         Direction(int src, int dst, boolean fromClient, Backlog backlog) {
             this.src = src;
@@ -208,13 +229,12 @@ public final class SpliceEngine implements AutoCloseable {
             this.srcEof = backlog.sourceEnded();
             this.finSent = backlog.finSent();
             if (backlog.bytes().length > 0) {
-                pending = new Memory(backlog.bytes().length);
-                pending.write(0, backlog.bytes(), 0, backlog.bytes().length);
+                pending = ByteBuffer.allocateDirect(backlog.bytes().length).put(backlog.bytes()).flip();
             }
         }
 
         long pendingBytes() {
-            return pending == null ? 0 : pending.size() - pendingOffset;
+            return pending == null ? 0 : pending.remaining();
         }
     }
 
@@ -239,33 +259,14 @@ public final class SpliceEngine implements AutoCloseable {
         }
     }
 
-    private static final class Pipe {
-        final int readFd;
-        final int writeFd;
-
-        Pipe(int readFd, int writeFd) {
-            this.readFd = readFd;
-            this.writeFd = writeFd;
-        }
-
-        void close() {
-            LinuxSyscalls.close(readFd);
-            LinuxSyscalls.close(writeFd);
-        }
-    }
-
     private static final class Loop {
         private static final int MAX_EVENTS = 256;
         private static final int MAX_IDLE_PIPES = 64;
 
         final Thread thread;
-        final int epfd;
-        final int wakeFd;
+        final EpollSet epoll;
         final int pipeSize;
         final long chunk;
-        final Memory events = new Memory((long) EPOLL_EVENT_SIZE * MAX_EVENTS);
-        final Memory ctlEvent = new Memory(EPOLL_EVENT_SIZE);
-        final Memory wakeBuf = new Memory(8);
         final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
         final Map<Long, Pair> pairs = new HashMap<>();
         final ArrayDeque<Pipe> idlePipes = new ArrayDeque<>();
@@ -274,19 +275,9 @@ public final class SpliceEngine implements AutoCloseable {
         long nextKey = 1;
         volatile boolean running = true;
 
-        Loop(int pipeSize, String name) throws SpliceException {
+        Loop(Architecture architecture, int pipeSize, String name) throws NativeCallException {
             this.pipeSize = pipeSize;
-            this.epfd = LinuxSyscalls.epoll_create1(O_CLOEXEC);
-            if (epfd < 0) {
-                throw new SpliceException("epoll_create1", LinuxSyscalls.errno());
-            }
-            this.wakeFd = LinuxSyscalls.eventfd(0, O_NONBLOCK | O_CLOEXEC);
-            if (wakeFd < 0) {
-                int err = LinuxSyscalls.errno();
-                LinuxSyscalls.close(epfd);
-                throw new SpliceException("eventfd", err);
-            }
-            ctl(EPOLL_CTL_ADD, wakeFd, EPOLLIN | EPOLLET, 0);
+            this.epoll = EpollSet.open(architecture, MAX_EVENTS);
             this.chunk = pipeSize > 0 ? pipeSize : 65536;
             this.thread = new Thread(this::run, name);
             thread.setDaemon(true);
@@ -295,43 +286,24 @@ public final class SpliceEngine implements AutoCloseable {
         void execute(Runnable task) {
             tasks.add(task);
             if (Thread.currentThread() != thread) {
-                wakeBuf.setLong(0, 1);
-                LinuxSyscalls.write(wakeFd, wakeBuf, 8);
+                epoll.wakeUp();
             }
-        }
-
-        private int ctl(int op, int fd, int mask, long data) {
-            ctlEvent.setInt(0, mask);
-            ctlEvent.setLong(4, data);
-            return LinuxSyscalls.epoll_ctl(epfd, op, fd, ctlEvent);
         }
 
         private void run() {
             try {
                 while (running) {
                     runTasks();
-                    int n = LinuxSyscalls.epoll_wait(epfd, events, MAX_EVENTS, tasks.isEmpty() ? -1 : 0);
-                    if (n < 0) {
-                        int err = LinuxSyscalls.errno();
-                        if (err == EINTR) {
-                            continue;
-                        }
-                        log.error("epoll_wait failed: errno {}; splice loop stops", err);
-                        break;
-                    }
+                    int n = epoll.await(tasks.isEmpty() ? -1 : 0);
                     for (int i = 0; i < n; i++) {
-                        long offset = (long) i * EPOLL_EVENT_SIZE;
-                        long data = events.getLong(offset + 4);
-                        if (data == 0) {
-                            LinuxSyscalls.read(wakeFd, wakeBuf, 8);
-                            continue;
-                        }
-                        Pair pair = pairs.get(data >>> 1);
+                        Pair pair = pairs.get(epoll.ready(i) >>> 1);
                         if (pair != null && !pair.ended) {
                             pump(pair);
                         }
                     }
                 }
+            } catch (NativeCallException e) {
+                log.error("{}; splice loop {} stops", e.getMessage(), thread.getName());
             } catch (RuntimeException | Error e) {
                 log.error("splice loop {} failed", thread.getName(), e);
             } finally {
@@ -342,8 +314,7 @@ public final class SpliceEngine implements AutoCloseable {
                     p.close();
                 }
                 idlePipes.clear();
-                LinuxSyscalls.close(wakeFd);
-                LinuxSyscalls.close(epfd);
+                epoll.close();
             }
         }
 
@@ -364,10 +335,12 @@ public final class SpliceEngine implements AutoCloseable {
             if (pending > 0) {
                 pair.listener.buffered(pending);
             }
-            int mask = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
-            if (ctl(EPOLL_CTL_ADD, pair.clientFd, mask, pair.key << 1) < 0
-                    || ctl(EPOLL_CTL_ADD, pair.serverFd, mask, (pair.key << 1) | 1) < 0) {
-                log.warn("epoll_ctl(ADD) failed: errno {}", LinuxSyscalls.errno());
+            int mask = EpollSet.IN | EpollSet.OUT | EpollSet.RDHUP | EpollSet.ET;
+            try {
+                epoll.add(pair.clientFd, mask, pair.key << 1);
+                epoll.add(pair.serverFd, mask, (pair.key << 1) | 1);
+            } catch (NativeCallException e) {
+                log.warn("relay not started: {}", e.getMessage());
                 end(pair, true, true);
                 return;
             }
@@ -388,34 +361,27 @@ public final class SpliceEngine implements AutoCloseable {
             while (true) {
                 if (d.pending != null || d.inPipe > 0) {
                     long n;
-                    if (d.pending != null) {
-                        long left = d.pendingBytes();
-                        n = LinuxSyscalls.write(d.dst, d.pending.share(d.pendingOffset), left);
-                        if (n > 0) {
-                            d.pendingOffset += n;
-                            if (n == left) {
-                                d.pending = null;
-                            }
-                        }
-                    } else {
-                        n = LinuxSyscalls.splice(d.pipe.readFd, null, d.dst, null, d.inPipe,
-                                SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-                        if (n > 0) {
-                            d.inPipe -= n;
-                        }
+                    try {
+                        n = d.pending != null ? NonBlockingIo.write(d.dst, d.pending)
+                                : NonBlockingIo.splice(d.pipe.readFd(), d.dst, d.inPipe);
+                    } catch (NativeCallException e) {
+                        // EPIPE / ECONNRESET: the destination is gone; reset the source, as the kernel would
+                        end(pair, true, d.fromClient);
+                        return false;
                     }
-                    if (n > 0) {
-                        pair.listener.buffered(-n);
-                        pair.listener.transferred(d.fromClient, n);
-                        continue;
-                    }
-                    int err = LinuxSyscalls.errno();
-                    if (n < 0 && (err == EAGAIN || err == EINTR)) {
+                    if (n == NonBlockingIo.WOULD_BLOCK) {
                         return true; // the destination is full: its EPOLLOUT edge resumes us
                     }
-                    // EPIPE / ECONNRESET: the destination is gone; reset the source, as the kernel would
-                    end(pair, true, d.fromClient);
-                    return false;
+                    if (d.pending != null) {
+                        if (!d.pending.hasRemaining()) {
+                            d.pending = null;
+                        }
+                    } else {
+                        d.inPipe -= n;
+                    }
+                    pair.listener.buffered(-n);
+                    pair.listener.transferred(d.fromClient, n);
+                    continue;
                 }
                 if (d.pipe != null) {
                     release(d);
@@ -425,7 +391,7 @@ public final class SpliceEngine implements AutoCloseable {
                 // edge-triggered epoll no new edge would come for it (a 1 MiB response stalled that way).
                 if (d.srcEof) {
                     if (!d.finSent) {
-                        LinuxSyscalls.shutdown(d.dst, LinuxSyscalls.SHUT_WR);
+                        shutdownOutput(d.dst);
                         d.finSent = true;
                     }
                     return true;
@@ -434,39 +400,44 @@ public final class SpliceEngine implements AutoCloseable {
                     end(pair, true, true);
                     return false;
                 }
-                long n = LinuxSyscalls.splice(d.src, null, d.pipe.writeFd, null, chunk,
-                        SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-                if (n > 0) {
-                    d.inPipe = n;
-                    pair.listener.buffered(n);
-                    continue;
+                long n;
+                try {
+                    n = NonBlockingIo.splice(d.src, d.pipe.writeFd(), chunk);
+                } catch (NativeCallException e) {
+                    // ECONNRESET and other read errors: pass a reset on to the other side
+                    end(pair, true, !d.fromClient);
+                    return false;
+                }
+                if (n == NonBlockingIo.WOULD_BLOCK) {
+                    release(d); // nothing in flight: an idle session holds no pipe
+                    return true;
                 }
                 if (n == 0) {
                     d.srcEof = true;
                     continue;
                 }
-                int err = LinuxSyscalls.errno();
-                if (err == EAGAIN || err == EINTR) {
-                    release(d); // nothing in flight: an idle session holds no pipe
-                    return true;
-                }
-                // ECONNRESET and other read errors: pass a reset on to the other side
-                end(pair, true, !d.fromClient);
-                return false;
+                d.inPipe = n;
+                pair.listener.buffered(n);
+            }
+        }
+
+        private static void shutdownOutput(int fd) {
+            try {
+                NonBlockingIo.shutdownOutput(fd);
+            } catch (NativeCallException e) {
+                // ENOTCONN: the destination was reset meanwhile; its next event or splice reports that
+                log.debug("{}", e.getMessage());
             }
         }
 
         private boolean lease(Direction d) {
             Pipe pipe = idlePipes.pollFirst();
             if (pipe == null) {
-                int[] fds = new int[2];
-                if (LinuxSyscalls.pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0) {
-                    log.warn("pipe2 failed: errno {}", LinuxSyscalls.errno());
+                try {
+                    pipe = Pipe.open(pipeSize);
+                } catch (NativeCallException e) {
+                    log.warn("no pipe for a relay: {}", e.getMessage());
                     return false;
-                }
-                pipe = new Pipe(fds[0], fds[1]);
-                if (pipeSize > 0) {
-                    LinuxSyscalls.fcntl(pipe.writeFd, LinuxSyscalls.F_SETPIPE_SZ, pipeSize);
                 }
             } else {
                 idlePipeCount = idlePipes.size();
@@ -498,8 +469,8 @@ public final class SpliceEngine implements AutoCloseable {
             }
             pair.ended = true;
             pairs.remove(pair.key);
-            ctl(EPOLL_CTL_DEL, pair.clientFd, 0, 0);
-            ctl(EPOLL_CTL_DEL, pair.serverFd, 0, 0);
+            forget(pair.clientFd);
+            forget(pair.serverFd);
             long stranded = pair.up.inPipe + pair.down.inPipe + pair.up.pendingBytes() + pair.down.pendingBytes();
             pair.up.pending = null;
             pair.down.pending = null;
@@ -515,6 +486,15 @@ public final class SpliceEngine implements AutoCloseable {
             }
         }
 
+        private void forget(int fd) {
+            try {
+                epoll.remove(fd);
+            } catch (NativeCallException e) {
+                // EBADF / ENOENT: the owner closed the socket already, which took it out of the set
+                log.debug("{}", e.getMessage());
+            }
+        }
+
         void shutdown() {
             running = false;
             execute(() -> { });
@@ -527,7 +507,4 @@ public final class SpliceEngine implements AutoCloseable {
             }
         }
     }
-
-    /** Errors and hang-ups need no bits of their own: epoll always reports them, and the next splice sees them. */
-    static final int ALWAYS_REPORTED = EPOLLERR | EPOLLHUP;
 }
