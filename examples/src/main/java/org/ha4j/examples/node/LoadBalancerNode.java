@@ -277,7 +277,7 @@ public final class LoadBalancerNode implements Lifecycle {
         }
         for (NginxStreamConfig.Server server : nginx.servers()) {
             Optional<NginxStreamConfig.Upstream> upstream = nginx.upstream(server.proxyPass());
-            out.add("stream server: listen " + server.listenHost().orElse("*") + ":" + server.listenPort() + " -> "
+            out.add("stream server: listen " + server.listenText() + " -> "
                     + server.proxyPass() + upstream.map(u -> " (" + u.method().orElse("round robin") + ": "
                     + u.servers().stream().map(NginxStreamConfig.ServerLine::text).toList() + ")").orElse("")
                     + server.accessLogPath().map(p -> ", access log " + p).orElse(""));
