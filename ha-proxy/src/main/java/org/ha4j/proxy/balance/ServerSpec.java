@@ -160,15 +160,15 @@ public record ServerSpec(String server, String host, int port, int weight, int m
             }
         } else {
             int colon = hostPort.indexOf(':');
+            if (colon >= 0 && hostPort.indexOf(':', colon + 1) >= 0) {
+                throw new IllegalArgumentException("invalid port in '" + hostPort
+                        + "' (an IPv6 address is written in brackets: [::1]:8080)");
+            }
             if (colon <= 0 || colon == hostPort.length() - 1) {
                 throw new IllegalArgumentException("no port in '" + hostPort + "': server must be HOST:PORT");
             }
             host = hostPort.substring(0, colon);
             port = hostPort.substring(colon + 1);
-            if (port.indexOf(':') >= 0) {
-                throw new IllegalArgumentException("invalid port in '" + hostPort
-                        + "' (an IPv6 address is written in brackets: [::1]:8080)");
-            }
         }
         if (!port.matches("\\d{1,5}")) {
             throw new IllegalArgumentException("invalid port in '" + hostPort + "': must be a number 1-65535");

@@ -150,5 +150,10 @@ public record NginxStreamConfig(
         public AccessRule {
             Objects.requireNonNull(source, "source");
         }
+
+        /** {@code allow 10.0.0.0/8}, {@code deny all}: the directive as nginx reads it. */
+        public String text() {
+            return (allow ? "allow " : "deny ") + source.map(IpCidr::toString).orElse("all");
+        }
     }
 }
