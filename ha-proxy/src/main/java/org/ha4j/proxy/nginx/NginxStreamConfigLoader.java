@@ -1,9 +1,7 @@
 package org.ha4j.proxy.nginx;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,12 +24,8 @@ import org.ha4j.core.config.ConfigStatement;
 import org.ha4j.core.net.IpAddress;
 import org.ha4j.core.net.IpCidr;
 import org.ha4j.proxy.AccessLogFormat;
-import org.ha4j.proxy.balance.BalancingStrategies;
-import org.ha4j.proxy.balance.BalancingStrategy;
-import org.ha4j.proxy.balance.ServerSpec;
 import org.ha4j.proxy.nginx.NginxStreamConfig.AccessRule;
 import org.ha4j.proxy.nginx.NginxStreamConfig.Server;
-import org.ha4j.proxy.nginx.NginxStreamConfig.ServerLine;
 import org.ha4j.proxy.nginx.NginxStreamConfig.Upstream;
 
 /**
@@ -47,33 +41,6 @@ import org.ha4j.proxy.nginx.NginxStreamConfig.Upstream;
  * listeners, limits, timeouts, log formats and the access log's directory. One run reports every problem.
  */
 public final class NginxStreamConfigLoader {
-
-    /** Directives that tune nginx internals ha4j does not have; accepted like nginx would, without effect. */
-    private static final Set<String> NO_OPS = Set.of("error_log", "tcp_nodelay", "proxy_buffer_size",
-            "preread_buffer_size", "preread_timeout", "proxy_socket_keepalive", "variables_hash_max_size",
-            "variables_hash_bucket_size", "server_names_hash_max_size", "server_names_hash_bucket_size",
-            "open_log_file_cache", "proxy_download_rate", "proxy_upload_rate");
-
-    /** nginx's main-context directives: parts of nginx that ha4j does not replace, skipped with a note. */
-    private static final Set<String> MAIN_CONTEXT = Set.of("user", "worker_processes", "error_log", "pid", "include",
-            "load_module", "events", "http", "mail", "env", "daemon", "master_process", "worker_rlimit_nofile",
-            "worker_rlimit_core", "worker_cpu_affinity", "worker_priority", "worker_shutdown_timeout",
-            "timer_resolution", "lock_file", "working_directory", "pcre_jit", "thread_pool", "ssl_engine",
-            "debug_points", "google_perftools_profiles");
-
-    /** Where each stream directive ha4j knows may stand, for "not allowed here" rather than "unknown". */
-    private static final Map<String, String> CONTEXT_OF = Map.ofEntries(
-            Map.entry("listen", "server {}"), Map.entry("proxy_pass", "server {}"),
-            Map.entry("upstream", "stream {}"), Map.entry("log_format", "stream {}"),
-            Map.entry("limit_conn_zone", "stream {}"), Map.entry("server", "stream {} or upstream {}"),
-            Map.entry("least_conn", "upstream {}"), Map.entry("hash", "upstream {}"),
-            Map.entry("random", "upstream {}"), Map.entry("ip_hash", "upstream {}"),
-            Map.entry("least_time", "upstream {}"), Map.entry("zone", "upstream {}"),
-            Map.entry("stream", "the main context"));
-
-    /** Directives nginx takes once per block ("is duplicate" otherwise). */
-    private static final Set<String> ONCE_PER_BLOCK = Set.of("proxy_pass", "proxy_connect_timeout", "proxy_timeout",
-            "proxy_next_upstream", "proxy_next_upstream_tries", "proxy_next_upstream_timeout");
 
     private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
@@ -105,11 +72,11 @@ public final class NginxStreamConfigLoader {
         for (ConfigStatement statement : top) {
             if (statement.keyword().equals("stream")) {
                 streams.add(statement);
-            } else if (MAIN_CONTEXT.contains(statement.keyword())) {
+            } else if (NginxDirectives.MAIN_CONTEXT.contains(statement.keyword())) {
                 loader.problems.warning(statement, "outside stream {}: skipped (ha4j replaces only "
                         + "nginx's stream proxy)");
             } else {
-                loader.unknownOrMisplaced(statement, "the main context");
+                NginxDirectives.unknownOrMisplaced(statement, "the main context", loader.problems);
             }
         }
         if (streams.isEmpty()) {
@@ -158,7 +125,7 @@ public final class NginxStreamConfigLoader {
         }
         for (ConfigStatement s : stream.block()) {
             if (s.keyword().equals("upstream")) {
-                readUpstream(s);
+                new NginxUpstreamReader(problems).read(s, upstreams);
             }
         }
         Inherited streamLevel = new Inherited();
@@ -169,7 +136,7 @@ public final class NginxStreamConfigLoader {
                 case "log_format", "limit_conn_zone", "upstream" -> { }
                 case "server" -> serverBlocks.add(s);
                 default -> {
-                    if (once(s, seen)) {
+                    if (NginxDirectives.once(s, seen, problems)) {
                         readProxySetting(s, streamLevel, "stream {}");
                     }
                 }
@@ -178,34 +145,6 @@ public final class NginxStreamConfigLoader {
         for (ConfigStatement block : serverBlocks) {
             readServer(block, streamLevel);
         }
-    }
-
-    /** False, with an error, when {@code s} repeats a directive nginx takes once per block. */
-    private boolean once(ConfigStatement s, Set<String> seen) {
-        if (ONCE_PER_BLOCK.contains(s.keyword()) && !seen.add(s.keyword())) {
-            problems.error(s, "directive is duplicate");
-            return false;
-        }
-        return true;
-    }
-
-    /** A directive that is not valid where it stands: misplaced if ha4j knows it elsewhere, else unknown. */
-    private void unknownOrMisplaced(ConfigStatement s, String here) {
-        String context = CONTEXT_OF.get(s.keyword());
-        if (context != null || NO_OPS.contains(s.keyword()) || isProxySetting(s.keyword())) {
-            problems.error(s, "directive is not allowed in " + here + " (it belongs in "
-                    + (context != null ? context : "stream {} or server {}") + ")");
-        } else {
-            problems.error(s, "unknown or unsupported directive in " + here);
-        }
-    }
-
-    private static boolean isProxySetting(String keyword) {
-        return switch (keyword) {
-            case "proxy_connect_timeout", "proxy_timeout", "proxy_next_upstream", "proxy_next_upstream_tries",
-                 "proxy_next_upstream_timeout", "allow", "deny", "limit_conn", "access_log" -> true;
-            default -> false;
-        };
     }
 
     private void readLogFormat(ConfigStatement s) {
@@ -254,93 +193,6 @@ public final class NginxStreamConfigLoader {
         }
     }
 
-    private void readUpstream(ConfigStatement block) {
-        if (block.args().size() != 1 || !block.hasBlock()) {
-            problems.error(block, "expects 'upstream NAME { ... }'");
-            return;
-        }
-        String name = block.args().get(0);
-        if (upstreams.stream().anyMatch(u -> u.name().equals(name))) {
-            problems.error(block, "duplicate upstream \"" + name + "\"");
-            return;
-        }
-        int errorsBefore = problems.errorCount();
-        Optional<String> method = Optional.empty();
-        Optional<BalancingStrategy> strategy = Optional.empty();
-        List<ServerLine> lines = new ArrayList<>();
-        List<ServerSpec> specs = new ArrayList<>();
-        for (ConfigStatement s : block.block()) {
-            switch (s.keyword()) {
-                case "server" -> {
-                    if (s.args().isEmpty()) {
-                        problems.error(s, "expects an address");
-                    } else {
-                        ServerLine line = new ServerLine(String.join(" ", s.args()), s.location());
-                        lines.add(line);
-                        serverSpec(s, line.text()).ifPresent(specs::add);
-                    }
-                }
-                case "least_conn", "hash", "random", "ip_hash", "least_time" -> {
-                    if (method.isPresent()) {
-                        problems.error(s, "load balancing method redefined (already " + method.get() + ")");
-                    }
-                    String written = s.keyword() + (s.args().isEmpty() ? "" : " " + String.join(" ", s.args()));
-                    method = Optional.of(written);
-                    try {
-                        strategy = Optional.of(BalancingStrategies.parse(written));
-                    } catch (IllegalArgumentException e) {
-                        problems.error(s, e.getMessage());
-                    }
-                }
-                case "zone" -> problems.warning(s, "accepted: ha4j keeps upstream state in process memory, shared by "
-                        + "all its event loops");
-                default -> unknownOrMisplaced(s, "upstream {}");
-            }
-        }
-        if (lines.isEmpty()) {
-            problems.error(block, "no servers are inside upstream \"" + name + "\"");
-            return;
-        }
-        if (problems.errorCount() == errorsBefore) {
-            try {
-                // what run builds; it refuses, for one, backup servers under a method that has no backup
-                new org.ha4j.proxy.Upstream(name, strategy.orElse(BalancingStrategies.roundRobin()), specs);
-            } catch (IllegalArgumentException e) {
-                problems.error(block, e.getMessage());
-            }
-        }
-        upstreams.add(new Upstream(name, method, lines, block.location()));
-    }
-
-    /** A server line or a proxy_pass host:port as run will read it; the host resolved as nginx resolves it. */
-    private Optional<ServerSpec> serverSpec(ConfigStatement s, String text) {
-        ServerSpec spec;
-        try {
-            spec = ServerSpec.parse(text);
-        } catch (IllegalArgumentException e) {
-            problems.error(s, e.getMessage());
-            return Optional.empty();
-        }
-        if (!isLiteral(spec.host())) {
-            try {
-                InetAddress.getAllByName(spec.host());
-            } catch (UnknownHostException e) {
-                problems.error(s, "host not found in \"" + spec.server() + "\"");
-                return Optional.empty();
-            }
-        }
-        return Optional.of(spec);
-    }
-
-    private static boolean isLiteral(String host) {
-        try {
-            IpAddress.parse(host);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
     private void readServer(ConfigStatement block, Inherited streamLevel) {
         if (!block.hasBlock() || !block.args().isEmpty()) {
             problems.error(block, "expects 'server { ... }'");
@@ -362,7 +214,7 @@ public final class NginxStreamConfigLoader {
         List<AccessRule> rules = new ArrayList<>();
         List<ConfigStatement> limits = new ArrayList<>();
         for (ConfigStatement s : block.block()) {
-            if (!once(s, seen)) {
+            if (!NginxDirectives.once(s, seen, problems)) {
                 continue;
             }
             switch (s.keyword()) {
@@ -409,7 +261,7 @@ public final class NginxStreamConfigLoader {
             if (target.indexOf(':') < 0) {
                 problems.error(proxyPass, "no upstream \"" + target + "\" and no port in \"" + target + "\"");
             } else {
-                serverSpec(proxyPass, target);
+                NginxUpstreamReader.serverSpec(proxyPass, target, problems);
             }
         }
         Optional<NginxListen> spec = NginxListen.read(listen, problems);
@@ -498,10 +350,10 @@ public final class NginxStreamConfigLoader {
             case "limit_conn" -> into.limitConns.add(s);
             case "access_log" -> readAccessLog(s, into);
             default -> {
-                if (NO_OPS.contains(s.keyword())) {
+                if (NginxDirectives.NO_OPS.contains(s.keyword())) {
                     problems.warning(s, "accepted and ignored: it tunes nginx internals ha4j does not have");
                 } else {
-                    unknownOrMisplaced(s, level);
+                    NginxDirectives.unknownOrMisplaced(s, level, problems);
                 }
             }
         }
