@@ -97,11 +97,30 @@ class NginxHashCompatibilityIT {
         }
     }
 
-    @Test
-    void sameServerAsNginxForEveryClientAddress(@TempDir Path prefix) throws Exception {
+    private static void assumeNginxWithStream() {
         Privileges.assumeCommand("nginx");
         Privileges.assumeThat(Files.exists(STREAM_MODULE), "needs nginx's stream module (apt-get install "
                 + "libnginx-mod-stream)");
+    }
+
+    /** Starts nginx in the foreground with this stream block, its files under {@code prefix}. */
+    private void startNginx(Path prefix, String stream) throws IOException {
+        Files.createDirectories(prefix.resolve("logs"));
+        String conf = "load_module " + STREAM_MODULE + ";\n"
+                + "daemon off;\nmaster_process off;\nworker_processes 1;\n"
+                + "pid " + prefix.resolve("nginx.pid") + ";\n"
+                + "error_log " + prefix.resolve("logs/error.log") + " warn;\n"
+                + "events { worker_connections 1024; }\n"
+                + "stream {\n" + stream + "}\n";
+        Path confFile = prefix.resolve("nginx.conf");
+        Files.writeString(confFile, conf);
+        nginx = new ProcessBuilder("nginx", "-p", prefix.toString(), "-c", confFile.toString())
+                .redirectErrorStream(true).redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
+    }
+
+    @Test
+    void sameServerAsNginxForEveryClientAddress(@TempDir Path prefix) throws Exception {
+        assumeNginxWithStream();
         // weights differ so that ketama's weight handling is compared too
         String[] names = {"alpha", "bravo", "charlie", "delta", "echo"};
         int[] weights = {1, 2, 1, 3, 1};
@@ -117,22 +136,10 @@ class NginxHashCompatibilityIT {
         }
         int consistentPort = freePort();
         int hashPort = freePort();
-        Files.createDirectories(prefix.resolve("logs"));
-        String conf = "load_module " + STREAM_MODULE + ";\n"
-                + "daemon off;\nmaster_process off;\nworker_processes 1;\n"
-                + "pid " + prefix.resolve("nginx.pid") + ";\n"
-                + "error_log " + prefix.resolve("logs/error.log") + " warn;\n"
-                + "events { worker_connections 1024; }\n"
-                + "stream {\n"
-                + "  upstream consistent {\n    hash $remote_addr consistent;\n" + serverLines + "  }\n"
+        startNginx(prefix, "  upstream consistent {\n    hash $remote_addr consistent;\n" + serverLines + "  }\n"
                 + "  upstream plain {\n    hash $remote_addr;\n" + serverLines + "  }\n"
                 + "  server { listen 127.0.0.1:" + consistentPort + "; proxy_pass consistent; }\n"
-                + "  server { listen 127.0.0.1:" + hashPort + "; proxy_pass plain; }\n"
-                + "}\n";
-        Path confFile = prefix.resolve("nginx.conf");
-        Files.writeString(confFile, conf);
-        nginx = new ProcessBuilder("nginx", "-p", prefix.toString(), "-c", confFile.toString())
-                .redirectErrorStream(true).redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
+                + "  server { listen 127.0.0.1:" + hashPort + "; proxy_pass plain; }\n");
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
                 .until(() -> !fetchFrom("127.0.0.1", consistentPort).isEmpty());
 
@@ -179,9 +186,7 @@ class NginxHashCompatibilityIT {
      */
     @Test
     void ipv6ClientHashesItsAddressAsNginxWritesIt(@TempDir Path prefix) throws Exception {
-        Privileges.assumeCommand("nginx");
-        Privileges.assumeThat(Files.exists(STREAM_MODULE), "needs nginx's stream module (apt-get install "
-                + "libnginx-mod-stream)");
+        assumeNginxWithStream();
         String[] names = {"alpha", "bravo", "charlie", "delta", "echo"};
         List<String> servers = new ArrayList<>();
         Map<String, String> nameOfServer = new HashMap<>();
@@ -208,17 +213,7 @@ class NginxHashCompatibilityIT {
             stream.append("  server { listen [::1]:").append(port).append("; proxy_pass g").append(g).append("; }\n");
             specsOfGroup.add(specs);
         }
-        Files.createDirectories(prefix.resolve("logs"));
-        String conf = "load_module " + STREAM_MODULE + ";\n"
-                + "daemon off;\nmaster_process off;\nworker_processes 1;\n"
-                + "pid " + prefix.resolve("nginx.pid") + ";\n"
-                + "error_log " + prefix.resolve("logs/error.log") + " warn;\n"
-                + "events { worker_connections 1024; }\n"
-                + "stream {\n" + stream + "}\n";
-        Path confFile = prefix.resolve("nginx.conf");
-        Files.writeString(confFile, conf);
-        nginx = new ProcessBuilder("nginx", "-p", prefix.toString(), "-c", confFile.toString())
-                .redirectErrorStream(true).redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
+        startNginx(prefix, stream.toString());
         InetAddress loopback6 = InetAddress.getByName("::1");
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
                 .until(() -> !fetchOverIpv6(new InetSocketAddress(loopback6, nginxPorts.get(0))).isEmpty());
