@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.ha4j.core.config.BlockConfigParser;
 import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.core.config.ConfigException;
@@ -54,7 +55,11 @@ public final class NginxStreamConfigLoader {
     /** Listen addresses taken so far, to find two servers on one address and port. */
     private final Map<InetSocketAddress, ConfigStatement> listenAddresses = new HashMap<>();
 
-    private NginxStreamConfigLoader() {
+    /** Whether a directory exists: the file system in production, a stand-in for tests of another host's file. */
+    private final Predicate<Path> directoryExists;
+
+    private NginxStreamConfigLoader(Predicate<Path> directoryExists) {
+        this.directoryExists = directoryExists;
     }
 
     public static NginxStreamConfig load(Path file) throws IOException, ConfigException {
@@ -66,8 +71,14 @@ public final class NginxStreamConfigLoader {
      *                         with no {@code stream {}} block, which leaves ha4j nothing to run)
      */
     public static NginxStreamConfig load(String fileName, String text) throws ConfigException {
+        return load(fileName, text, Files::isDirectory);
+    }
+
+    /** As {@link #load(String, String)}, asking {@code directoryExists} where an access log's directory is. */
+    static NginxStreamConfig load(String fileName, String text, Predicate<Path> directoryExists)
+            throws ConfigException {
         List<ConfigStatement> top = BlockConfigParser.parse(fileName, text, BlockConfigParser.Dialect.NGINX);
-        NginxStreamConfigLoader loader = new NginxStreamConfigLoader();
+        NginxStreamConfigLoader loader = new NginxStreamConfigLoader(directoryExists);
         List<ConfigStatement> streams = new ArrayList<>();
         for (ConfigStatement statement : top) {
             if (statement.keyword().equals("stream")) {
@@ -377,7 +388,7 @@ public final class NginxStreamConfigLoader {
                         + "the log off the event loop");
             }
             Path parent = Path.of(s.args().get(0)).toAbsolutePath().getParent();
-            if (parent != null && !Files.isDirectory(parent)) {
+            if (parent != null && !directoryExists.test(parent)) {
                 problems.error(s, "cannot open \"" + s.args().get(0) + "\": no directory " + parent);
             }
         } else {
