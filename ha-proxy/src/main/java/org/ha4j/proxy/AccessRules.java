@@ -38,7 +38,7 @@ public final class AccessRules {
 
     /** Whether a client at {@code address} may connect. */
     public boolean allows(InetAddress address) {
-        return allows(IpAddress.of(address));
+        return rules.isEmpty() || allows(IpAddress.of(address));
     }
 
     /** Whether a client at {@code address} may connect. */

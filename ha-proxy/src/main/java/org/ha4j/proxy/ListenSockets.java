@@ -49,8 +49,12 @@ final class ListenSockets {
     }
 
     /**
-     * Binds {@code address} once without SO_REUSEPORT and closes it again: fails with "Address already in use"
-     * where nginx's {@code listen} would, and resolves port 0 to a free port. Epoll only.
+     * The per-loop epoll listeners share their port through SO_REUSEPORT, which would also let any other socket
+     * that sets it (a second ha4j started on the same port by mistake) bind the port and silently take a share of
+     * the connections. Unless {@code reuseport} was asked for, the port is first bound once without SO_REUSEPORT,
+     * in the listeners' family and IPv6-only like them (so {@code listen 80} and {@code listen [::]:80} stand
+     * together, as in nginx): that fails with a BindException exactly where nginx's {@code listen} would, and it
+     * resolves port 0 to the port the per-loop listeners then share.
      */
     static InetSocketAddress claimExclusively(InetSocketAddress address) throws IOException {
         LinuxSocket probe = LinuxSocket.newSocketStream(family(address));
