@@ -1,19 +1,22 @@
 package org.ha4j.proxy;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.ha4j.core.net.Ipv4Address;
-import org.ha4j.core.net.Ipv4Cidr;
+import org.ha4j.core.net.IpAddress;
+import org.ha4j.core.net.IpCidr;
 
 /**
  * nginx's {@code allow}/{@code deny} ({@code ngx_stream_access_module}): rules are checked in order, the first
  * that matches decides; when none matches, access is allowed. A denied session ends with status 403.
- * IPv6 clients match only {@code all}.
+ * {@code all} matches clients of both families; an IPv4 or IPv6 CIDR matches only its own family, and an
+ * IPv4-mapped client ({@code ::ffff:a.b.c.d}) is matched as the IPv4 address it stands for, as nginx does.
  */
 public final class AccessRules {
 
-    private record Rule(boolean allow, Ipv4Cidr cidr) {
+    /** {@code cidr == null} is {@code all}. */
+    private record Rule(boolean allow, IpCidr cidr) {
     }
 
     private static final AccessRules ALLOW_ALL = new AccessRules(List.of());
@@ -33,10 +36,16 @@ public final class AccessRules {
         return new Builder();
     }
 
-    /** Whether a client at {@code address} (null for non-IPv4) may connect. */
-    public boolean allows(Ipv4Address address) {
+    /** Whether a client at {@code address} may connect. */
+    public boolean allows(InetAddress address) {
+        return rules.isEmpty() || allows(IpAddress.of(address));
+    }
+
+    /** Whether a client at {@code address} may connect. */
+    public boolean allows(IpAddress address) {
+        IpAddress client = address.unmapped();
         for (Rule rule : rules) {
-            if (rule.cidr == null || (address != null && rule.cidr.contains(address))) {
+            if (rule.cidr == null || rule.cidr.contains(client)) {
                 return rule.allow;
             }
         }
@@ -51,21 +60,21 @@ public final class AccessRules {
     public static final class Builder {
         private final List<Rule> rules = new ArrayList<>();
 
-        /** {@code allow CIDR} or {@code allow all}. */
+        /** {@code allow CIDR} (IPv4 or IPv6) or {@code allow all}. */
         public Builder allow(String cidrOrAll) {
             rules.add(new Rule(true, parse(cidrOrAll)));
             return this;
         }
 
-        /** {@code deny CIDR} or {@code deny all}. */
+        /** {@code deny CIDR} (IPv4 or IPv6) or {@code deny all}. */
         public Builder deny(String cidrOrAll) {
             rules.add(new Rule(false, parse(cidrOrAll)));
             return this;
         }
 
-        private static Ipv4Cidr parse(String text) {
+        private static IpCidr parse(String text) {
             Objects.requireNonNull(text, "cidr");
-            return text.equals("all") ? null : Ipv4Cidr.parse(text);
+            return text.equals("all") ? null : IpCidr.parse(text);
         }
 
         public AccessRules build() {

@@ -11,21 +11,17 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.nio.NioChannelOption;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -45,7 +41,7 @@ import org.ha4j.core.Lifecycle;
 import org.ha4j.core.health.Health;
 import org.ha4j.core.health.HealthSignal;
 import org.ha4j.core.health.HealthSource;
-import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.core.net.IpAddress;
 import org.ha4j.core.time.Ticker;
 import org.ha4j.proxy.balance.HashKey;
 import org.slf4j.Logger;
@@ -202,8 +198,6 @@ public final class Proxy implements Lifecycle, HealthSource {
         choice.warning().ifPresent(log::warn);
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(ioThreads, io);
-        Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class
-                : NioServerSocketChannel.class;
         relay = switch (relayKind) {
             case SPLICE -> new SpliceRelay(ioThreads);
             case AUTO -> CopyRelay.spliceAuto(ioThreads);
@@ -217,11 +211,11 @@ public final class Proxy implements Lifecycle, HealthSource {
                 InetSocketAddress bindTo = l.spec.address();
                 if (epoll) {
                     if (!l.spec.reusePort()) {
-                        bindTo = claimExclusively(bindTo);
+                        bindTo = ListenSockets.claimExclusively(bindTo);
                     }
                     for (io.netty.util.concurrent.EventExecutor e : group) {
                         io.netty.channel.EventLoop loop = (io.netty.channel.EventLoop) e;
-                        ServerBootstrap sb = serverBootstrap(l, serverChannel).group(loop, loop)
+                        ServerBootstrap sb = serverBootstrap(l).group(loop, loop)
                                 .option(EpollChannelOption.SO_REUSEPORT, true);
                         Channel bound = sb.bind(bindTo).sync().channel();
                         l.channels.add(bound);
@@ -231,7 +225,7 @@ public final class Proxy implements Lifecycle, HealthSource {
                         }
                     }
                 } else {
-                    ServerBootstrap sb = serverBootstrap(l, serverChannel).group(group);
+                    ServerBootstrap sb = serverBootstrap(l).group(group);
                     if (l.spec.reusePort()) {
                         // nginx's listen ... reuseport, through the JDK's own option (Linux, JDK 9+)
                         sb.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
@@ -257,25 +251,9 @@ public final class Proxy implements Lifecycle, HealthSource {
         refreshHealth();
     }
 
-    /**
-     * The per-loop listeners share their port through SO_REUSEPORT, which would also let any other socket that
-     * sets it (a second ha4j started on the same port by mistake) bind the port and silently take a share of the
-     * connections. Unless {@code reuseport} was asked for, the port is first bound once without SO_REUSEPORT:
-     * that fails with "Address already in use" exactly where nginx's {@code listen} would, and it resolves
-     * port 0 to the port the per-loop listeners then share.
-     */
-    private static InetSocketAddress claimExclusively(InetSocketAddress address) throws IOException {
-        try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
-            probe.setOption(StandardSocketOptions.SO_REUSEADDR, true); // as the listeners: TIME_WAIT is no conflict
-            probe.bind(address);
-            return new InetSocketAddress(address.getAddress(), ((InetSocketAddress) probe.getLocalAddress()).getPort());
-        }
-    }
-
-    private ServerBootstrap serverBootstrap(ListenerRuntime l, Class<? extends ServerChannel> serverChannel) {
+    private ServerBootstrap serverBootstrap(ListenerRuntime l) {
         AcceptHandler accept = new AcceptHandler(l);
-        return new ServerBootstrap()
-                .channel(serverChannel)
+        return ListenSockets.forAddress(new ServerBootstrap(), l.spec.address(), epoll)
                 .option(ChannelOption.SO_BACKLOG, l.spec.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -524,8 +502,7 @@ public final class Proxy implements Lifecycle, HealthSource {
             session.finish(SessionStatus.SERVICE_UNAVAILABLE);
             return;
         }
-        Ipv4Address v4 = clientIp instanceof Inet4Address ? Ipv4Address.of(clientIp) : null;
-        if (!accessRules.allows(v4)) {
+        if (!accessRules.allows(clientIp)) {
             log.debug("{}: access forbidden by rule", session);
             session.finish(SessionStatus.FORBIDDEN);
             return;
@@ -543,8 +520,13 @@ public final class Proxy implements Lifecycle, HealthSource {
     }
 
     private static HashKey.Session sessionVariables(Session s) {
-        return new HashKey.Session(s.remote.getAddress().getHostAddress(), s.remote.getPort(),
-                s.local.getAddress().getHostAddress(), s.local.getPort(), s.remote.getAddress().getAddress());
+        return new HashKey.Session(nginxText(s.remote), s.remote.getPort(), nginxText(s.local), s.local.getPort(),
+                s.remote.getAddress().getAddress());
+    }
+
+    /** An address as nginx's $remote_addr and $server_addr write it: {@code 10.0.0.1}, {@code ::1}. */
+    private static String nginxText(InetSocketAddress address) {
+        return IpAddress.of(address.getAddress()).toString();
     }
 
     /** One connection attempt; on failure the next server while tries and the next-upstream timeout allow. */
@@ -684,8 +666,8 @@ public final class Proxy implements Lifecycle, HealthSource {
                     a.bytesReceived));
         }
         long end = System.currentTimeMillis();
-        return new AccessLogFormat.Entry(s.remote.getAddress().getHostAddress(), s.remote.getPort(),
-                s.local.getAddress().getHostAddress(), s.local.getPort(), attempts,
+        return new AccessLogFormat.Entry(nginxText(s.remote), s.remote.getPort(), nginxText(s.local), s.local.getPort(),
+                attempts,
                 s.listener.spec.upstream().name(), end, end - s.startMillis, status, s.bytesToClient,
                 s.bytesFromClient, s.id);
     }

@@ -21,7 +21,11 @@ final class BlockingBackend implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
     BlockingBackend(Handler handler) throws IOException {
-        server = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
+        this(InetAddress.getLoopbackAddress(), handler);
+    }
+
+    BlockingBackend(InetAddress address, Handler handler) throws IOException {
+        server = new ServerSocket(0, 512, address);
         acceptor = new Thread(() -> {
             while (!server.isClosed()) {
                 try {

@@ -155,7 +155,7 @@ class ProxyTest {
         assertThat(awaitLog(1)).startsWith("403 127.0.0.1 u");
         assertThat(proxy.listenerStats().get(0).forbidden()).isEqualTo(1);
         assertThat(AccessRules.builder().deny("127.0.0.2").allow("127.0.0.0/8").build()
-                .allows(org.ha4j.core.net.Ipv4Address.parse("127.0.0.1"))).isTrue();
+                .allows(org.ha4j.core.net.IpAddress.parse("127.0.0.1"))).isTrue();
     }
 
     @Test

@@ -157,14 +157,14 @@ final class CheckCommand implements Subcommand {
             upstream.servers().forEach(s -> out.println("    server " + s.text()));
         }
         for (NginxStreamConfig.Server server : config.servers()) {
-            out.printf("  server: listen %s:%d%s -> %s; connect timeout %s, idle timeout %s, next upstream %s%n",
-                    server.listenHost().orElse("*"), server.listenPort(), server.reusePort() ? " reuseport" : "",
+            out.printf("  server: listen %s%s -> %s; connect timeout %s, idle timeout %s, next upstream %s%n",
+                    server.listenText(), server.reusePort() ? " reuseport" : "",
                     server.proxyPass(), ConfigDurations.format(server.connectTimeout()),
                     ConfigDurations.format(server.idleTimeout()),
                     server.nextUpstream() ? "on" : "off");
             if (!server.accessRules().isEmpty()) {
                 out.println("    access: " + server.accessRules().stream()
-                        .map(r -> (r.allow() ? "allow " : "deny ") + r.source()).collect(Collectors.joining(", ")));
+                        .map(NginxStreamConfig.AccessRule::text).collect(Collectors.joining(", ")));
             }
             server.maxConnectionsPerClient().ifPresent(n -> out.println("    at most " + n + " connections per client"));
             server.maxConnections().ifPresent(n -> out.println("    at most " + n + " connections on this listener"));

@@ -13,7 +13,6 @@ import org.ha4j.core.health.HealthSignal;
 import org.ha4j.core.health.HealthSource;
 import org.ha4j.proxy.AccessLog;
 import org.ha4j.proxy.AccessLogFormat;
-import org.ha4j.proxy.AccessRules;
 import org.ha4j.proxy.Proxy;
 import org.ha4j.proxy.RelayKind;
 import org.ha4j.proxy.Upstream;
@@ -67,11 +66,8 @@ final class InProcessProxy implements Lifecycle {
 
     private Proxy build(NginxStreamConfig.Server server) throws IOException {
         Upstream upstream = upstream(config, server);
-        java.net.InetSocketAddress address = server.listenHost()
-                .map(host -> new java.net.InetSocketAddress(host, server.listenPort()))
-                .orElseGet(() -> new java.net.InetSocketAddress("0.0.0.0", server.listenPort())); // nginx: listen PORT = IPv4 *
         Proxy.Builder builder = Proxy.builder()
-                .listen(new Proxy.Listener(address, upstream, server.backlog().orElse(511), server.reusePort()))
+                .listen(new Proxy.Listener(server.listenAddress(), upstream, server.backlog().orElse(511), server.reusePort()))
                 .relay(relay)
                 .connectTimeout(server.connectTimeout())
                 .idleTimeout(server.idleTimeout())
@@ -79,17 +75,7 @@ final class InProcessProxy implements Lifecycle {
                 .nextUpstreamTimeout(server.nextUpstreamTimeout())
                 // proxy_next_upstream off: one attempt per session (nginx); else the tries configured (0 = all).
                 .nextUpstreamTries(server.nextUpstream() ? server.nextUpstreamTries() : 1);
-        if (!server.accessRules().isEmpty()) {
-            AccessRules.Builder rules = AccessRules.builder();
-            for (NginxStreamConfig.AccessRule rule : server.accessRules()) {
-                if (rule.allow()) {
-                    rules.allow(rule.source().toString());
-                } else {
-                    rules.deny(rule.source().toString());
-                }
-            }
-            builder.accessRules(rules.build());
-        }
+        builder.accessRules(server.access());
         server.maxConnections().ifPresent(builder::maxConnections);
         server.maxConnectionsPerClient().ifPresent(builder::maxConnectionsPerClient);
         if (server.accessLogPath().isPresent()) {
@@ -127,7 +113,7 @@ final class InProcessProxy implements Lifecycle {
             Proxy proxy = running.get(i);
             NginxStreamConfig.Server server = config.servers().get(i);
             subscriptions.add(proxy.subscribe((source, before, now) -> refresh()));
-            events.accept("PROXY listening on " + server.listenHost().orElse("*") + ":" + server.listenPort() + " -> "
+            events.accept("PROXY listening on " + server.listenText() + " -> "
                     + server.proxyPass() + " (" + proxy.relay().name().toLowerCase(java.util.Locale.ROOT) + " relay)");
         }
         refresh();

@@ -116,16 +116,17 @@ public final class LoadBalancerNode implements Lifecycle {
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         }
-        if (keepalived == null || nginx == null) {
+        if (keepalived == null) {
+            throw new ConfigException(problems);
+        }
+        // the keepalived side is checked even when nginx.conf failed: one run reports both files' problems
+        validate(keepalivedConf.toString(), nginxConf.toString(), keepalived, nginx, options, problems);
+        if (nginx == null || problems.stream().anyMatch(ConfigProblem::isError)) {
             throw new ConfigException(problems);
         }
         List<String> notes = new ArrayList<>();
         keepalived.warnings().forEach(w -> notes.add(w.toString()));
         nginx.notes().forEach(n -> notes.add(n.toString()));
-        validate(keepalivedConf.toString(), nginxConf.toString(), keepalived, nginx, options, problems);
-        if (problems.stream().anyMatch(ConfigProblem::isError)) {
-            throw new ConfigException(problems);
-        }
         return new LoadBalancerNode(keepalived, nginx, options, notes);
     }
 
@@ -136,7 +137,7 @@ public final class LoadBalancerNode implements Lifecycle {
             problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, new ConfigLocation(keepalivedFile, 1),
                     "vrrp_instance", "a load-balancer node needs at least one vrrp_instance"));
         }
-        if (nginx.servers().isEmpty()) {
+        if (nginx != null && nginx.servers().isEmpty()) {
             problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, new ConfigLocation(nginxFile, 1),
                     "server", "a load-balancer node needs a stream { server { listen; proxy_pass } } block"));
         }
@@ -149,7 +150,7 @@ public final class LoadBalancerNode implements Lifecycle {
                         + (keepalived.scripts().isEmpty() ? "no vrrp_script" : "only " + keepalived.scripts().keySet())));
             }
         }
-        for (NginxStreamConfig.Server server : nginx.servers()) {
+        for (NginxStreamConfig.Server server : nginx == null ? List.<NginxStreamConfig.Server>of() : nginx.servers()) {
             try {
                 InProcessProxy.upstream(nginx, server);
             } catch (IllegalArgumentException e) {
@@ -167,8 +168,7 @@ public final class LoadBalancerNode implements Lifecycle {
         }
         for (VrrpInstanceSpec spec : keepalived.instances()) {
             try {
-                instanceBuilder(spec, keepalived, options, new InProcessProxy(nginx, options.relay(),
-                        options.drainTimeout(), line -> { }).health(), null).build();
+                instanceBuilder(spec, keepalived, options, HealthSignal.up("proxy"), null).build();
             } catch (IllegalArgumentException e) {
                 problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, spec.location(), "vrrp_instance",
                         e.getMessage()));
@@ -277,7 +277,7 @@ public final class LoadBalancerNode implements Lifecycle {
         }
         for (NginxStreamConfig.Server server : nginx.servers()) {
             Optional<NginxStreamConfig.Upstream> upstream = nginx.upstream(server.proxyPass());
-            out.add("stream server: listen " + server.listenHost().orElse("*") + ":" + server.listenPort() + " -> "
+            out.add("stream server: listen " + server.listenText() + " -> "
                     + server.proxyPass() + upstream.map(u -> " (" + u.method().orElse("round robin") + ": "
                     + u.servers().stream().map(NginxStreamConfig.ServerLine::text).toList() + ")").orElse("")
                     + server.accessLogPath().map(p -> ", access log " + p).orElse(""));

@@ -70,7 +70,7 @@ class LoadBalancerNodeTest {
         assertThatThrownBy(() -> LoadBalancerNode.load(keepalived, nginx, LoadBalancerNode.Options.defaults(events::add)))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
                     String all = e.problems().toString();
-                    assertThat(all).contains("nginx.conf:3").contains("weight");
+                    assertThat(all).contains("nginx.conf:2").contains("weight");
                     assertThat(all).contains("keepalived.conf:1").contains("track_interface eth1");
                 });
     }

@@ -3,6 +3,7 @@ package org.ha4j.proxy.balance;
 import java.time.Duration;
 import java.util.Objects;
 import org.ha4j.core.config.ConfigDurations;
+import org.ha4j.core.net.IpAddress;
 
 /**
  * One {@code server} line of an nginx {@code upstream} block, with nginx's defaults
@@ -136,18 +137,41 @@ public record ServerSpec(String server, String host, int port, int weight, int m
         return n;
     }
 
+    /**
+     * {@code HOST:PORT} or {@code [IPV6]:PORT}. As in nginx, an IPv6 address needs its brackets: without them
+     * the text after the first colon is not a port.
+     */
     private static String[] splitHostPort(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        if (colon <= 0 || colon == hostPort.length() - 1) {
-            throw new IllegalArgumentException("server must be HOST:PORT, got '" + hostPort + "'");
+        String host;
+        String port;
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            if (close < 0 || !hostPort.startsWith(":", close + 1)) {
+                throw new IllegalArgumentException("server must be [IPV6]:PORT, got '" + hostPort + "'");
+            }
+            host = hostPort.substring(1, close);
+            port = hostPort.substring(close + 2);
+            try {
+                if (!IpAddress.parse(host).isIpv6()) {
+                    throw new IllegalArgumentException("brackets are for IPv6 addresses");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid IPv6 address in '" + hostPort + "'", e);
+            }
+        } else {
+            int colon = hostPort.indexOf(':');
+            if (colon >= 0 && hostPort.indexOf(':', colon + 1) >= 0) {
+                throw new IllegalArgumentException("invalid port in '" + hostPort
+                        + "' (an IPv6 address is written in brackets: [::1]:8080)");
+            }
+            if (colon <= 0 || colon == hostPort.length() - 1) {
+                throw new IllegalArgumentException("no port in '" + hostPort + "': server must be HOST:PORT");
+            }
+            host = hostPort.substring(0, colon);
+            port = hostPort.substring(colon + 1);
         }
-        String host = hostPort.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        String port = hostPort.substring(colon + 1);
         if (!port.matches("\\d{1,5}")) {
-            throw new IllegalArgumentException("port must be a number 1-65535 in '" + hostPort + "'");
+            throw new IllegalArgumentException("invalid port in '" + hostPort + "': must be a number 1-65535");
         }
         return new String[] {host, port};
     }

@@ -1,5 +1,6 @@
 package org.ha4j.proxy.nginx;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.ha4j.core.config.ConfigLocation;
 import org.ha4j.core.config.ConfigProblem;
-import org.ha4j.core.net.Ipv4Cidr;
+import org.ha4j.core.net.IpCidr;
+import org.ha4j.proxy.AccessRules;
 
 /**
  * What ha4j understood of an nginx.conf's {@code stream {}} block, with nginx's defaults filled in. Server
@@ -69,7 +71,8 @@ public record NginxStreamConfig(
     /**
      * A {@code server { ... }} block: one listener and where it proxies to.
      *
-     * @param listenHost             the address of {@code listen}, empty for all addresses
+     * @param listenHost             the address of {@code listen} without brackets ({@code 10.0.0.1}, {@code ::1},
+     *                               {@code ::} for all IPv6 addresses), empty for all IPv4 addresses
      * @param listenPort             the port of {@code listen}
      * @param reusePort              {@code listen ... reuseport}
      * @param backlog                {@code listen ... backlog=N}, if given
@@ -107,17 +110,50 @@ public record NginxStreamConfig(
             Objects.requireNonNull(accessLogFormat, "accessLogFormat");
             Objects.requireNonNull(location, "location");
         }
+
+        /**
+         * The socket address to bind, as nginx binds {@code listen}: a bare port is the IPv4 wildcard only
+         * ({@code 0.0.0.0}), an IPv6 address ({@code [::]:P}, {@code [::1]:P}) is IPv6 only.
+         */
+        public InetSocketAddress listenAddress() {
+            return new InetSocketAddress(listenHost.orElse("0.0.0.0"), listenPort);
+        }
+
+        /** {@code host:port} as nginx writes a listen address: {@code *:8080}, {@code [::1]:8080}. */
+        public String listenText() {
+            String host = listenHost.orElse("*");
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + listenPort;
+        }
+
+        /** The {@code allow}/{@code deny} rules, ready for the proxy. */
+        public AccessRules access() {
+            AccessRules.Builder builder = AccessRules.builder();
+            for (AccessRule rule : accessRules) {
+                String source = rule.source().map(IpCidr::toString).orElse("all");
+                if (rule.allow()) {
+                    builder.allow(source);
+                } else {
+                    builder.deny(source);
+                }
+            }
+            return builder.build();
+        }
     }
 
     /**
-     * An {@code allow} or {@code deny} line; {@code all} is 0.0.0.0/0.
+     * An {@code allow} or {@code deny} line.
      *
      * @param allow  true for allow
-     * @param source the client addresses it matches
+     * @param source the client addresses it matches (IPv4 or IPv6); empty for {@code all}, which matches both
      */
-    public record AccessRule(boolean allow, Ipv4Cidr source) {
+    public record AccessRule(boolean allow, Optional<IpCidr> source) {
         public AccessRule {
             Objects.requireNonNull(source, "source");
+        }
+
+        /** {@code allow 10.0.0.0/8}, {@code deny all}: the directive as nginx reads it. */
+        public String text() {
+            return (allow ? "allow " : "deny ") + source.map(IpCidr::toString).orElse("all");
         }
     }
 }

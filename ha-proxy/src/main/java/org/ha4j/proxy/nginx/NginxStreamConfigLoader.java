@@ -1,28 +1,32 @@
 package org.ha4j.proxy.nginx;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.ha4j.core.config.BlockConfigParser;
 import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.core.config.ConfigProblem;
 import org.ha4j.core.config.ConfigProblems;
 import org.ha4j.core.config.ConfigStatement;
-import org.ha4j.core.net.Ipv4Cidr;
+import org.ha4j.core.net.IpAddress;
+import org.ha4j.core.net.IpCidr;
+import org.ha4j.proxy.AccessLogFormat;
 import org.ha4j.proxy.nginx.NginxStreamConfig.AccessRule;
 import org.ha4j.proxy.nginx.NginxStreamConfig.Server;
-import org.ha4j.proxy.nginx.NginxStreamConfig.ServerLine;
 import org.ha4j.proxy.nginx.NginxStreamConfig.Upstream;
 
 /**
@@ -32,14 +36,12 @@ import org.ha4j.proxy.nginx.NginxStreamConfig.Upstream;
  * inheritance (stream-level {@code proxy_*}, {@code allow}/{@code deny} and {@code access_log} apply to
  * every server that does not set its own); one that nginx would accept without effect here is a warning;
  * anything else is an error with file:line.
+ *
+ * <p>Everything {@code ./ha4j run} would refuse is found here, before anything binds: server lines, balancing
+ * methods and their variables, listen addresses (names are resolved, as nginx resolves them), duplicate
+ * listeners, limits, timeouts, log formats and the access log's directory. One run reports every problem.
  */
 public final class NginxStreamConfigLoader {
-
-    /** Directives that tune nginx internals ha4j does not have; accepted like nginx would, without effect. */
-    private static final Set<String> NO_OPS = Set.of("error_log", "tcp_nodelay", "proxy_buffer_size",
-            "preread_buffer_size", "preread_timeout", "proxy_socket_keepalive", "variables_hash_max_size",
-            "variables_hash_bucket_size", "server_names_hash_max_size", "server_names_hash_bucket_size",
-            "open_log_file_cache", "proxy_download_rate", "proxy_upload_rate");
 
     private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
@@ -50,8 +52,14 @@ public final class NginxStreamConfigLoader {
     private final List<Server> servers = new ArrayList<>();
     /** limit_conn_zone name -> true when keyed by the client address, false when by the server. */
     private final Map<String, Boolean> connectionZones = new HashMap<>();
+    /** Listen addresses taken so far, to find two servers on one address and port. */
+    private final Map<InetSocketAddress, ConfigStatement> listenAddresses = new HashMap<>();
 
-    private NginxStreamConfigLoader() {
+    /** Whether a directory exists: the file system in production, a stand-in for tests of another host's file. */
+    private final Predicate<Path> directoryExists;
+
+    private NginxStreamConfigLoader(Predicate<Path> directoryExists) {
+        this.directoryExists = directoryExists;
     }
 
     public static NginxStreamConfig load(Path file) throws IOException, ConfigException {
@@ -63,15 +71,23 @@ public final class NginxStreamConfigLoader {
      *                         with no {@code stream {}} block, which leaves ha4j nothing to run)
      */
     public static NginxStreamConfig load(String fileName, String text) throws ConfigException {
+        return load(fileName, text, Files::isDirectory);
+    }
+
+    /** As {@link #load(String, String)}, asking {@code directoryExists} where an access log's directory is. */
+    static NginxStreamConfig load(String fileName, String text, Predicate<Path> directoryExists)
+            throws ConfigException {
         List<ConfigStatement> top = BlockConfigParser.parse(fileName, text, BlockConfigParser.Dialect.NGINX);
-        NginxStreamConfigLoader loader = new NginxStreamConfigLoader();
+        NginxStreamConfigLoader loader = new NginxStreamConfigLoader(directoryExists);
         List<ConfigStatement> streams = new ArrayList<>();
         for (ConfigStatement statement : top) {
             if (statement.keyword().equals("stream")) {
                 streams.add(statement);
-            } else {
+            } else if (NginxDirectives.MAIN_CONTEXT.contains(statement.keyword())) {
                 loader.problems.warning(statement, "outside stream {}: skipped (ha4j replaces only "
                         + "nginx's stream proxy)");
+            } else {
+                NginxDirectives.unknownOrMisplaced(statement, "the main context", loader.problems);
             }
         }
         if (streams.isEmpty()) {
@@ -82,8 +98,13 @@ public final class NginxStreamConfigLoader {
         for (ConfigStatement stream : streams) {
             loader.readStream(stream);
         }
-        loader.problems.throwIfErrors();
-        return new NginxStreamConfig(loader.logFormats, loader.upstreams, loader.servers, loader.problems.all());
+        // in file order, as a reader goes through them; the checks themselves run in nginx's order
+        List<ConfigProblem> found = new ArrayList<>(loader.problems.all());
+        found.sort(java.util.Comparator.comparingInt(p -> p.location().line()));
+        if (loader.problems.hasErrors()) {
+            throw new ConfigException(found);
+        }
+        return new NginxStreamConfig(loader.logFormats, loader.upstreams, loader.servers, found);
     }
 
     /** Settings a server inherits from the stream level unless it sets its own. */
@@ -115,16 +136,21 @@ public final class NginxStreamConfigLoader {
         }
         for (ConfigStatement s : stream.block()) {
             if (s.keyword().equals("upstream")) {
-                readUpstream(s);
+                new NginxUpstreamReader(problems).read(s, upstreams);
             }
         }
         Inherited streamLevel = new Inherited();
+        Set<String> seen = new HashSet<>();
         List<ConfigStatement> serverBlocks = new ArrayList<>();
         for (ConfigStatement s : stream.block()) {
             switch (s.keyword()) {
                 case "log_format", "limit_conn_zone", "upstream" -> { }
                 case "server" -> serverBlocks.add(s);
-                default -> readProxySetting(s, streamLevel, "stream");
+                default -> {
+                    if (NginxDirectives.once(s, seen, problems)) {
+                        readProxySetting(s, streamLevel, "stream {}");
+                    }
+                }
             }
         }
         for (ConfigStatement block : serverBlocks) {
@@ -143,7 +169,18 @@ public final class NginxStreamConfigLoader {
             problems.warning(s, "'" + s.args().get(1) + "' accepted; ha4j writes values as they are (they contain no quotes)");
             start = 2;
         }
-        logFormats.put(name, String.join("", s.args().subList(start, s.args().size())));
+        if (logFormats.containsKey(name)) {
+            problems.error(s, "duplicate log_format name \"" + name + "\"");
+            return;
+        }
+        String template = String.join("", s.args().subList(start, s.args().size()));
+        try {
+            AccessLogFormat.parse(template);
+        } catch (IllegalArgumentException e) {
+            problems.error(s, e.getMessage());
+            return;
+        }
+        logFormats.put(name, template);
     }
 
     private void readConnectionZone(ConfigStatement s) {
@@ -155,52 +192,16 @@ public final class NginxStreamConfigLoader {
         String zone = s.args().get(1).substring("zone=".length());
         int colon = zone.indexOf(':');
         String name = colon < 0 ? zone : zone.substring(0, colon);
+        if (connectionZones.containsKey(name)) {
+            problems.error(s, "duplicate zone \"" + name + "\"");
+            return;
+        }
         switch (key) {
             case "$binary_remote_addr", "$remote_addr" -> connectionZones.put(name, true);
             case "$server_addr", "$server_port" -> connectionZones.put(name, false);
             default -> problems.error(s, "key " + key + " is not supported (use $binary_remote_addr for a per-client "
                     + "limit or $server_port for a per-listener one)");
         }
-    }
-
-    private void readUpstream(ConfigStatement block) {
-        if (block.args().size() != 1 || !block.hasBlock()) {
-            problems.error(block, "expects 'upstream NAME { ... }'");
-            return;
-        }
-        String name = block.args().get(0);
-        if (upstreams.stream().anyMatch(u -> u.name().equals(name))) {
-            problems.error(block, "duplicate upstream \"" + name + "\"");
-            return;
-        }
-        Optional<String> method = Optional.empty();
-        List<ServerLine> lines = new ArrayList<>();
-        for (ConfigStatement s : block.block()) {
-            switch (s.keyword()) {
-                case "server" -> {
-                    if (s.args().isEmpty()) {
-                        problems.error(s, "expects an address");
-                    } else {
-                        lines.add(new ServerLine(String.join(" ", s.args()), s.location()));
-                    }
-                }
-                case "least_conn", "hash", "random", "ip_hash", "least_time" -> {
-                    if (method.isPresent()) {
-                        problems.error(s, "load balancing method redefined (already " + method.get() + ")");
-                    }
-                    String written = s.keyword() + (s.args().isEmpty() ? "" : " " + String.join(" ", s.args()));
-                    method = Optional.of(written);
-                }
-                case "zone" -> problems.warning(s, "accepted: ha4j keeps upstream state in process memory, shared by "
-                        + "all its event loops");
-                default -> problems.error(s, "unknown or unsupported directive in upstream");
-            }
-        }
-        if (lines.isEmpty()) {
-            problems.error(block, "no servers are inside upstream \"" + name + "\"");
-            return;
-        }
-        upstreams.add(new Upstream(name, method, lines, block.location()));
     }
 
     private void readServer(ConfigStatement block, Inherited streamLevel) {
@@ -219,10 +220,14 @@ public final class NginxStreamConfigLoader {
         boolean ownLimits = false;
         boolean ownLog = false;
         ConfigStatement listen = null;
-        String proxyPass = null;
+        ConfigStatement proxyPass = null;
+        Set<String> seen = new HashSet<>();
         List<AccessRule> rules = new ArrayList<>();
         List<ConfigStatement> limits = new ArrayList<>();
         for (ConfigStatement s : block.block()) {
+            if (!NginxDirectives.once(s, seen, problems)) {
+                continue;
+            }
             switch (s.keyword()) {
                 case "listen" -> {
                     if (listen != null) {
@@ -234,7 +239,7 @@ public final class NginxStreamConfigLoader {
                     if (s.args().size() != 1) {
                         problems.error(s, "expects one upstream name or host:port");
                     } else {
-                        proxyPass = s.args().get(0);
+                        proxyPass = s;
                     }
                 }
                 case "allow", "deny" -> {
@@ -247,9 +252,9 @@ public final class NginxStreamConfigLoader {
                 }
                 case "access_log" -> {
                     ownLog = true;
-                    readProxySetting(s, own, "server");
+                    readProxySetting(s, own, "server {}");
                 }
-                default -> readProxySetting(s, own, "server");
+                default -> readProxySetting(s, own, "server {}");
             }
         }
         if (listen == null) {
@@ -260,19 +265,26 @@ public final class NginxStreamConfigLoader {
             problems.error(block, "server block has no 'proxy_pass'");
             return;
         }
-        String target = proxyPass;
+        String target = proxyPass.args().get(0);
         if (target.contains("$")) {
-            problems.error(block, "proxy_pass with variables is not supported");
-        } else if (upstreams.stream().noneMatch(u -> u.name().equals(target)) && !target.matches(".+:\\d+")) {
-            problems.error(block, "proxy_pass " + target + ": no upstream with that name, and not host:port");
+            problems.error(proxyPass, "proxy_pass with variables is not supported");
+        } else if (upstreams.stream().noneMatch(u -> u.name().equals(target))) {
+            if (target.indexOf(':') < 0) {
+                problems.error(proxyPass, "no upstream \"" + target + "\" and no port in \"" + target + "\"");
+            } else {
+                NginxUpstreamReader.serverSpec(proxyPass, target, problems);
+            }
         }
-        ListenSpec spec = listen(listen);
+        Optional<NginxListen> spec = NginxListen.read(listen, problems);
+        if (spec.isPresent()) {
+            claimListenAddress(listen, spec.get());
+        }
         List<AccessRule> effectiveRules = ownRules ? rules : streamLevel.accessRules;
         List<ConfigStatement> effectiveLimits = ownLimits ? limits : streamLevel.limitConns;
         OptionalInt perClient = OptionalInt.empty();
         OptionalInt perListener = OptionalInt.empty();
         for (ConfigStatement limit : effectiveLimits) {
-            Optional<Integer> count = limitCount(limit);
+            Optional<Integer> count = limitCount(limit, 1);
             Boolean perClientZone = limit.args().isEmpty() ? null : connectionZones.get(limit.args().get(0));
             if (count.isEmpty()) {
                 continue;
@@ -297,101 +309,92 @@ public final class NginxStreamConfigLoader {
                 logTemplate = Optional.of(template);
             }
         }
-        if (spec == null || problems.errorCount() > errorsBefore) {
+        if (spec.isEmpty() || problems.errorCount() > errorsBefore) {
             return;
         }
-        servers.add(new Server(spec.host, spec.port, spec.reusePort, spec.backlog, proxyPass, own.connectTimeout,
+        NginxListen l = spec.get();
+        servers.add(new Server(l.host(), l.port(), l.reusePort(), l.backlog(), target, own.connectTimeout,
                 own.idleTimeout, own.nextUpstream, own.nextUpstreamTries, own.nextUpstreamTimeout, effectiveRules,
                 perClient, perListener, logPath, logTemplate, block.location()));
+    }
+
+    /**
+     * One listening socket per address and port. nginx also lets {@code *:P} and {@code 10.0.0.1:P} stand
+     * together (it binds the wildcard and sorts connections by their local address); ha4j binds each listen
+     * as its own socket, which the kernel refuses for an address the wildcard of its family already covers.
+     */
+    private void claimListenAddress(ConfigStatement listen, NginxListen l) {
+        InetSocketAddress address = l.address();
+        ConfigStatement earlier = listenAddresses.get(address);
+        if (earlier != null) {
+            problems.error(listen, "duplicate \"" + text(address) + "\" address and port pair (also at "
+                    + earlier.location() + ")");
+            return;
+        }
+        for (Map.Entry<InetSocketAddress, ConfigStatement> taken : listenAddresses.entrySet()) {
+            InetSocketAddress other = taken.getKey();
+            boolean sameFamily = other.getAddress().getClass() == address.getAddress().getClass();
+            if (sameFamily && other.getPort() == address.getPort()
+                    && (other.getAddress().isAnyLocalAddress() || address.getAddress().isAnyLocalAddress())) {
+                problems.error(listen, "\"" + text(address) + "\" overlaps \"" + text(other) + "\" at "
+                        + taken.getValue().location() + ": ha4j binds each listen as its own socket; use one "
+                        + "wildcard listen or only specific addresses on a port");
+                return;
+            }
+        }
+        listenAddresses.put(address, listen);
+    }
+
+    private static String text(InetSocketAddress address) {
+        return IpAddress.of(address.getAddress()).toUriHost() + ":" + address.getPort();
     }
 
     /** Directives valid at both stream and server level. */
     private void readProxySetting(ConfigStatement s, Inherited into, String level) {
         switch (s.keyword()) {
-            case "proxy_connect_timeout" -> duration(s).ifPresent(d -> into.connectTimeout = d);
-            case "proxy_timeout" -> duration(s).ifPresent(d -> into.idleTimeout = d);
+            case "proxy_connect_timeout" -> positiveDuration(s).ifPresent(d -> into.connectTimeout = d);
+            case "proxy_timeout" -> positiveDuration(s).ifPresent(d -> into.idleTimeout = d);
             case "proxy_next_upstream" -> onOff(s).ifPresent(b -> into.nextUpstream = b);
-            case "proxy_next_upstream_tries" -> limitCount(s).ifPresent(n -> into.nextUpstreamTries = n);
+            case "proxy_next_upstream_tries" -> limitCount(s, 0).ifPresent(n -> into.nextUpstreamTries = n);
             case "proxy_next_upstream_timeout" -> duration(s).ifPresent(d -> into.nextUpstreamTimeout = d);
             case "allow", "deny" -> accessRule(s).ifPresent(into.accessRules::add);
             case "limit_conn" -> into.limitConns.add(s);
-            case "access_log" -> {
-                into.accessLogStatement = s;
-                if (s.args().size() == 1 && s.args().get(0).equals("off")) {
-                    into.accessLogPath = Optional.empty();
-                    into.accessLogFormat = Optional.empty();
-                } else if (s.args().size() >= 2) {
-                    into.accessLogPath = Optional.of(s.args().get(0));
-                    into.accessLogFormat = Optional.of(s.args().get(1));
-                    if (s.args().size() > 2) {
-                        problems.warning(s, "buffer/flush/gzip/if parameters are accepted and ignored: ha4j always writes "
-                                + "the log off the event loop");
-                    }
-                } else {
-                    problems.error(s, "expects 'access_log PATH FORMAT' or 'access_log off' (stream has no default format)");
-                }
-            }
+            case "access_log" -> readAccessLog(s, into);
             default -> {
-                if (NO_OPS.contains(s.keyword())) {
+                if (NginxDirectives.NO_OPS.contains(s.keyword())) {
                     problems.warning(s, "accepted and ignored: it tunes nginx internals ha4j does not have");
                 } else {
-                    problems.error(s, "unknown or unsupported directive in " + level + " {}");
+                    NginxDirectives.unknownOrMisplaced(s, level, problems);
                 }
             }
         }
     }
 
-    private record ListenSpec(Optional<String> host, int port, boolean reusePort, OptionalInt backlog) {
-    }
-
-    private ListenSpec listen(ConfigStatement s) {
-        if (s.args().isEmpty()) {
-            problems.error(s, "expects an address, a port or address:port");
-            return null;
+    private void readAccessLog(ConfigStatement s, Inherited into) {
+        if (into.accessLogStatement != null && !(s.args().size() == 1 && s.args().get(0).equals("off"))) {
+            problems.error(s, "ha4j writes one access log per server (another at " + into.accessLogStatement.location()
+                    + ")");
+            return;
         }
-        String target = s.args().get(0);
-        Optional<String> host = Optional.empty();
-        String portText = target;
-        if (target.startsWith("[")) {
-            problems.error(s, "IPv6 listeners are not supported yet");
-            return null;
-        }
-        int colon = target.lastIndexOf(':');
-        if (colon >= 0) {
-            String hostText = target.substring(0, colon);
-            host = hostText.equals("*") ? Optional.empty() : Optional.of(hostText);
-            portText = target.substring(colon + 1);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(portText);
-        } catch (NumberFormatException e) {
-            problems.error(s, "invalid port in \"" + target + "\"");
-            return null;
-        }
-        if (port < 1 || port > 65535) {
-            problems.error(s, "port must be 1-65535, got " + port);
-            return null;
-        }
-        boolean reusePort = false;
-        OptionalInt backlog = OptionalInt.empty();
-        for (String parameter : s.args().subList(1, s.args().size())) {
-            if (parameter.equals("reuseport")) {
-                reusePort = true;
-            } else if (parameter.startsWith("backlog=")) {
-                try {
-                    backlog = OptionalInt.of(Integer.parseInt(parameter.substring("backlog=".length())));
-                } catch (NumberFormatException e) {
-                    problems.error(s, "invalid " + parameter);
-                }
-            } else if (parameter.equals("bind") || parameter.startsWith("so_keepalive=")
-                    || parameter.equals("deferred") || parameter.startsWith("fastopen=")) {
-                problems.warning(s, "'" + parameter + "' accepted and ignored");
-            } else {
-                problems.error(s, "listen parameter '" + parameter + "' is not supported (udp, ssl and proxy_protocol are not)");
+        into.accessLogStatement = s;
+        if (s.args().size() == 1 && s.args().get(0).equals("off")) {
+            into.accessLogPath = Optional.empty();
+            into.accessLogFormat = Optional.empty();
+        } else if (s.args().size() >= 2) {
+            into.accessLogPath = Optional.of(s.args().get(0));
+            into.accessLogFormat = Optional.of(s.args().get(1));
+            if (s.args().size() > 2) {
+                problems.warning(s, "buffer/flush/gzip/if parameters are accepted and ignored: ha4j always writes "
+                        + "the log off the event loop");
             }
+            Path parent = Path.of(s.args().get(0)).toAbsolutePath().getParent();
+            if (parent != null && !directoryExists.test(parent)) {
+                problems.error(s, "cannot open \"" + s.args().get(0) + "\": no directory " + parent);
+            }
+        } else {
+            problems.error(s, "expects 'access_log PATH FORMAT' or 'access_log off' (log format is not specified, and "
+                    + "stream has no default format)");
         }
-        return new ListenSpec(host, port, reusePort, backlog);
     }
 
     private Optional<AccessRule> accessRule(ConfigStatement s) {
@@ -400,32 +403,37 @@ public final class NginxStreamConfigLoader {
             return Optional.empty();
         }
         String text = s.args().get(0);
+        boolean allow = s.keyword().equals("allow");
+        if (text.equals("all")) {
+            return Optional.of(new AccessRule(allow, Optional.empty()));
+        }
         try {
-            Ipv4Cidr source = text.equals("all") ? Ipv4Cidr.parse("0.0.0.0/0") : Ipv4Cidr.parse(text);
-            return Optional.of(new AccessRule(s.keyword().equals("allow"), source));
+            IpCidr source = IpCidr.parse(text);
+            if (source.hasHostBits()) {
+                problems.warning(s, "low address bits of " + text + " are meaningless");
+            }
+            return Optional.of(new AccessRule(allow, Optional.of(source)));
         } catch (IllegalArgumentException e) {
-            problems.error(s, e.getMessage() + (text.contains(":") ? " (IPv6 and unix: are not supported)" : ""));
+            problems.error(s, "invalid parameter \"" + text + "\": " + e.getMessage()
+                    + (text.startsWith("unix:") ? " (unix: is not supported)" : ""));
             return Optional.empty();
         }
     }
 
-    private Optional<Integer> limitCount(ConfigStatement s) {
+    /** The number at the end of {@code s}: at least {@code min}. */
+    private Optional<Integer> limitCount(ConfigStatement s, int min) {
         String text = s.args().isEmpty() ? "" : s.args().get(s.args().size() - 1);
-        int expected = s.keyword().equals("limit_conn") ? 2 : 1;
-        if (s.args().size() != expected) {
-            problems.error(s, s.keyword().equals("limit_conn") ? "expects 'limit_conn ZONE NUMBER'" : "expects a number");
+        boolean limitConn = s.keyword().equals("limit_conn");
+        if (s.args().size() != (limitConn ? 2 : 1)) {
+            problems.error(s, limitConn ? "expects 'limit_conn ZONE NUMBER'" : "expects a number");
             return Optional.empty();
         }
-        try {
-            int value = Integer.parseInt(text);
-            if (value < 0) {
-                throw new NumberFormatException();
-            }
-            return Optional.of(value);
-        } catch (NumberFormatException e) {
-            problems.error(s, "invalid number \"" + text + "\"");
+        if (!text.matches("\\d{1,9}") || Integer.parseInt(text) < min) {
+            problems.error(s, "invalid number" + (limitConn ? " of connections" : "") + " \"" + text
+                    + "\" (a whole number >= " + min + ")");
             return Optional.empty();
         }
+        return Optional.of(Integer.parseInt(text));
     }
 
     private Optional<Duration> duration(ConfigStatement s) {
@@ -441,6 +449,16 @@ public final class NginxStreamConfigLoader {
         }
     }
 
+    /** A timeout the proxy runs with: nginx takes 0, which would time every session out at once. */
+    private Optional<Duration> positiveDuration(ConfigStatement s) {
+        Optional<Duration> d = duration(s);
+        if (d.isPresent() && d.get().isZero()) {
+            problems.error(s, "must be more than 0 (0 would time every connection out at once)");
+            return Optional.empty();
+        }
+        return d;
+    }
+
     private Optional<Boolean> onOff(ConfigStatement s) {
         if (s.args().size() == 1 && (s.args().get(0).equals("on") || s.args().get(0).equals("off"))) {
             return Optional.of(s.args().get(0).equals("on"));
@@ -448,7 +466,4 @@ public final class NginxStreamConfigLoader {
         problems.error(s, "expects on or off");
         return Optional.empty();
     }
-
-
-
 }
