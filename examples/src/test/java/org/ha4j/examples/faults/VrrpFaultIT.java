@@ -10,6 +10,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.ha4j.core.testing.Privileges;
 import org.ha4j.core.testing.netns.NetnsHost;
 import org.ha4j.core.testing.netns.NetnsLan;
+import org.ha4j.core.testing.netns.NetnsProcess;
+import org.ha4j.vrrp.net.WireTool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -230,6 +232,59 @@ class VrrpFaultIT {
         pair.assertOneHolder(Duration.ofSeconds(1));
         lb1.stopGracefully();
         assertThat(lb1.holdsVip() || lb2.holdsVip()).as("a VIP left behind").isFalse();
+    }
+
+    // ------------------------------------------------------------------ wall clock
+
+    /**
+     * Both nodes' wall clock jumps an hour ahead, then two hours back, while lb1 is MASTER. Timers on the
+     * wall clock would show it: +1 h makes lb2's Master_Down_Timer look long expired (a takeover at once),
+     * -1 h makes lb1's Adver_Timer wait an hour (adverts stop, lb2 takes over after 3.6 s). Timers on the
+     * monotonic clock see nothing: no transition, adverts a second apart at the client throughout.
+     */
+    @Test
+    @Order(7)
+    void aWallClockStepOfAnHourEitherWayChangesNoStateAndNoAdvertInterval() throws Exception {
+        java.util.Optional<java.nio.file.Path> library = SteppedClock.library();
+        Privileges.assumeThat(library.isPresent(), "needs libfaketime (Debian package faketime; .ci/run installs it)");
+        SteppedClock clock = SteppedClock.create(library.get(), lan.host("lb1").file("faketime-offset"));
+        SettledPair stepped = startSettledPair(clock.environment());
+        FaultNode lb1 = stepped.master;
+        FaultNode lb2 = stepped.backup;
+        SettledPair.Marks marks = stepped.mark();
+        NetnsProcess adverts = client.start(NetnsHost.javaCommand(WireTool.class.getName(), "listen", "eth0", "14000"));
+        adverts.awaitOutput(out -> out.contains("READY"), Duration.ofSeconds(20), "advert listener");
+
+        clock.stepTo("+1h");
+        assertNever(() -> !lb1.transitionsSince(marks.master()).isEmpty() || !lb2.transitionsSince(marks.backup()).isEmpty(),
+                Duration.ofSeconds(5), "a transition after the wall clock stepped +1 h");
+        clock.stepTo("-1h");
+        assertNever(() -> !lb1.transitionsSince(marks.master()).isEmpty() || !lb2.transitionsSince(marks.backup()).isEmpty(),
+                Duration.ofSeconds(5), "a transition after the wall clock stepped back 2 h");
+        adverts.awaitExit(Duration.ofSeconds(15));
+        List<Long> heard = advertTimes(adverts.output(), lb1Host.address().toString());
+        assertThat(heard).as("adverts from lb1 at the client").hasSizeGreaterThanOrEqualTo(11);
+        for (int i = 1; i < heard.size(); i++) {
+            assertThat(heard.get(i) - heard.get(i - 1)).as("gap before advert #" + i + " (µs), all: " + heard)
+                    .isBetween(800_000L, 1_200_000L);
+        }
+        stepped.assertSettled("wall clock stepped +1 h then -2 h", marks);
+
+        // The step did reach both JVMs: the times they print on the way out are an hour behind the real clock.
+        long realBefore = epochMicros();
+        FaultNode.Transition resigned = lb1.stopGracefully();
+        FaultNode.Transition takeover = lb2.awaitEntering("MASTER", marks.backup(), Duration.ofSeconds(3));
+        assertThat(resigned.wallMicros() - realBefore).as("lb1's wall clock offset (µs)")
+                .isBetween(-3_660_000_000L, -3_540_000_000L);
+        assertThat(takeover.wallMicros() - realBefore).as("lb2's wall clock offset (µs)")
+                .isBetween(-3_660_000_000L, -3_540_000_000L);
+        lb2.stopGracefully();
+    }
+
+    /** When the client heard each advert from {@code source} ({@link WireTool}'s listen lines), epoch µs. */
+    private static List<Long> advertTimes(String listenOutput, String source) {
+        return listenOutput.lines().filter(line -> line.startsWith("PACKET " + source + " "))
+                .map(line -> Long.parseLong(line.substring(line.lastIndexOf("t=") + 2).trim())).toList();
     }
 
     // ------------------------------------------------------------------ helpers
