@@ -52,6 +52,11 @@ final class AdvertLoss {
         return install(host, "");
     }
 
+    /** Drops nothing and counts the VRRP packets that arrive: a host that hears its peers again. */
+    static AdvertLoss none(NetnsHost host) throws IOException {
+        return install(host, "ip saddr 0.0.0.0"); // no advert comes from 0.0.0.0: the drop rule never matches
+    }
+
     private static AdvertLoss install(NetnsHost host, String selector) throws IOException {
         String rules = "table inet " + TABLE + " {\n"
                 + "  chain input {\n"
