@@ -48,62 +48,28 @@ TOOLS_CP="$root/ha-core/target/test-classes"
 [ -f "$TOOLS_CP/org/ha4j/core/testing/netns/TcpProbe.class" ] || { echo "missing $TOOLS_CP (build failed?)" >&2; exit 2; }
 JAVA=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto)
 
-P="h4j$(printf '%04x' $((RANDOM * 2 % 65536)))-"
+# shellcheck source=netns-lan.sh
+. "$(dirname "${BASH_SOURCE[0]}")/netns-lan.sh"
 WORK="$(mktemp -d "/tmp/${P}bench.XXXX")"
-PIDS=()
 mkdir -p "$WORK/track" # its own directory: the node watches it, and the logs next door change all the time
 
 cleanup() {
   set +e
-  for pid in "${PIDS[@]}"; do
-    for child in $(pgrep -P "$pid" 2>/dev/null); do kill -KILL "$child" 2>/dev/null; done
-    kill -KILL "$pid" 2>/dev/null
-  done
-  for ns in client lb1 lb2 lan; do ip netns del "${P}${ns}" 2>/dev/null; done
+  lan_down
   echo "logs kept in $WORK" >&2
 }
 trap cleanup EXIT INT TERM
 
-ns() { ip netns exec "${P}$1" "${@:2}"; }
 now_us() { echo "${EPOCHREALTIME/./}"; } # bash 5: the wall clock in microseconds, without a fork
 
 # --- the LAN -------------------------------------------------------------------------------------------
-ip netns add "${P}lan"
-ip -n "${P}lan" link add br0 type bridge
-ip -n "${P}lan" link set br0 up
-declare -A ADDR=([client]=2 [lb1]=11 [lb2]=12)
-for host in client lb1 lb2; do
-  octet=${ADDR[$host]}
-  ip netns add "${P}${host}"
-  ip -n "${P}lan" link add "p$octet" type veth peer name eth0 netns "${P}${host}"
-  ip -n "${P}lan" link set "p$octet" master br0 up
-  ip -n "${P}${host}" link set lo up
-  ip -n "${P}${host}" addr add "10.200.0.$octet/24" dev eth0
-  ip -n "${P}${host}" link set eth0 up
-done
-
-LAST_PID=""
-start_bg() { # start_bg LOG NS CMD... ; sets LAST_PID (ip netns exec execs, so it is the command's own PID)
-  local log=$1 host=$2; shift 2
-  ip netns exec "${P}${host}" "$@" >"$log" 2>&1 &
-  LAST_PID=$!
-  disown "$LAST_PID" # killed by PID later; no job-control chatter
-  PIDS+=("$LAST_PID")
-}
+lan_up client=2 lb1=11 lb2=12
 
 declare -A RESPONDER
 start_responder() {
   start_bg "$WORK/responder-$1.log" "$1" "${JAVA[@]}" -cp "$TOOLS_CP" org.ha4j.core.testing.netns.TcpNameServer "$PORT" "$1"
   RESPONDER[$1]=$LAST_PID
   wait_for "$WORK/responder-$1.log" "listening" 20
-}
-
-wait_for() { # wait_for FILE TEXT SECONDS
-  local deadline=$(( $(date +%s) + $3 ))
-  until grep -q -- "$2" "$1" 2>/dev/null; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "timeout waiting for '$2' in $1" >&2; return 1; }
-    sleep 0.05
-  done
 }
 
 keepalived_conf() { # keepalived_conf HOST PRIORITY TRACKFILE
