@@ -242,8 +242,24 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
         // §6.4.3: "Otherwise: Discard the ADVERTISEMENT". keepalived (unless lower_prio_no_advert) and
         // RFC 9568 §6.4.3 also advertise at once, so a lower-priority master left over from a split brain
         // steps down without waiting for our next timer.
+        // A lower-priority master means a split brain just healed, and the last gratuitous ARPs the LAN saw may
+        // be the loser's: announce the VIPs again, now and after the usual delay, so neighbours' ARP caches
+        // point here rather than at the loser (keepalived vrrp_state_master_rx(): its garp_lower_prio_repeat
+        // and garp_lower_prio_delay default to garp_master_repeat and _delay). advertiseOnLowerPriority(false)
+        // is plain RFC 3768, which discards the advert and does nothing else.
         if (config.advertiseOnLowerPriority()) {
             out.add(advertisement(effectivePriority));
+            announceAgain(out);
+        }
+    }
+
+    private void announceAgain(List<VrrpAction> out) {
+        if (config.virtualAddresses().isEmpty() || config.garpMasterRepeat() == 0) {
+            return;
+        }
+        out.add(new VrrpAction.SendGratuitousArp(config.virtualAddresses(), config.garpMasterRepeat()));
+        if (!config.garpMasterDelay().isZero()) {
+            armTimer(VrrpTimer.GARP_SECOND_BURST, config.garpMasterDelay(), out);
         }
     }
 

@@ -285,14 +285,22 @@ class Rfc3768StateTableTest {
         }
 
         @Test
-        @DisplayName("Otherwise: Discard the ADVERTISEMENT (keepalived and RFC 9568 also re-advertise at once)")
+        @DisplayName("Otherwise: Discard the ADVERTISEMENT (keepalived and RFC 9568 also re-advertise at once, and "
+                + "keepalived announces its VIPs again: the LAN's last gratuitous ARPs may be the loser's)")
         void lowerPriorityDiscarded() {
             RouterHarness h = master();
             h.advanceTo(MDI_100 + 200_000_000L);
-            h.receive(PEER_HIGHER_ADDRESS, 99);
+            List<VrrpAction> actions = h.receive(PEER_HIGHER_ADDRESS, 99);
 
             assertThat(h.state()).isEqualTo(VrrpState.MASTER);
             assertThat(h.sentPriorities()).containsExactly(100);
+            assertThat(actions).filteredOn(VrrpAction.SendGratuitousArp.class::isInstance)
+                    .containsExactly(new VrrpAction.SendGratuitousArp(List.of(VIP), 5));
+            assertThat(actions.indexOf(actions.stream().filter(VrrpAction.SendAdvertisement.class::isInstance)
+                    .findFirst().orElseThrow())).as("the advert goes before the announcement")
+                    .isLessThan(actions.indexOf(new VrrpAction.SendGratuitousArp(List.of(VIP), 5)));
+            assertThat(h.due(VrrpTimer.GARP_SECOND_BURST)).as("and again after garp_master_delay")
+                    .isEqualTo(MDI_100 + 200_000_000L + 5 * SECOND);
             assertThat(h.due(VrrpTimer.ADVERTISEMENT)).as("the periodic timer is not reset").isEqualTo(MDI_100 + SECOND);
 
             RouterHarness strict = RouterHarness.started(config(100).advertiseOnLowerPriority(false).build());
