@@ -12,6 +12,7 @@ import org.ha4j.health.net.TcpProbe;
 import org.ha4j.health.os.ExecProbe;
 import org.ha4j.health.os.ProcessProbe;
 import org.ha4j.health.os.SystemProbes;
+import org.ha4j.core.config.ConfigNumbers;
 
 /**
  * Every built-in probe in one place, plus composites and a text form for configuration and flags.
@@ -139,7 +140,8 @@ public final class Probes {
                     if (host.startsWith("[") && host.endsWith("]")) {
                         host = host.substring(1, host.length() - 1);
                     }
-                    yield tcp(host, Integer.parseInt(value.substring(last + 1)));
+                    yield tcp(host, ConfigNumbers.parseInt(value.substring(last + 1), Integer.MIN_VALUE,
+                            Integer.MAX_VALUE));
                 }
                 case "http", "https" -> http(URI.create(spec));
                 case "exec" -> exec(value);

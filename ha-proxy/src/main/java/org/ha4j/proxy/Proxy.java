@@ -46,6 +46,7 @@ import org.ha4j.core.time.Ticker;
 import org.ha4j.proxy.balance.HashKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.ha4j.core.config.ConfigNumbers;
 
 /**
  * The TCP load balancer: listeners that accept client connections and relay each one to a server its upstream
@@ -708,7 +709,7 @@ public final class Proxy implements Lifecycle, HealthSource {
             String host = hostPort.substring(0, colon);
             int port;
             try {
-                port = Integer.parseInt(hostPort.substring(colon + 1));
+                port = ConfigNumbers.parseInt(hostPort.substring(colon + 1), 0, 65535);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("listen port must be 0-65535 in '" + hostPort + "'", e);
             }

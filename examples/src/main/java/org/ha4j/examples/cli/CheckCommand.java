@@ -2,8 +2,6 @@ package org.ha4j.examples.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +10,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.core.config.ConfigException;
+import org.ha4j.core.config.ConfigFiles;
 import org.ha4j.core.config.ConfigProblem;
 import org.ha4j.proxy.nginx.NginxStreamConfig;
 import org.ha4j.proxy.nginx.NginxStreamConfigLoader;
@@ -69,7 +68,7 @@ final class CheckCommand implements Subcommand {
         List<KeepalivedConfig> loadedKeepalived = new ArrayList<>();
         for (Path file : keepalivedFiles) {
             try {
-                KeepalivedConfig config = KeepalivedConfigLoader.load(file);
+                KeepalivedConfig config = KeepalivedConfigLoader.load(file.toString(), ConfigFiles.read(file));
                 out.println(file + ": ok (keepalived)");
                 describe(config, out);
                 config.warnings().forEach(w -> out.println("  " + w));
@@ -82,7 +81,7 @@ final class CheckCommand implements Subcommand {
         }
         for (Path file : nginxFiles) {
             try {
-                NginxStreamConfig config = NginxStreamConfigLoader.load(file);
+                NginxStreamConfig config = NginxStreamConfigLoader.load(file.toString(), ConfigFiles.read(file));
                 out.println(file + ": ok (nginx, stream {})");
                 describe(config, out);
                 config.notes().forEach(n -> out.println("  " + n));
@@ -106,7 +105,9 @@ final class CheckCommand implements Subcommand {
 
     private static boolean looksLikeKeepalived(Path file) throws UsageException {
         try {
-            return KEEPALIVED_KEYWORD.matcher(Files.readString(file, StandardCharsets.UTF_8)).find();
+            return KEEPALIVED_KEYWORD.matcher(ConfigFiles.read(file)).find();
+        } catch (ConfigException e) {
+            return false; // not readable as a config at all: the load reports why, with the file's name
         } catch (IOException e) {
             throw new UsageException("cannot read " + file + ": " + e.getMessage());
         }

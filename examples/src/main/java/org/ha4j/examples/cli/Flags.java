@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.ha4j.core.config.ConfigNumbers;
+import org.ha4j.core.config.ConfigText;
 
 /**
  * A small GNU-style flag parser: {@code --name value}, {@code --name=value}, {@code --switch}, repeatable
@@ -89,15 +91,16 @@ final class Flags {
         if (text.isEmpty()) {
             return defaultValue;
         }
+        int value;
         try {
-            int value = Integer.parseInt(text.get());
-            if (value < min || value > max) {
-                throw new UsageException("--" + name + " must be " + min + "-" + max + ", got " + value);
-            }
-            return value;
+            value = ConfigNumbers.parseInt(text.get(), Integer.MIN_VALUE, Integer.MAX_VALUE);
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " must be a whole number, got '" + text.get() + "'");
+            throw new UsageException("--" + name + " must be a whole number, got '" + ConfigText.echo(text.get()) + "'");
         }
+        if (value < min || value > max) {
+            throw new UsageException("--" + name + " must be " + min + "-" + max + ", got " + value);
+        }
+        return value;
     }
 
     List<String> positional() {

@@ -20,6 +20,7 @@ import org.ha4j.vrrp.simulation.SimulatedRouter;
 import org.ha4j.vrrp.simulation.SimulationListener;
 import org.ha4j.vrrp.simulation.Timeline;
 import org.ha4j.vrrp.simulation.VirtualLan;
+import org.ha4j.core.config.ConfigNumbers;
 
 /**
  * {@code ./ha4j simulate}: the reference deployment's failover story, run by the real state machines on
@@ -160,7 +161,7 @@ final class SimulateCommand implements Subcommand {
     private static long parseSeed(Flags flags) throws UsageException {
         String text = flags.single("seed").orElse("1");
         try {
-            return Long.parseLong(text);
+            return ConfigNumbers.parseLong(text, Long.MIN_VALUE, Long.MAX_VALUE);
         } catch (NumberFormatException e) {
             throw new UsageException("--seed must be a whole number, got '" + text + "'");
         }

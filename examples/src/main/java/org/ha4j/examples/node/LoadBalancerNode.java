@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.ha4j.core.Lifecycle;
 import org.ha4j.core.Node;
 import org.ha4j.core.config.ConfigException;
+import org.ha4j.core.config.ConfigFiles;
 import org.ha4j.core.config.ConfigLocation;
 import org.ha4j.core.config.ConfigProblem;
 import org.ha4j.core.health.HealthSignal;
@@ -107,12 +108,12 @@ public final class LoadBalancerNode implements Lifecycle {
         KeepalivedConfig keepalived = null;
         NginxStreamConfig nginx = null;
         try {
-            keepalived = KeepalivedConfigLoader.load(keepalivedConf);
+            keepalived = KeepalivedConfigLoader.load(keepalivedConf.toString(), ConfigFiles.read(keepalivedConf));
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         }
         try {
-            nginx = NginxStreamConfigLoader.load(nginxConf);
+            nginx = NginxStreamConfigLoader.load(nginxConf.toString(), ConfigFiles.read(nginxConf));
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         }

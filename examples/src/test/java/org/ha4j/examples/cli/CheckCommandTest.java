@@ -63,4 +63,39 @@ class CheckCommandTest {
         assertThat(run("check")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("give at least one file").contains("usage: ha4j check");
     }
+
+    @Test
+    void aGbkCommentPassesAsItDoesForKeepalived(@TempDir Path dir) throws Exception {
+        // The reference file re-saved in GBK, as Chinese editors on Windows save it.
+        String text = Files.readString(Path.of("../reference-deployment/lb1/keepalived.conf"), StandardCharsets.UTF_8);
+        Path gbk = Files.write(dir.resolve("keepalived.conf"), text.getBytes(java.nio.charset.Charset.forName("GBK")));
+
+        int exit = run("check", gbk.toString());
+
+        assertThat(exit).isZero();
+        assertThat(output()).contains("vrrp_instance VI_1: interface ens3, VRID 51, priority 100").endsWith("check passed\n");
+    }
+
+    @Test
+    void devZeroFailsByNameWithinSeconds() {
+        int exit = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                () -> run("check", "--nginx", "/dev/zero"));
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(output()).contains("/dev/zero: FAILED (nginx)")
+                .contains("/dev/zero:1: error: not a regular file (a device, FIFO or socket)");
+    }
+
+    @Test
+    void aTimeoutThatWouldOverflowFailsTheCheckWithItsLine(@TempDir Path dir) throws Exception {
+        Path conf = Files.writeString(dir.resolve("nginx.conf"),
+                "stream {\n  upstream u { server 127.0.0.1:9; }\n  server {\n    listen 8080;\n    proxy_pass u;\n"
+                        + "    proxy_timeout 300y;\n  }\n}\n");
+
+        int exit = run("check", "--nginx", conf.toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(output()).contains(conf + ":6: error: 'proxy_timeout' invalid duration '300y': longer than the "
+                + "maximum 24855d3h14m7s (2147483647s, about 68 years)");
+    }
 }

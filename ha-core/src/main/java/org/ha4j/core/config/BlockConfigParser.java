@@ -1,8 +1,6 @@
 package org.ha4j.core.config;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +13,19 @@ import java.util.List;
  * end of the line. Both use {@code #} comments (keepalived also {@code !}), quoted strings and
  * {@code { }} blocks. Files are read as UTF-8, since the reference deployment's comments are Chinese.
  * Quoted strings keep their content verbatim except for nginx's backslash escapes.
+ *
+ * <p>Bytes that are not UTF-8 (a comment saved as GBK, say; see {@link ConfigText#decode}) are judged by
+ * where they stand. In a comment they are skipped, as both tools skip them. In a quoted string each
+ * becomes U+FFFD: quoted text is what people read (log formats, script command lines), and a Java string
+ * could not carry the raw bytes onward anyway, since the JVM writes logs and {@code exec} arguments as
+ * UTF-8. In a bare word (a keyword, address, number, name or path) they are an error naming the line:
+ * such a word is compared or looked up, and a wrong byte there would load a file whose meaning silently
+ * differs from the one nginx or keepalived gives it.
+ *
+ * <p>Blocks nest at most {@value #MAX_DEPTH} deep. Neither tool sets a number, but neither grammar goes
+ * beyond a handful of levels (keepalived's deepest is {@code virtual_server { real_server { HTTP_GET
+ * { url { } } } }}, nginx's nested {@code location}s rarely pass five); the limit keeps a hostile file of
+ * thousands of opening braces from exhausting the thread's stack in this recursive reader.
  */
 public final class BlockConfigParser {
 
@@ -25,6 +36,8 @@ public final class BlockConfigParser {
         /** Statements end with {@code ;}; {@code #} starts comments; {@code "..."} and {@code '...'} quote. */
         NGINX
     }
+
+    static final int MAX_DEPTH = 64;
 
     private final Dialect dialect;
     private final String fileName;
@@ -38,21 +51,28 @@ public final class BlockConfigParser {
         this.text = text;
     }
 
-    /** Parses a file; its name as given appears in every location. */
+    /**
+     * Parses a file, read through {@link ConfigFiles#read} (bounded, lenient about bytes that are not
+     * UTF-8); its name as given appears in every location.
+     */
     public static List<ConfigStatement> parse(Path file, Dialect dialect) throws IOException, ConfigException {
-        String content = Files.readString(file, StandardCharsets.UTF_8);
-        return parse(file.toString(), content, dialect);
+        return parse(file.toString(), ConfigFiles.read(file), dialect);
     }
 
-    /** Parses text; {@code fileName} labels the locations. */
+    /**
+     * Parses text; {@code fileName} labels the locations. Text from {@link ConfigText#decode} may carry
+     * markers for bytes that were not UTF-8; they are judged as the class comment says.
+     */
     public static List<ConfigStatement> parse(String fileName, String text, Dialect dialect) throws ConfigException {
         BlockConfigParser parser = new BlockConfigParser(dialect, fileName, text.startsWith("\uFEFF") ? text.substring(1) : text);
-        List<ConfigStatement> statements = parser.statements(null);
-        return statements;
+        return parser.statements(null, 0);
     }
 
-    /** Reads statements until end of input (top level) or the closing brace of {@code opener}. */
-    private List<ConfigStatement> statements(ConfigLocation opener) throws ConfigException {
+    /**
+     * Reads statements until end of input (top level) or the closing brace of {@code opener}, which is
+     * {@code depth} blocks deep.
+     */
+    private List<ConfigStatement> statements(ConfigLocation opener, int depth) throws ConfigException {
         List<ConfigStatement> statements = new ArrayList<>();
         while (true) {
             Token token = next();
@@ -73,20 +93,24 @@ public final class BlockConfigParser {
                     // empty statement
                 }
                 case OPEN -> throw syntax(token.location, "'{' without a keyword before it");
-                case WORD -> statements.add(statement(token));
+                case WORD -> statements.add(statement(token, depth));
                 default -> throw new AssertionError(token.kind);
             }
         }
     }
 
-    private ConfigStatement statement(Token keyword) throws ConfigException {
+    private ConfigStatement statement(Token keyword, int depth) throws ConfigException {
         List<String> args = new ArrayList<>();
         while (true) {
             Token token = next();
             switch (token.kind) {
                 case WORD -> args.add(token.text);
                 case OPEN -> {
-                    List<ConfigStatement> block = statements(token.location);
+                    if (depth == MAX_DEPTH) {
+                        throw new ConfigException(new ConfigProblem(ConfigProblem.Severity.ERROR, token.location,
+                                keyword.text, "opens a block nested deeper than " + MAX_DEPTH + " levels"));
+                    }
+                    List<ConfigStatement> block = statements(token.location, depth + 1);
                     return new ConfigStatement(keyword.text, args, block, true, keyword.location);
                 }
                 case SEMICOLON -> {
@@ -108,13 +132,13 @@ public final class BlockConfigParser {
                         position--;
                         return new ConfigStatement(keyword.text, args, List.of(), false, keyword.location);
                     }
-                    throw syntax(token.location, "'" + keyword.text + "' is missing its terminating ';'");
+                    throw syntax(token.location, "'" + ConfigText.echo(keyword.text) + "' is missing its terminating ';'");
                 }
                 case END -> {
                     if (dialect == Dialect.KEEPALIVED) {
                         return new ConfigStatement(keyword.text, args, List.of(), false, keyword.location);
                     }
-                    throw syntax(keyword.location, "'" + keyword.text + "' is missing its terminating ';'");
+                    throw syntax(keyword.location, "'" + ConfigText.echo(keyword.text) + "' is missing its terminating ';'");
                 }
                 default -> throw new AssertionError(token.kind);
             }
@@ -171,15 +195,25 @@ public final class BlockConfigParser {
                 break;
         }
         int start = position;
+        int firstUndecodable = -1;
         while (position < text.length()) {
             char d = text.charAt(position);
             if (Character.isWhitespace(d) || d == '{' || d == '}' || d == ';'
                     || (d == '#' && dialect == Dialect.KEEPALIVED)) {
                 break;
             }
+            if (firstUndecodable < 0 && ConfigText.isUndecodable(d)) {
+                firstUndecodable = position;
+            }
             position++;
         }
-        return new Token(Kind.WORD, text.substring(start, position), at);
+        String word = text.substring(start, position);
+        if (firstUndecodable >= 0) {
+            throw syntax(at, String.format("byte 0x%02X in '%s' is not UTF-8: ha4j reads config files as UTF-8 "
+                    + "and accepts other encodings only in comments and quoted strings; save the file as UTF-8",
+                    ConfigText.undecodableByte(text.charAt(firstUndecodable)), ConfigText.echo(word)));
+        }
+        return new Token(Kind.WORD, word, at);
     }
 
     private String quoted(char quote, ConfigLocation at) throws ConfigException {
@@ -193,13 +227,21 @@ public final class BlockConfigParser {
             if (c == '\n') {
                 line++;
             }
+            if (ConfigText.isUndecodable(c)) {
+                value.append('\uFFFD');
+                continue;
+            }
             if (c == '\\' && dialect == Dialect.NGINX && position < text.length()) {
                 char escaped = text.charAt(position++);
                 switch (escaped) {
                     case 'n' -> value.append('\n');
                     case 't' -> value.append('\t');
                     case 'r' -> value.append('\r');
-                    default -> value.append(escaped);
+                    case '\n' -> {
+                        line++;
+                        value.append(escaped);
+                    }
+                    default -> value.append(ConfigText.isUndecodable(escaped) ? '\uFFFD' : escaped);
                 }
                 continue;
             }

@@ -3,6 +3,8 @@ package org.ha4j.core.net;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.ha4j.core.config.ConfigNumbers;
+import org.ha4j.core.config.ConfigText;
 
 /**
  * An IPv4 address as an immutable 32-bit value, ordered as an unsigned number in network byte order,
@@ -53,7 +55,7 @@ public final class Ipv4Address implements Comparable<Ipv4Address> {
         while (octets < 4) {
             int start = i;
             int octet = 0;
-            while (i < length && i - start < 3 && Character.isDigit(text.charAt(i))) {
+            while (i < length && i - start < 3 && ConfigNumbers.isAsciiDigit(text.charAt(i))) {
                 octet = octet * 10 + (text.charAt(i) - '0');
                 i++;
             }
@@ -77,7 +79,7 @@ public final class Ipv4Address implements Comparable<Ipv4Address> {
     }
 
     private static IllegalArgumentException invalid(String text) {
-        return new IllegalArgumentException("not an IPv4 address (expected a.b.c.d): '" + text + "'");
+        return new IllegalArgumentException("not an IPv4 address (expected a.b.c.d): '" + ConfigText.echo(text) + "'");
     }
 
     /** The value in network byte order, as a Java int (compare with {@link Integer#compareUnsigned}). */

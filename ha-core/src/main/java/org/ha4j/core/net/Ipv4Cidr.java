@@ -1,6 +1,8 @@
 package org.ha4j.core.net;
 
 import java.util.Objects;
+import org.ha4j.core.config.ConfigNumbers;
+import org.ha4j.core.config.ConfigText;
 
 /**
  * An IPv4 address with a prefix length, as written in keepalived's {@code virtual_ipaddress}
@@ -25,10 +27,11 @@ public record Ipv4Cidr(Ipv4Address address, int prefixLength) {
             return new Ipv4Cidr(Ipv4Address.parse(text), 32);
         }
         String prefix = text.substring(slash + 1);
-        if (prefix.isEmpty() || prefix.length() > 2 || !prefix.chars().allMatch(Character::isDigit)) {
-            throw new IllegalArgumentException("not a prefix length (expected 0-32) in '" + text + "'");
+        // ASCII digits only: Character.isDigit and Integer.parseInt would read "/٢٤" as /24.
+        if (prefix.length() > 2 || !ConfigNumbers.isAsciiDigits(prefix)) {
+            throw new IllegalArgumentException("not a prefix length (expected 0-32) in '" + ConfigText.echo(text) + "'");
         }
-        return new Ipv4Cidr(Ipv4Address.parse(text.substring(0, slash)), Integer.parseInt(prefix));
+        return new Ipv4Cidr(Ipv4Address.parse(text.substring(0, slash)), ConfigNumbers.parseInt(prefix, 0, 99));
     }
 
     /** A single address, /32. */

@@ -46,4 +46,44 @@ class ConfigDurationsTest {
         assertThatThrownBy(() -> ConfigDurations.parseSeconds("-1")).hasMessageContaining("'-1'");
         assertThatThrownBy(() -> ConfigDurations.parseSeconds("1s")).hasMessageContaining("seconds");
     }
+
+    @Test
+    void durationsAboveTheMaximumAreNamedErrorsNotOverflows() {
+        // 300y loaded, then every session's idle timer threw ArithmeticException: long overflow.
+        assertThatThrownBy(() -> ConfigDurations.parseNginx("300y"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid duration '300y': longer than the maximum 24855d3h14m7s (2147483647s, about 68 years)");
+        assertThatThrownBy(() -> ConfigDurations.parseNginx("999999999999y"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than the maximum");
+        assertThatThrownBy(() -> ConfigDurations.parseNginx("9".repeat(40) + "ms"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than the maximum");
+        assertThatThrownBy(() -> ConfigDurations.parseNginx("68y 2M"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than the maximum");
+        assertThatThrownBy(() -> ConfigDurations.parseNginx("2147483648s")).hasMessageContaining("maximum");
+    }
+
+    @Test
+    void theMaximumItselfLoadsAndFitsInNanoseconds() {
+        assertThat(ConfigDurations.parseNginx("2147483647s")).isEqualTo(ConfigDurations.MAX);
+        assertThat(ConfigDurations.parseNginx("68y")).isEqualTo(Duration.ofDays(68 * 365));
+        assertThat(ConfigDurations.parseNginx(ConfigDurations.format(ConfigDurations.MAX))).isEqualTo(ConfigDurations.MAX);
+        assertThat(Math.addExact(Long.MAX_VALUE / 2, ConfigDurations.MAX.toNanos())).isPositive();
+    }
+
+    @Test
+    void nonAsciiDigitsAreNotTime() {
+        assertThatThrownBy(() -> ConfigDurations.parseNginx("١٠s"))
+                .hasMessage("invalid duration '١٠s': expected a number at position 0 ('١' is not an ASCII digit 0-9)");
+        assertThatThrownBy(() -> ConfigDurations.parseNginx("1٠s")).hasMessageContaining("unknown unit '٠s'");
+        assertThatThrownBy(() -> ConfigDurations.parseSeconds("١")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ConfigDurations.parseSeconds("1.٥")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aMegabyteValueIsQuotedShort() {
+        String huge = "1x".repeat(1 << 19);
+        assertThatThrownBy(() -> ConfigDurations.parseNginx(huge))
+                .hasMessage("invalid duration '" + "1x".repeat(32) + "…(1048576 bytes)': unknown unit 'x' (use ms, s, m, h, "
+                        + "d, w, M or y)");
+    }
 }

@@ -20,7 +20,7 @@ class Ipv4AddressTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.-4", "a.b.c.d", "01.2.3.4", "1..3.4",
-        "1.2.3.4 ", "host.example", "1.2.3.4/24", "1234.1.1.1"})
+        "1.2.3.4 ", "host.example", "1.2.3.4/24", "1234.1.1.1", "١٠.0.0.1", "10.0.0.１"})
     void rejectsAnythingButFourDecimalOctets(String text) {
         assertThatThrownBy(() -> Ipv4Address.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)

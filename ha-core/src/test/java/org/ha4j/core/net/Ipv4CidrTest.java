@@ -31,4 +31,14 @@ class Ipv4CidrTest {
         assertThatThrownBy(() -> Ipv4Cidr.parse("10.0.0.0/-1")).hasMessageContaining("prefix length");
         assertThatThrownBy(() -> Ipv4Cidr.parse("10.0.0/8")).hasMessageContaining("IPv4");
     }
+
+    @Test
+    void nonAsciiDigitsAreNotAPrefixLength() {
+        // Integer.parseInt("٢٤") is 24; keepalived and nginx reject the text.
+        assertThatThrownBy(() -> Ipv4Cidr.parse("192.168.122.100/٢٤"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not a prefix length (expected 0-32) in '192.168.122.100/٢٤'");
+        assertThatThrownBy(() -> Ipv4Cidr.parse("192.168.122.100/２４")).hasMessageContaining("prefix length");
+        assertThatThrownBy(() -> Ipv4Cidr.parse("١٩٢.168.122.100/24")).hasMessageContaining("IPv4");
+    }
 }

@@ -14,6 +14,7 @@ import org.ha4j.health.HealthChecks;
 import org.ha4j.health.ScheduledProbe;
 import org.ha4j.health.os.CommandLine;
 import org.ha4j.health.os.ExecProbe;
+import org.ha4j.core.config.ConfigNumbers;
 
 /**
  * Turns keepalived {@code vrrp_script} definitions, from keepalived.conf or from command-line flags, into
@@ -167,10 +168,7 @@ public final class TrackScript {
 
     private static int integer(String flag, String value, int min, int max) {
         try {
-            int parsed = Integer.parseInt(value.strip());
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
+            return ConfigNumbers.parseInt(value.strip(), min, max);
         } catch (NumberFormatException e) {
             // reported below with the range
         }
