@@ -2,7 +2,6 @@ package org.ha4j.proxy.nginx;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +18,7 @@ import java.util.function.Predicate;
 import org.ha4j.core.config.BlockConfigParser;
 import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.core.config.ConfigException;
+import org.ha4j.core.config.ConfigFiles;
 import org.ha4j.core.config.ConfigProblem;
 import org.ha4j.core.config.ConfigProblems;
 import org.ha4j.core.config.ConfigStatement;
@@ -63,7 +63,7 @@ public final class NginxStreamConfigLoader {
     }
 
     public static NginxStreamConfig load(Path file) throws IOException, ConfigException {
-        return load(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        return load(file.toString(), ConfigFiles.read(file));
     }
 
     /**
