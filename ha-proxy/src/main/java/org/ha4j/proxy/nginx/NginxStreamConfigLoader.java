@@ -3,6 +3,7 @@ package org.ha4j.proxy.nginx;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -387,7 +388,13 @@ public final class NginxStreamConfigLoader {
                 problems.warning(s, "buffer/flush/gzip/if parameters are accepted and ignored: ha4j always writes "
                         + "the log off the event loop");
             }
-            Path parent = Path.of(s.args().get(0)).toAbsolutePath().getParent();
+            Path parent;
+            try {
+                parent = Path.of(s.args().get(0)).toAbsolutePath().getParent();
+            } catch (InvalidPathException e) {
+                problems.error(s, "cannot open \"" + s.args().get(0) + "\": not a file name (" + e.getReason() + ")");
+                return;
+            }
             if (parent != null && !directoryExists.test(parent)) {
                 problems.error(s, "cannot open \"" + s.args().get(0) + "\": no directory " + parent);
             }
