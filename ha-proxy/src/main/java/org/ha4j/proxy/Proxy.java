@@ -16,12 +16,9 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -140,6 +137,7 @@ public final class Proxy implements Lifecycle, HealthSource {
     private final int ioThreads;
     private final boolean forceNio;
     final Ticker ticker;
+    private final FaultLog faults;
 
     private final HealthSignal health;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
@@ -149,6 +147,7 @@ public final class Proxy implements Lifecycle, HealthSource {
 
     private EventLoopGroup group;
     private boolean epoll;
+    private BackendConnector connector;
     private Relay relay;
     private RelayKind relayKind;
     private ScheduledFuture<?> healthTick;
@@ -177,6 +176,7 @@ public final class Proxy implements Lifecycle, HealthSource {
         this.ioThreads = b.ioThreads;
         this.forceNio = b.forceNio;
         this.ticker = b.ticker;
+        this.faults = new FaultLog(b.ticker);
         this.health = HealthSignal.down("proxy:" + listeners.get(0).spec.address().getPort(), "not started");
         for (Upstream u : upstreams.values()) {
             u.onChange(changed -> refreshHealth());
@@ -204,6 +204,7 @@ public final class Proxy implements Lifecycle, HealthSource {
             case COPY -> RelayKind.COPY;
         };
         epoll = epollUsable && (relayKind == RelayKind.SPLICE || EpollHalfCloseGuard.available());
+        connector = new BackendConnector(epoll);
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(ioThreads, io);
         Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class
@@ -370,6 +371,11 @@ public final class Proxy implements Lifecycle, HealthSource {
             total += s.buffered.get();
         }
         return total;
+    }
+
+    /** How often each expected fault has happened since the proxy was built. */
+    public java.util.Map<ProxyFault, Long> faults() {
+        return faults.snapshot();
     }
 
     /** Sessions in progress across all listeners. */
@@ -561,7 +567,7 @@ public final class Proxy implements Lifecycle, HealthSource {
         long now = ticker.nanoTime();
         Upstream.Backend backend = upstream.select(session.attempt, now);
         if (backend == null) {
-            log.warn("{}: no live upstreams in {}", session, upstream.name());
+            faults.report(ProxyFault.NO_LIVE_UPSTREAMS, session + ": in " + upstream.name());
             session.finish(SessionStatus.BAD_GATEWAY);
             return;
         }
@@ -573,22 +579,19 @@ public final class Proxy implements Lifecycle, HealthSource {
             long left = nextUpstreamTimeout.toMillis() - TimeUnit.NANOSECONDS.toMillis(now - session.startNanos);
             timeoutMillis = Math.max(1, Math.min(timeoutMillis, left));
         }
-        // the backend channel is built by hand rather than through a Bootstrap (no option maps, no resolver
-        // group lookup, no initializer): it registers on the client's event loop and connects there
-        Channel ch = epoll ? new EpollSocketChannel() : new NioSocketChannel();
-        SocketChannelConfig config = (SocketChannelConfig) ch.config();
-        config.setAutoRead(false);
-        config.setAllowHalfClosure(true);
-        config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
-        session.backendChannel = ch;
-        InetSocketAddress address = backend.address;
-        session.client.eventLoop().register(ch).addListener((ChannelFutureListener) registered -> {
-            if (!registered.isSuccess()) {
-                connected(session, registered);
-                return;
-            }
-            ch.connect(address).addListener((ChannelFutureListener) done -> connected(session, done));
-        });
+        Channel ch;
+        try {
+            ch = connector.open(timeoutMillis);
+        } catch (io.netty.channel.ChannelException e) {
+            // no socket to try any server with (nginx: socket() failed, 500); not the server's fault
+            faults.report(ProxyFault.NO_UPSTREAM_SOCKET, session + ": " + FaultLog.reason(e));
+            upstream.release(session.attempt, false, now);
+            session.finish(SessionStatus.INTERNAL_SERVER_ERROR);
+            return;
+        }
+        session.backendChannel = ch; // from here a finishing session closes it, even mid-connect
+        connector.connect(ch, session.client.eventLoop(), backend.address)
+                .addListener((ChannelFutureListener) done -> connected(session, done));
     }
 
     private void connected(Session session, ChannelFuture done) {
@@ -601,8 +604,9 @@ public final class Proxy implements Lifecycle, HealthSource {
             return;
         }
         if (!done.isSuccess()) {
-            log.warn("{}: connect to {} failed: {}", session, session.backend.peer.server(),
-                    done.cause() == null ? "cancelled" : done.cause().getMessage());
+            // the connector has closed the channel already
+            faults.report(ProxyFault.UPSTREAM_CONNECT_FAILED, session + ": connect to "
+                    + session.backend.peer.server() + " failed: " + FaultLog.reason(done.cause()));
             session.backend.connectFailures.increment();
             session.backendChannel = null;
             upstream.release(session.attempt, true, now);

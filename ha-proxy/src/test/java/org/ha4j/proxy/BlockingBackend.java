@@ -8,19 +8,19 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A loopback server that runs a scripted handler per connection on its own thread. */
-final class BlockingBackend implements AutoCloseable {
+public final class BlockingBackend implements AutoCloseable {
 
     @FunctionalInterface
-    interface Handler {
+    public interface Handler {
         void handle(Socket socket) throws Exception;
     }
 
-    final ServerSocket server;
-    final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    private final ServerSocket server;
+    public final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
-    BlockingBackend(Handler handler) throws IOException {
+    public BlockingBackend(Handler handler) throws IOException {
         server = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
         acceptor = new Thread(() -> {
             while (!server.isClosed()) {
@@ -45,7 +45,7 @@ final class BlockingBackend implements AutoCloseable {
         acceptor.start();
     }
 
-    String address() {
+    public String address() {
         return "127.0.0.1:" + server.getLocalPort();
     }
 
