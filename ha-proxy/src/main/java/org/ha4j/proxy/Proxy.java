@@ -97,6 +97,8 @@ public final class Proxy implements Lifecycle, HealthSource {
         final Proxy proxy;
         final Listener spec;
         final LongAdder accepted = new LongAdder();
+        /** accept() calls that failed (out of descriptors, ENOBUFS, ...). */
+        final LongAdder acceptFailures = new LongAdder();
         final AtomicInteger active = new AtomicInteger();
         final LongAdder ok = new LongAdder();
         final LongAdder forbidden = new LongAdder();
@@ -148,7 +150,7 @@ public final class Proxy implements Lifecycle, HealthSource {
     private EventLoopGroup group;
     private boolean epoll;
     private BackendConnector connector;
-    private Relay relay;
+    private volatile Relay relay;
     private RelayKind relayKind;
     private ScheduledFuture<?> healthTick;
     private volatile boolean running;
@@ -285,6 +287,7 @@ public final class Proxy implements Lifecycle, HealthSource {
         AcceptHandler accept = new AcceptHandler(l);
         return new ServerBootstrap()
                 .channel(serverChannel)
+                .handler(new AcceptFailureHandler(l.spec.address().toString(), l.acceptFailures, faults))
                 .option(ChannelOption.SO_BACKLOG, l.spec.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -373,6 +376,15 @@ public final class Proxy implements Lifecycle, HealthSource {
         return total;
     }
 
+    /**
+     * Pipes the splice relay keeps for reuse, two descriptors each (HAProxy's pipe pool: up to 64 per engine
+     * thread, kept after the sessions that needed them have ended); 0 for the copy relay.
+     */
+    public int pooledPipes() {
+        Relay r = relay;
+        return r == null ? 0 : r.pooledPipes();
+    }
+
     /** How often each expected fault has happened since the proxy was built. */
     public java.util.Map<ProxyFault, Long> faults() {
         return faults.snapshot();
@@ -387,7 +399,8 @@ public final class Proxy implements Lifecycle, HealthSource {
         List<ListenerStats> out = new ArrayList<>();
         for (ListenerRuntime l : listeners) {
             out.add(new ListenerStats(l.address(), l.accepted.sum(), l.active.get(), l.ok.sum(), l.forbidden.sum(),
-                    l.unavailable.sum(), l.badGateway.sum(), l.bytesReceived.sum(), l.bytesSent.sum()));
+                    l.unavailable.sum(), l.badGateway.sum(), l.bytesReceived.sum(), l.bytesSent.sum(),
+                    l.acceptFailures.sum()));
         }
         return out;
     }

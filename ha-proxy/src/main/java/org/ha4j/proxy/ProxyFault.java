@@ -12,7 +12,7 @@ public enum ProxyFault {
     /** No socket could be created for the connect to a server (out of file descriptors), 500. */
     NO_UPSTREAM_SOCKET("no socket for an upstream connect"),
     /** accept() failed because the process or system is out of file descriptors (EMFILE, ENFILE). */
-    ACCEPT_OUT_OF_FDS("accept failed: out of file descriptors"),
+    ACCEPT_OUT_OF_FDS("accept failed, out of file descriptors"),
     /** accept() failed for another reason (ENOBUFS, ENOMEM, ...). */
     ACCEPT_FAILED("accept failed");
 

@@ -85,7 +85,7 @@ class RefusedUpstreamTest {
         for (int i = 0; i < 20; i++) {
             echoOneByte(port, i);
         }
-        ResourceBaseline baseline = ResourceBaseline.take();
+        ResourceBaseline baseline = ResourceBaseline.take(proxy);
         upstream.drain(refused, false);
 
         for (int i = 0; i < REQUESTS; i++) {
