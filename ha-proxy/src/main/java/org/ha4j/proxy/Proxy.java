@@ -387,7 +387,11 @@ public final class Proxy implements Lifecycle, HealthSource {
 
     /** How often each expected fault has happened since the proxy was built. */
     public java.util.Map<ProxyFault, Long> faults() {
-        return faults.snapshot();
+        java.util.Map<ProxyFault, Long> out = faults.snapshot();
+        if (accessLog != null) {
+            out.put(ProxyFault.ACCESS_LOG_WRITE_FAILED, accessLog.writeFailures());
+        }
+        return out;
     }
 
     /** Sessions in progress across all listeners. */

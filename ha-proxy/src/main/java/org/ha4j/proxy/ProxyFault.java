@@ -14,7 +14,9 @@ public enum ProxyFault {
     /** accept() failed because the process or system is out of file descriptors (EMFILE, ENFILE). */
     ACCEPT_OUT_OF_FDS("accept failed, out of file descriptors"),
     /** accept() failed for another reason (ENOBUFS, ENOMEM, ...). */
-    ACCEPT_FAILED("accept failed");
+    ACCEPT_FAILED("accept failed"),
+    /** Writing access log lines failed (a full disk, an I/O error); the lines are counted as lost. */
+    ACCESS_LOG_WRITE_FAILED("access log write failed");
 
     private final String description;
 

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import io.netty.util.ResourceLeakDetector;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +72,7 @@ class ProxyFaultIT {
 
     enum Fault {
         BACKEND_REFUSED, BACKEND_RESET, BACKEND_BLACK_HOLED, BACKEND_NEVER_ANSWERS, BACKEND_DIES_MID_STREAM,
-        CLIENT_RESET_MID_STREAM, FD_EXHAUSTION, CONNECTION_STORM, IDLE_CLIENTS
+        CLIENT_RESET_MID_STREAM, FD_EXHAUSTION, ACCESS_LOG_DISK_FULL, CONNECTION_STORM, IDLE_CLIENTS
     }
 
     /** A relay on a transport: every relay on epoll, and the copy relay on NIO. */
@@ -101,6 +102,8 @@ class ProxyFaultIT {
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final StringWriter accessLogText = new StringWriter();
+    private AccessLog accessLog;
+    private FullDisk disk;
     private EchoBackend live;
     private Upstream upstream;
     private Proxy proxy;
@@ -124,6 +127,7 @@ class ProxyFaultIT {
         if (setup.relay() != RelayKind.COPY) {
             Privileges.assumeThat(SpliceEngine.available(), "the " + setup + " relay needs splice(2) (Linux)");
         }
+        LogCapture logs = closing(LogCapture.start()); // from the start: the warm-up has to log cleanly too
         live = closing(new EchoBackend());
         String faulty = faultyServer(fault);
         List<ServerSpec> servers = new ArrayList<>(List.of(ServerSpec.parse(live.address())));
@@ -132,10 +136,16 @@ class ProxyFaultIT {
             servers.add(ServerSpec.parse(faulty + " max_fails=0"));
         }
         upstream = new Upstream("u", BalancingStrategies.roundRobin(), servers);
+        AccessLogFormat format = AccessLogFormat.parse("$status $upstream_addr $bytes_received $bytes_sent");
+        if (fault == Fault.ACCESS_LOG_DISK_FULL) {
+            disk = closing(FullDisk.mount(64));
+            accessLog = AccessLog.toFile(disk.file("access.log"), format);
+            disk.fill("filler"); // an empty log needs a new block for its first line: none is left
+        } else {
+            accessLog = AccessLog.toWriter(accessLogText, format);
+        }
         Proxy.Builder builder = Proxy.builder().listen("127.0.0.1:0", upstream).relay(setup.relay())
-                .forceNio(setup.nio()).ioThreads(2).drainTimeout(Duration.ZERO)
-                .accessLog(AccessLog.toWriter(accessLogText,
-                        AccessLogFormat.parse("$status $upstream_addr $bytes_received $bytes_sent")));
+                .forceNio(setup.nio()).ioThreads(2).drainTimeout(Duration.ZERO).accessLog(accessLog);
         if (fault == Fault.BACKEND_BLACK_HOLED) {
             builder.connectTimeout(Duration.ofMillis(300));
         }
@@ -160,16 +170,17 @@ class ProxyFaultIT {
             upstream.drain(faulty, false);
         }
 
-        try (LogCapture logs = LogCapture.start()) {
-            List<ProxyFault> expected = inject(fault);
-            awaitQuiet();
-            closeFaultyServers();
-            long sessions = accepted() - acceptedBefore;
-            await(() -> accessLogText.toString().lines().count() == sessions + WARM_UP,
-                    "one access log line per session (" + sessions + " after " + WARM_UP + " warm-up sessions)");
-            baseline.assertBackAfter(fault + " on " + setup);
-            assertLogs(logs, expected, fault + " on " + setup);
+        List<ProxyFault> expected = inject(fault);
+        awaitQuiet();
+        closeFaultyServers();
+        long sessions = accepted() - acceptedBefore;
+        await(() -> accessLog.written() + accessLog.failed() == sessions + WARM_UP, "one access log line"
+                + " written or counted as lost per session (" + sessions + " after " + WARM_UP + " warm-up ones)");
+        if (fault != Fault.ACCESS_LOG_DISK_FULL) {
+            assertThat(accessLogText.toString().lines().count()).isEqualTo(sessions + WARM_UP);
         }
+        baseline.assertBackAfter(fault + " on " + setup);
+        assertLogs(logs, expected, fault + " on " + setup);
     }
 
     // ---------------------------------------------------------------- faults
@@ -253,6 +264,10 @@ class ProxyFaultIT {
                 await(() -> live.open.get() == 0, "the backend saw every client's reset");
                 return List.of();
             }
+            case ACCESS_LOG_DISK_FULL -> {
+                diskFullThenRoom();
+                return List.of(ProxyFault.ACCESS_LOG_WRITE_FAILED);
+            }
             case FD_EXHAUSTION -> {
                 exhaustFdsThenRecover();
                 return List.of(ProxyFault.ACCEPT_OUT_OF_FDS);
@@ -306,6 +321,22 @@ class ProxyFaultIT {
             }
         }
         assertThat(Clients.echoSessions(port, 4, 2, STREAM)).as("new sessions whole").isEqualTo(4);
+    }
+
+    /**
+     * The access log's disk is full (since before the warm-up): sessions are served all the same and the lost
+     * lines counted; once there is room again, lines are written again, and the file holds only whole lines.
+     */
+    private void diskFullThenRoom() throws Exception {
+        assertThat(Clients.echoSessions(port, SESSIONS, 8, STREAM)).as("sessions whole with the disk full")
+                .isEqualTo(SESSIONS);
+        await(() -> accessLog.failed() == WARM_UP + SESSIONS, "the lines that did not fit counted as lost");
+        assertThat(accessLog.written()).isZero();
+        Files.delete(disk.file("filler"));
+        assertThat(Clients.echoSessions(port, 4, 2, STREAM)).as("sessions whole with room again").isEqualTo(4);
+        await(() -> accessLog.written() == 4, "logging resumed");
+        List<String> lines = Files.readAllLines(disk.file("access.log"));
+        assertThat(lines).hasSize(4).allMatch(l -> l.matches("200 127\\.0\\.0\\.1:\\d+ \\d+ \\d+"));
     }
 
     private static boolean deadlineNotPassed(long deadline) {
