@@ -25,12 +25,10 @@ final class AcceptFailureHandler extends ChannelInboundHandlerAdapter {
     private static final int EMFILE = 24;
     private static final int ENFILE = 23;
 
-    private final String listener;
     private final LongAdder failures;
     private final FaultLog faults;
 
-    AcceptFailureHandler(String listener, LongAdder failures, FaultLog faults) {
-        this.listener = listener;
+    AcceptFailureHandler(LongAdder failures, FaultLog faults) {
         this.failures = failures;
         this.faults = faults;
     }
@@ -39,7 +37,7 @@ final class AcceptFailureHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         failures.increment();
         ProxyFault fault = outOfFds(cause) ? ProxyFault.ACCEPT_OUT_OF_FDS : ProxyFault.ACCEPT_FAILED;
-        faults.report(fault, "listener " + listener + ": " + FaultLog.reason(cause) + "; accepting again in "
+        faults.report(fault, "listener " + ctx.channel().localAddress() + ": " + FaultLog.reason(cause) + "; accepting again in "
                 + PAUSE_MILLIS + " ms");
         if (ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(false);

@@ -287,7 +287,7 @@ public final class Proxy implements Lifecycle, HealthSource {
         AcceptHandler accept = new AcceptHandler(l);
         return new ServerBootstrap()
                 .channel(serverChannel)
-                .handler(new AcceptFailureHandler(l.spec.address().toString(), l.acceptFailures, faults))
+                .handler(new AcceptFailureHandler(l.acceptFailures, faults))
                 .option(ChannelOption.SO_BACKLOG, l.spec.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)

@@ -31,18 +31,32 @@ final class FdExhaustion implements AutoCloseable {
     static FdExhaustion exhaust() throws IOException, InterruptedException {
         long wanted = ProcessResources.self().openFds() + HEADROOM;
         FdExhaustion exhaustion = new FdExhaustion(FdLimit.current()[0] > wanted ? FdLimit.lowered(wanted) : null);
+        try {
+            exhaustion.takeAll();
+        } catch (IOException | RuntimeException e) {
+            exhaustion.close();
+            throw e;
+        }
+        return exhaustion;
+    }
+
+    /** Takes every descriptor that is free (again). */
+    void takeAll() throws IOException {
         Path devNull = Path.of("/dev/null");
         try {
             while (true) {
-                exhaustion.held.add(FileChannel.open(devNull, StandardOpenOption.READ));
+                held.add(FileChannel.open(devNull, StandardOpenOption.READ));
             }
         } catch (FileSystemException e) {
             if (e.getReason() == null || !e.getReason().contains("Too many open files")) {
-                exhaustion.close();
                 throw e;
             }
         }
-        return exhaustion;
+    }
+
+    /** Gives one descriptor back: enough to accept a connection, not to open a second socket for it. */
+    void releaseOne() throws IOException {
+        held.remove(held.size() - 1).close();
     }
 
     /** Descriptors held. */

@@ -270,7 +270,7 @@ class ProxyFaultIT {
             }
             case FD_EXHAUSTION -> {
                 exhaustFdsThenRecover();
-                return List.of(ProxyFault.ACCEPT_OUT_OF_FDS);
+                return List.of(ProxyFault.ACCEPT_OUT_OF_FDS, ProxyFault.NO_UPSTREAM_SOCKET);
             }
             case CONNECTION_STORM -> {
                 connectionStorm();
@@ -286,41 +286,65 @@ class ProxyFaultIT {
 
     /**
      * Clients connect while this JVM has no descriptor left: the proxy's accept fails with EMFILE. It has to say
-     * so once, by name, keep trying, and serve the waiting clients once descriptors are back.
+     * so once, by name, and keep trying. With one descriptor back, a client is accepted but no socket can be
+     * opened towards a server: that session ends with 500, which frees the descriptor for the next one. With all
+     * of them back, the clients that waited meanwhile are served.
      */
     private void exhaustFdsThenRecover() throws Exception {
         int clients = 8;
-        List<SocketChannel> waiting = new ArrayList<>();
+        List<SocketChannel> refused = new ArrayList<>();
+        List<SocketChannel> served = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            waiting.add(SocketChannel.open()); // opened before: connecting needs no new descriptor
+            refused.add(SocketChannel.open()); // opened before: connecting needs no new descriptor
+            served.add(SocketChannel.open());
         }
         InetSocketAddress target = new InetSocketAddress("127.0.0.1", port);
-        long failuresBefore = acceptFailures();
         // what runs while exhausted must already be loaded: loading a class needs a descriptor
-        acceptFailures();
-        deadlineNotPassed(System.nanoTime());
+        long failuresBefore = acceptFailures();
+        long noSocketBefore = proxy.faults().get(ProxyFault.NO_UPSTREAM_SOCKET);
+        awaitWhileExhausted(() -> true);
         try (FdExhaustion exhausted = FdExhaustion.exhaust()) {
-            for (SocketChannel c : waiting) {
+            assertThat(exhausted.held()).isPositive();
+            for (SocketChannel c : refused) {
                 c.connect(target); // the kernel completes it into the accept queue
             }
             // two failed accepts: the proxy paused and tried again, still out of descriptors
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (acceptFailures() < failuresBefore + 2 && deadlineNotPassed(deadline)) {
-                LockSupport.parkNanos(10_000_000L);
+            awaitWhileExhausted(() -> acceptFailures() >= failuresBefore + 2);
+            exhausted.releaseOne();
+            awaitWhileExhausted(() -> proxy.faults().get(ProxyFault.NO_UPSTREAM_SOCKET) == noSocketBefore + clients);
+            exhausted.takeAll();
+            for (SocketChannel c : served) {
+                c.connect(target);
             }
-            assertThat(exhausted.held()).isPositive();
+            awaitWhileExhausted(() -> acceptFailures() >= failuresBefore + 4);
         }
         assertThat(acceptFailures()).as("accept failures counted while out of descriptors")
-                .isGreaterThanOrEqualTo(failuresBefore + 2);
+                .isGreaterThanOrEqualTo(failuresBefore + 4);
+        assertThat(proxy.faults().get(ProxyFault.NO_UPSTREAM_SOCKET)).as("sessions without an upstream socket")
+                .isEqualTo(noSocketBefore + clients);
+        for (SocketChannel c : refused) {
+            try (Socket s = c.socket()) {
+                s.setSoTimeout(10_000);
+                assertThat(s.getInputStream().read()).as("a session that got no upstream socket is closed").isEqualTo(-1);
+            }
+        }
         // descriptors are back: the waiting clients are accepted and served, byte-exact
         for (int i = 0; i < clients; i++) {
-            try (Socket s = waiting.get(i).socket()) {
+            try (Socket s = served.get(i).socket()) {
                 s.setSoTimeout(10_000);
                 s.getOutputStream().write(i);
                 assertThat(s.getInputStream().read()).as("client %d served after recovery", i).isEqualTo(i);
             }
         }
         assertThat(Clients.echoSessions(port, 4, 2, STREAM)).as("new sessions whole").isEqualTo(4);
+    }
+
+    /** A bounded wait that uses no descriptor and loads no class (the assertion comes after the release). */
+    private static void awaitWhileExhausted(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean() && deadlineNotPassed(deadline)) {
+            LockSupport.parkNanos(10_000_000L);
+        }
     }
 
     /**
