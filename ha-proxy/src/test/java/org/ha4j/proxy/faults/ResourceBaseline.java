@@ -30,7 +30,7 @@ record ResourceBaseline(Proxy proxy, ProcessResources process, int pooledPipes, 
     /** A measuring window: long enough that a spinning loop cannot hide, short enough for CI. */
     static final Duration CPU_WINDOW = Duration.ofSeconds(1);
     /** Windows tried before the CPU check fails: JIT compilation or GC after a burst may take the first ones. */
-    static final int CPU_WINDOWS = 3;
+    static final int CPU_WINDOWS = 5;
     /**
      * What the allocator may hold above the baseline: Netty's adaptive allocator keeps the chunks it grew to
      * under concurrency (a pool, not a leak). A buffer never released is what leaks; Netty's leak detector finds
