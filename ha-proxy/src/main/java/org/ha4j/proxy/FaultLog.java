@@ -39,8 +39,12 @@ final class FaultLog {
         }
     }
 
-    /** Counts one {@code fault}; logs it with {@code detail} unless its kind was logged within the interval. */
-    void report(ProxyFault fault, String detail) {
+    /**
+     * Counts one {@code fault}; logs it with {@code detail} unless its kind was logged within the interval.
+     *
+     * @return whether this one was logged
+     */
+    boolean report(ProxyFault fault, String detail) {
         Kind kind = kinds.get(fault);
         kind.total.increment();
         kind.sinceLogged.increment();
@@ -50,7 +54,9 @@ final class FaultLog {
             long since = kind.sinceLogged.sumThenReset();
             log.warn("{}: {} [{} since the last such line, {} in total; at most one line per {} s]",
                     fault.description(), detail, since, kind.total.sum(), LOG_INTERVAL_NANOS / 1_000_000_000L);
+            return true;
         }
+        return false;
     }
 
     long count(ProxyFault fault) {
