@@ -84,8 +84,9 @@ class ProxyFaultIT {
     }
 
     static Stream<Arguments> everyFaultOnEveryRelay() {
-        // -Dha4j.faults=FD_EXHAUSTION,CONNECTION_STORM runs only those
+        // -Dha4j.faults=FD_EXHAUSTION,CONNECTION_STORM runs only those; -Dha4j.faults.setups=copy/epoll only that
         String only = System.getProperty("ha4j.faults", "");
+        String onlySetups = System.getProperty("ha4j.faults.setups", "");
         List<Setup> setups = List.of(new Setup(RelayKind.SPLICE, false), new Setup(RelayKind.COPY, false),
                 new Setup(RelayKind.AUTO, false), new Setup(RelayKind.COPY, true));
         List<Arguments> out = new ArrayList<>();
@@ -94,6 +95,9 @@ class ProxyFaultIT {
                 continue;
             }
             for (Setup setup : setups) {
+                if (!onlySetups.isBlank() && !List.of(onlySetups.split(",")).contains(setup.toString())) {
+                    continue;
+                }
                 out.add(Arguments.of(fault, setup));
             }
         }
