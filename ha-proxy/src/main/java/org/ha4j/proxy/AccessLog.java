@@ -1,10 +1,10 @@
 package org.ha4j.proxy;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -14,30 +14,42 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.ha4j.core.time.Ticker;
 
 /**
  * Writes access log lines on a thread of its own, so an event loop never waits for a disk: the event loop
  * formats the line and offers it to a bounded queue; when the queue is full the line is dropped and counted
  * ({@link #dropped()}) rather than blocking the proxy.
+ *
+ * <p>A write that fails (a full disk, an I/O error) loses the lines of that batch, counted in
+ * {@link #failed()} and logged as {@link ProxyFault#ACCESS_LOG_WRITE_FAILED} at a limited rate; the proxy keeps
+ * serving, and later batches are tried again, so logging resumes once the disk has room. A file never keeps a
+ * torn line: a batch that did not fit is cut off again.
  */
 public final class AccessLog implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(AccessLog.class);
     private static final String STOP = new String("stop");
 
     private final AccessLogFormat format;
-    private final Writer writer;
+    private final Sink sink;
     private final BlockingQueue<String> queue;
     private final Thread thread;
+    private final FaultLog faults = new FaultLog(Ticker.system());
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
     private volatile boolean closed;
 
-    private AccessLog(AccessLogFormat format, Writer writer, int capacity, String name) {
+    /** Where batches of lines go; a failed write leaves nothing half-written behind if it can. */
+    private interface Sink {
+        void write(String batch) throws IOException;
+
+        void close() throws IOException;
+    }
+
+    private AccessLog(AccessLogFormat format, Sink sink, int capacity, String name) {
         this.format = Objects.requireNonNull(format, "format");
-        this.writer = writer;
+        this.sink = sink;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.thread = new Thread(this::drain, name);
         thread.setDaemon(true);
@@ -46,14 +58,48 @@ public final class AccessLog implements AutoCloseable {
 
     /** Appends to {@code file} (created if missing). */
     public static AccessLog toFile(Path file, AccessLogFormat format) throws IOException {
-        Writer w = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE), 64 * 1024);
-        return new AccessLog(format, w, 65_536, "ha4j-access-log");
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
+        return new AccessLog(format, new Sink() {
+            @Override
+            public void write(String batch) throws IOException {
+                long end = channel.size();
+                ByteBuffer bytes = ByteBuffer.wrap(batch.getBytes(StandardCharsets.UTF_8));
+                try {
+                    while (bytes.hasRemaining()) {
+                        channel.write(bytes);
+                    }
+                } catch (IOException e) {
+                    try {
+                        channel.truncate(end); // what fit of the batch would end in a torn line
+                    } catch (IOException ignored) {
+                        // the lines are counted as lost either way
+                    }
+                    throw e;
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+        }, 65_536, "ha4j-access-log");
     }
 
     /** Writes to any writer (tests, stdout). */
     public static AccessLog toWriter(Writer writer, AccessLogFormat format) {
-        return new AccessLog(format, writer, 65_536, "ha4j-access-log");
+        return new AccessLog(format, new Sink() {
+            @Override
+            public void write(String batch) throws IOException {
+                writer.write(batch);
+                writer.flush();
+            }
+
+            @Override
+            public void close() throws IOException {
+                writer.close();
+            }
+        }, 65_536, "ha4j-access-log");
     }
 
     public AccessLogFormat format() {
@@ -80,8 +126,19 @@ public final class AccessLog implements AutoCloseable {
         return written.get();
     }
 
+    /** Lines lost because writing them failed (a full disk, an I/O error). */
+    public long failed() {
+        return failed.get();
+    }
+
+    /** Failed writes (each loses a batch of lines), as {@link Proxy#faults()} counts them. */
+    long writeFailures() {
+        return faults.count(ProxyFault.ACCESS_LOG_WRITE_FAILED);
+    }
+
     private void drain() {
         List<String> batch = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
         try {
             while (true) {
                 String first = queue.poll(1, TimeUnit.SECONDS);
@@ -91,26 +148,38 @@ public final class AccessLog implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch);
                 boolean stop = false;
+                int lines = 0;
                 for (String line : batch) {
                     if (line == STOP) {
                         stop = true;
                         continue;
                     }
-                    writer.write(line);
-                    writer.write('\n');
-                    written.incrementAndGet();
+                    text.append(line).append('\n');
+                    lines++;
                 }
                 batch.clear();
-                writer.flush();
+                write(text, lines);
+                text.setLength(0);
                 if (stop) {
                     return;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void write(StringBuilder text, int lines) {
+        if (lines == 0) {
+            return;
+        }
+        try {
+            sink.write(text.toString());
+            written.addAndGet(lines);
         } catch (IOException e) {
-            log.error("access log writer failed; further lines are dropped", e);
-            closed = true;
+            failed.addAndGet(lines);
+            faults.report(ProxyFault.ACCESS_LOG_WRITE_FAILED, lines + " line(s) lost: " + FaultLog.reason(e)
+                    + " (" + failed.get() + " lost in total)");
         }
     }
 
@@ -124,11 +193,11 @@ public final class AccessLog implements AutoCloseable {
         try {
             queue.put(STOP);
             thread.join(5_000);
-            writer.close();
+            sink.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
-            log.warn("closing access log failed", e);
+            faults.report(ProxyFault.ACCESS_LOG_WRITE_FAILED, "closing: " + FaultLog.reason(e));
         }
     }
 }

@@ -57,6 +57,11 @@ final class CopyRelay implements Relay {
     }
 
     @Override
+    public int pooledPipes() {
+        return engine == null ? 0 : engine.idlePipes();
+    }
+
+    @Override
     public void shutdown() {
         if (engine != null) {
             engine.close();

@@ -12,7 +12,9 @@ package org.ha4j.proxy;
  * @param badGateway    sessions ended because no server could be reached (502)
  * @param bytesReceived bytes received from clients
  * @param bytesSent     bytes sent to clients
+ * @param acceptFailures accept() calls that failed, e.g. with the process out of file descriptors
  */
 public record ListenerStats(String address, long accepted, int active, long byStatus200, long forbidden,
-                            long unavailable, long badGateway, long bytesReceived, long bytesSent) {
+                            long unavailable, long badGateway, long bytesReceived, long bytesSent,
+                            long acceptFailures) {
 }

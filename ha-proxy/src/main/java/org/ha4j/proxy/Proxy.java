@@ -13,11 +13,8 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.nio.NioChannelOption;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -96,6 +93,8 @@ public final class Proxy implements Lifecycle, HealthSource {
         final Proxy proxy;
         final Listener spec;
         final LongAdder accepted = new LongAdder();
+        /** accept() calls that failed (out of descriptors, ENOBUFS, ...). */
+        final LongAdder acceptFailures = new LongAdder();
         final AtomicInteger active = new AtomicInteger();
         final LongAdder ok = new LongAdder();
         final LongAdder forbidden = new LongAdder();
@@ -136,6 +135,7 @@ public final class Proxy implements Lifecycle, HealthSource {
     private final int ioThreads;
     private final boolean forceNio;
     final Ticker ticker;
+    private final FaultLog faults;
 
     private final HealthSignal health;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
@@ -145,7 +145,8 @@ public final class Proxy implements Lifecycle, HealthSource {
 
     private EventLoopGroup group;
     private boolean epoll;
-    private Relay relay;
+    private BackendConnector connector;
+    private volatile Relay relay;
     private RelayKind relayKind;
     private ScheduledFuture<?> healthTick;
     private volatile boolean running;
@@ -173,6 +174,7 @@ public final class Proxy implements Lifecycle, HealthSource {
         this.ioThreads = b.ioThreads;
         this.forceNio = b.forceNio;
         this.ticker = b.ticker;
+        this.faults = new FaultLog(b.ticker);
         this.health = HealthSignal.down("proxy:" + listeners.get(0).spec.address().getPort(), "not started");
         for (Upstream u : upstreams.values()) {
             u.onChange(changed -> refreshHealth());
@@ -197,6 +199,7 @@ public final class Proxy implements Lifecycle, HealthSource {
         relayKind = choice.relay();
         epoll = choice.epoll();
         choice.warning().ifPresent(log::warn);
+        connector = new BackendConnector(epoll);
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(ioThreads, io);
         relay = switch (relayKind) {
@@ -255,6 +258,7 @@ public final class Proxy implements Lifecycle, HealthSource {
     private ServerBootstrap serverBootstrap(ListenerRuntime l) {
         AcceptHandler accept = new AcceptHandler(l);
         return ListenSockets.forAddress(new ServerBootstrap(), l.spec.address(), epoll)
+                .handler(new AcceptFailureHandler(l.acceptFailures, faults))
                 .option(ChannelOption.SO_BACKLOG, l.spec.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -343,6 +347,24 @@ public final class Proxy implements Lifecycle, HealthSource {
         return total;
     }
 
+    /**
+     * Pipes the splice relay keeps for reuse, two descriptors each (HAProxy's pipe pool: up to 64 per engine
+     * thread, kept after the sessions that needed them have ended); 0 for the copy relay.
+     */
+    public int pooledPipes() {
+        Relay r = relay;
+        return r == null ? 0 : r.pooledPipes();
+    }
+
+    /** How often each expected fault has happened since the proxy was built. */
+    public java.util.Map<ProxyFault, Long> faults() {
+        java.util.Map<ProxyFault, Long> out = faults.snapshot();
+        if (accessLog != null) {
+            out.put(ProxyFault.ACCESS_LOG_WRITE_FAILED, accessLog.writeFailures());
+        }
+        return out;
+    }
+
     /** Sessions in progress across all listeners. */
     public int activeSessions() {
         return sessions.size();
@@ -352,7 +374,8 @@ public final class Proxy implements Lifecycle, HealthSource {
         List<ListenerStats> out = new ArrayList<>();
         for (ListenerRuntime l : listeners) {
             out.add(new ListenerStats(l.address(), l.accepted.sum(), l.active.get(), l.ok.sum(), l.forbidden.sum(),
-                    l.unavailable.sum(), l.badGateway.sum(), l.bytesReceived.sum(), l.bytesSent.sum()));
+                    l.unavailable.sum(), l.badGateway.sum(), l.bytesReceived.sum(), l.bytesSent.sum(),
+                    l.acceptFailures.sum()));
         }
         return out;
     }
@@ -536,7 +559,7 @@ public final class Proxy implements Lifecycle, HealthSource {
         long now = ticker.nanoTime();
         Upstream.Backend backend = upstream.select(session.attempt, now);
         if (backend == null) {
-            log.warn("{}: no live upstreams in {}", session, upstream.name());
+            faults.report(ProxyFault.NO_LIVE_UPSTREAMS, session + ": in " + upstream.name());
             session.finish(SessionStatus.BAD_GATEWAY);
             return;
         }
@@ -548,22 +571,19 @@ public final class Proxy implements Lifecycle, HealthSource {
             long left = nextUpstreamTimeout.toMillis() - TimeUnit.NANOSECONDS.toMillis(now - session.startNanos);
             timeoutMillis = Math.max(1, Math.min(timeoutMillis, left));
         }
-        // the backend channel is built by hand rather than through a Bootstrap (no option maps, no resolver
-        // group lookup, no initializer): it registers on the client's event loop and connects there
-        Channel ch = epoll ? new EpollSocketChannel() : new NioSocketChannel();
-        SocketChannelConfig config = (SocketChannelConfig) ch.config();
-        config.setAutoRead(false);
-        config.setAllowHalfClosure(true);
-        config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
-        session.backendChannel = ch;
-        InetSocketAddress address = backend.address;
-        session.client.eventLoop().register(ch).addListener((ChannelFutureListener) registered -> {
-            if (!registered.isSuccess()) {
-                connected(session, registered);
-                return;
-            }
-            ch.connect(address).addListener((ChannelFutureListener) done -> connected(session, done));
-        });
+        Channel ch;
+        try {
+            ch = connector.open(timeoutMillis);
+        } catch (io.netty.channel.ChannelException e) {
+            // no socket to try any server with (nginx: socket() failed, 500); not the server's fault
+            faults.report(ProxyFault.NO_UPSTREAM_SOCKET, session + ": " + FaultLog.reason(e));
+            upstream.release(session.attempt, false, now);
+            session.finish(SessionStatus.INTERNAL_SERVER_ERROR);
+            return;
+        }
+        session.backendChannel = ch; // from here a finishing session closes it, even mid-connect
+        connector.connect(ch, session.client.eventLoop(), backend.address)
+                .addListener((ChannelFutureListener) done -> connected(session, done));
     }
 
     private void connected(Session session, ChannelFuture done) {
@@ -576,8 +596,9 @@ public final class Proxy implements Lifecycle, HealthSource {
             return;
         }
         if (!done.isSuccess()) {
-            log.warn("{}: connect to {} failed: {}", session, session.backend.peer.server(),
-                    done.cause() == null ? "cancelled" : done.cause().getMessage());
+            // the connector has closed the channel already
+            faults.report(ProxyFault.UPSTREAM_CONNECT_FAILED, session + ": connect to "
+                    + session.backend.peer.server() + " failed: " + FaultLog.reason(done.cause()));
             session.backend.connectFailures.increment();
             session.backendChannel = null;
             upstream.release(session.attempt, true, now);

@@ -10,6 +10,11 @@ interface Relay {
 
     void start(Session session);
 
+    /** Pipes kept for reuse (two descriptors each; the splice engine pools them per thread), 0 without splice. */
+    default int pooledPipes() {
+        return 0;
+    }
+
     /** Releases what the relay holds (threads, pipes) once the proxy has stopped. */
     default void shutdown() {
     }

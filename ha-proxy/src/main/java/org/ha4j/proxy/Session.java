@@ -39,7 +39,7 @@ final class Session {
     /** The relay's handler for client events, once the relay has started (the client pipeline never changes). */
     io.netty.channel.ChannelInboundHandler clientRelay;
     Upstream.Backend backend;
-    Channel backendChannel;
+    volatile Channel backendChannel;
     boolean connected;
     long connectStartNanos;
 

@@ -36,6 +36,11 @@ final class SpliceRelay implements Relay {
     }
 
     @Override
+    public int pooledPipes() {
+        return engine.idlePipes();
+    }
+
+    @Override
     public void start(Session session) {
         Channel client = session.client;
         Channel backend = session.backendChannel;

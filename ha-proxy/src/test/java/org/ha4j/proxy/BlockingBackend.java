@@ -8,23 +8,23 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A loopback server that runs a scripted handler per connection on its own thread. */
-final class BlockingBackend implements AutoCloseable {
+public final class BlockingBackend implements AutoCloseable {
 
     @FunctionalInterface
-    interface Handler {
+    public interface Handler {
         void handle(Socket socket) throws Exception;
     }
 
     final ServerSocket server;
-    final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    public final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
-    BlockingBackend(Handler handler) throws IOException {
+    public BlockingBackend(Handler handler) throws IOException {
         this(InetAddress.getLoopbackAddress(), handler);
     }
 
-    BlockingBackend(InetAddress address, Handler handler) throws IOException {
+    public BlockingBackend(InetAddress address, Handler handler) throws IOException {
         server = new ServerSocket(0, 512, address);
         acceptor = new Thread(() -> {
             while (!server.isClosed()) {
@@ -49,7 +49,7 @@ final class BlockingBackend implements AutoCloseable {
         acceptor.start();
     }
 
-    String address() {
+    public String address() {
         return "127.0.0.1:" + server.getLocalPort();
     }
 

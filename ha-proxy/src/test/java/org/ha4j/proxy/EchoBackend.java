@@ -22,14 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A loopback echo server for relay tests: echoes with backpressure, answers a half-close with a half-close once
  * everything is echoed, counts open connections.
  */
-final class EchoBackend implements AutoCloseable {
+public final class EchoBackend implements AutoCloseable {
 
-    final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    final Channel server;
-    final AtomicInteger open = new AtomicInteger();
-    final AtomicInteger accepted = new AtomicInteger();
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final Channel server;
+    public final AtomicInteger open = new AtomicInteger();
+    public final AtomicInteger accepted = new AtomicInteger();
 
-    EchoBackend() throws InterruptedException {
+    public EchoBackend() throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 8192)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -42,7 +42,7 @@ final class EchoBackend implements AutoCloseable {
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
     }
 
-    String address() {
+    public String address() {
         return "127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort();
     }
 

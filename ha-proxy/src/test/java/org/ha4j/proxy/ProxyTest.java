@@ -146,14 +146,19 @@ class ProxyTest {
     }
 
     @Test
-    void deniedClientsGet403() throws Exception {
-        BlockingBackend a = named("A");
+    void deniedClientsGet403BeforeAnyBackendConnect() throws Exception {
+        EchoBackend a = closing(new EchoBackend());
         Upstream upstream = new Upstream("u", BalancingStrategies.roundRobin(), List.of(ServerSpec.of(a.address())));
         Proxy proxy = start(upstream, Proxy.builder().accessRules(AccessRules.builder()
                 .allow("10.0.0.0/8").deny("all").build()), "$status $remote_addr $upstream_addr");
-        assertThat(fetch(proxy)).isEmpty();
-        assertThat(awaitLog(1)).startsWith("403 127.0.0.1 u");
-        assertThat(proxy.listenerStats().get(0).forbidden()).isEqualTo(1);
+        for (int i = 0; i < 5; i++) {
+            assertThat(fetch(proxy)).isEmpty();
+        }
+        assertThat(awaitLog(5)).startsWith("403 127.0.0.1 u");
+        assertThat(proxy.listenerStats().get(0).forbidden()).isEqualTo(5);
+        // the access phase runs before the upstream one: no server was picked, none was connected to
+        assertThat(a.accepted.get()).as("connections the backend saw").isZero();
+        assertThat(proxy.upstream("u").stats(0).get(0).picks()).isZero();
         assertThat(AccessRules.builder().deny("127.0.0.2").allow("127.0.0.0/8").build()
                 .allows(org.ha4j.core.net.IpAddress.parse("127.0.0.1"))).isTrue();
     }

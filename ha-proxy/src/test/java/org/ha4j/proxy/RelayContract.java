@@ -149,6 +149,55 @@ abstract class RelayContract {
     }
 
     @Test
+    @Timeout(300)
+    void twoHundredMebibytesEachWayWithoutAHalfClose() throws Exception {
+        // the 1 GiB test ends its stream with a half-close; here the client reads the whole echo and then
+        // closes both ways at once, so nothing but byte counting tells either side the stream is over
+        long size = 200L << 20;
+        EchoBackend backend = closing(new EchoBackend());
+        Proxy proxy = proxyTo(backend.address());
+        try (Socket socket = connect(proxy)) {
+            CompletableFuture<long[]> reader = CompletableFuture.supplyAsync(() -> {
+                try {
+                    InputStream in = socket.getInputStream();
+                    CRC32 crc = new CRC32();
+                    byte[] buf = new byte[256 * 1024];
+                    long total = 0;
+                    while (total < size) {
+                        int n = in.read(buf, 0, (int) Math.min(buf.length, size - total));
+                        if (n < 0) {
+                            break;
+                        }
+                        crc.update(buf, 0, n);
+                        total += n;
+                    }
+                    return new long[] {total, crc.getValue()};
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            CRC32 sent = new CRC32();
+            SplittableRandom random = new SplittableRandom(200);
+            byte[] chunk = new byte[256 * 1024];
+            OutputStream out = socket.getOutputStream();
+            for (long left = size; left > 0; left -= chunk.length) {
+                for (int i = 0; i < chunk.length; i += 8) {
+                    long r = random.nextLong();
+                    for (int j = 0; j < 8; j++) {
+                        chunk[i + j] = (byte) (r >>> (8 * j));
+                    }
+                }
+                out.write(chunk);
+                sent.update(chunk);
+            }
+            long[] received = reader.get(240, TimeUnit.SECONDS);
+            assertThat(received[0]).as("bytes echoed").isEqualTo(size);
+            assertThat(received[1]).as("checksum of the echo").isEqualTo(sent.getValue());
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> proxy.activeSessions() == 0 && backend.open.get() == 0);
+    }
+
+    @Test
     @Timeout(60)
     void aBackendThatAnswersAndClosesAtOnceReachesTheClientWhole() throws Exception {
         // the backend's bytes and FIN can arrive before the relay has started: none of them may be lost
