@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.ha4j.proxy.AccessLog;
 import org.ha4j.proxy.AccessLogFormat;
 import org.ha4j.proxy.Proxy;
@@ -24,21 +25,20 @@ import org.ha4j.proxy.balance.ServerSpec;
  *     --upstream "192.168.122.12:8080 weight=5 max_fails=3" --upstream "192.168.122.13:8080 backup" \
  *     --balance least_conn --access-log /tmp/access.log --relay splice
  * </pre>
- * Runs until SIGTERM or Ctrl-C, then stops gracefully (stop accepting, drain, close).
+ * Runs until SIGTERM or Ctrl-C, then stops gracefully (stop accepting, drain, close) and exits 0; HUP, USR1
+ * and USR2 are logged and ignored ({@link ProcessSignals}).
  */
 final class ProxyCommand implements Subcommand {
 
-    private final CountDownLatch stopSignal;
-    private final boolean installShutdownHook;
+    private final Function<Consumer<String>, ProcessSignals> signals;
 
     ProxyCommand() {
-        this(new CountDownLatch(1), true);
+        this(ProcessSignals::install);
     }
 
-    /** For tests: the command stops when {@code stopSignal} is counted down instead of on a signal. */
-    ProxyCommand(CountDownLatch stopSignal, boolean installShutdownHook) {
-        this.stopSignal = stopSignal;
-        this.installShutdownHook = installShutdownHook;
+    /** For tests: {@code signals} makes the policy the command waits on, e.g. a manual one. */
+    ProxyCommand(Function<Consumer<String>, ProcessSignals> signals) {
+        this.signals = signals;
     }
 
     @Override
@@ -127,31 +127,22 @@ final class ProxyCommand implements Subcommand {
             }
         }
         Proxy proxy = builder.build();
+        ProcessSignals stop = signals.apply(line -> {
+            out.println("ha4j proxy: " + line);
+            out.flush();
+        });
         proxy.start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stopSignal.countDown();
-            try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "ha4j-proxy-shutdown");
-        if (installShutdownHook) {
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
-        out.printf("ha4j proxy: listening on %s -> %d server(s), %s, %s relay%n",
-                proxy.boundAddresses().get(0).getAddress().getHostAddress() + ":"
-                        + proxy.boundAddresses().get(0).getPort(),
-                servers.size(), strategy.directive(), proxy.relay().name().toLowerCase(Locale.ROOT));
-        out.flush();
         try {
-            stopSignal.await();
+            out.printf("ha4j proxy: listening on %s -> %d server(s), %s, %s relay%n",
+                    proxy.boundAddresses().get(0).getAddress().getHostAddress() + ":"
+                            + proxy.boundAddresses().get(0).getPort(),
+                    servers.size(), strategy.directive(), proxy.relay().name().toLowerCase(Locale.ROOT));
+            out.flush();
+            stop.awaitStop();
         } finally {
             proxy.stop();
             out.println("ha4j proxy: stopped");
             out.flush();
-            stopped.countDown();
         }
         return Ha4jCommandLine.EXIT_OK;
     }
