@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import org.ha4j.core.config.BlockConfigParser;
+import org.ha4j.core.config.CommandLine;
 import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.core.config.ConfigProblem;
@@ -227,7 +228,13 @@ public final class KeepalivedConfigLoader {
                     if (s.args().isEmpty()) {
                         problems.error(s, "needs the script to run");
                     } else {
-                        notify.put(s.keyword(), String.join(" ", s.args()));
+                        String command = String.join(" ", s.args());
+                        try {
+                            CommandLine.split(command); // split as vrrp_script's line is, quotes and all
+                            notify.put(s.keyword(), command);
+                        } catch (IllegalArgumentException e) {
+                            problems.error(s, e.getMessage());
+                        }
                     }
                 }
                 case "garp_master_delay" -> {
