@@ -154,6 +154,38 @@ class NodeSignalsIT {
         SignalLan.assertGone(backup, backupPid);
     }
 
+    @org.junit.jupiter.api.Test
+    void consoleStopOfRunRemovesThePidFileAndAPlantedSymlinkIsNeverFollowed() throws Exception {
+        Path victim = lan.lb1.file("victim");
+        Files.writeString(victim, "precious\n");
+        Path pidfile = lan.lb1.file("console.pid");
+        Files.deleteIfExists(pidfile);
+        Files.createSymbolicLink(pidfile, victim);
+        Path fifo = lan.lb1.file("console.fifo");
+        Files.deleteIfExists(fifo);
+        lan.lb1.run("mkfifo", fifo.toString());
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" < " + fifo, "sh"));
+        command.addAll(NetnsHost.javaCommand("org.ha4j.examples.cli.Ha4jCommandLine",
+                Kind.RUN.args(lan, lan.lb1, 100, false, pidfile).toArray(String[]::new)));
+        command.add("--console");
+        // the console reads a FIFO the test writes to: sh opens it, then execs the JVM (same PID)
+        NetnsProcess node = lan.startCommand(lan.lb1, command);
+        try (java.io.OutputStream console = Files.newOutputStream(fifo)) {
+            node.awaitOutput(out -> out.contains("CONSOLE ready"), SignalLan.START, "console ready");
+            awaitState(node, "MASTER", 1);
+            assertThat(Files.readString(victim)).isEqualTo("precious\n");
+            assertThat(Files.isSymbolicLink(pidfile)).isFalse();
+            assertThat(pidIn(pidfile)).isEqualTo(Long.toString(node.pid()));
+            console.write("stop\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            console.flush();
+            assertThat(node.awaitExit(Duration.ofSeconds(30))).isZero();
+        }
+        assertThat(node.output()).contains("CONSOLE closed: stopping").contains("STOPPED");
+        assertThat(lan.vipHolders()).isEmpty();
+        SignalLan.assertGone(node, pidfile);
+        assertThat(Files.readString(victim)).isEqualTo("precious\n");
+    }
+
     private void ignoredSignalsLeaveTheMasterAlone(Kind kind, NetnsProcess master, NetnsProcess backup)
             throws IOException {
         ProcessResources before = ProcessResources.of(master.pid());

@@ -60,6 +60,13 @@ final class SignalLan implements AutoCloseable {
         return process;
     }
 
+    /** Any command in {@code host}'s namespace, stopped by {@link #reset} if the case leaves it running. */
+    NetnsProcess startCommand(NetnsHost host, List<String> command) throws IOException {
+        NetnsProcess process = host.start(command);
+        started.add(process);
+        return process;
+    }
+
     /** Kills what a case left running (by PID) and removes VIPs it left, so the next case starts clean. */
     void reset() throws IOException {
         for (NetnsProcess process : started) {
