@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.ha4j.core.config.ConfigException;
+import org.ha4j.examples.node.StreamProxyNode;
 import org.ha4j.proxy.AccessLog;
 import org.ha4j.proxy.AccessLogFormat;
 import org.ha4j.proxy.Proxy;
@@ -53,7 +55,8 @@ final class ProxyCommand implements Subcommand {
 
     @Override
     public String usage() {
-        return "proxy --listen ADDR:PORT --upstream SERVER [--upstream SERVER ...] [--balance METHOD]"
+        return "proxy --nginx FILE [--relay splice|copy|auto]   (the file's stream {} block, no VRRP)\n"
+                + "  or: proxy --listen ADDR:PORT --upstream SERVER [--upstream SERVER ...] [--balance METHOD]"
                 + " [--access-log FILE] [--log-format FORMAT] [--relay splice|copy|auto]"
                 + " [--connect-timeout T] [--idle-timeout T]\n"
                 + "  SERVER: nginx server syntax, e.g. \"10.0.0.1:8080 weight=5 max_fails=3 backup\"\n"
@@ -65,9 +68,12 @@ final class ProxyCommand implements Subcommand {
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         Flags flags = Flags.parse(args, Set.of("listen", "upstream", "balance", "access-log", "log-format", "relay",
-                "connect-timeout", "idle-timeout"), Set.of());
+                "connect-timeout", "idle-timeout", "nginx"), Set.of());
         if (!flags.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
+        }
+        if (flags.has("nginx")) {
+            return runNginx(flags, out, err);
         }
         String listen = flags.required("listen");
         List<String> upstreamFlags = flags.all("upstream");
@@ -88,12 +94,7 @@ final class ProxyCommand implements Subcommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--balance: " + e.getMessage());
         }
-        RelayKind relay = switch (flags.single("relay").orElse("splice")) {
-            case "copy" -> RelayKind.COPY;
-            case "splice" -> RelayKind.SPLICE;
-            case "auto" -> RelayKind.AUTO;
-            default -> throw new UsageException("--relay must be splice, copy or auto");
-        };
+        RelayKind relay = relay(flags);
         Upstream upstream;
         try {
             upstream = new Upstream("upstream", strategy, servers);
@@ -138,6 +139,55 @@ final class ProxyCommand implements Subcommand {
                             + proxy.boundAddresses().get(0).getPort(),
                     servers.size(), strategy.directive(), proxy.relay().name().toLowerCase(Locale.ROOT));
             out.flush();
+            stop.awaitStop();
+        } finally {
+            proxy.stop();
+            out.println("ha4j proxy: stopped");
+            out.flush();
+        }
+        return Ha4jCommandLine.EXIT_OK;
+    }
+
+    private static RelayKind relay(Flags flags) throws UsageException {
+        return switch (flags.single("relay").orElse("splice")) {
+            case "copy" -> RelayKind.COPY;
+            case "splice" -> RelayKind.SPLICE;
+            case "auto" -> RelayKind.AUTO;
+            default -> throw new UsageException("--relay must be splice, copy or auto");
+        };
+    }
+
+    /** {@code --nginx FILE}: the file's {@code stream {}} block, checked as {@code ./ha4j check FILE} checks it. */
+    private int runNginx(Flags flags, PrintStream out, PrintStream err) throws Exception {
+        for (String replaced : List.of("listen", "upstream", "balance", "access-log", "log-format", "connect-timeout",
+                "idle-timeout")) {
+            if (flags.has(replaced)) {
+                throw new UsageException("--" + replaced + " cannot be combined with --nginx: the file says it");
+            }
+        }
+        Path file = Path.of(flags.required("nginx"));
+        if (!java.nio.file.Files.isReadable(file)) {
+            throw new UsageException("cannot read " + file);
+        }
+        StreamProxyNode proxy;
+        try {
+            proxy = StreamProxyNode.load(file, relay(flags), Proxy.DEFAULT_DRAIN_TIMEOUT, line -> {
+                out.println(line);
+                out.flush();
+            });
+        } catch (ConfigException e) {
+            e.problems().forEach(err::println);
+            err.println("ha4j proxy: " + file + " not loaded (see ./ha4j check)");
+            return Ha4jCommandLine.EXIT_FAILURE;
+        }
+        out.println("ha4j proxy: " + file);
+        proxy.notes().forEach(note -> out.println("  note: " + note));
+        ProcessSignals stop = signals.apply(line -> {
+            out.println("ha4j proxy: " + line);
+            out.flush();
+        });
+        proxy.start();
+        try {
             stop.awaitStop();
         } finally {
             proxy.stop();

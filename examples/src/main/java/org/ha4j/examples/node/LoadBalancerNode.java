@@ -136,10 +136,6 @@ public final class LoadBalancerNode implements Lifecycle {
             problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, new ConfigLocation(keepalivedFile, 1),
                     "vrrp_instance", "a load-balancer node needs at least one vrrp_instance"));
         }
-        if (nginx.servers().isEmpty()) {
-            problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, new ConfigLocation(nginxFile, 1),
-                    "server", "a load-balancer node needs a stream { server { listen; proxy_pass } } block"));
-        }
         for (String replaced : options.proxyHealthReplaces()) {
             if (!keepalived.scripts().containsKey(replaced)) {
                 problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR,
@@ -149,22 +145,7 @@ public final class LoadBalancerNode implements Lifecycle {
                         + (keepalived.scripts().isEmpty() ? "no vrrp_script" : "only " + keepalived.scripts().keySet())));
             }
         }
-        for (NginxStreamConfig.Server server : nginx.servers()) {
-            try {
-                InProcessProxy.upstream(nginx, server);
-            } catch (IllegalArgumentException e) {
-                problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, server.location(), "proxy_pass",
-                        e.getMessage()));
-            }
-            if (server.accessLogPath().isPresent() && server.accessLogFormat().isPresent()) {
-                try {
-                    org.ha4j.proxy.AccessLogFormat.parse(server.accessLogFormat().get());
-                } catch (IllegalArgumentException e) {
-                    problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, server.location(), "log_format",
-                            e.getMessage()));
-                }
-            }
-        }
+        InProcessProxy.validate(nginxFile, nginx, problems);
         for (VrrpInstanceSpec spec : keepalived.instances()) {
             try {
                 instanceBuilder(spec, keepalived, options, new InProcessProxy(nginx, options.relay(),
