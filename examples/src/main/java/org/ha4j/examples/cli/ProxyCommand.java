@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.ha4j.core.Lifecycle;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.examples.node.StreamProxyNode;
 import org.ha4j.proxy.AccessLog;
@@ -128,16 +129,21 @@ final class ProxyCommand implements Subcommand {
             }
         }
         Proxy proxy = builder.build();
+        return serveUntilStopped(proxy, out, () -> out.printf("ha4j proxy: listening on %s -> %d server(s), %s, %s relay%n",
+                proxy.boundAddresses().get(0).getAddress().getHostAddress() + ":"
+                        + proxy.boundAddresses().get(0).getPort(),
+                servers.size(), strategy.directive(), proxy.relay().name().toLowerCase(Locale.ROOT)));
+    }
+
+    /** Starts {@code proxy}, prints the banner, waits for TERM/INT (or a test's stop), then stops it gracefully. */
+    private int serveUntilStopped(Lifecycle proxy, PrintStream out, Runnable banner) throws Exception {
         ProcessSignals stop = signals.apply(line -> {
             out.println("ha4j proxy: " + line);
             out.flush();
         });
         proxy.start();
         try {
-            out.printf("ha4j proxy: listening on %s -> %d server(s), %s, %s relay%n",
-                    proxy.boundAddresses().get(0).getAddress().getHostAddress() + ":"
-                            + proxy.boundAddresses().get(0).getPort(),
-                    servers.size(), strategy.directive(), proxy.relay().name().toLowerCase(Locale.ROOT));
+            banner.run();
             out.flush();
             stop.awaitStop();
         } finally {
@@ -180,20 +186,9 @@ final class ProxyCommand implements Subcommand {
             err.println("ha4j proxy: " + file + " not loaded (see ./ha4j check)");
             return Ha4jCommandLine.EXIT_FAILURE;
         }
-        out.println("ha4j proxy: " + file);
-        proxy.notes().forEach(note -> out.println("  note: " + note));
-        ProcessSignals stop = signals.apply(line -> {
-            out.println("ha4j proxy: " + line);
-            out.flush();
+        return serveUntilStopped(proxy, out, () -> {
+            out.println("ha4j proxy: " + file);
+            proxy.notes().forEach(note -> out.println("  note: " + note));
         });
-        proxy.start();
-        try {
-            stop.awaitStop();
-        } finally {
-            proxy.stop();
-            out.println("ha4j proxy: stopped");
-            out.flush();
-        }
-        return Ha4jCommandLine.EXIT_OK;
     }
 }

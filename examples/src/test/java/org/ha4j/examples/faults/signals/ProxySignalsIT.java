@@ -162,6 +162,29 @@ class ProxySignalsIT {
     }
 
     @Test
+    void anNginxStreamBlockAloneServesAndTermExitsZero() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path nginx = Files.writeString(dir.resolve("nginx.conf"), "events {}\nstream {\n"
+                + "    upstream echo { server 127.0.0.1:" + echo.getLocalPort() + "; }\n"
+                + "    server {\n        listen 127.0.0.1:" + port + ";\n        proxy_pass echo;\n    }\n}\n");
+        Path log = dir.resolve("nginx-proxy.log");
+        Process process = new ProcessBuilder(NetnsHost.javaCommand("org.ha4j.examples.cli.Ha4jCommandLine", "proxy",
+                "--nginx", nginx.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        started.add(process);
+        Proxied proxy = new Proxied(process, log);
+        proxy.awaitOutput(out -> out.contains("PROXY listening on 127.0.0.1:" + port), "PROXY listening");
+        assertThat(exchangeOnce(port, "through nginx.conf")).isEqualTo("through nginx.conf");
+        proxy.signal("TERM");
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+        assertThat(proxy.output()).contains("received SIGTERM: stopping gracefully").contains("ha4j proxy: stopped");
+        awaitRefused(port);
+    }
+
+    @Test
     void intExitsZeroAndAfterAKillANewProxyTakesTheSamePort() throws Exception {
         Proxied first = startProxy(0, "first.log");
         int port = first.port;
