@@ -17,6 +17,7 @@ import org.ha4j.core.config.BlockConfigParser;
 import org.ha4j.core.config.CommandLine;
 import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.core.config.ConfigException;
+import org.ha4j.core.config.ConfigLocation;
 import org.ha4j.core.config.ConfigProblem;
 import org.ha4j.core.config.ConfigProblems;
 import org.ha4j.core.config.ConfigStatement;
@@ -48,6 +49,8 @@ public final class KeepalivedConfigLoader {
 
     private final ConfigProblems problems = new ConfigProblems();
     private final Map<String, VrrpScriptSpec> scripts = new LinkedHashMap<>();
+    /** Every vrrp_instance name seen, with its place, including instances refused for other errors. */
+    private final Map<String, ConfigLocation> instanceNames = new HashMap<>();
     private final List<VrrpInstanceSpec> instances = new ArrayList<>();
     private Optional<String> routerId = Optional.empty();
     private GarpSpec globalGarp = GarpSpec.KEEPALIVED_DEFAULTS;
@@ -184,6 +187,11 @@ public final class KeepalivedConfigLoader {
             return;
         }
         int errorsBefore = problems.errorCount();
+        ConfigLocation first = instanceNames.putIfAbsent(name.get(), block.location());
+        if (first != null) {
+            // keepalived -t: "vrrp instance VI_1 already defined"; two instances would share one name in every log
+            problems.error(block, "vrrp_instance " + name.get() + " is defined twice (first at " + first + ")");
+        }
         Boolean master = null;
         String interfaceName = null;
         Integer vrid = null;
