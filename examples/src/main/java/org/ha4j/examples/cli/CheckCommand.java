@@ -113,7 +113,8 @@ final class CheckCommand implements Subcommand {
 
     /**
      * The files as a node would take them, through the very code {@code run} and {@code proxy --nginx} call:
-     * one keepalived.conf with one nginx.conf is a {@code run}, an nginx.conf alone a {@code proxy --nginx}.
+     * one keepalived.conf with one nginx.conf is a {@code run}, an nginx.conf alone a {@code proxy --nginx},
+     * keepalived.confs alone get run's check of their instances.
      * Nothing is bound or sent.
      */
     private static boolean checkAsRunWould(List<Path> keepalivedFiles, List<Path> nginxFiles, PrintStream out)
@@ -125,6 +126,15 @@ final class CheckCommand implements Subcommand {
             } else if (keepalivedFiles.isEmpty()) {
                 for (Path file : nginxFiles) {
                     StreamProxyNode.load(file, RelayKind.SPLICE, Proxy.DEFAULT_DRAIN_TIMEOUT, line -> { });
+                }
+            } else {
+                for (Path file : keepalivedFiles) {
+                    List<ConfigProblem> problems = new ArrayList<>();
+                    LoadBalancerNode.validateInstances(KeepalivedConfigLoader.load(file),
+                            LoadBalancerNode.Options.defaults(line -> { }), problems);
+                    if (!problems.isEmpty()) {
+                        throw new ConfigException(problems);
+                    }
                 }
             }
             return true;

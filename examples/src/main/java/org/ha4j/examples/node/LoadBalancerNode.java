@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.ha4j.core.Lifecycle;
 import org.ha4j.core.Node;
+import org.ha4j.core.config.CommandLine;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.core.config.ConfigLocation;
 import org.ha4j.core.config.ConfigProblem;
@@ -146,10 +147,19 @@ public final class LoadBalancerNode implements Lifecycle {
             }
         }
         InProcessProxy.validate(nginxFile, nginx, problems);
+        validateInstances(keepalived, options, problems);
+    }
+
+    /**
+     * Whether every {@code vrrp_instance} of a loaded keepalived.conf can be run by a node: each is mapped to a
+     * {@link VrrpInstance} (with stand-ins for the scripts and the proxy's health) and built, nothing started.
+     * What cannot be carried out is added as an error with the instance's file:line. {@code ./ha4j check}
+     * calls this for a keepalived.conf given alone, so it refuses what {@code run} would refuse of that file.
+     */
+    public static void validateInstances(KeepalivedConfig keepalived, Options options, List<ConfigProblem> problems) {
         for (VrrpInstanceSpec spec : keepalived.instances()) {
             try {
-                instanceBuilder(spec, keepalived, options, new InProcessProxy(nginx, options.relay(),
-                        options.drainTimeout(), line -> { }).health(), null).build();
+                instanceBuilder(spec, keepalived, options, HealthSignal.up("proxy"), null).build();
             } catch (IllegalArgumentException e) {
                 problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, spec.location(), "vrrp_instance",
                         e.getMessage()));
@@ -247,7 +257,7 @@ public final class LoadBalancerNode implements Lifecycle {
                 } else {
                     String command = keepalived.scripts().get(track.name()).command();
                     out.add("  track_script " + track.name() + ": runs '" + command + "' as keepalived would");
-                    String program = command.strip().split("\\s+")[0];
+                    String program = CommandLine.split(command).get(0);
                     if (program.startsWith("/") && !java.nio.file.Files.exists(Path.of(program))) {
                         out.add("  warning: " + program + " does not exist here, so " + track.name() + " will fail"
                                 + " and hold the instance in FAULT; --proxy-health-replaces " + track.name()

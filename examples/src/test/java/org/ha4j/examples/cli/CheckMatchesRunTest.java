@@ -84,6 +84,15 @@ class CheckMatchesRunTest {
     }
 
     @Test
+    void aKeepalivedConfAloneIsRefusedForWhatRunCannotCarryOut() throws Exception {
+        Path k = Files.writeString(dir.resolve("k.conf"), INSTANCE.formatted("10.200.0.100/24 dev eth1", ""));
+        Result check = ha4j("check", k.toString());
+        assertThat(check.exit).isEqualTo(Ha4jCommandLine.EXIT_FAILURE);
+        assertThat(errors(check.text)).containsExactly(k + ":1: error: 'virtual_ipaddress' VIP 10.200.0.100/24 dev"
+                + " eth1: ha4j puts the VIPs on the instance's interface (eth0) only");
+    }
+
+    @Test
     void whatCheckPassesRunLoads() throws Exception {
         Path k = Files.writeString(dir.resolve("k.conf"), KEEPALIVED);
         Path n = Files.writeString(dir.resolve("n.conf"), NGINX);
