@@ -3,10 +3,12 @@ package org.ha4j.vrrp;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.ha4j.core.config.CommandLine;
 
 /**
  * keepalived's notify scripts for one instance (keepalived.conf(5), vrrp_instance): each is a command
- * line, split on spaces into program and arguments.
+ * line, split into program and arguments as keepalived splits a {@code vrrp_script}'s line (blanks separate words,
+ * quotes keep them together, no shell: {@link CommandLine}).
  *
  * <ul>
  *   <li>{@code notifyMaster}, {@code notifyBackup}, {@code notifyFault}, {@code notifyStop}: run with only
@@ -30,6 +32,10 @@ public record NotifyScripts(
         Objects.requireNonNull(notifyFault, "notifyFault");
         Objects.requireNonNull(notifyStop, "notifyStop");
         Objects.requireNonNull(notifyGeneric, "notifyGeneric");
+        // an unterminated quote or an empty line is refused here, not when a transition runs it
+        for (Optional<String> command : List.of(notifyMaster, notifyBackup, notifyFault, notifyStop, notifyGeneric)) {
+            command.ifPresent(CommandLine::split);
+        }
     }
 
     /** No scripts: the default, notify scripts are opt-in. */
@@ -89,6 +95,6 @@ public record NotifyScripts(
     }
 
     private static List<String> split(String command) {
-        return List.of(command.trim().split("\\s+"));
+        return CommandLine.split(command);
     }
 }

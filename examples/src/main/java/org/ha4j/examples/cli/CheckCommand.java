@@ -12,6 +12,10 @@ import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.core.config.ConfigFiles;
 import org.ha4j.core.config.ConfigProblem;
+import org.ha4j.examples.node.LoadBalancerNode;
+import org.ha4j.examples.node.StreamProxyNode;
+import org.ha4j.proxy.Proxy;
+import org.ha4j.proxy.RelayKind;
 import org.ha4j.proxy.nginx.NginxStreamConfig;
 import org.ha4j.proxy.nginx.NginxStreamConfigLoader;
 import org.ha4j.vrrp.config.KeepalivedConfig;
@@ -91,6 +95,9 @@ final class CheckCommand implements Subcommand {
                 e.problems().forEach(p -> out.println("  " + p));
             }
         }
+        if (ok) {
+            ok = checkAsRunWould(keepalivedFiles, nginxFiles, out);
+        }
         for (KeepalivedConfig config : loadedKeepalived) {
             for (VrrpScriptSpec script : config.scripts().values()) {
                 out.println("note: vrrp_script " + script.name() + " runs '" + script.command() + "' as keepalived "
@@ -101,6 +108,40 @@ final class CheckCommand implements Subcommand {
         }
         out.println(ok ? "check passed" : "check FAILED");
         return ok ? Ha4jCommandLine.EXIT_OK : Ha4jCommandLine.EXIT_FAILURE;
+    }
+
+    /**
+     * The files as a node would take them, through the very code {@code run} and {@code proxy --nginx} call:
+     * one keepalived.conf with one nginx.conf is a {@code run}, an nginx.conf alone a {@code proxy --nginx},
+     * keepalived.confs alone get run's check of their instances.
+     * Nothing is bound or sent.
+     */
+    private static boolean checkAsRunWould(List<Path> keepalivedFiles, List<Path> nginxFiles, PrintStream out)
+            throws IOException {
+        try {
+            if (keepalivedFiles.size() == 1 && nginxFiles.size() == 1) {
+                LoadBalancerNode.load(keepalivedFiles.get(0), nginxFiles.get(0),
+                        LoadBalancerNode.Options.defaults(line -> { }));
+            } else if (keepalivedFiles.isEmpty()) {
+                for (Path file : nginxFiles) {
+                    StreamProxyNode.load(file, RelayKind.SPLICE, Proxy.DEFAULT_DRAIN_TIMEOUT, line -> { });
+                }
+            } else {
+                for (Path file : keepalivedFiles) {
+                    List<ConfigProblem> problems = new ArrayList<>();
+                    LoadBalancerNode.validateInstances(KeepalivedConfigLoader.load(file),
+                            LoadBalancerNode.Options.defaults(line -> { }), problems);
+                    if (!problems.isEmpty()) {
+                        throw new ConfigException(problems);
+                    }
+                }
+            }
+            return true;
+        } catch (ConfigException e) {
+            out.println("FAILED as ./ha4j " + (keepalivedFiles.isEmpty() ? "proxy --nginx" : "run") + " would refuse it:");
+            e.problems().stream().filter(ConfigProblem::isError).forEach(p -> out.println("  " + p));
+            return false;
+        }
     }
 
     private static boolean looksLikeKeepalived(Path file) throws UsageException {

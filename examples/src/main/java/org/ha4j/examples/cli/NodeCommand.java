@@ -2,7 +2,6 @@ package org.ha4j.examples.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
@@ -29,7 +27,8 @@ import org.ha4j.vrrp.protocol.VrrpState;
 /**
  * {@code ./ha4j node}: one VRRP instance from flags, in the foreground, like {@code keepalived -n} with a
  * one-instance config. Prints every state change on stdout; SIGTERM (or Ctrl-C) stops it gracefully: a
- * MASTER sends priority 0 and removes its VIPs before the process exits.
+ * MASTER sends priority 0 and removes its VIPs before the process exits with 0. HUP, USR1 and USR2 are
+ * logged and ignored ({@link ProcessSignals}).
  *
  * <p>Output lines (stdout, one per event, stable for scripts):
  * <pre>
@@ -181,43 +180,37 @@ final class NodeCommand implements Subcommand {
             closeQuietly(checks);
             throw new UsageException(e.getMessage());
         }
+        // Caught before the start, so a TERM during it still ends in a graceful stop.
+        ProcessSignals signals = ProcessSignals.install(console::println);
         try {
             instance.start();
         } catch (IOException | RuntimeException e) {
             closeQuietly(checks);
             throw e;
         }
-        if (pidfile != null) {
-            Files.writeString(pidfile, ProcessHandle.current().pid() + "\n");
-        }
-        VrrpInstanceSnapshot started = instance.snapshot();
-        console.println("STARTED " + instance.name() + " on " + flags.required("interface") + " from "
-                + started.sourceAddress() + " priority " + started.basePriority());
-
-        CountDownLatch stopped = new CountDownLatch(1);
-        FileHealth tracked = trackFile;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        PidFile pid = null;
+        try {
+            pid = pidfile == null ? null : PidFile.write(pidfile);
+            VrrpInstanceSnapshot started = instance.snapshot();
+            console.println("STARTED " + instance.name() + " on " + flags.required("interface") + " from "
+                    + started.sourceAddress() + " priority " + started.basePriority());
+            signals.awaitStop();
+        } finally {
             instance.stop();
             closeQuietly(checks);
             console.println("COUNTERS " + counters(instance.snapshot()));
+            if (pid != null) {
+                pid.close();
+            }
+            if (trackFile != null) {
+                try {
+                    trackFile.close();
+                } catch (IOException e) {
+                    console.println("WARNING --track-file watcher: " + e.getMessage());
+                }
+            }
             console.println("STOPPED");
-            if (pidfile != null) {
-                try {
-                    Files.deleteIfExists(pidfile);
-                } catch (IOException e) {
-                    // nothing left to do about it while exiting
-                }
-            }
-            if (tracked != null) {
-                try {
-                    tracked.close();
-                } catch (IOException e) {
-                    // exiting
-                }
-            }
-            stopped.countDown();
-        }, "ha4j-node-stop"));
-        stopped.await(); // until SIGTERM/SIGINT runs the hook; the JVM then exits
+        }
         return Ha4jCommandLine.EXIT_OK;
     }
 

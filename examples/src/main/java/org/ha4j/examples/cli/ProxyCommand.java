@@ -7,7 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.ha4j.core.Lifecycle;
+import org.ha4j.core.config.ConfigException;
+import org.ha4j.examples.node.StreamProxyNode;
 import org.ha4j.proxy.AccessLog;
 import org.ha4j.proxy.AccessLogFormat;
 import org.ha4j.proxy.Proxy;
@@ -24,21 +28,20 @@ import org.ha4j.proxy.balance.ServerSpec;
  *     --upstream "192.168.122.12:8080 weight=5 max_fails=3" --upstream "192.168.122.13:8080 backup" \
  *     --balance least_conn --access-log /tmp/access.log --relay splice
  * </pre>
- * Runs until SIGTERM or Ctrl-C, then stops gracefully (stop accepting, drain, close).
+ * Runs until SIGTERM or Ctrl-C, then stops gracefully (stop accepting, drain, close) and exits 0; HUP, USR1
+ * and USR2 are logged and ignored ({@link ProcessSignals}).
  */
 final class ProxyCommand implements Subcommand {
 
-    private final CountDownLatch stopSignal;
-    private final boolean installShutdownHook;
+    private final Function<Consumer<String>, ProcessSignals> signals;
 
     ProxyCommand() {
-        this(new CountDownLatch(1), true);
+        this(ProcessSignals::install);
     }
 
-    /** For tests: the command stops when {@code stopSignal} is counted down instead of on a signal. */
-    ProxyCommand(CountDownLatch stopSignal, boolean installShutdownHook) {
-        this.stopSignal = stopSignal;
-        this.installShutdownHook = installShutdownHook;
+    /** For tests: {@code signals} makes the policy the command waits on, e.g. a manual one. */
+    ProxyCommand(Function<Consumer<String>, ProcessSignals> signals) {
+        this.signals = signals;
     }
 
     @Override
@@ -53,7 +56,8 @@ final class ProxyCommand implements Subcommand {
 
     @Override
     public String usage() {
-        return "proxy --listen ADDR:PORT --upstream SERVER [--upstream SERVER ...] [--balance METHOD]"
+        return "proxy --nginx FILE [--relay splice|copy|auto]   (the file's stream {} block, no VRRP)\n"
+                + "  or: proxy --listen ADDR:PORT --upstream SERVER [--upstream SERVER ...] [--balance METHOD]"
                 + " [--access-log FILE] [--log-format FORMAT] [--relay splice|copy|auto]"
                 + " [--connect-timeout T] [--idle-timeout T]\n"
                 + "  SERVER: nginx server syntax, e.g. \"10.0.0.1:8080 weight=5 max_fails=3 backup\"\n"
@@ -65,9 +69,12 @@ final class ProxyCommand implements Subcommand {
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         Flags flags = Flags.parse(args, Set.of("listen", "upstream", "balance", "access-log", "log-format", "relay",
-                "connect-timeout", "idle-timeout"), Set.of());
+                "connect-timeout", "idle-timeout", "nginx"), Set.of());
         if (!flags.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
+        }
+        if (flags.has("nginx")) {
+            return runNginx(flags, out, err);
         }
         String listen = flags.required("listen");
         List<String> upstreamFlags = flags.all("upstream");
@@ -88,12 +95,7 @@ final class ProxyCommand implements Subcommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--balance: " + e.getMessage());
         }
-        RelayKind relay = switch (flags.single("relay").orElse("splice")) {
-            case "copy" -> RelayKind.COPY;
-            case "splice" -> RelayKind.SPLICE;
-            case "auto" -> RelayKind.AUTO;
-            default -> throw new UsageException("--relay must be splice, copy or auto");
-        };
+        RelayKind relay = relay(flags);
         Upstream upstream;
         try {
             upstream = new Upstream("upstream", strategy, servers);
@@ -127,32 +129,66 @@ final class ProxyCommand implements Subcommand {
             }
         }
         Proxy proxy = builder.build();
-        proxy.start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stopSignal.countDown();
-            try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "ha4j-proxy-shutdown");
-        if (installShutdownHook) {
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
-        out.printf("ha4j proxy: listening on %s -> %d server(s), %s, %s relay%n",
+        return serveUntilStopped(proxy, out, () -> out.printf("ha4j proxy: listening on %s -> %d server(s), %s, %s relay%n",
                 proxy.boundAddresses().get(0).getAddress().getHostAddress() + ":"
                         + proxy.boundAddresses().get(0).getPort(),
-                servers.size(), strategy.directive(), proxy.relay().name().toLowerCase(Locale.ROOT));
-        out.flush();
+                servers.size(), strategy.directive(), proxy.relay().name().toLowerCase(Locale.ROOT)));
+    }
+
+    /** Starts {@code proxy}, prints the banner, waits for TERM/INT (or a test's stop), then stops it gracefully. */
+    private int serveUntilStopped(Lifecycle proxy, PrintStream out, Runnable banner) throws Exception {
+        ProcessSignals stop = signals.apply(line -> {
+            out.println("ha4j proxy: " + line);
+            out.flush();
+        });
+        proxy.start();
         try {
-            stopSignal.await();
+            banner.run();
+            out.flush();
+            stop.awaitStop();
         } finally {
             proxy.stop();
             out.println("ha4j proxy: stopped");
             out.flush();
-            stopped.countDown();
         }
         return Ha4jCommandLine.EXIT_OK;
+    }
+
+    private static RelayKind relay(Flags flags) throws UsageException {
+        return switch (flags.single("relay").orElse("splice")) {
+            case "copy" -> RelayKind.COPY;
+            case "splice" -> RelayKind.SPLICE;
+            case "auto" -> RelayKind.AUTO;
+            default -> throw new UsageException("--relay must be splice, copy or auto");
+        };
+    }
+
+    /** {@code --nginx FILE}: the file's {@code stream {}} block, checked as {@code ./ha4j check FILE} checks it. */
+    private int runNginx(Flags flags, PrintStream out, PrintStream err) throws Exception {
+        for (String replaced : List.of("listen", "upstream", "balance", "access-log", "log-format", "connect-timeout",
+                "idle-timeout")) {
+            if (flags.has(replaced)) {
+                throw new UsageException("--" + replaced + " cannot be combined with --nginx: the file says it");
+            }
+        }
+        Path file = Path.of(flags.required("nginx"));
+        if (!java.nio.file.Files.isReadable(file)) {
+            throw new UsageException("cannot read " + file);
+        }
+        StreamProxyNode proxy;
+        try {
+            proxy = StreamProxyNode.load(file, relay(flags), Proxy.DEFAULT_DRAIN_TIMEOUT, line -> {
+                out.println(line);
+                out.flush();
+            });
+        } catch (ConfigException e) {
+            e.problems().forEach(err::println);
+            err.println("ha4j proxy: " + file + " not loaded (see ./ha4j check)");
+            return Ha4jCommandLine.EXIT_FAILURE;
+        }
+        return serveUntilStopped(proxy, out, () -> {
+            out.println("ha4j proxy: " + file);
+            proxy.notes().forEach(note -> out.println("  note: " + note));
+        });
     }
 }

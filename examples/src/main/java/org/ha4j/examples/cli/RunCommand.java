@@ -12,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.examples.node.LoadBalancerNode;
 import org.ha4j.proxy.RelayKind;
@@ -23,7 +22,8 @@ import org.ha4j.proxy.RelayKind;
  *
  * <p>stdout has one line per event ({@code STATE}, {@code PRIORITY}, {@code PROXY}, {@code STARTED},
  * {@code STOPPED}); SIGTERM or Ctrl-C stops gracefully (priority-0 advertisement, VIPs removed, then the
- * proxy drains). With {@code --console} commands are read from stdin, one per line: {@code proxy stop},
+ * proxy drains, then the pid file goes) and exits 0; HUP, USR1 and USR2 are logged and ignored
+ * ({@link ProcessSignals}). With {@code --console} commands are read from stdin, one per line: {@code proxy stop},
  * {@code proxy start} (the seed's {@code systemctl stop/start nginx}), {@code status}, {@code stop};
  * end of input stops the node too, so a node never outlives the program that drives it.
  */
@@ -97,44 +97,41 @@ final class RunCommand implements Subcommand {
         events.println("ha4j run: " + keepalivedConf + " + " + nginxConf);
         node.describe().forEach(line -> events.println("  " + line));
 
+        // Caught before the start, so a TERM during it still ends in a graceful stop.
+        ProcessSignals signals = ProcessSignals.install(line -> {
+            synchronized (events) {
+                events.println(line);
+            }
+        });
         node.start();
-        Path pidfile = flags.single("pidfile").map(Path::of).orElse(null);
-        if (pidfile != null) {
-            Files.writeString(pidfile, ProcessHandle.current().pid() + "\n");
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            node.stop();
-            try {
-                if (pidfile != null) {
-                    Files.deleteIfExists(pidfile);
-                }
-            } catch (java.io.IOException e) {
-                // exiting anyway
+        PidFile pid = null;
+        try {
+            pid = flags.single("pidfile").isPresent() ? PidFile.write(Path.of(flags.required("pidfile"))) : null;
+            if (flags.has("console")) {
+                events.println("CONSOLE ready: proxy stop | proxy start | status | stop");
+                Thread reader = new Thread(() -> {
+                    readConsole(node, events);
+                    events.println("CONSOLE closed: stopping");
+                    signals.requestStop("console stop");
+                }, "ha4j-run-console");
+                reader.setDaemon(true); // blocked on stdin; must not keep the JVM alive after a signal's stop
+                reader.start();
             }
-            stopped.countDown();
-        }, "ha4j-run-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        if (flags.has("console")) {
-            events.println("CONSOLE ready: proxy stop | proxy start | status | stop");
-            readConsole(node, events);
-            events.println("CONSOLE closed: stopping");
+            signals.awaitStop();
+        } finally {
             node.stop();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook stops the node
+            if (pid != null) {
+                pid.close();
             }
-            return Ha4jCommandLine.EXIT_OK;
         }
-        stopped.await(); // until SIGTERM/SIGINT runs the hook; the JVM then exits
         return Ha4jCommandLine.EXIT_OK;
     }
 
-    private void readConsole(LoadBalancerNode node, PrintStream events) throws java.io.IOException {
+    /** Runs console commands until {@code stop} or the end of input (or an unreadable input). */
+    private void readConsole(LoadBalancerNode node, PrintStream events) {
         BufferedReader in = new BufferedReader(new InputStreamReader(console, StandardCharsets.UTF_8));
         String line;
-        while ((line = in.readLine()) != null) {
+        while ((line = readLine(in, events)) != null) {
             String command = line.strip().replaceAll("\\s+", " ");
             try {
                 switch (command) {
@@ -151,6 +148,15 @@ final class RunCommand implements Subcommand {
             } catch (Exception e) {
                 events.println("CONSOLE '" + command + "' failed: " + e.getMessage());
             }
+        }
+    }
+
+    private static String readLine(BufferedReader in, PrintStream events) {
+        try {
+            return in.readLine();
+        } catch (java.io.IOException e) {
+            events.println("CONSOLE unreadable: " + e.getMessage());
+            return null;
         }
     }
 }

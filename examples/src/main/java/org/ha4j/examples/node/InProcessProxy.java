@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.ha4j.core.Lifecycle;
+import org.ha4j.core.config.ConfigLocation;
+import org.ha4j.core.config.ConfigProblem;
 import org.ha4j.core.health.Health;
 import org.ha4j.core.health.HealthSignal;
 import org.ha4j.core.health.HealthSource;
@@ -44,6 +46,33 @@ final class InProcessProxy implements Lifecycle {
         this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
         this.events = Objects.requireNonNull(events, "events");
         this.health = HealthSignal.down("proxy", "not started");
+    }
+
+    /**
+     * What a proxy needs of an nginx {@code stream {}} beyond loading: a server block, upstreams and log
+     * formats that build. Adds each problem with the server's file:line; binds and opens nothing.
+     */
+    static void validate(String nginxFile, NginxStreamConfig nginx, List<ConfigProblem> problems) {
+        if (nginx.servers().isEmpty()) {
+            problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, new ConfigLocation(nginxFile, 1),
+                    "server", "a proxy needs a stream { server { listen; proxy_pass } } block"));
+        }
+        for (NginxStreamConfig.Server server : nginx.servers()) {
+            try {
+                upstream(nginx, server);
+            } catch (IllegalArgumentException e) {
+                problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, server.location(), "proxy_pass",
+                        e.getMessage()));
+            }
+            if (server.accessLogPath().isPresent() && server.accessLogFormat().isPresent()) {
+                try {
+                    AccessLogFormat.parse(server.accessLogFormat().get());
+                } catch (IllegalArgumentException e) {
+                    problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, server.location(), "log_format",
+                            e.getMessage()));
+                }
+            }
+        }
     }
 
     /** The proxy's health, stable across restarts: what replaces the seed's {@code check_nginx.sh}. */

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.ha4j.core.Lifecycle;
 import org.ha4j.core.Node;
+import org.ha4j.core.config.CommandLine;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.core.config.ConfigFiles;
 import org.ha4j.core.config.ConfigLocation;
@@ -138,10 +139,6 @@ public final class LoadBalancerNode implements Lifecycle {
             problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, new ConfigLocation(keepalivedFile, 1),
                     "vrrp_instance", "a load-balancer node needs at least one vrrp_instance"));
         }
-        if (nginx != null && nginx.servers().isEmpty()) {
-            problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, new ConfigLocation(nginxFile, 1),
-                    "server", "a load-balancer node needs a stream { server { listen; proxy_pass } } block"));
-        }
         for (String replaced : options.proxyHealthReplaces()) {
             if (!keepalived.scripts().containsKey(replaced)) {
                 problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR,
@@ -151,22 +148,19 @@ public final class LoadBalancerNode implements Lifecycle {
                         + (keepalived.scripts().isEmpty() ? "no vrrp_script" : "only " + keepalived.scripts().keySet())));
             }
         }
-        for (NginxStreamConfig.Server server : nginx == null ? List.<NginxStreamConfig.Server>of() : nginx.servers()) {
-            try {
-                InProcessProxy.upstream(nginx, server);
-            } catch (IllegalArgumentException e) {
-                problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, server.location(), "proxy_pass",
-                        e.getMessage()));
-            }
-            if (server.accessLogPath().isPresent() && server.accessLogFormat().isPresent()) {
-                try {
-                    org.ha4j.proxy.AccessLogFormat.parse(server.accessLogFormat().get());
-                } catch (IllegalArgumentException e) {
-                    problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, server.location(), "log_format",
-                            e.getMessage()));
-                }
-            }
+        if (nginx != null) {
+            InProcessProxy.validate(nginxFile, nginx, problems);
         }
+        validateInstances(keepalived, options, problems);
+    }
+
+    /**
+     * Whether every {@code vrrp_instance} of a loaded keepalived.conf can be run by a node: each is mapped to a
+     * {@link VrrpInstance} (with stand-ins for the scripts and the proxy's health) and built, nothing started.
+     * What cannot be carried out is added as an error with the instance's file:line. {@code ./ha4j check}
+     * calls this for a keepalived.conf given alone, so it refuses what {@code run} would refuse of that file.
+     */
+    public static void validateInstances(KeepalivedConfig keepalived, Options options, List<ConfigProblem> problems) {
         for (VrrpInstanceSpec spec : keepalived.instances()) {
             try {
                 instanceBuilder(spec, keepalived, options, HealthSignal.up("proxy"), null).build();
@@ -267,7 +261,7 @@ public final class LoadBalancerNode implements Lifecycle {
                 } else {
                     String command = keepalived.scripts().get(track.name()).command();
                     out.add("  track_script " + track.name() + ": runs '" + command + "' as keepalived would");
-                    String program = command.strip().split("\\s+")[0];
+                    String program = CommandLine.split(command).get(0);
                     if (program.startsWith("/") && !java.nio.file.Files.exists(Path.of(program))) {
                         out.add("  warning: " + program + " does not exist here, so " + track.name() + " will fail"
                                 + " and hold the instance in FAULT; --proxy-health-replaces " + track.name()

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,8 +53,8 @@ class ProxyCommandTest {
         try (ServerSocket a = named("A"); ServerSocket b = named("B")) {
             Path log = dir.resolve("access.log");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            CountDownLatch stop = new CountDownLatch(1);
-            ProxyCommand command = new ProxyCommand(stop, false);
+            ProcessSignals stop = ProcessSignals.manual(line -> { });
+            ProxyCommand command = new ProxyCommand(signalLog -> stop);
             PrintStream printer = new PrintStream(out, true, StandardCharsets.UTF_8);
             CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -73,7 +72,7 @@ class ProxyCommandTest {
             assertThat(m.find()).isTrue();
             int port = Integer.parseInt(m.group(1));
             assertThat(List.of(fetch(port), fetch(port), fetch(port))).containsExactly("A", "B", "A");
-            stop.countDown();
+            stop.requestStop("test");
             assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("ha4j proxy: stopped");
             List<String> lines = Files.readAllLines(log);

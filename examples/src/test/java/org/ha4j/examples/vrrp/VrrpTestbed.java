@@ -17,7 +17,7 @@ import org.ha4j.core.testing.netns.TcpProbe;
  * (10.200.0.2), VIP 10.200.0.100/24, each LB answering on :8080 with its own name, nodes as separate
  * JVMs running {@code ha4j node}.
  */
-final class VrrpTestbed implements AutoCloseable {
+public final class VrrpTestbed implements AutoCloseable {
 
     static final String VIP = "10.200.0.100";
     static final int PORT = 8080;
@@ -75,11 +75,11 @@ final class VrrpTestbed implements AutoCloseable {
     }
 
     /** Waits until {@code node} reports entering {@code state} at least {@code times} times in all. */
-    static String awaitState(NetnsProcess node, String state, int times, Duration timeout) {
+    public static String awaitState(NetnsProcess node, String state, int times, Duration timeout) {
         return node.awaitOutput(out -> count(out, "-> " + state + " ") >= times, timeout, "-> " + state + " (#" + times + ")");
     }
 
-    static int count(String text, String needle) {
+    public static int count(String text, String needle) {
         int count = 0;
         for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
             count++;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.ha4j.core.config.CommandLine;
 import org.ha4j.health.AsyncProbe;
 
 /**

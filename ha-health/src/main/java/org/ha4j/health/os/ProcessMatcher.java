@@ -2,6 +2,7 @@ package org.ha4j.health.os;
 
 import java.util.List;
 import java.util.regex.Pattern;
+import org.ha4j.core.config.CommandLine;
 import org.ha4j.health.os.ProcFs.ProcStat;
 
 /** Decides whether one process is the one looked for, from its stat line and its arguments. */

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.ha4j.core.config.CommandLine;
 import org.ha4j.health.AsyncProbe;
 
 /**

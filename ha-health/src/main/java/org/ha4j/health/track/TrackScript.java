@@ -12,7 +12,7 @@ import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.health.CheckSchedule;
 import org.ha4j.health.HealthChecks;
 import org.ha4j.health.ScheduledProbe;
-import org.ha4j.health.os.CommandLine;
+import org.ha4j.core.config.CommandLine;
 import org.ha4j.health.os.ExecProbe;
 import org.ha4j.core.config.ConfigNumbers;
 

@@ -3,7 +3,7 @@ package org.ha4j.health.track;
 import java.time.Duration;
 import java.util.Objects;
 import org.ha4j.health.CheckSchedule;
-import org.ha4j.health.os.CommandLine;
+import org.ha4j.core.config.CommandLine;
 
 /**
  * keepalived's {@code vrrp_script} block as a value: what the keepalived.conf loader produces for

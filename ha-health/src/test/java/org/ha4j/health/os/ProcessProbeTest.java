@@ -1,5 +1,6 @@
 package org.ha4j.health.os;
 
+import org.ha4j.core.config.CommandLine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -14,8 +14,10 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import org.ha4j.core.config.BlockConfigParser;
+import org.ha4j.core.config.CommandLine;
 import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.core.config.ConfigException;
+import org.ha4j.core.config.ConfigLocation;
 import org.ha4j.core.config.ConfigProblem;
 import org.ha4j.core.config.ConfigProblems;
 import org.ha4j.core.config.ConfigStatement;
@@ -47,6 +49,8 @@ public final class KeepalivedConfigLoader {
 
     private final ConfigProblems problems = new ConfigProblems();
     private final Map<String, VrrpScriptSpec> scripts = new LinkedHashMap<>();
+    /** Every vrrp_instance name seen, with its place, including instances refused for other errors. */
+    private final Map<String, ConfigLocation> instanceNames = new HashMap<>();
     private final List<VrrpInstanceSpec> instances = new ArrayList<>();
     private Optional<String> routerId = Optional.empty();
     private GarpSpec globalGarp = GarpSpec.KEEPALIVED_DEFAULTS;
@@ -183,6 +187,11 @@ public final class KeepalivedConfigLoader {
             return;
         }
         int errorsBefore = problems.errorCount();
+        ConfigLocation first = instanceNames.putIfAbsent(name.get(), block.location());
+        if (first != null) {
+            // keepalived -t: "vrrp instance VI_1 already defined"; two instances would share one name in every log
+            problems.error(block, "vrrp_instance " + name.get() + " is defined twice (first at " + first + ")");
+        }
         Boolean master = null;
         String interfaceName = null;
         Integer vrid = null;
@@ -227,7 +236,13 @@ public final class KeepalivedConfigLoader {
                     if (s.args().isEmpty()) {
                         problems.error(s, "needs the script to run");
                     } else {
-                        notify.put(s.keyword(), String.join(" ", s.args()));
+                        String command = String.join(" ", s.args());
+                        try {
+                            CommandLine.split(command); // split as vrrp_script's line is, quotes and all
+                            notify.put(s.keyword(), command);
+                        } catch (IllegalArgumentException e) {
+                            problems.error(s, e.getMessage());
+                        }
                     }
                 }
                 case "garp_master_delay" -> {

@@ -1,4 +1,4 @@
-package org.ha4j.health.os;
+package org.ha4j.core.config;
 
 import java.util.ArrayList;
 import java.util.List;
