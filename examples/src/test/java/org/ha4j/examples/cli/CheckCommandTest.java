@@ -53,7 +53,7 @@ class CheckCommandTest {
         assertThat(exit).isEqualTo(1);
         assertThat(output())
                 .contains(bad + ": FAILED (keepalived)")
-                .contains(bad + ":3: error: 'virtual_router_id' must be 1-255, got 0")
+                .contains(bad + ":3: error: 'virtual_router_id' expected a whole number 1-255, got '0'")
                 .contains(bad + ":4: error: 'prio' unknown or unsupported keyword in vrrp_instance")
                 .endsWith("check FAILED\n");
     }

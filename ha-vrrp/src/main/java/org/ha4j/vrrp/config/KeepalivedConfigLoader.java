@@ -17,6 +17,8 @@ import org.ha4j.core.config.BlockConfigParser;
 import org.ha4j.core.config.CommandLine;
 import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.core.config.ConfigException;
+import org.ha4j.core.config.ConfigFiles;
+import org.ha4j.core.config.ConfigNumbers;
 import org.ha4j.core.config.ConfigLocation;
 import org.ha4j.core.config.ConfigProblem;
 import org.ha4j.core.config.ConfigProblems;
@@ -60,7 +62,7 @@ public final class KeepalivedConfigLoader {
 
     /** Loads a file (UTF-8). */
     public static KeepalivedConfig load(java.nio.file.Path file) throws IOException, ConfigException {
-        return load(file.toString(), java.nio.file.Files.readString(file, StandardCharsets.UTF_8));
+        return load(file.toString(), ConfigFiles.read(file));
     }
 
     /**
@@ -429,14 +431,9 @@ public final class KeepalivedConfigLoader {
             List<String> args = line.args();
             if (args.size() == 2 && args.get(0).equals("weight")) {
                 try {
-                    int w = Integer.parseInt(args.get(1));
-                    if (w < -253 || w > 253) {
-                        problems.error(line, "weight must be -253..253, got " + w);
-                    } else {
-                        weight = OptionalInt.of(w);
-                    }
+                    weight = OptionalInt.of(ConfigNumbers.parseInt(args.get(1), -253, 253));
                 } catch (NumberFormatException e) {
-                    problems.error(line, "weight must be a whole number, got " + args.get(1));
+                    problems.error(line, "weight: " + e.getMessage());
                 }
             } else if (!args.isEmpty()) {
                 problems.error(line, "expected 'NAME' or 'NAME weight N' (reverse is not supported)");
@@ -486,14 +483,9 @@ public final class KeepalivedConfigLoader {
             return Optional.empty();
         }
         try {
-            int value = Integer.parseInt(text.get());
-            if (value < min || value > max) {
-                problems.error(s, "must be " + min + "-" + max + ", got " + value);
-                return Optional.empty();
-            }
-            return Optional.of(value);
+            return Optional.of(ConfigNumbers.parseInt(text.get(), min, max));
         } catch (NumberFormatException e) {
-            problems.error(s, "must be a whole number " + min + "-" + max + ", got " + text.get());
+            problems.error(s, e.getMessage());
             return Optional.empty();
         }
     }

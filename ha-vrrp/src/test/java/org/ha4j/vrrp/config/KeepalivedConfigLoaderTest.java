@@ -159,13 +159,32 @@ class KeepalivedConfigLoaderTest {
                         .contains(
                                 "bad.conf:1: error: 'vrrp_strict' strict mode is not supported: it makes the VIP "
                                         + "drop all traffic that is not VRRP (users comment it out for that reason); remove it",
-                                "bad.conf:4: error: 'virtual_router_id' must be 1-255, got 300",
-                                "bad.conf:5: error: 'priority' must be a whole number 1-255, got high",
+                                "bad.conf:4: error: 'virtual_router_id' expected a whole number 1-255, got '300'",
+                                "bad.conf:5: error: 'priority' expected a whole number 1-255, got 'high'",
                                 "bad.conf:6: error: 'advert_intt' unknown or unsupported keyword in vrrp_instance",
                                 "bad.conf:12: error: '10.0.0.300' not an IPv4 address: not an IPv4 address "
                                         + "(expected a.b.c.d): '10.0.0.300'",
                                 "bad.conf:2: error: 'vrrp_instance' track_script missing_script names no vrrp_script")
                         .anyMatch(p -> p.startsWith("bad.conf:7: error: 'authentication' auth_type AH is not supported")));
+    }
+
+    @Test
+    void digitsOfOtherScriptsAreNoNumbers() {
+        // Java's Integer.parseInt reads Arabic-Indic digits; keepalived's strtol does not, and nor may ha4j
+        assertThatThrownBy(() -> KeepalivedConfigLoader.load("digits.conf", """
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id \u0665\u0661
+                    priority \u0661\u0660\u0660
+                    virtual_ipaddress {
+                        10.0.0.100
+                    }
+                }
+                """))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigProblem::toString)
+                        .anyMatch(p -> p.startsWith("digits.conf:3: error: 'virtual_router_id' expected a whole number"))
+                        .anyMatch(p -> p.startsWith("digits.conf:4: error: 'priority' expected a whole number")));
     }
 
     @Test
