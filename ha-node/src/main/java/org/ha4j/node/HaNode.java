@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -233,18 +234,24 @@ public final class HaNode implements Lifecycle {
         options.events().accept("STOPPED");
     }
 
-    /**
-     * The node's stop order. The VRRP instances go first, so the peer takes the VIPs and new clients go there
-     * while established sessions drain here; the proxy next; the scripts last, so killing a script mid-stop
-     * never moves a VIP that is still held.
-     */
     private void stopInOrder() {
         stopped = true;
-        for (int i = running.size() - 1; i >= 0; i--) {
-            stopQuietly(running.get(i));
+        for (Lifecycle component : stopOrder(running, proxy, scripts)) {
+            stopQuietly(component);
         }
-        stopQuietly(proxy);
-        stopQuietly(scripts);
+    }
+
+    /**
+     * The node's stop order. The VRRP instances go first, last started first, so the peer takes the VIPs
+     * (priority-0 advertisement) and new clients go there while established sessions drain here; the proxy
+     * next; the scripts last, so killing a script mid-stop never moves a VIP that is still held.
+     */
+    static List<Lifecycle> stopOrder(List<? extends Lifecycle> instances, Lifecycle proxy, Lifecycle scripts) {
+        List<Lifecycle> order = new ArrayList<>(instances);
+        Collections.reverse(order);
+        order.add(proxy);
+        order.add(scripts);
+        return order;
     }
 
     private static void stopQuietly(Lifecycle component) {
