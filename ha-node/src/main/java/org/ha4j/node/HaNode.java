@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.ha4j.core.Lifecycle;
@@ -24,6 +24,8 @@ import org.ha4j.vrrp.config.KeepalivedConfig;
 import org.ha4j.vrrp.config.KeepalivedConfigLoader;
 import org.ha4j.vrrp.config.TrackSpec;
 import org.ha4j.vrrp.config.VrrpInstanceSpec;
+import org.ha4j.health.HealthChecks;
+import org.ha4j.proxy.Proxy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * as keepalived runs them.
  *
  * <p>Start order: scripts, proxy, VRRP instances (the node listens before it can claim a VIP). Stop order,
- * written once in {@link #stop()}: VRRP instances (priority-0 advertisement, VIPs removed), then the proxy
+ * the same for every node ({@link #builder()} too): VRRP instances (priority-0 advertisement, VIPs removed), then the proxy
  * drains, then the scripts stop. Thread-safe.
  */
 public final class HaNode implements Lifecycle {
@@ -127,6 +129,55 @@ public final class HaNode implements Lifecycle {
     /** Whether {@code file} reads as a keepalived.conf (it has one of keepalived's top-level keywords). */
     public static boolean isKeepalivedConf(Path file) throws IOException {
         return ConfigCheck.isKeepalivedConf(file);
+    }
+
+    /**
+     * A node of parts the application built itself, with the same start and stop order as a node from files:
+     * proxies start before the VRRP instances; on stop the instances hand their VIPs over first, then the
+     * proxies drain, then the health checks close. The order in which parts are added does not matter.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects the parts of a node; {@link #build()} returns it, not started. */
+    public static final class Builder {
+        private final List<Proxy> proxies = new ArrayList<>();
+        private final List<VrrpInstance> instances = new ArrayList<>();
+        private final List<HealthChecks> healthChecks = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** A proxy; proxies start in the order added, before every VRRP instance. */
+        public Builder proxy(Proxy proxy) {
+            proxies.add(Objects.requireNonNull(proxy, "proxy"));
+            return this;
+        }
+
+        /** A VRRP instance; instances start in the order added, after every proxy, and stop first. */
+        public Builder vrrpInstance(VrrpInstance instance) {
+            instances.add(Objects.requireNonNull(instance, "instance"));
+            return this;
+        }
+
+        /** Probes the instances or proxies track: already running, closed after everything else has stopped. */
+        public Builder healthChecks(HealthChecks checks) {
+            healthChecks.add(Objects.requireNonNull(checks, "checks"));
+            return this;
+        }
+
+        /**
+         * The node, not started.
+         *
+         * @throws IllegalArgumentException without a proxy or a VRRP instance: a node has at least one of them
+         */
+        public Lifecycle build() {
+            if (proxies.isEmpty() && instances.isEmpty()) {
+                throw new IllegalArgumentException("a node needs at least one proxy or VRRP instance, got none");
+            }
+            return new AssembledNode(proxies, instances, healthChecks);
+        }
     }
 
     /** What {@link #fromFiles} cannot run becomes an error with file:line; the rest is tried on throwaway values. */
@@ -236,30 +287,7 @@ public final class HaNode implements Lifecycle {
 
     private void stopInOrder() {
         stopped = true;
-        for (Lifecycle component : stopOrder(running, proxy, scripts)) {
-            stopQuietly(component);
-        }
-    }
-
-    /**
-     * The node's stop order. The VRRP instances go first, last started first, so the peer takes the VIPs
-     * (priority-0 advertisement) and new clients go there while established sessions drain here; the proxy
-     * next; the scripts last, so killing a script mid-stop never moves a VIP that is still held.
-     */
-    static List<Lifecycle> stopOrder(List<? extends Lifecycle> instances, Lifecycle proxy, Lifecycle scripts) {
-        List<Lifecycle> order = new ArrayList<>(instances);
-        Collections.reverse(order);
-        order.add(proxy);
-        order.add(scripts);
-        return order;
-    }
-
-    private static void stopQuietly(Lifecycle component) {
-        try {
-            component.stop();
-        } catch (RuntimeException e) {
-            log.warn("{} failed to stop cleanly; stopping the rest", component, e);
-        }
+        StopOrder.stop(StopOrder.of(running, List.of(proxy), scripts));
     }
 
     /** Stops the in-process proxy while the node runs (the seed's {@code systemctl stop nginx}). */
@@ -301,7 +329,7 @@ public final class HaNode implements Lifecycle {
     }
 
     /** For tests: builds (without starting) the proxies the nginx file describes. */
-    List<org.ha4j.proxy.Proxy> buildProxiesForTest() throws IOException {
+    List<Proxy> buildProxiesForTest() throws IOException {
         return proxy.build();
     }
 }

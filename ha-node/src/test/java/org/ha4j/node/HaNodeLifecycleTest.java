@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.ha4j.core.Lifecycle;
+import org.ha4j.health.CheckSchedule;
+import org.ha4j.health.HealthChecks;
+import org.ha4j.health.Probes;
+import org.ha4j.proxy.Proxy;
+import org.ha4j.proxy.RelayKind;
+import org.ha4j.proxy.Upstream;
+import org.ha4j.proxy.balance.BalancingStrategies;
+import org.ha4j.proxy.balance.ServerSpec;
 import org.ha4j.vrrp.config.KeepalivedConfigLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,12 +33,61 @@ class HaNodeLifecycleTest {
     private final List<String> events = new CopyOnWriteArrayList<>();
 
     @Test
-    void theVipsAreHandedOverBeforeTheProxyDrainsAndTheScriptsStopLast() {
+    void theVipsAreHandedOverBeforeTheProxiesDrainAndTheHealthChecksStopLast() {
         List<String> stopped = new ArrayList<>();
-        List<Lifecycle> order = HaNode.stopOrder(List.of(named("VI_1", stopped), named("VI_2", stopped)),
-                named("proxy", stopped), named("scripts", stopped));
-        order.forEach(Lifecycle::stop);
-        assertThat(stopped).containsExactly("VI_2", "VI_1", "proxy", "scripts");
+        StopOrder.stop(StopOrder.of(List.of(named("VI_1", stopped), named("VI_2", stopped)),
+                List.of(named("proxy 1", stopped), named("proxy 2", stopped)), named("scripts", stopped)));
+        assertThat(stopped).containsExactly("VI_2", "VI_1", "proxy 2", "proxy 1", "scripts");
+    }
+
+    @Test
+    void oneComponentFailingToStopDoesNotKeepTheRestRunning() {
+        List<String> stopped = new ArrayList<>();
+        Lifecycle failing = new Lifecycle() {
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public void stop() {
+                throw new IllegalStateException("refuses to stop");
+            }
+        };
+        StopOrder.stop(StopOrder.of(List.of(failing), List.of(named("proxy", stopped)), named("scripts", stopped)));
+        assertThat(stopped).containsExactly("proxy", "scripts");
+    }
+
+    @Test
+    void aBuiltNodeStartsItsProxiesAndClosesItsHealthChecksAfterThem() throws Exception {
+        try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            HealthChecks checks = HealthChecks.create();
+            checks.schedule("backend", Probes.tcp("127.0.0.1", backend.getLocalPort()),
+                    CheckSchedule.builder().build());
+            Proxy proxy = Proxy.builder().relay(RelayKind.COPY).listen("127.0.0.1:0", new Upstream("app",
+                    BalancingStrategies.roundRobin(), List.of(ServerSpec.parse("127.0.0.1:" + backend.getLocalPort()))))
+                    .build();
+            Lifecycle node = HaNode.builder().healthChecks(checks).proxy(proxy).build();
+            assertThat(healthThreads()).isNotEmpty();
+
+            node.start();
+            int port = proxy.boundAddresses().get(0).getPort();
+            assertThat(connects(port)).isTrue();
+            node.stop();
+
+            assertThat(connects(port)).isFalse();
+            await().atMost(Duration.ofSeconds(10)).until(() -> healthThreads().isEmpty());
+            assertThatThrownBy(node::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("once");
+            node.stop();
+        }
+    }
+
+    @Test
+    void aNodeWithNothingToRunIsRefused() {
+        try (HealthChecks checks = HealthChecks.create()) {
+            assertThatThrownBy(() -> HaNode.builder().healthChecks(checks).build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("at least one proxy or VRRP instance");
+        }
     }
 
     @Test
@@ -96,6 +154,14 @@ class HaNodeLifecycleTest {
         assertThatThrownBy(() -> new NodeOptions(java.util.Set.of(), org.ha4j.proxy.RelayKind.COPY,
                 Duration.ofSeconds(-1), line -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 or more");
+    }
+
+    private static boolean connects(int port) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return s.isConnected();
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private static List<String> healthThreads() {
