@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ha4j as another application uses it: installs the library modules and the BOM into the local Maven
- * repository, then builds a consumer project whose only source is the README's embedding example as printed,
+ * repository, then builds a consumer project whose only sources are the README's embedding examples as printed,
  * against those coordinates, and checks what reaches its class path: ha4j and its runtime dependencies, and no
  * test or benchmark library.
  */
@@ -27,7 +27,7 @@ class MavenConsumerIT {
     @Test
     void aConsumerBuildsAgainstTheInstalledModulesWithACleanClassPath(@TempDir Path consumer) throws Exception {
         run(PROJECT_ROOT, "mvn", "-B", "-q", "-Dstyle.color=never", "install", "-DskipTests",
-                "-pl", "ha4j-bom,ha-core,ha-vrrp,ha-health,ha-proxy");
+                "-pl", "ha4j-bom,ha-core,ha-vrrp,ha-health,ha-proxy,ha-node");
 
         Files.writeString(consumer.resolve("pom.xml"), """
                 <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -63,6 +63,10 @@ class MavenConsumerIT {
                       <groupId>org.ha4j</groupId>
                       <artifactId>ha-proxy</artifactId>
                     </dependency>
+                    <dependency>
+                      <groupId>org.ha4j</groupId>
+                      <artifactId>ha-node</artifactId>
+                    </dependency>
                   </dependencies>
                   <build>
                     <plugins>
@@ -80,21 +84,27 @@ class MavenConsumerIT {
                   </build>
                 </project>
                 """);
-        // the README's embedding example, exactly as printed, is the consumer's program
-        ReadmeSnippet snippet = ReadmeSnippet.read();
-        Path source = consumer.resolve("src/main/java").resolve(snippet.relativePath());
-        Files.createDirectories(source.getParent());
-        Files.writeString(source, snippet.source(), StandardCharsets.UTF_8);
+        // the README's embedding examples, exactly as printed, are the consumer's program
+        List<ReadmeSnippet> snippets = ReadmeSnippet.readAll();
+        for (ReadmeSnippet snippet : snippets) {
+            Path source = consumer.resolve("src/main/java").resolve(snippet.relativePath());
+            Files.createDirectories(source.getParent());
+            Files.writeString(source, snippet.source(), StandardCharsets.UTF_8);
+        }
         Path classPathFile = consumer.resolve("classpath.txt");
         run(consumer, "mvn", "-B", "-q", "-Dstyle.color=never", "package", "dependency:build-classpath",
                 "-Dmdep.outputFile=" + classPathFile);
 
-        assertThat(consumer.resolve("target/classes").resolve(snippet.relativePath().toString().replace(".java", ".class"))).exists();
+        for (ReadmeSnippet snippet : snippets) {
+            assertThat(consumer.resolve("target/classes")
+                    .resolve(snippet.relativePath().toString().replace(".java", ".class"))).exists();
+        }
         List<String> jars = Arrays.stream(Files.readString(classPathFile).strip().split(":"))
                 .map(p -> Path.of(p).getFileName().toString()).toList();
         assertThat(jars).anyMatch(j -> j.startsWith("ha-core-0.1.0-SNAPSHOT"))
                 .anyMatch(j -> j.startsWith("ha-vrrp-0.1.0-SNAPSHOT"))
                 .anyMatch(j -> j.startsWith("ha-proxy-0.1.0-SNAPSHOT"))
+                .anyMatch(j -> j.startsWith("ha-node-0.1.0-SNAPSHOT"))
                 .anyMatch(j -> j.startsWith("jna-"))
                 .anyMatch(j -> j.startsWith("slf4j-api-"))
                 .noneMatch(j -> j.startsWith("junit") || j.startsWith("assertj") || j.startsWith("jmh")

@@ -11,7 +11,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.ha4j.core.Lifecycle;
 import org.ha4j.core.config.ConfigException;
-import org.ha4j.examples.node.StreamProxyNode;
+import org.ha4j.node.HaNode;
+import org.ha4j.node.NodeOptions;
+import org.ha4j.node.StreamProxyNode;
 import org.ha4j.proxy.AccessLog;
 import org.ha4j.proxy.AccessLogFormat;
 import org.ha4j.proxy.Proxy;
@@ -177,10 +179,10 @@ final class ProxyCommand implements Subcommand {
         }
         StreamProxyNode proxy;
         try {
-            proxy = StreamProxyNode.load(file, relay(flags), Proxy.DEFAULT_DRAIN_TIMEOUT, line -> {
+            proxy = HaNode.streamProxy(file, new NodeOptions(Set.of(), relay(flags), Proxy.DEFAULT_DRAIN_TIMEOUT, line -> {
                 out.println(line);
                 out.flush();
-            });
+            }));
         } catch (ConfigException e) {
             e.problems().forEach(err::println);
             err.println("ha4j proxy: " + file + " not loaded (see ./ha4j check)");

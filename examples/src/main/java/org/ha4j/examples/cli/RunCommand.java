@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.ha4j.core.config.ConfigException;
-import org.ha4j.examples.node.LoadBalancerNode;
+import org.ha4j.node.HaNode;
+import org.ha4j.node.NodeOptions;
 import org.ha4j.proxy.RelayKind;
 
 /**
@@ -81,10 +82,10 @@ final class RunCommand implements Subcommand {
         Duration drain = Duration.ofSeconds(flags.intValue("drain-timeout", 5, 0, 3600));
         Set<String> replaced = new LinkedHashSet<>(flags.all("proxy-health-replaces"));
         PrintStream events = new PrintStream(out, true, StandardCharsets.UTF_8);
-        LoadBalancerNode node;
+        HaNode node;
         try {
-            node = LoadBalancerNode.load(keepalivedConf, nginxConf,
-                    new LoadBalancerNode.Options(replaced, relay, drain, line -> {
+            node = HaNode.fromFiles(keepalivedConf, nginxConf,
+                    new NodeOptions(replaced, relay, drain, line -> {
                         synchronized (events) {
                             events.println(line);
                         }
@@ -128,7 +129,7 @@ final class RunCommand implements Subcommand {
     }
 
     /** Runs console commands until {@code stop} or the end of input (or an unreadable input). */
-    private void readConsole(LoadBalancerNode node, PrintStream events) {
+    private void readConsole(HaNode node, PrintStream events) {
         BufferedReader in = new BufferedReader(new InputStreamReader(console, StandardCharsets.UTF_8));
         String line;
         while ((line = readLine(in, events)) != null) {

@@ -5,8 +5,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.ha4j.core.Node;
+import org.ha4j.core.Lifecycle;
 import org.ha4j.core.health.HealthSignal;
+import org.ha4j.node.HaNode;
 import org.ha4j.proxy.Proxy;
 import org.ha4j.proxy.Upstream;
 import org.ha4j.proxy.balance.BalancingStrategies;
@@ -68,7 +69,7 @@ public final class EmbeddedApp {
                     }
                 })
                 .build();
-        Node node = Node.of(proxy, vip);
+        Lifecycle node = HaNode.builder().proxy(proxy).vrrpInstance(vip).build();
         node.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.stop();                                             // VIP handed over, then the proxy drains

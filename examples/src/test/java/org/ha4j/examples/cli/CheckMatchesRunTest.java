@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.ha4j.examples.node.LoadBalancerNode;
+import org.ha4j.node.HaNode;
+import org.ha4j.node.NodeOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code ./ha4j check K N} fails exactly when {@code ./ha4j run --keepalived K --nginx N} refuses to start,
- * with the same file:line errors: both go through {@link LoadBalancerNode#load}. Every row here is refused,
+ * with the same file:line errors: both go through {@link HaNode#fromFiles}. Every row here is refused,
  * so {@code run} never gets as far as binding anything.
  */
 class CheckMatchesRunTest {
@@ -98,7 +99,7 @@ class CheckMatchesRunTest {
         Path n = Files.writeString(dir.resolve("n.conf"), NGINX);
         assertThat(ha4j("check", "--keepalived", k.toString(), "--nginx", n.toString()).exit).isZero();
         // run's load-and-validate step, without starting anything
-        assertThat(LoadBalancerNode.load(k, n, LoadBalancerNode.Options.defaults(line -> { })).describe())
+        assertThat(HaNode.fromFiles(k, n, NodeOptions.defaults(line -> { })).describe())
                 .anyMatch(line -> line.startsWith("vrrp_instance VI_1"));
     }
 

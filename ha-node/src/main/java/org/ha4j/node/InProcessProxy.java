@@ -1,4 +1,4 @@
-package org.ha4j.examples.node;
+package org.ha4j.node;
 
 import java.io.IOException;
 import java.nio.file.Path;

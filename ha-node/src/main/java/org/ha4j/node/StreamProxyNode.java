@@ -1,22 +1,19 @@
-package org.ha4j.examples.node;
+package org.ha4j.node;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.ha4j.core.Lifecycle;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.core.config.ConfigProblem;
-import org.ha4j.proxy.RelayKind;
 import org.ha4j.proxy.nginx.NginxStreamConfig;
 import org.ha4j.proxy.nginx.NginxStreamConfigLoader;
 
 /**
  * An nginx.conf's {@code stream {}} block alone, no VRRP ({@code ./ha4j proxy --nginx FILE}): what an nginx
- * stream user replaces first. Loaded and checked by the same code as {@link LoadBalancerNode}'s proxy half,
- * so {@code ./ha4j check FILE} refuses exactly what this refuses.
+ * stream user replaces first. Made by {@link HaNode#streamProxy}, loaded and checked by the same code as
+ * {@link HaNode}'s proxy half, so {@code ./ha4j check FILE} refuses exactly what this refuses.
  */
 public final class StreamProxyNode implements Lifecycle {
 
@@ -28,20 +25,16 @@ public final class StreamProxyNode implements Lifecycle {
         this.proxy = proxy;
     }
 
-    /**
-     * Loads and checks the file; nothing binds.
-     *
-     * @throws ConfigException every problem with file:line
-     */
-    public static StreamProxyNode load(Path nginxConf, RelayKind relay, Duration drainTimeout, Consumer<String> events)
-            throws IOException, ConfigException {
+    /** Loads and checks the file; nothing binds. {@link NodeOptions#proxyHealthReplaces()} has no meaning here. */
+    static StreamProxyNode load(Path nginxConf, NodeOptions options) throws IOException, ConfigException {
         NginxStreamConfig config = NginxStreamConfigLoader.load(nginxConf);
         List<ConfigProblem> problems = new ArrayList<>();
         InProcessProxy.validate(nginxConf.toString(), config, problems);
         if (problems.stream().anyMatch(ConfigProblem::isError)) {
             throw new ConfigException(problems);
         }
-        return new StreamProxyNode(config, new InProcessProxy(config, relay, drainTimeout, events));
+        return new StreamProxyNode(config, new InProcessProxy(config, options.relay(), options.drainTimeout(),
+                options.events()));
     }
 
     /** The loader's notes (accepted and ignored directives), for the start-up banner. */

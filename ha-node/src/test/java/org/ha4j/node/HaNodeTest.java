@@ -1,4 +1,4 @@
-package org.ha4j.examples.node;
+package org.ha4j.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,7 +14,7 @@ import org.ha4j.proxy.Proxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LoadBalancerNodeTest {
+class HaNodeTest {
 
     private static final Path LB1 = Path.of("../reference-deployment/lb1/keepalived.conf");
     private static final Path NGINX = Path.of("../reference-deployment/nginx.conf");
@@ -23,8 +23,8 @@ class LoadBalancerNodeTest {
 
     @Test
     void theSeedsFilesLoadAndTheProxyHealthStandsInForCheckNginx() throws Exception {
-        LoadBalancerNode node = LoadBalancerNode.load(LB1, NGINX,
-                LoadBalancerNode.Options.defaults(events::add).replacing(Set.of("check_nginx")));
+        HaNode node = HaNode.fromFiles(LB1, NGINX,
+                NodeOptions.defaults(events::add).replacing(Set.of("check_nginx")));
         List<String> described = node.describe();
         assertThat(described).anySatisfy(l -> assertThat(l).contains("VI_1").contains("VRID 51")
                 .contains("priority 100").contains("192.168.122.100/32"));
@@ -38,15 +38,15 @@ class LoadBalancerNodeTest {
 
     @Test
     void aMissingCheckScriptIsPointedOutWithTheFlagThatReplacesIt() throws Exception {
-        LoadBalancerNode node = LoadBalancerNode.load(LB1, NGINX, LoadBalancerNode.Options.defaults(events::add));
+        HaNode node = HaNode.fromFiles(LB1, NGINX, NodeOptions.defaults(events::add));
         assertThat(node.describe()).anySatisfy(l -> assertThat(l)
                 .contains("/etc/nginx/check_nginx.sh does not exist").contains("--proxy-health-replaces check_nginx"));
     }
 
     @Test
     void replacingAScriptTheFileDoesNotDefineIsAnErrorWithFileAndLine() {
-        assertThatThrownBy(() -> LoadBalancerNode.load(LB1, NGINX,
-                LoadBalancerNode.Options.defaults(events::add).replacing(Set.of("check_haproxy"))))
+        assertThatThrownBy(() -> HaNode.fromFiles(LB1, NGINX,
+                NodeOptions.defaults(events::add).replacing(Set.of("check_haproxy"))))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems().toString())
                         .contains("keepalived.conf:10").contains("check_haproxy").contains("[check_nginx]"));
     }
@@ -67,7 +67,7 @@ class LoadBalancerNodeTest {
                   track_interface { eth1 }
                 }
                 """);
-        assertThatThrownBy(() -> LoadBalancerNode.load(keepalived, nginx, LoadBalancerNode.Options.defaults(events::add)))
+        assertThatThrownBy(() -> HaNode.fromFiles(keepalived, nginx, NodeOptions.defaults(events::add)))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
                     String all = e.problems().toString();
                     assertThat(all).contains("nginx.conf:2").contains("weight");
@@ -103,10 +103,10 @@ class LoadBalancerNodeTest {
                   virtual_ipaddress { 10.200.0.100 } }
                 """);
         // hash with a backup server: nginx refuses it ("backup" with "hash"), and so does the proxy's parser.
-        assertThatThrownBy(() -> LoadBalancerNode.load(keepalived, nginx, LoadBalancerNode.Options.defaults(events::add)))
+        assertThatThrownBy(() -> HaNode.fromFiles(keepalived, nginx, NodeOptions.defaults(events::add)))
                 .isInstanceOf(ConfigException.class);
         Files.writeString(nginx, Files.readString(nginx).replace("server 127.0.0.1:2 backup;", "server 127.0.0.1:2;"));
-        LoadBalancerNode node = LoadBalancerNode.load(keepalived, nginx, LoadBalancerNode.Options.defaults(events::add));
+        HaNode node = HaNode.fromFiles(keepalived, nginx, NodeOptions.defaults(events::add));
         List<Proxy> proxies = node.buildProxiesForTest();
         assertThat(proxies).hasSize(1);
         Proxy proxy = proxies.get(0);

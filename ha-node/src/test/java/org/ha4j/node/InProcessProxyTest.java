@@ -1,4 +1,4 @@
-package org.ha4j.examples.node;
+package org.ha4j.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
