@@ -13,7 +13,7 @@ module org.ha4j.core {
     exports org.ha4j.core.net;
     exports org.ha4j.core.time;
 
+    // No "opens ... to com.sun.jna": LibC binds by direct mapping (Native.register), and JNA registers
+    // its native methods through JNI, which needs no reflective access (tried on the module path).
     exports org.ha4j.core.linux to org.ha4j.vrrp, org.ha4j.health, org.ha4j.proxy;
-    // LibC binds by direct mapping (Native.register): JNA reflects on its native methods.
-    opens org.ha4j.core.linux to com.sun.jna;
 }
