@@ -11,7 +11,7 @@ import org.ha4j.vrrp.config.TrackSpec;
 import org.ha4j.vrrp.config.VirtualAddressSpec;
 import org.ha4j.vrrp.config.VrrpInstanceSpec;
 import org.ha4j.vrrp.config.VrrpScriptSpec;
-import org.ha4j.vrrp.net.VirtualAddress;
+import org.ha4j.vrrp.VirtualAddress;
 import org.ha4j.vrrp.protocol.VrrpRouterConfig;
 
 /**

@@ -60,6 +60,9 @@ public final class AccessRules {
     public static final class Builder {
         private final List<Rule> rules = new ArrayList<>();
 
+        private Builder() {
+        }
+
         /** {@code allow CIDR} (IPv4 or IPv6) or {@code allow all}. */
         public Builder allow(String cidrOrAll) {
             rules.add(new Rule(true, parse(cidrOrAll)));

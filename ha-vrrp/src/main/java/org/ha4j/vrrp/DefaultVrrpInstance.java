@@ -27,7 +27,6 @@ import org.ha4j.vrrp.net.GratuitousArp;
 import org.ha4j.vrrp.net.LinkWatcher;
 import org.ha4j.vrrp.net.TakeoverRehearsal;
 import org.ha4j.vrrp.net.TransportConfig;
-import org.ha4j.vrrp.net.VirtualAddress;
 import org.ha4j.vrrp.net.VirtualAddressManager;
 import org.ha4j.vrrp.net.VrrpTransport;
 import org.ha4j.vrrp.protocol.VrrpInput;

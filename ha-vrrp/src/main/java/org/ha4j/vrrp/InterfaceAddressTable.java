@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.vrrp.driver.VirtualAddressTable;
-import org.ha4j.vrrp.net.VirtualAddress;
 import org.ha4j.vrrp.net.VirtualAddressManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

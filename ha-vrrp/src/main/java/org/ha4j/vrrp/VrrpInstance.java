@@ -12,7 +12,6 @@ import org.ha4j.core.health.HealthSource;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.vrrp.codec.VrrpAuthentication;
-import org.ha4j.vrrp.net.VirtualAddress;
 import org.ha4j.vrrp.protocol.VrrpRouterConfig;
 
 /**

@@ -20,7 +20,7 @@ import org.ha4j.vrrp.NotifyScripts;
 import org.ha4j.vrrp.VrrpInstance;
 import org.ha4j.vrrp.VrrpInstanceSnapshot;
 import org.ha4j.vrrp.VrrpListener;
-import org.ha4j.vrrp.net.VirtualAddress;
+import org.ha4j.vrrp.VirtualAddress;
 import org.ha4j.vrrp.protocol.VrrpRouterConfig;
 import org.ha4j.vrrp.protocol.VrrpState;
 

@@ -19,6 +19,10 @@ public final class ConfigProblems {
     private long errorsLeftOut;
     private ConfigLocation firstLeftOut;
 
+    /** An empty collection, for one loader reading one file. */
+    public ConfigProblems() {
+    }
+
     /** Records an error about {@code statement}: the file will not load. */
     public void error(ConfigStatement statement, String message) {
         add(ConfigProblem.error(statement, message));

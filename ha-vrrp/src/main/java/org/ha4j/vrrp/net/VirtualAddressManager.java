@@ -11,6 +11,7 @@ import org.ha4j.core.linux.InterfaceAddress;
 import org.ha4j.core.linux.NativeCallException;
 import org.ha4j.core.linux.RouteNetlink;
 import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.vrrp.VirtualAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,6 +11,7 @@ import org.ha4j.core.linux.PacketSocket;
 import org.ha4j.core.linux.RawIpSocket;
 import org.ha4j.core.linux.RouteNetlink;
 import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.vrrp.VirtualAddress;
 import org.ha4j.vrrp.codec.ReceiveExpectations;
 import org.ha4j.vrrp.codec.VrrpDecodeResult;
 import org.ha4j.vrrp.codec.VrrpDecoder;

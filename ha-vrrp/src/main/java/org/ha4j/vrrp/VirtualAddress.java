@@ -1,4 +1,4 @@
-package org.ha4j.vrrp.net;
+package org.ha4j.vrrp;
 
 import java.util.Objects;
 import org.ha4j.core.net.Ipv4Cidr;
