@@ -77,14 +77,24 @@ public final class Proxy implements Lifecycle, HealthSource {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
-    /** One {@code listen} address and the upstream its sessions go to. */
-    public record Listener(InetSocketAddress address, Upstream upstream, int backlog, boolean reusePort) {
+    /**
+     * One {@code listen} address, the upstream its sessions go to and its own settings (nginx's
+     * {@code server {}}); what the settings leave unset comes from the proxy's defaults.
+     */
+    public record Listener(InetSocketAddress address, Upstream upstream, int backlog, boolean reusePort,
+            ListenerSettings settings) {
         public Listener {
             Objects.requireNonNull(address, "address");
             Objects.requireNonNull(upstream, "upstream");
+            Objects.requireNonNull(settings, "settings");
             if (backlog < 1) {
                 throw new IllegalArgumentException("backlog must be >= 1, got " + backlog);
             }
+        }
+
+        /** A listener with the proxy's default settings. */
+        public Listener(InetSocketAddress address, Upstream upstream, int backlog, boolean reusePort) {
+            this(address, upstream, backlog, reusePort, ListenerSettings.inherit());
         }
     }
 
@@ -92,6 +102,10 @@ public final class Proxy implements Lifecycle, HealthSource {
     static final class ListenerRuntime {
         final Proxy proxy;
         final Listener spec;
+        /** The listener's settings completed by the proxy's defaults. */
+        final ListenerSettings settings;
+        /** Sessions per client address, kept only when there is a per-client limit. */
+        final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
         final LongAdder accepted = new LongAdder();
         /** accept() calls that failed (out of descriptors, ENOBUFS, ...). */
         final LongAdder acceptFailures = new LongAdder();
@@ -107,9 +121,10 @@ public final class Proxy implements Lifecycle, HealthSource {
         /** Every bound socket: one per event loop with SO_REUSEPORT on epoll, else just {@link #channel}. */
         final List<Channel> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        ListenerRuntime(Proxy proxy, Listener spec) {
+        ListenerRuntime(Proxy proxy, Listener spec, ListenerSettings defaults) {
             this.proxy = proxy;
             this.spec = spec;
+            this.settings = spec.settings().orElse(defaults);
         }
 
         String address() {
@@ -123,15 +138,9 @@ public final class Proxy implements Lifecycle, HealthSource {
     private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
     private final RelayKind requestedRelay;
     private final boolean requestedRelayChosen;
-    private final Duration connectTimeout;
-    private final Duration idleTimeout;
     private final Duration drainTimeout;
-    private final int nextUpstreamTries;
-    private final Duration nextUpstreamTimeout;
-    private final AccessLog accessLog;
-    private final AccessRules accessRules;
-    private final int maxConnections;
-    private final int maxConnectionsPerClient;
+    /** Every listener's access log once (listeners may share one). */
+    private final Set<AccessLog> accessLogs = new java.util.LinkedHashSet<>();
     private final int ioThreads;
     private final boolean forceNio;
     final Ticker ticker;
@@ -139,7 +148,6 @@ public final class Proxy implements Lifecycle, HealthSource {
 
     private final HealthSignal health;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
-    private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
     private final AtomicLong sessionIds = new AtomicLong();
     private final Object drainLock = new Object();
 
@@ -156,21 +164,18 @@ public final class Proxy implements Lifecycle, HealthSource {
         if (b.listeners.isEmpty()) {
             throw new IllegalArgumentException("a proxy needs at least one listener");
         }
+        ListenerSettings defaults = b.defaults.build();
         for (Listener l : b.listeners) {
-            listeners.add(new ListenerRuntime(this, l));
+            ListenerRuntime runtime = new ListenerRuntime(this, l, defaults);
+            listeners.add(runtime);
             upstreams.putIfAbsent(l.upstream().name(), l.upstream());
+            if (runtime.settings.accessLog() != null) {
+                accessLogs.add(runtime.settings.accessLog());
+            }
         }
         this.requestedRelay = b.relay;
         this.requestedRelayChosen = b.relayChosen;
-        this.connectTimeout = b.connectTimeout;
-        this.idleTimeout = b.idleTimeout;
         this.drainTimeout = b.drainTimeout;
-        this.nextUpstreamTries = b.nextUpstreamTries;
-        this.nextUpstreamTimeout = b.nextUpstreamTimeout;
-        this.accessLog = b.accessLog;
-        this.accessRules = b.accessRules;
-        this.maxConnections = b.maxConnections;
-        this.maxConnectionsPerClient = b.maxConnectionsPerClient;
         this.ioThreads = b.ioThreads;
         this.forceNio = b.forceNio;
         this.ticker = b.ticker;
@@ -307,13 +312,23 @@ public final class Proxy implements Lifecycle, HealthSource {
         relay.shutdown();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         running = false;
-        if (accessLog != null) {
+        for (AccessLog accessLog : accessLogs) {
             accessLog.close();
         }
     }
 
     Relay relayForTests() {
         return relay;
+    }
+
+    /** The one event-loop group every listener's sockets and sessions run on. */
+    EventLoopGroup eventLoopGroupForTests() {
+        return group;
+    }
+
+    /** The sockets listener {@code index} (in listener order) is bound with. */
+    List<Channel> listenerChannelsForTests(int index) {
+        return List.copyOf(listeners.get(index).channels);
     }
 
     /** The relay in use (SPLICE may fall back to COPY where splice is unavailable). */
@@ -359,8 +374,12 @@ public final class Proxy implements Lifecycle, HealthSource {
     /** How often each expected fault has happened since the proxy was built. */
     public java.util.Map<ProxyFault, Long> faults() {
         java.util.Map<ProxyFault, Long> out = faults.snapshot();
-        if (accessLog != null) {
-            out.put(ProxyFault.ACCESS_LOG_WRITE_FAILED, accessLog.writeFailures());
+        if (!accessLogs.isEmpty()) {
+            long failures = 0;
+            for (AccessLog accessLog : accessLogs) {
+                failures += accessLog.writeFailures();
+            }
+            out.put(ProxyFault.ACCESS_LOG_WRITE_FAILED, failures);
         }
         return out;
     }
@@ -515,31 +534,34 @@ public final class Proxy implements Lifecycle, HealthSource {
     /** nginx's phases for one connection: access, limits, then the upstream connect. */
     private void accept(Session session) {
         ListenerRuntime l = session.listener;
+        ListenerSettings settings = l.settings;
+        int maxConnectionsPerClient = settings.maxConnectionsPerClient();
         l.accepted.increment();
         sessions.add(session);
         l.active.incrementAndGet();
         InetAddress clientIp = session.remote.getAddress();
         if (maxConnectionsPerClient > 0) {
-            perClient.computeIfAbsent(clientIp, k -> new AtomicInteger()).incrementAndGet();
+            l.perClient.computeIfAbsent(clientIp, k -> new AtomicInteger()).incrementAndGet();
         }
         if (stopped) {
             session.finish(SessionStatus.SERVICE_UNAVAILABLE);
             return;
         }
-        if (!accessRules.allows(clientIp)) {
+        if (!settings.accessRules().allows(clientIp)) {
             log.debug("{}: access forbidden by rule", session);
             session.finish(SessionStatus.FORBIDDEN);
             return;
         }
+        int maxConnections = settings.maxConnections();
         if ((maxConnections > 0 && l.active.get() > maxConnections)
-                || (maxConnectionsPerClient > 0 && perClient.get(clientIp).get() > maxConnectionsPerClient)) {
+                || (maxConnectionsPerClient > 0 && l.perClient.get(clientIp).get() > maxConnectionsPerClient)) {
             log.debug("{}: limiting connections", session);
             session.finish(SessionStatus.SERVICE_UNAVAILABLE);
             return;
         }
         Upstream upstream = l.spec.upstream();
         byte[] key = upstream.strategy().hashKey().map(k -> k.evaluate(sessionVariables(session))).orElse(null);
-        session.attempt = upstream.newAttempt(key, clientIp.getAddress(), nextUpstreamTries);
+        session.attempt = upstream.newAttempt(key, clientIp.getAddress(), settings.nextUpstreamTries());
         connect(session);
     }
 
@@ -556,6 +578,8 @@ public final class Proxy implements Lifecycle, HealthSource {
     /** One connection attempt; on failure the next server while tries and the next-upstream timeout allow. */
     private void connect(Session session) {
         Upstream upstream = session.listener.spec.upstream();
+        ListenerSettings settings = session.listener.settings;
+        Duration nextUpstreamTimeout = settings.nextUpstreamTimeout();
         long now = ticker.nanoTime();
         Upstream.Backend backend = upstream.select(session.attempt, now);
         if (backend == null) {
@@ -566,7 +590,7 @@ public final class Proxy implements Lifecycle, HealthSource {
         session.backend = backend;
         session.attempts.add(new Session.AttemptRecord(backend.peer.server()));
         session.connectStartNanos = now;
-        long timeoutMillis = connectTimeout.toMillis();
+        long timeoutMillis = settings.connectTimeout().toMillis();
         if (!nextUpstreamTimeout.isZero()) {
             long left = nextUpstreamTimeout.toMillis() - TimeUnit.NANOSECONDS.toMillis(now - session.startNanos);
             timeoutMillis = Math.max(1, Math.min(timeoutMillis, left));
@@ -588,6 +612,7 @@ public final class Proxy implements Lifecycle, HealthSource {
 
     private void connected(Session session, ChannelFuture done) {
         Upstream upstream = session.listener.spec.upstream();
+        Duration nextUpstreamTimeout = session.listener.settings.nextUpstreamTimeout();
         long now = ticker.nanoTime();
         if (session.isFinished()) {
             // the client left while we were connecting
@@ -616,10 +641,11 @@ public final class Proxy implements Lifecycle, HealthSource {
         session.connected = true;
         session.activity();
         relay.start(session);
-        scheduleIdleCheck(session, idleTimeout.toNanos());
+        scheduleIdleCheck(session, session.listener.settings.idleTimeout().toNanos());
     }
 
     private void scheduleIdleCheck(Session session, long delayNanos) {
+        Duration idleTimeout = session.listener.settings.idleTimeout();
         if (idleTimeout.isZero()) {
             return;
         }
@@ -641,6 +667,7 @@ public final class Proxy implements Lifecycle, HealthSource {
     /** Accounting once a session has ended, whatever ended it. Any thread. */
     void sessionFinished(Session session, int status) {
         ListenerRuntime l = session.listener;
+        AccessLog accessLog = l.settings.accessLog();
         java.util.concurrent.Future<?> timer = session.idleTimer;
         if (timer != null) {
             timer.cancel(false);
@@ -658,11 +685,11 @@ public final class Proxy implements Lifecycle, HealthSource {
             session.client.close();
         }
         l.active.decrementAndGet();
-        if (maxConnectionsPerClient > 0) {
+        if (l.settings.maxConnectionsPerClient() > 0) {
             InetAddress ip = session.remote.getAddress();
-            AtomicInteger count = perClient.get(ip);
+            AtomicInteger count = l.perClient.get(ip);
             if (count != null && count.decrementAndGet() <= 0) {
-                perClient.remove(ip, count);
+                l.perClient.remove(ip, count);
             }
         }
         switch (status) {
@@ -700,20 +727,20 @@ public final class Proxy implements Lifecycle, HealthSource {
 
     // ---------------------------------------------------------------- builder
 
-    /** Configures a {@link Proxy}; nginx's defaults unless changed. */
+    /**
+     * Configures a {@link Proxy}; nginx's defaults unless changed. The per-session settings set here
+     * ({@link #connectTimeout}, {@link #idleTimeout}, next upstream, {@link #accessRules}, limits,
+     * {@link #accessLog}) are the defaults of every listener whose {@link ListenerSettings} leaves them unset.
+     */
     public static final class Builder {
         private final List<Listener> listeners = new ArrayList<>();
+        private final ListenerSettings.Builder defaults = ListenerSettings.builder()
+                .connectTimeout(DEFAULT_CONNECT_TIMEOUT).idleTimeout(DEFAULT_IDLE_TIMEOUT)
+                .nextUpstreamTries(0).nextUpstreamTimeout(Duration.ZERO).accessRules(AccessRules.allowAll())
+                .maxConnections(0).maxConnectionsPerClient(0).accessLog(null);
         private RelayKind relay = RelayKind.SPLICE;
         private boolean relayChosen;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
-        private int nextUpstreamTries;
-        private Duration nextUpstreamTimeout = Duration.ZERO;
-        private AccessLog accessLog;
-        private AccessRules accessRules = AccessRules.allowAll();
-        private int maxConnections;
-        private int maxConnectionsPerClient;
         private int ioThreads = Runtime.getRuntime().availableProcessors();
         private boolean forceNio;
         private Ticker ticker = Ticker.system();
@@ -723,6 +750,11 @@ public final class Proxy implements Lifecycle, HealthSource {
 
         /** Listens on {@code HOST:PORT} (port 0: an ephemeral port, see {@link #boundAddresses()}). */
         public Builder listen(String hostPort, Upstream upstream) {
+            return listen(hostPort, upstream, ListenerSettings.inherit());
+        }
+
+        /** Listens on {@code HOST:PORT} with this listener's own settings (nginx's {@code server {}}). */
+        public Builder listen(String hostPort, Upstream upstream, ListenerSettings settings) {
             int colon = hostPort.lastIndexOf(':');
             if (colon < 0) {
                 throw new IllegalArgumentException("listen address must be HOST:PORT, got '" + hostPort + "'");
@@ -738,7 +770,7 @@ public final class Proxy implements Lifecycle, HealthSource {
                 throw new IllegalArgumentException("listen port must be 0-65535 in '" + hostPort + "'");
             }
             return listen(new Listener(host.isEmpty() || host.equals("*") ? new InetSocketAddress(port)
-                    : new InetSocketAddress(host, port), upstream, 511, false));
+                    : new InetSocketAddress(host, port), upstream, 511, false, settings));
         }
 
         /** nginx's default backlog is 511; {@code reusePort} sets SO_REUSEPORT (nginx's {@code listen ... reuseport}). */
@@ -759,66 +791,64 @@ public final class Proxy implements Lifecycle, HealthSource {
 
         /** nginx {@code proxy_connect_timeout}, default 60 s. */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connect timeout");
+            defaults.connectTimeout(timeout);
             return this;
         }
 
         /** nginx {@code proxy_timeout}: no byte either way for this long ends the session; 0 disables. */
         public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = notNegative(timeout, "idle timeout");
+            defaults.idleTimeout(timeout);
             return this;
         }
 
         /** How long {@link Proxy#stop()} lets sessions finish before closing them. */
         public Builder drainTimeout(Duration timeout) {
-            this.drainTimeout = notNegative(timeout, "drain timeout");
+            Objects.requireNonNull(timeout, "drain timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("drain timeout must be >= 0, got " + timeout);
+            }
+            this.drainTimeout = timeout;
             return this;
         }
 
         /** nginx {@code proxy_next_upstream_tries}; 0 (default) means every server may be tried. */
         public Builder nextUpstreamTries(int tries) {
-            if (tries < 0) {
-                throw new IllegalArgumentException("next upstream tries must be >= 0, got " + tries);
-            }
-            this.nextUpstreamTries = tries;
+            defaults.nextUpstreamTries(tries);
             return this;
         }
 
         /** nginx {@code proxy_next_upstream_timeout}; 0 (default) means no limit. */
         public Builder nextUpstreamTimeout(Duration timeout) {
-            this.nextUpstreamTimeout = notNegative(timeout, "next upstream timeout");
+            defaults.nextUpstreamTimeout(timeout);
             return this;
         }
 
         public Builder accessLog(AccessLog log) {
-            this.accessLog = log;
+            defaults.accessLog(log);
             return this;
         }
 
         public Builder accessRules(AccessRules rules) {
-            this.accessRules = Objects.requireNonNull(rules, "rules");
+            defaults.accessRules(rules);
             return this;
         }
 
         /** The most sessions per listener; more are refused with 503. 0 (default): no limit. */
         public Builder maxConnections(int max) {
-            if (max < 0) {
-                throw new IllegalArgumentException("max connections must be >= 0, got " + max);
-            }
-            this.maxConnections = max;
+            defaults.maxConnections(max);
             return this;
         }
 
-        /** The most sessions per client address (nginx {@code limit_conn} on $binary_remote_addr); 503 above. */
+        /**
+         * The most sessions per client address on each listener (nginx {@code limit_conn} on
+         * {@code $binary_remote_addr}); 503 above. 0 (default): no limit.
+         */
         public Builder maxConnectionsPerClient(int max) {
-            if (max < 0) {
-                throw new IllegalArgumentException("max connections per client must be >= 0, got " + max);
-            }
-            this.maxConnectionsPerClient = max;
+            defaults.maxConnectionsPerClient(max);
             return this;
         }
 
-        /** Event-loop threads; default one per CPU. */
+        /** Event-loop threads, shared by every listener; default one per CPU. */
         public Builder ioThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("io threads must be >= 1, got " + threads);
@@ -840,22 +870,6 @@ public final class Proxy implements Lifecycle, HealthSource {
 
         public Proxy build() {
             return new Proxy(this);
-        }
-
-        private static Duration positive(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(what + " must be > 0, got " + d);
-            }
-            return d;
-        }
-
-        private static Duration notNegative(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isNegative()) {
-                throw new IllegalArgumentException(what + " must be >= 0, got " + d);
-            }
-            return d;
         }
     }
 }
