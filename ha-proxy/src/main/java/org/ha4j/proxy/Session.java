@@ -6,11 +6,14 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.ha4j.core.net.IpAddress;
+import org.ha4j.core.time.Ticker;
 import org.ha4j.proxy.balance.Attempt;
 
 /**
  * One client connection and everything it leads to: the server attempts, the relay, the counters that end up
- * in the access log. Created and driven by {@link Proxy}; the relay owns the byte moving.
+ * in the access log. Created by {@link AcceptHandler}, admitted by {@link Admission}, connected by
+ * {@link UpstreamConnector}, relayed by a {@link Relay} and accounted by {@link SessionAccounting}.
  */
 final class Session {
 
@@ -27,7 +30,7 @@ final class Session {
     }
 
     final long id;
-    final Proxy.ListenerRuntime listener;
+    final ListenerRuntime listener;
     final Channel client;
     final InetSocketAddress remote;
     final InetSocketAddress local;
@@ -57,12 +60,17 @@ final class Session {
     /** The client half-closed before the relay started. */
     boolean clientEofBeforeRelay;
 
+    private final Ticker ticker;
+    private final SessionAccounting accounting;
     private final AtomicBoolean finished = new AtomicBoolean();
     /** How the relay closes the connections; by default through Netty. */
     volatile Runnable closer = this::closeChannels;
 
-    Session(long id, Proxy.ListenerRuntime listener, Channel client, long now) {
+    Session(long id, ListenerRuntime listener, Channel client, Ticker ticker, SessionAccounting accounting) {
+        long now = ticker.nanoTime();
         this.id = id;
+        this.ticker = ticker;
+        this.accounting = accounting;
         this.listener = listener;
         this.client = client;
         this.remote = (InetSocketAddress) client.remoteAddress();
@@ -72,12 +80,18 @@ final class Session {
         this.lastActivityNanos = now;
     }
 
-    Proxy proxy() {
-        return listener.proxy;
+    void activity() {
+        lastActivityNanos = ticker.nanoTime();
     }
 
-    void activity() {
-        lastActivityNanos = listener.proxy.ticker.nanoTime();
+    /** The client's address as nginx's {@code $remote_addr} writes it: {@code 10.0.0.1}, {@code ::1}. */
+    String remoteAddr() {
+        return IpAddress.of(remote.getAddress()).toString();
+    }
+
+    /** The address the client connected to, as nginx's {@code $server_addr} writes it. */
+    String serverAddr() {
+        return IpAddress.of(local.getAddress()).toString();
     }
 
     AttemptRecord currentAttempt() {
@@ -134,7 +148,7 @@ final class Session {
         try {
             closer.run();
         } finally {
-            listener.proxy.sessionFinished(this, status);
+            accounting.finished(this, status);
         }
     }
 
