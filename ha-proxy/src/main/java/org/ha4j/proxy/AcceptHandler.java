@@ -7,6 +7,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ha4j.core.time.Ticker;
 
@@ -18,6 +20,39 @@ import org.ha4j.core.time.Ticker;
  */
 @ChannelHandler.Sharable
 final class AcceptHandler extends ChannelInboundHandlerAdapter {
+
+    /**
+     * What a client did before its relay started. Private to this nested class, so only {@link AcceptHandler}
+     * writes it, on the client's event loop; the relay takes it over when it starts.
+     */
+    static final class BeforeRelay {
+        /** Bytes the client sent (Netty reads them when it sees the client's FIN). */
+        private List<ByteBuf> data;
+        private boolean clientEof;
+
+        /** The client half-closed before the relay started. */
+        boolean clientEof() {
+            return clientEof;
+        }
+
+        /** Hands the early bytes to the relay (which then owns them). */
+        List<ByteBuf> take() {
+            List<ByteBuf> taken = data == null ? List.of() : data;
+            data = null;
+            return taken;
+        }
+
+        boolean hasData() {
+            return data != null;
+        }
+
+        /** Frees what no relay took. On the client's event loop. */
+        void release() {
+            for (ByteBuf b : take()) {
+                b.release();
+            }
+        }
+    }
 
     private static final AttributeKey<Session> SESSION = AttributeKey.valueOf(AcceptHandler.class, "session");
 
@@ -53,7 +88,11 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
         // no read is issued before the relay starts, but on a FIN (EPOLLRDHUP) Netty reads what is there:
         // keep it for the relay, as nginx keeps what it read before connecting upstream
         if (session != null && !session.isFinished() && msg instanceof ByteBuf buf) {
-            session.addEarlyData(buf);
+            BeforeRelay early = session.early;
+            if (early.data == null) {
+                early.data = new ArrayList<>(2);
+            }
+            early.data.add(buf);
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -76,7 +115,7 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
         }
         if (evt instanceof ChannelInputShutdownEvent && session != null) {
             EpollHalfCloseGuard.inputEnded(ctx.channel());
-            session.clientEofBeforeRelay = true;
+            session.early.clientEof = true;
             return;
         }
         ctx.fireUserEventTriggered(evt);
@@ -89,7 +128,7 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
             session.clientRelay.channelInactive(ctx);
             return;
         }
-        if (session != null && !session.connected) {
+        if (session != null && !session.server.connected()) {
             session.finish(SessionStatus.OK);
         }
     }
@@ -102,7 +141,7 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.close();
-        if (session != null && !session.connected) {
+        if (session != null && !session.server.connected()) {
             session.finish(SessionStatus.OK);
         }
     }

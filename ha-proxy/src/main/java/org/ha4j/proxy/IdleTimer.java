@@ -1,6 +1,7 @@
 package org.ha4j.proxy;
 
 import java.time.Duration;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.ha4j.core.time.Ticker;
 
@@ -10,6 +11,19 @@ import org.ha4j.core.time.Ticker;
  * rather than on every byte, and cancelled when the session ends so timers never pile up.
  */
 final class IdleTimer {
+
+    /** A session's pending idle check. Private to this nested class: only {@link IdleTimer} arms it. */
+    static final class Slot {
+        private volatile Future<?> pending;
+
+        /** When the session ends: the check is dropped from its event loop at once. Any thread. */
+        void cancel() {
+            Future<?> p = pending;
+            if (p != null) {
+                p.cancel(false);
+            }
+        }
+    }
 
     private final Ticker ticker;
 
@@ -25,7 +39,7 @@ final class IdleTimer {
     }
 
     private void schedule(Session session, long timeoutNanos, long delayNanos) {
-        session.idleTimer = session.client.eventLoop().schedule(() -> check(session, timeoutNanos),
+        session.idle.pending = session.client.eventLoop().schedule(() -> check(session, timeoutNanos),
                 delayNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -33,7 +47,7 @@ final class IdleTimer {
         if (session.isFinished()) {
             return;
         }
-        long left = timeoutNanos - (ticker.nanoTime() - session.lastActivityNanos);
+        long left = timeoutNanos - (ticker.nanoTime() - session.lastActivityNanos());
         if (left <= 0) {
             Proxy.log.debug("{}: connection timed out (idle)", session);
             session.finish(SessionStatus.OK); // nginx logs an idle proxy_timeout as 200

@@ -2,7 +2,6 @@ package org.ha4j.proxy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Future;
 import org.ha4j.core.time.Ticker;
 
 /**
@@ -24,20 +23,18 @@ final class SessionAccounting {
 
     void finished(Session session, int status) {
         ListenerRuntime l = session.listener;
-        Future<?> timer = session.idleTimer;
-        if (timer != null) {
-            timer.cancel(false);
-        }
+        session.idle.cancel();
         if (session.client.eventLoop().inEventLoop()) {
-            session.releaseEarlyData();
-        } else if (session.client.isRegistered() || session.hasEarlyData()) {
+            session.early.release();
+        } else if (session.client.isRegistered() || session.early.hasData()) {
             // a session the splice engine ended has its client deregistered and its early bytes already
             // handed over: no need to wake the event loop for nothing
-            session.client.eventLoop().execute(session::releaseEarlyData);
+            session.client.eventLoop().execute(session.early::release);
         }
-        if (session.attempt != null && session.attempt.current() != null && session.connected) {
-            l.upstream().release(session.attempt, false, ticker.nanoTime());
-        } else if (!session.connected) {
+        UpstreamConnector.Connection server = session.server;
+        if (server.attempt() != null && server.attempt().current() != null && server.connected()) {
+            l.upstream().release(server.attempt(), false, ticker.nanoTime());
+        } else if (!server.connected()) {
             session.client.close();
         }
         admission.leave(session);
@@ -50,14 +47,15 @@ final class SessionAccounting {
     }
 
     private static AccessLogFormat.Entry entry(Session s, int status) {
-        List<AccessLogFormat.UpstreamAttempt> attempts = new ArrayList<>(s.attempts.size());
-        for (Session.AttemptRecord a : s.attempts) {
+        List<Session.AttemptRecord> tried = s.server.attempts();
+        List<AccessLogFormat.UpstreamAttempt> attempts = new ArrayList<>(tried.size());
+        for (Session.AttemptRecord a : tried) {
             attempts.add(new AccessLogFormat.UpstreamAttempt(a.address, a.connectMillis, a.bytesSent,
                     a.bytesReceived));
         }
         long end = System.currentTimeMillis();
         return new AccessLogFormat.Entry(s.remoteAddr(), s.remote.getPort(), s.serverAddr(), s.local.getPort(),
-                attempts, s.listener.upstream().name(), end, end - s.startMillis, status, s.bytesToClient,
-                s.bytesFromClient, s.id);
+                attempts, s.listener.upstream().name(), end, end - s.startMillis, status, s.bytesToClient(),
+                s.bytesFromClient(), s.id);
     }
 }

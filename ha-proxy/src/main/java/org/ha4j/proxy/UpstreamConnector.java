@@ -5,8 +5,11 @@ import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.ha4j.core.time.Ticker;
+import org.ha4j.proxy.balance.Attempt;
 import org.ha4j.proxy.balance.HashKey;
 
 /**
@@ -16,6 +19,48 @@ import org.ha4j.proxy.balance.HashKey;
  * timer. Runs on the client's event loop, where the backend channel is registered too.
  */
 final class UpstreamConnector {
+
+    /**
+     * A session's server side. Its fields are private to this nested class, so only {@link UpstreamConnector}
+     * writes them, on the client's event loop; the relay and {@link SessionAccounting} read them from any thread
+     * (the fields they read are volatile, or written before the relay starts).
+     */
+    static final class Connection {
+        private volatile Attempt attempt;
+        private volatile Upstream.Backend backend;
+        /** Open from the start of a connect until the session ends or the connect fails. */
+        private volatile Channel channel;
+        private volatile boolean connected;
+        private long connectStartNanos;
+        private final List<Session.AttemptRecord> attempts = new CopyOnWriteArrayList<>();
+
+        /** The balancer's attempt, null until the session was admitted. */
+        Attempt attempt() {
+            return attempt;
+        }
+
+        /** The server of the current attempt. */
+        Upstream.Backend backend() {
+            return backend;
+        }
+
+        Channel channel() {
+            return channel;
+        }
+
+        boolean connected() {
+            return connected;
+        }
+
+        /** Every server tried, in order: nginx's {@code $upstream_addr} and friends. */
+        List<Session.AttemptRecord> attempts() {
+            return attempts;
+        }
+
+        Session.AttemptRecord current() {
+            return attempts.get(attempts.size() - 1);
+        }
+    }
 
     private final BackendConnector connector;
     private final Relay relay;
@@ -34,7 +79,7 @@ final class UpstreamConnector {
     void start(Session session) {
         Upstream upstream = session.listener.upstream();
         byte[] key = upstream.strategy().hashKey().map(k -> k.evaluate(variables(session))).orElse(null);
-        session.attempt = upstream.newAttempt(key, session.remote.getAddress().getAddress(),
+        session.server.attempt = upstream.newAttempt(key, session.remote.getAddress().getAddress(),
                 session.listener.settings.nextUpstreamTries());
         connect(session);
     }
@@ -50,15 +95,16 @@ final class UpstreamConnector {
         ListenerSettings settings = session.listener.settings;
         Duration nextUpstreamTimeout = settings.nextUpstreamTimeout();
         long now = ticker.nanoTime();
-        Upstream.Backend backend = upstream.select(session.attempt, now);
+        Connection server = session.server;
+        Upstream.Backend backend = upstream.select(server.attempt, now);
         if (backend == null) {
             faults.report(ProxyFault.NO_LIVE_UPSTREAMS, session + ": in " + upstream.name());
             session.finish(SessionStatus.BAD_GATEWAY);
             return;
         }
-        session.backend = backend;
-        session.attempts.add(new Session.AttemptRecord(backend.peer.server()));
-        session.connectStartNanos = now;
+        server.backend = backend;
+        server.attempts.add(new Session.AttemptRecord(backend.peer.server()));
+        server.connectStartNanos = now;
         long timeoutMillis = settings.connectTimeout().toMillis();
         if (!nextUpstreamTimeout.isZero()) {
             long left = nextUpstreamTimeout.toMillis() - TimeUnit.NANOSECONDS.toMillis(now - session.startNanos);
@@ -70,11 +116,11 @@ final class UpstreamConnector {
         } catch (ChannelException e) {
             // no socket to try any server with (nginx: socket() failed, 500); not the server's fault
             faults.report(ProxyFault.NO_UPSTREAM_SOCKET, session + ": " + FaultLog.reason(e));
-            upstream.release(session.attempt, false, now);
+            upstream.release(server.attempt, false, now);
             session.finish(SessionStatus.INTERNAL_SERVER_ERROR);
             return;
         }
-        session.backendChannel = ch; // from here a finishing session closes it, even mid-connect
+        server.channel = ch; // from here a finishing session closes it, even mid-connect
         connector.connect(ch, session.client.eventLoop(), backend.address)
                 .addListener((ChannelFutureListener) done -> connected(session, done));
     }
@@ -82,32 +128,33 @@ final class UpstreamConnector {
     private void connected(Session session, ChannelFuture done) {
         Upstream upstream = session.listener.upstream();
         Duration nextUpstreamTimeout = session.listener.settings.nextUpstreamTimeout();
+        Connection server = session.server;
         long now = ticker.nanoTime();
         if (session.isFinished()) {
             // the client left while we were connecting
             done.channel().close();
-            upstream.release(session.attempt, false, now);
+            upstream.release(server.attempt, false, now);
             return;
         }
         if (!done.isSuccess()) {
             // the connector has closed the channel already
             faults.report(ProxyFault.UPSTREAM_CONNECT_FAILED, session + ": connect to "
-                    + session.backend.peer.server() + " failed: " + FaultLog.reason(done.cause()));
-            session.backend.connectFailures.increment();
-            session.backendChannel = null;
-            upstream.release(session.attempt, true, now);
+                    + server.backend.peer.server() + " failed: " + FaultLog.reason(done.cause()));
+            server.backend.connectFailures.increment();
+            server.channel = null;
+            upstream.release(server.attempt, true, now);
             boolean timeUp = !nextUpstreamTimeout.isZero() && now - session.startNanos >= nextUpstreamTimeout.toNanos();
-            if (session.attempt.triesLeft() == 0 || timeUp) {
+            if (server.attempt.triesLeft() == 0 || timeUp) {
                 session.finish(SessionStatus.BAD_GATEWAY);
             } else {
                 connect(session);
             }
             return;
         }
-        long connectMillis = TimeUnit.NANOSECONDS.toMillis(now - session.connectStartNanos);
-        session.currentAttempt().connectMillis = connectMillis;
-        upstream.connected(session.attempt, session.backend, connectMillis);
-        session.connected = true;
+        long connectMillis = TimeUnit.NANOSECONDS.toMillis(now - server.connectStartNanos);
+        server.current().connectMillis = connectMillis;
+        upstream.connected(server.attempt, server.backend, connectMillis);
+        server.connected = true;
         session.activity();
         relay.start(session);
         idleTimer.start(session, session.listener.settings.idleTimeout());
