@@ -54,6 +54,13 @@ public final class ListenerSettings {
         return new Builder();
     }
 
+    /** Every value set, to nginx's defaults: what a proxy's listeners inherit unless told otherwise. */
+    static Builder nginxDefaults() {
+        return builder().connectTimeout(Proxy.DEFAULT_CONNECT_TIMEOUT).idleTimeout(Proxy.DEFAULT_IDLE_TIMEOUT)
+                .nextUpstreamTries(0).nextUpstreamTimeout(Duration.ZERO).accessRules(AccessRules.allowAll())
+                .maxConnections(0).maxConnectionsPerClient(0).accessLog(null);
+    }
+
     /** These settings, each one unset here taken from {@code defaults}. */
     ListenerSettings orElse(ListenerSettings defaults) {
         Builder b = new Builder();

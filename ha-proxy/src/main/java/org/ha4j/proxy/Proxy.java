@@ -330,10 +330,7 @@ public final class Proxy implements Lifecycle, HealthSource {
      */
     public static final class Builder {
         private final List<Listener> listeners = new ArrayList<>();
-        private final ListenerSettings.Builder defaults = ListenerSettings.builder()
-                .connectTimeout(DEFAULT_CONNECT_TIMEOUT).idleTimeout(DEFAULT_IDLE_TIMEOUT)
-                .nextUpstreamTries(0).nextUpstreamTimeout(Duration.ZERO).accessRules(AccessRules.allowAll())
-                .maxConnections(0).maxConnectionsPerClient(0).accessLog(null);
+        private final ListenerSettings.Builder defaults = ListenerSettings.nginxDefaults();
         private RelayKind relay = RelayKind.SPLICE;
         private boolean relayChosen;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;

@@ -71,7 +71,7 @@ final class UpstreamConnector {
     UpstreamConnector(BackendConnector connector, Relay relay, Ticker ticker, FaultLog faults) {
         this.connector = connector;
         this.relay = relay;
-        this.idleTimer = new IdleTimer(ticker);
+        this.idleTimer = new IdleTimer(ticker, IdleTimer.Checks.EVENT_LOOP);
         this.ticker = ticker;
         this.faults = faults;
     }
