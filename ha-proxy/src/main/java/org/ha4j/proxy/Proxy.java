@@ -49,6 +49,13 @@ import org.slf4j.LoggerFactory;
  * (200, 403, 502, 503, 500) in the access log. The proxy is a {@link HealthSource}: UP while every listener is
  * bound and every upstream has a server that can take a session, so a VRRP instance can track it.
  *
+ * <p>One proxy serves any number of listeners, each with its own {@link ListenerSettings} (nginx's
+ * {@code server {}}), on one event-loop group and one relay. A session runs one way through package-private
+ * types: {@code ListenerBinding} binds, {@code AcceptHandler} accepts, {@code Admission} applies rules and
+ * limits, {@code UpstreamConnector} connects (and tries the next server), the {@code Relay} moves the bytes,
+ * {@code IdleTimer} ends idle sessions and {@code SessionAccounting} counts and logs; {@code Drain} keeps the
+ * sessions in progress for {@link #stop()}. This class is the façade: lifecycle, queries, health, builder.
+ *
  * <p>Thread-safe. {@link #stop()} stops accepting, lets sessions finish until the drain timeout, then closes
  * the rest.
  */
