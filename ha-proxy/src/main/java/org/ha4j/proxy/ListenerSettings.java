@@ -25,6 +25,7 @@ public final class ListenerSettings {
 
     private final Duration connectTimeout;
     private final Duration idleTimeout;
+    private final Boolean nextUpstream;
     private final Integer nextUpstreamTries;
     private final Duration nextUpstreamTimeout;
     private final AccessRules accessRules;
@@ -36,6 +37,7 @@ public final class ListenerSettings {
     private ListenerSettings(Builder b) {
         this.connectTimeout = b.connectTimeout;
         this.idleTimeout = b.idleTimeout;
+        this.nextUpstream = b.nextUpstream;
         this.nextUpstreamTries = b.nextUpstreamTries;
         this.nextUpstreamTimeout = b.nextUpstreamTimeout;
         this.accessRules = b.accessRules;
@@ -57,7 +59,7 @@ public final class ListenerSettings {
     /** Every value set, to nginx's defaults: what a proxy's listeners inherit unless told otherwise. */
     static Builder nginxDefaults() {
         return builder().connectTimeout(Proxy.DEFAULT_CONNECT_TIMEOUT).idleTimeout(Proxy.DEFAULT_IDLE_TIMEOUT)
-                .nextUpstreamTries(0).nextUpstreamTimeout(Duration.ZERO).accessRules(AccessRules.allowAll())
+                .nextUpstream(true).nextUpstreamTries(0).nextUpstreamTimeout(Duration.ZERO).accessRules(AccessRules.allowAll())
                 .maxConnections(0).maxConnectionsPerClient(0).accessLog(null);
     }
 
@@ -66,6 +68,7 @@ public final class ListenerSettings {
         Builder b = new Builder();
         b.connectTimeout = connectTimeout != null ? connectTimeout : defaults.connectTimeout;
         b.idleTimeout = idleTimeout != null ? idleTimeout : defaults.idleTimeout;
+        b.nextUpstream = nextUpstream != null ? nextUpstream : defaults.nextUpstream;
         b.nextUpstreamTries = nextUpstreamTries != null ? nextUpstreamTries : defaults.nextUpstreamTries;
         b.nextUpstreamTimeout = nextUpstreamTimeout != null ? nextUpstreamTimeout : defaults.nextUpstreamTimeout;
         b.accessRules = accessRules != null ? accessRules : defaults.accessRules;
@@ -87,8 +90,9 @@ public final class ListenerSettings {
         return idleTimeout;
     }
 
+    /** The servers a session may try: one with {@code proxy_next_upstream off}, else the tries set (0: all). */
     int nextUpstreamTries() {
-        return nextUpstreamTries;
+        return nextUpstream ? nextUpstreamTries : 1;
     }
 
     Duration nextUpstreamTimeout() {
@@ -116,6 +120,7 @@ public final class ListenerSettings {
     public static final class Builder {
         private Duration connectTimeout;
         private Duration idleTimeout;
+        private Boolean nextUpstream;
         private Integer nextUpstreamTries;
         private Duration nextUpstreamTimeout;
         private AccessRules accessRules;
@@ -136,6 +141,12 @@ public final class ListenerSettings {
         /** nginx {@code proxy_timeout}: no byte either way for this long ends the session; 0 disables. */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = notNegative(timeout, "idle timeout");
+            return this;
+        }
+
+        /** nginx {@code proxy_next_upstream}: off tries one server only; on (default) moves on after a failed connect. */
+        public Builder nextUpstream(boolean on) {
+            this.nextUpstream = on;
             return this;
         }
 

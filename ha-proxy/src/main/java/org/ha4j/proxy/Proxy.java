@@ -411,6 +411,12 @@ public final class Proxy implements Lifecycle, HealthSource {
             return this;
         }
 
+        /** nginx {@code proxy_next_upstream}: off tries one server only; on (default) moves on after a failed connect. */
+        public Builder nextUpstream(boolean on) {
+            defaults.nextUpstream(on);
+            return this;
+        }
+
         /** nginx {@code proxy_next_upstream_tries}; 0 (default) means every server may be tried. */
         public Builder nextUpstreamTries(int tries) {
             defaults.nextUpstreamTries(tries);
