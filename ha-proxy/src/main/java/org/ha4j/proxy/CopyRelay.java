@@ -71,7 +71,7 @@ final class CopyRelay implements Relay {
     @Override
     public void start(Session session) {
         Channel client = session.client;
-        Channel backend = session.backendChannel;
+        Channel backend = session.server.channel();
         Switch toSplice = engine == null ? null : new Switch(session, engine);
         Direction up = new Direction(session, true, toSplice);
         Direction down = new Direction(session, false, toSplice);
@@ -86,12 +86,12 @@ final class CopyRelay implements Relay {
         session.clientRelay = up; // the client's pipeline passes its events on
         backend.pipeline().addLast("relay", down);
         // bytes (and a FIN) the client sent before the backend was connected
-        for (ByteBuf early : session.takeEarlyData()) {
+        for (ByteBuf early : session.early.take()) {
             session.countFromClient(early.readableBytes());
             backend.write(early);
         }
         backend.flush();
-        if (session.clientEofBeforeRelay) {
+        if (session.early.clientEof()) {
             up.inputEnded();
         } else {
             client.read();
@@ -323,7 +323,7 @@ final class CopyRelay implements Relay {
             SpliceRelay.Handoff handoff = new SpliceRelay.Handoff(session, engine);
             session.closer = handoff::closeFromSession;
             Channel client = session.client;
-            Channel backend = session.backendChannel;
+            Channel backend = session.server.channel();
             // deregistration completes in a later event-loop task; reads Netty does until then are kept aside
             client.deregister().addListener(c -> backend.deregister().addListener(b -> {
                 SpliceEngine.Backlog upBacklog = up.backlog();

@@ -3,21 +3,23 @@ package org.ha4j.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.ha4j.proxy.balance.Attempt;
+import org.ha4j.core.net.IpAddress;
+import org.ha4j.core.time.Ticker;
 
 /**
  * One client connection and everything it leads to: the server attempts, the relay, the counters that end up
- * in the access log. Created and driven by {@link Proxy}; the relay owns the byte moving.
+ * in the access log. Created by {@link AcceptHandler}, admitted by {@link Admission}, connected by
+ * {@link UpstreamConnector}, relayed by a {@link Relay} and accounted by {@link SessionAccounting}.
  */
 final class Session {
 
     /** One connection attempt, for {@code $upstream_*} variables. */
     static final class AttemptRecord {
         final String address;
-        long connectMillis = -1;
+        /** Set by {@link UpstreamConnector} once connected. */
+        volatile long connectMillis = -1;
+        /** Counted by {@link Session#countFromClient}/{@link Session#countToClient}. */
         volatile long bytesSent;
         volatile long bytesReceived;
 
@@ -27,42 +29,44 @@ final class Session {
     }
 
     final long id;
-    final Proxy.ListenerRuntime listener;
+    final ListenerRuntime listener;
     final Channel client;
     final InetSocketAddress remote;
     final InetSocketAddress local;
     final long startNanos;
     final long startMillis;
-    final List<AttemptRecord> attempts = new ArrayList<>(2);
+    /** The server side: written only by {@link UpstreamConnector}, on the client's event loop. */
+    final UpstreamConnector.Connection server = new UpstreamConnector.Connection();
+    /** The idle check: armed only by {@link IdleTimer}. */
+    final IdleTimer.Slot idle = new IdleTimer.Slot();
 
-    Attempt attempt;
-    /** The relay's handler for client events, once the relay has started (the client pipeline never changes). */
+    /**
+     * The relay's handler for client events, once the relay has started (the client pipeline never changes).
+     * Written by the session's {@link Relay} on the client's event loop, before it reads the client.
+     */
     io.netty.channel.ChannelInboundHandler clientRelay;
-    Upstream.Backend backend;
-    volatile Channel backendChannel;
-    boolean connected;
-    long connectStartNanos;
 
-    /** Bytes received from the client ({@code $bytes_received}) and sent to it ({@code $bytes_sent}). */
-    volatile long bytesFromClient;
-    volatile long bytesToClient;
-    volatile long lastActivityNanos;
-    /** The pending idle check; cancelled when the session ends so timers never pile up in the event loop. */
-    volatile java.util.concurrent.Future<?> idleTimer;
+    // Written only through countFromClient/countToClient/activity, by the thread that relays the session.
+    private volatile long bytesFromClient;
+    private volatile long bytesToClient;
+    private volatile long lastActivityNanos;
     /** Bytes read from one side and not yet taken by the other (user-space buffers or pipes). */
     final java.util.concurrent.atomic.AtomicLong buffered = new java.util.concurrent.atomic.AtomicLong();
 
-    /** Bytes the client sent before the relay started (Netty reads them when it sees the client's FIN). */
-    private List<io.netty.buffer.ByteBuf> earlyData;
-    /** The client half-closed before the relay started. */
-    boolean clientEofBeforeRelay;
+    /** What the client did before the relay started: written only by {@link AcceptHandler}. */
+    final AcceptHandler.BeforeRelay early = new AcceptHandler.BeforeRelay();
 
+    private final Ticker ticker;
+    private final SessionAccounting accounting;
     private final AtomicBoolean finished = new AtomicBoolean();
-    /** How the relay closes the connections; by default through Netty. */
+    /** How the relay closes the connections; by default through Netty. Written by the session's {@link Relay}. */
     volatile Runnable closer = this::closeChannels;
 
-    Session(long id, Proxy.ListenerRuntime listener, Channel client, long now) {
+    Session(long id, ListenerRuntime listener, Channel client, Ticker ticker, SessionAccounting accounting) {
+        long now = ticker.nanoTime();
         this.id = id;
+        this.ticker = ticker;
+        this.accounting = accounting;
         this.listener = listener;
         this.client = client;
         this.remote = (InetSocketAddress) client.remoteAddress();
@@ -72,54 +76,46 @@ final class Session {
         this.lastActivityNanos = now;
     }
 
-    Proxy proxy() {
-        return listener.proxy;
-    }
-
     void activity() {
-        lastActivityNanos = listener.proxy.ticker.nanoTime();
+        lastActivityNanos = ticker.nanoTime();
     }
 
-    AttemptRecord currentAttempt() {
-        return attempts.get(attempts.size() - 1);
+    /** The client's address as nginx's {@code $remote_addr} writes it: {@code 10.0.0.1}, {@code ::1}. */
+    String remoteAddr() {
+        return IpAddress.of(remote.getAddress()).toString();
+    }
+
+    /** The address the client connected to, as nginx's {@code $server_addr} writes it. */
+    String serverAddr() {
+        return IpAddress.of(local.getAddress()).toString();
+    }
+
+    long lastActivityNanos() {
+        return lastActivityNanos;
+    }
+
+    /** Bytes received from the client: nginx's {@code $bytes_received}. */
+    long bytesFromClient() {
+        return bytesFromClient;
+    }
+
+    /** Bytes sent to the client: nginx's {@code $bytes_sent}. */
+    long bytesToClient() {
+        return bytesToClient;
     }
 
     void countFromClient(long n) {
         bytesFromClient += n;
-        currentAttempt().bytesSent += n;
-        backend.bytesSent.add(n);
+        server.current().bytesSent += n;
+        server.backend().bytesSent.add(n);
         listener.bytesReceived.add(n);
     }
 
     void countToClient(long n) {
         bytesToClient += n;
-        currentAttempt().bytesReceived += n;
-        backend.bytesReceived.add(n);
+        server.current().bytesReceived += n;
+        server.backend().bytesReceived.add(n);
         listener.bytesSent.add(n);
-    }
-
-    void addEarlyData(io.netty.buffer.ByteBuf data) {
-        if (earlyData == null) {
-            earlyData = new ArrayList<>(2);
-        }
-        earlyData.add(data);
-    }
-
-    /** Hands the early bytes to the relay (which then owns them). */
-    List<io.netty.buffer.ByteBuf> takeEarlyData() {
-        List<io.netty.buffer.ByteBuf> data = earlyData == null ? List.of() : earlyData;
-        earlyData = null;
-        return data;
-    }
-
-    boolean hasEarlyData() {
-        return earlyData != null;
-    }
-
-    void releaseEarlyData() {
-        for (io.netty.buffer.ByteBuf b : takeEarlyData()) {
-            b.release();
-        }
     }
 
     boolean isFinished() {
@@ -134,14 +130,14 @@ final class Session {
         try {
             closer.run();
         } finally {
-            listener.proxy.sessionFinished(this, status);
+            accounting.finished(this, status);
         }
     }
 
     /** Closes both sides; a reset ({@code rst}) makes the kernel send RST instead of FIN. */
     void closeChannels() {
         client.close();
-        Channel b = backendChannel;
+        Channel b = server.channel();
         if (b != null) {
             b.close();
         }

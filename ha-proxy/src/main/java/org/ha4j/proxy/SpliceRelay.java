@@ -43,8 +43,8 @@ final class SpliceRelay implements Relay {
     @Override
     public void start(Session session) {
         Channel client = session.client;
-        Channel backend = session.backendChannel;
-        for (ByteBuf early : session.takeEarlyData()) {
+        Channel backend = session.server.channel();
+        for (ByteBuf early : session.early.take()) {
             session.countFromClient(early.readableBytes());
             backend.write(early);
         }
@@ -143,9 +143,9 @@ final class SpliceRelay implements Relay {
 
     /** What the client sent (and Netty read, on its FIN) since the relay started: the engine writes it first. */
     private static SpliceEngine.Backlog clientBacklog(Session session) {
-        byte[] bytes = drain(session.takeEarlyData());
-        return bytes.length == 0 && !session.clientEofBeforeRelay ? SpliceEngine.Backlog.NONE
-                : new SpliceEngine.Backlog(bytes, session.clientEofBeforeRelay, false);
+        byte[] bytes = drain(session.early.take());
+        return bytes.length == 0 && !session.early.clientEof() ? SpliceEngine.Backlog.NONE
+                : new SpliceEngine.Backlog(bytes, session.early.clientEof(), false);
     }
 
     /**
@@ -168,13 +168,13 @@ final class SpliceRelay implements Relay {
             synchronized (this) {
                 // finished meanwhile (a channel closed under Netty, the proxy stopping): its descriptors may
                 // already be closed and their numbers reused, so they must never reach the engine
-                if (closed || session.isFinished() || !session.client.isOpen() || !session.backendChannel.isOpen()) {
+                if (closed || session.isFinished() || !session.client.isOpen() || !session.server.channel().isOpen()) {
                     closed = true;
                     closeChannels(false, false);
                     return;
                 }
                 int clientFd = ((UnixChannel) session.client).fd().intValue();
-                int backendFd = ((UnixChannel) session.backendChannel).fd().intValue();
+                int backendFd = ((UnixChannel) session.server.channel()).fd().intValue();
                 handle = engine.relay(clientFd, backendFd, up, down, this);
             }
         }
@@ -217,7 +217,7 @@ final class SpliceRelay implements Relay {
 
         private void closeChannels(boolean reset, boolean resetClient) {
             Channel client = session.client;
-            Channel backend = session.backendChannel;
+            Channel backend = session.server.channel();
             if (reset) {
                 Channel target = resetClient ? client : backend;
                 try {

@@ -146,6 +146,30 @@ class ProxyTest {
     }
 
     @Test
+    void nextUpstreamOffTriesOneServerPerListener() throws Exception {
+        Upstream upstream = new Upstream("u", BalancingStrategies.roundRobin(), List.of(
+                ServerSpec.of(refusedAddress()), ServerSpec.of(refusedAddress()), ServerSpec.of(refusedAddress())));
+        Proxy proxy = start(upstream, Proxy.builder().nextUpstreamTries(3), "$status $upstream_addr");
+        fetch(proxy);
+        assertThat(awaitLog(1).strip().split(", ")).hasSize(3);
+
+        // a fresh upstream: the first one's servers are all marked failed now (max_fails=1)
+        Upstream fresh = new Upstream("u", BalancingStrategies.roundRobin(), List.of(
+                ServerSpec.of(refusedAddress()), ServerSpec.of(refusedAddress()), ServerSpec.of(refusedAddress())));
+        StringWriter offLog = new StringWriter();
+        Proxy off = closing(Proxy.builder().listen("127.0.0.1:0", fresh, ListenerSettings.builder()
+                        .nextUpstream(false)
+                        .accessLog(AccessLog.toWriter(offLog, AccessLogFormat.parse("$status $upstream_addr",
+                                ZoneId.of("UTC"))))
+                        .build())
+                .nextUpstreamTries(3).drainTimeout(Duration.ofSeconds(1)).ioThreads(1).build());
+        off.start();
+        fetch(off);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !offLog.toString().isEmpty());
+        assertThat(offLog.toString()).startsWith("502 127.0.0.1:").doesNotContain(", ");
+    }
+
+    @Test
     void deniedClientsGet403BeforeAnyBackendConnect() throws Exception {
         EchoBackend a = closing(new EchoBackend());
         Upstream upstream = new Upstream("u", BalancingStrategies.roundRobin(), List.of(ServerSpec.of(a.address())));
