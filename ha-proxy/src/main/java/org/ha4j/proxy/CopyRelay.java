@@ -191,7 +191,7 @@ final class CopyRelay implements Relay {
                 } else {
                     // the receiver is gone: reset the sender, as a socket write error would
                     Session.resetAndClose(ctx.channel());
-                    session.finish(SessionStatus.OK);
+                    session.finishAfterReset(peer == session.client, "write failed: " + FaultLog.reason(f.cause()));
                 }
             });
             if (streams) {
@@ -277,7 +277,7 @@ final class CopyRelay implements Relay {
                 // ECONNRESET and friends: pass the reset on, as a kernel-level proxy would
                 Session.resetAndClose(peer);
                 ctx.close();
-                session.finish(SessionStatus.OK);
+                session.finishAfterReset(ctx.channel() == session.client, FaultLog.reason(cause));
                 return;
             }
             Proxy.log.warn("{}: relay failed", session, cause);

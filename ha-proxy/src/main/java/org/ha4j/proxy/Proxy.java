@@ -166,7 +166,7 @@ public final class Proxy implements Lifecycle, HealthSource {
         // the session path, shared by every listener: accept -> admit -> connect -> relay -> account
         UpstreamConnector connector = new UpstreamConnector(new BackendConnector(epoll), relay, ticker, faults);
         Admission admission = new Admission(drain, connector);
-        SessionAccounting accounting = new SessionAccounting(admission, drain, ticker);
+        SessionAccounting accounting = new SessionAccounting(admission, drain, ticker, faults);
         ListenerBinding binding = new ListenerBinding(group, epoll, faults);
         try {
             for (ListenerRuntime l : listeners) {

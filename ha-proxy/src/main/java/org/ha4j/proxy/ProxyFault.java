@@ -15,6 +15,11 @@ public enum ProxyFault {
     ACCEPT_OUT_OF_FDS("accept failed, out of file descriptors"),
     /** accept() failed for another reason (ENOBUFS, ENOMEM, ...). */
     ACCEPT_FAILED("accept failed"),
+    /** The client reset or dropped its connection mid-session (nginx: "recv() failed (104: Connection reset by
+     * peer) while proxying"); the reset is passed on to the server, the session logs 200. */
+    CLIENT_RESET("client connection reset while proxying"),
+    /** The server reset or dropped its connection mid-session; the reset is passed on to the client. */
+    UPSTREAM_RESET("upstream connection reset while proxying"),
     /** Writing access log lines failed (a full disk, an I/O error); the lines are counted as lost. */
     ACCESS_LOG_WRITE_FAILED("access log write failed");
 

@@ -122,6 +122,17 @@ final class Session {
         return finished.get();
     }
 
+    /**
+     * Ends the session because one side failed mid-session ({@code byClient}: the client's connection; else the
+     * server's): counted and logged under its fault name, then finished as nginx ends it, with 200. Any thread.
+     */
+    void finishAfterReset(boolean byClient, String why) {
+        if (!isFinished()) {
+            accounting.reset(this, byClient, why);
+        }
+        finish(SessionStatus.OK);
+    }
+
     /** Ends the session once: closes connections, returns the server slot, counts, logs. Any thread. */
     void finish(int status) {
         if (!finished.compareAndSet(false, true)) {

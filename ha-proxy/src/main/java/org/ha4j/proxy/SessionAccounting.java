@@ -14,11 +14,18 @@ final class SessionAccounting {
     private final Admission admission;
     private final Drain drain;
     private final Ticker ticker;
+    private final FaultLog faults;
 
-    SessionAccounting(Admission admission, Drain drain, Ticker ticker) {
+    SessionAccounting(Admission admission, Drain drain, Ticker ticker, FaultLog faults) {
         this.admission = admission;
         this.drain = drain;
         this.ticker = ticker;
+        this.faults = faults;
+    }
+
+    /** A side of {@code session} failed mid-session (a reset, a write to a dead peer): one named, rate-limited line. */
+    void reset(Session session, boolean byClient, String why) {
+        faults.report(byClient ? ProxyFault.CLIENT_RESET : ProxyFault.UPSTREAM_RESET, session + ": " + why);
     }
 
     void finished(Session session, int status) {

@@ -212,7 +212,12 @@ final class SpliceRelay implements Relay {
         @Override
         public void finished(boolean reset, boolean resetClient) {
             closeChannels(reset, resetClient);
-            session.finish(SessionStatus.OK);
+            if (reset) {
+                // the engine resets the side opposite the one that failed
+                session.finishAfterReset(!resetClient, "connection reset or lost");
+            } else {
+                session.finish(SessionStatus.OK);
+            }
         }
 
         private void closeChannels(boolean reset, boolean resetClient) {

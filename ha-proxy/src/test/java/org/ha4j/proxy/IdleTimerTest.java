@@ -24,7 +24,7 @@ class IdleTimerTest {
     final ListenerRuntime listener = new ListenerRuntime(new Proxy.Listener(new InetSocketAddress("127.0.0.1", 1),
             new Upstream("u", BalancingStrategies.roundRobin(), List.of(ServerSpec.parse("127.0.0.1:2"))), 511,
             false), ListenerSettings.nginxDefaults().build());
-    final SessionAccounting accounting = new SessionAccounting(new Admission(drain, null), drain, time);
+    final SessionAccounting accounting = new SessionAccounting(new Admission(drain, null), drain, time, new FaultLog(time));
     final AtomicLong ids = new AtomicLong();
     final Client client = new Client();
 
