@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.ha4j.core.Lifecycle;
@@ -15,6 +17,7 @@ import org.ha4j.core.health.HealthSignal;
 import org.ha4j.core.health.HealthSource;
 import org.ha4j.proxy.AccessLog;
 import org.ha4j.proxy.AccessLogFormat;
+import org.ha4j.proxy.ListenerSettings;
 import org.ha4j.proxy.Proxy;
 import org.ha4j.proxy.RelayKind;
 import org.ha4j.proxy.Upstream;
@@ -23,8 +26,8 @@ import org.ha4j.proxy.balance.ServerSpec;
 import org.ha4j.proxy.nginx.NginxStreamConfig;
 
 /**
- * The node's proxy: one {@link Proxy} per nginx {@code server {}} block, which can be stopped and started
- * again while the node runs (what {@code systemctl stop nginx} / {@code start nginx} do to the seed's LB1).
+ * The node's proxy: one {@link Proxy} serving every nginx {@code server {}} block, which can be stopped and
+ * started again while the node runs (what {@code systemctl stop nginx} / {@code start nginx} do to the seed's LB1).
  *
  * <p>A {@link Proxy} starts once, so every start builds fresh proxies (and fresh upstream state, as an nginx
  * restart does). The node's VRRP instance tracks {@link #health()}, one source that outlives the restarts:
@@ -84,34 +87,37 @@ final class InProcessProxy implements Lifecycle {
         return !running.isEmpty();
     }
 
-    /** Builds every proxy without starting it; throws IllegalArgumentException naming what is wrong. */
+    /**
+     * Builds the node's proxy without starting it: one {@link Proxy} with a listener per {@code server {}} block,
+     * each with that block's own settings, on one event-loop group and one relay; servers that name the same
+     * {@code upstream} share its state, as in nginx. Throws IllegalArgumentException naming what is wrong.
+     */
     List<Proxy> build() throws IOException {
-        List<Proxy> proxies = new ArrayList<>();
+        Map<String, Upstream> upstreams = new HashMap<>();
+        Proxy.Builder builder = Proxy.builder().relay(relay).drainTimeout(drainTimeout);
         for (NginxStreamConfig.Server server : config.servers()) {
-            proxies.add(build(server));
+            Upstream upstream = upstreams.computeIfAbsent(server.proxyPass(), name -> upstream(config, server));
+            builder.listen(new Proxy.Listener(server.listenAddress(), upstream, server.backlog().orElse(511),
+                    server.reusePort(), settings(server)));
         }
-        return proxies;
+        return List.of(builder.build());
     }
 
-    private Proxy build(NginxStreamConfig.Server server) throws IOException {
-        Upstream upstream = upstream(config, server);
-        Proxy.Builder builder = Proxy.builder()
-                .listen(new Proxy.Listener(server.listenAddress(), upstream, server.backlog().orElse(511), server.reusePort()))
-                .relay(relay)
+    private static ListenerSettings settings(NginxStreamConfig.Server server) throws IOException {
+        ListenerSettings.Builder settings = ListenerSettings.builder()
                 .connectTimeout(server.connectTimeout())
                 .idleTimeout(server.idleTimeout())
-                .drainTimeout(drainTimeout)
+                .nextUpstream(server.nextUpstream())
+                .nextUpstreamTries(server.nextUpstreamTries())
                 .nextUpstreamTimeout(server.nextUpstreamTimeout())
-                // proxy_next_upstream off: one attempt per session (nginx); else the tries configured (0 = all).
-                .nextUpstreamTries(server.nextUpstream() ? server.nextUpstreamTries() : 1);
-        builder.accessRules(server.access());
-        server.maxConnections().ifPresent(builder::maxConnections);
-        server.maxConnectionsPerClient().ifPresent(builder::maxConnectionsPerClient);
+                .accessRules(server.access());
+        server.maxConnections().ifPresent(settings::maxConnections);
+        server.maxConnectionsPerClient().ifPresent(settings::maxConnectionsPerClient);
         if (server.accessLogPath().isPresent()) {
             String format = server.accessLogFormat().orElse(AccessLogFormat.REFERENCE_FORMAT);
-            builder.accessLog(AccessLog.toFile(Path.of(server.accessLogPath().get()), AccessLogFormat.parse(format)));
+            settings.accessLog(AccessLog.toFile(Path.of(server.accessLogPath().get()), AccessLogFormat.parse(format)));
         }
-        return builder.build();
+        return settings.build();
     }
 
     /** The upstream a server block proxies to: a named {@code upstream} block, or a single {@code host:port}. */
@@ -138,12 +144,12 @@ final class InProcessProxy implements Lifecycle {
             stopRunning();
             throw e;
         }
-        for (int i = 0; i < running.size(); i++) {
-            Proxy proxy = running.get(i);
-            NginxStreamConfig.Server server = config.servers().get(i);
+        for (Proxy proxy : running) {
             subscriptions.add(proxy.subscribe((source, before, now) -> refresh()));
-            events.accept("PROXY listening on " + server.listenText() + " -> "
-                    + server.proxyPass() + " (" + proxy.relay().name().toLowerCase(java.util.Locale.ROOT) + " relay)");
+            for (NginxStreamConfig.Server server : config.servers()) {
+                events.accept("PROXY listening on " + server.listenText() + " -> " + server.proxyPass() + " ("
+                        + proxy.relay().name().toLowerCase(java.util.Locale.ROOT) + " relay)");
+            }
         }
         refresh();
     }

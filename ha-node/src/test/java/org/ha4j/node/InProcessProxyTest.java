@@ -51,6 +51,50 @@ class InProcessProxyTest {
         }
     }
 
+    @Test
+    void everyServerBlockIsAListenerOfOneProxyWithItsOwnSettings() throws Exception {
+        try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int open = freePort();
+            int denied = freePort();
+            NginxStreamConfig config = NginxStreamConfigLoader.load("nginx.conf", """
+                    stream {
+                      upstream app { server 127.0.0.1:%d; }
+                      server { listen 127.0.0.1:%d; proxy_pass app; proxy_timeout 5m; }
+                      server { listen 127.0.0.1:%d; proxy_pass app; deny all; }
+                    }
+                    """.formatted(backend.getLocalPort(), open, denied));
+            InProcessProxy proxy = new InProcessProxy(config, RelayKind.COPY, Duration.ZERO, event -> { });
+
+            // one event-loop group and one relay for both blocks, nginx's worker model; one upstream state
+            List<org.ha4j.proxy.Proxy> built = proxy.build();
+            assertThat(built).hasSize(1);
+            assertThat(built.get(0).boundAddresses()).hasSize(2);
+
+            proxy.start();
+            try {
+                await().atMost(Duration.ofSeconds(5)).until(() -> proxy.health().current().isUp());
+                assertThat(answered(open)).as("served through the open block").isTrue();
+                assertThat(answered(denied)).as("the deny all block closes at once").isFalse();
+            } finally {
+                proxy.stop();
+            }
+        }
+    }
+
+    /** Whether a session through the proxy on {@code port} stays open (the backend is silent) rather than closed. */
+    private static boolean answered(int port) throws Exception {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(500);
+            try {
+                return s.getInputStream().read() != -1;
+            } catch (java.net.SocketTimeoutException e) {
+                return true; // nothing to read from a silent backend, but the session is open
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }
+    }
+
     private static boolean connects(int port) {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             return s.isConnected();
