@@ -105,19 +105,21 @@ class ProxyBlackHoleIT {
             app2.clearLoss();
         }
 
-        for (var entry : List.of(new Object[] {both, bothBefore}, new Object[] {app2Only, app2OnlyBefore})) {
-            NetnsProcess proxy = (NetnsProcess) entry[0];
-            ProcessResources before = (ProcessResources) entry[1];
-            ProcessResources.awaitFdsBackTo(before, 2, Duration.ofSeconds(15));
-            ProcessResources.awaitSettled(proxy.pid(), now -> now.threads() <= before.threads() + 2,
-                    Duration.ofSeconds(10), "threads back to " + before.threads());
-            assertThat(ProcessResources.cpuShareOver(proxy.pid(), Duration.ofSeconds(1)))
-                    .as("idle CPU of %s after the fault", proxy).isLessThan(0.1);
-            assertThat(proxy.output()).as("no stack trace for an expected fault").doesNotContain("\tat ");
-            assertThat(proxy.isAlive()).isTrue();
-        }
+        assertBackToBaseline(both, bothBefore);
+        assertBackToBaseline(app2Only, app2OnlyBefore);
         assertThat(both.output()).as("the black-holed connect is one named line")
                 .contains("upstream connect failed");
+    }
+
+    /** Descriptors and threads back to what the warm proxy held, an idle CPU, no stack trace, still running. */
+    private static void assertBackToBaseline(NetnsProcess proxy, ProcessResources before) {
+        ProcessResources.awaitFdsBackTo(before, 2, Duration.ofSeconds(15));
+        ProcessResources.awaitSettled(proxy.pid(), now -> now.threads() <= before.threads() + 2,
+                Duration.ofSeconds(10), "threads back to " + before.threads());
+        assertThat(ProcessResources.cpuShareOver(proxy.pid(), Duration.ofSeconds(1)))
+                .as("idle CPU of %s after the fault", proxy).isLessThan(0.1);
+        assertThat(proxy.output()).as("no stack trace for an expected fault").doesNotContain("\tat ");
+        assertThat(proxy.isAlive()).isTrue();
     }
 
     /** A client that talks through the proxy until three echoes came back, then leaves; its output. */
