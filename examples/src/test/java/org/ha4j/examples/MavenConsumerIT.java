@@ -15,21 +15,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * ha4j as another application uses it: installs the library modules and the BOM into the local Maven
- * repository, then builds a consumer project whose only sources are the README's embedding examples as printed,
- * against those coordinates, and checks what reaches its class path: ha4j and its runtime dependencies, and no
- * test or benchmark library.
+ * ha4j as another application uses it: installs the library modules and the BOM into the local
+ * Maven repository, then builds a consumer project whose only sources are the README's embedding
+ * examples as printed, against those coordinates, and checks what reaches its class path: ha4j and
+ * its runtime dependencies, and no test or benchmark library.
  */
 class MavenConsumerIT {
 
-    private static final Path PROJECT_ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final Path PROJECT_ROOT = Path.of("..").toAbsolutePath().normalize();
 
-    @Test
-    void aConsumerBuildsAgainstTheInstalledModulesWithACleanClassPath(@TempDir Path consumer) throws Exception {
-        run(PROJECT_ROOT, "mvn", "-B", "-q", "-Dstyle.color=never", "install", "-DskipTests",
-                "-pl", "ha4j-bom,ha-core,ha-vrrp,ha-health,ha-proxy,ha-node");
+  @Test
+  void aConsumerBuildsAgainstTheInstalledModulesWithACleanClassPath(@TempDir Path consumer)
+      throws Exception {
+    run(
+        PROJECT_ROOT,
+        "mvn",
+        "-B",
+        "-q",
+        "-Dstyle.color=never",
+        "install",
+        "-DskipTests",
+        "-pl",
+        "ha4j-bom,ha-core,ha-vrrp,ha-health,ha-proxy,ha-node");
 
-        Files.writeString(consumer.resolve("pom.xml"), """
+    Files.writeString(
+        consumer.resolve("pom.xml"),
+        """
                 <project xmlns="http://maven.apache.org/POM/4.0.0">
                   <modelVersion>4.0.0</modelVersion>
                   <groupId>com.example</groupId>
@@ -84,47 +95,76 @@ class MavenConsumerIT {
                   </build>
                 </project>
                 """);
-        // the README's embedding examples, exactly as printed, are the consumer's program
-        List<ReadmeSnippet> snippets = ReadmeSnippet.readAll();
-        for (ReadmeSnippet snippet : snippets) {
-            Path source = consumer.resolve("src/main/java").resolve(snippet.relativePath());
-            Files.createDirectories(source.getParent());
-            Files.writeString(source, snippet.source(), StandardCharsets.UTF_8);
-        }
-        Path classPathFile = consumer.resolve("classpath.txt");
-        run(consumer, "mvn", "-B", "-q", "-Dstyle.color=never", "package", "dependency:build-classpath",
-                "-Dmdep.outputFile=" + classPathFile);
-
-        for (ReadmeSnippet snippet : snippets) {
-            assertThat(consumer.resolve("target/classes")
-                    .resolve(snippet.relativePath().toString().replace(".java", ".class"))).exists();
-        }
-        List<String> jars = Arrays.stream(Files.readString(classPathFile).strip().split(":"))
-                .map(p -> Path.of(p).getFileName().toString()).toList();
-        assertThat(jars).anyMatch(j -> j.startsWith("ha-core-0.1.0-SNAPSHOT"))
-                .anyMatch(j -> j.startsWith("ha-vrrp-0.1.0-SNAPSHOT"))
-                .anyMatch(j -> j.startsWith("ha-proxy-0.1.0-SNAPSHOT"))
-                .anyMatch(j -> j.startsWith("ha-node-0.1.0-SNAPSHOT"))
-                .anyMatch(j -> j.startsWith("jna-"))
-                .anyMatch(j -> j.startsWith("slf4j-api-"))
-                .noneMatch(j -> j.startsWith("junit") || j.startsWith("assertj") || j.startsWith("jmh")
-                        || j.startsWith("awaitility") || j.startsWith("slf4j-simple") || j.contains("-tests")
-                        || j.startsWith("examples") || j.startsWith("benchmarks") || j.startsWith("tomcat"));
+    // the README's embedding examples, exactly as printed, are the consumer's program
+    List<ReadmeSnippet> snippets = ReadmeSnippet.readAll();
+    for (ReadmeSnippet snippet : snippets) {
+      Path source = consumer.resolve("src/main/java").resolve(snippet.relativePath());
+      Files.createDirectories(source.getParent());
+      Files.writeString(source, snippet.source(), StandardCharsets.UTF_8);
     }
+    Path classPathFile = consumer.resolve("classpath.txt");
+    run(
+        consumer,
+        "mvn",
+        "-B",
+        "-q",
+        "-Dstyle.color=never",
+        "package",
+        "dependency:build-classpath",
+        "-Dmdep.outputFile=" + classPathFile);
 
-    private static void run(Path directory, String... command) throws IOException, InterruptedException {
-        Path log = Files.createTempFile("ha4j-maven-", ".log");
-        try {
-            Process process = new ProcessBuilder(new ArrayList<>(List.of(command))).directory(directory.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            if (!process.waitFor(15, TimeUnit.MINUTES)) {
-                process.destroyForcibly().waitFor();
-                throw new AssertionError(String.join(" ", command) + " did not finish within 15 minutes");
-            }
-            assertThat(process.exitValue()).as("%s in %s; output:%n%s", String.join(" ", command), directory,
-                    Files.readString(log, StandardCharsets.UTF_8)).isZero();
-        } finally {
-            Files.deleteIfExists(log);
-        }
+    for (ReadmeSnippet snippet : snippets) {
+      assertThat(
+              consumer
+                  .resolve("target/classes")
+                  .resolve(snippet.relativePath().toString().replace(".java", ".class")))
+          .exists();
     }
+    List<String> jars =
+        Arrays.stream(Files.readString(classPathFile).strip().split(":"))
+            .map(p -> Path.of(p).getFileName().toString())
+            .toList();
+    assertThat(jars)
+        .anyMatch(j -> j.startsWith("ha-core-0.1.0-SNAPSHOT"))
+        .anyMatch(j -> j.startsWith("ha-vrrp-0.1.0-SNAPSHOT"))
+        .anyMatch(j -> j.startsWith("ha-proxy-0.1.0-SNAPSHOT"))
+        .anyMatch(j -> j.startsWith("ha-node-0.1.0-SNAPSHOT"))
+        .anyMatch(j -> j.startsWith("jna-"))
+        .anyMatch(j -> j.startsWith("slf4j-api-"))
+        .noneMatch(
+            j ->
+                j.startsWith("junit")
+                    || j.startsWith("assertj")
+                    || j.startsWith("jmh")
+                    || j.startsWith("awaitility")
+                    || j.startsWith("slf4j-simple")
+                    || j.contains("-tests")
+                    || j.startsWith("examples")
+                    || j.startsWith("benchmarks")
+                    || j.startsWith("tomcat"));
+  }
+
+  private static void run(Path directory, String... command)
+      throws IOException, InterruptedException {
+    Path log = Files.createTempFile("ha4j-maven-", ".log");
+    try {
+      Process process =
+          new ProcessBuilder(new ArrayList<>(List.of(command)))
+              .directory(directory.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      if (!process.waitFor(15, TimeUnit.MINUTES)) {
+        process.destroyForcibly().waitFor();
+        throw new AssertionError(String.join(" ", command) + " did not finish within 15 minutes");
+      }
+      assertThat(process.exitValue())
+          .as(
+              "%s in %s; output:%n%s",
+              String.join(" ", command), directory, Files.readString(log, StandardCharsets.UTF_8))
+          .isZero();
+    } finally {
+      Files.deleteIfExists(log);
+    }
+  }
 }

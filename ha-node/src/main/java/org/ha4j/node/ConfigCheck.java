@@ -22,166 +22,229 @@ import org.ha4j.vrrp.config.VrrpInstanceSpec;
 import org.ha4j.vrrp.config.VrrpScriptSpec;
 
 /**
- * ha4j's {@code keepalived -t} / {@code nginx -t}: what was understood of each file, or every problem with
- * file:line, then the files put through the code a node runs them with.
+ * ha4j's {@code keepalived -t} / {@code nginx -t}: what was understood of each file, or every
+ * problem with file:line, then the files put through the code a node runs them with.
  */
 final class ConfigCheck {
 
-    /** keepalived.conf's top-level keywords; a file with none of them is read as an nginx.conf. */
-    private static final Pattern KEEPALIVED_KEYWORD = Pattern.compile(
-            "(?m)^\\s*(global_defs|vrrp_instance|vrrp_script|vrrp_sync_group|virtual_server)\\b");
+  /** keepalived.conf's top-level keywords; a file with none of them is read as an nginx.conf. */
+  private static final Pattern KEEPALIVED_KEYWORD =
+      Pattern.compile(
+          "(?m)^\\s*(global_defs|vrrp_instance|vrrp_script|vrrp_sync_group|virtual_server)\\b");
 
-    private final List<String> out = new ArrayList<>();
+  private final List<String> out = new ArrayList<>();
 
-    private ConfigCheck() {
+  private ConfigCheck() {}
+
+  static boolean isKeepalivedConf(Path file) throws IOException {
+    try {
+      return KEEPALIVED_KEYWORD.matcher(ConfigFiles.read(file)).find();
+    } catch (ConfigException e) {
+      return false; // not readable as a config at all: the load reports why, with the file's name
     }
+  }
 
-    static boolean isKeepalivedConf(Path file) throws IOException {
-        try {
-            return KEEPALIVED_KEYWORD.matcher(ConfigFiles.read(file)).find();
-        } catch (ConfigException e) {
-            return false; // not readable as a config at all: the load reports why, with the file's name
-        }
+  static CheckReport check(List<Path> keepalivedFiles, List<Path> nginxFiles) throws IOException {
+    return new ConfigCheck().run(keepalivedFiles, nginxFiles);
+  }
+
+  private CheckReport run(List<Path> keepalivedFiles, List<Path> nginxFiles) throws IOException {
+    boolean ok = true;
+    List<KeepalivedConfig> loadedKeepalived = new ArrayList<>();
+    for (Path file : keepalivedFiles) {
+      try {
+        KeepalivedConfig config =
+            KeepalivedConfigLoader.load(file.toString(), ConfigFiles.read(file));
+        out.add(file + ": ok (keepalived)");
+        describe(config);
+        config.warnings().forEach(w -> out.add("  " + w));
+        loadedKeepalived.add(config);
+      } catch (ConfigException e) {
+        ok = false;
+        out.add(file + ": FAILED (keepalived)");
+        e.problems().forEach(p -> out.add("  " + p));
+      }
     }
-
-    static CheckReport check(List<Path> keepalivedFiles, List<Path> nginxFiles) throws IOException {
-        return new ConfigCheck().run(keepalivedFiles, nginxFiles);
+    for (Path file : nginxFiles) {
+      try {
+        NginxStreamConfig config =
+            NginxStreamConfigLoader.load(file.toString(), ConfigFiles.read(file));
+        out.add(file + ": ok (nginx, stream {})");
+        describe(config);
+        config.notes().forEach(n -> out.add("  " + n));
+      } catch (ConfigException e) {
+        ok = false;
+        out.add(file + ": FAILED (nginx)");
+        e.problems().forEach(p -> out.add("  " + p));
+      }
     }
+    if (ok) {
+      ok = checkAsANodeWould(keepalivedFiles, nginxFiles, loadedKeepalived);
+    }
+    for (KeepalivedConfig config : loadedKeepalived) {
+      for (VrrpScriptSpec script : config.scripts().values()) {
+        out.add(
+            "note: vrrp_script "
+                + script.name()
+                + " runs '"
+                + script.command()
+                + "' as keepalived "
+                + "would."
+                + (script.command().contains("nginx") && !nginxFiles.isEmpty()
+                    ? " With ha4j's in-process proxy it is not needed: the node tracks the proxy's own health "
+                        + "(listener bound, a backend available) and resigns the moment it fails."
+                    : ""));
+      }
+    }
+    return new CheckReport(out, ok);
+  }
 
-    private CheckReport run(List<Path> keepalivedFiles, List<Path> nginxFiles) throws IOException {
-        boolean ok = true;
-        List<KeepalivedConfig> loadedKeepalived = new ArrayList<>();
-        for (Path file : keepalivedFiles) {
-            try {
-                KeepalivedConfig config = KeepalivedConfigLoader.load(file.toString(), ConfigFiles.read(file));
-                out.add(file + ": ok (keepalived)");
-                describe(config);
-                config.warnings().forEach(w -> out.add("  " + w));
-                loadedKeepalived.add(config);
-            } catch (ConfigException e) {
-                ok = false;
-                out.add(file + ": FAILED (keepalived)");
-                e.problems().forEach(p -> out.add("  " + p));
-            }
-        }
+  /**
+   * The files as a node would take them, through the very code {@code run} and {@code proxy
+   * --nginx} call: one keepalived.conf with one nginx.conf is a {@code run}, an nginx.conf alone a
+   * {@code proxy --nginx}, keepalived.confs alone get run's check of their instances.
+   */
+  private boolean checkAsANodeWould(
+      List<Path> keepalivedFiles, List<Path> nginxFiles, List<KeepalivedConfig> keepalived)
+      throws IOException {
+    NodeOptions options = NodeOptions.defaults(line -> {});
+    try {
+      if (keepalivedFiles.size() == 1 && nginxFiles.size() == 1) {
+        HaNode.fromFiles(keepalivedFiles.get(0), nginxFiles.get(0), options);
+      } else if (keepalivedFiles.isEmpty()) {
+        NodeOptions proxyOptions =
+            new NodeOptions(
+                options.proxyHealthReplaces(),
+                RelayKind.SPLICE,
+                Proxy.DEFAULT_DRAIN_TIMEOUT,
+                options.events());
         for (Path file : nginxFiles) {
-            try {
-                NginxStreamConfig config = NginxStreamConfigLoader.load(file.toString(), ConfigFiles.read(file));
-                out.add(file + ": ok (nginx, stream {})");
-                describe(config);
-                config.notes().forEach(n -> out.add("  " + n));
-            } catch (ConfigException e) {
-                ok = false;
-                out.add(file + ": FAILED (nginx)");
-                e.problems().forEach(p -> out.add("  " + p));
-            }
+          StreamProxyNode.load(file, proxyOptions);
         }
-        if (ok) {
-            ok = checkAsANodeWould(keepalivedFiles, nginxFiles, loadedKeepalived);
+      } else {
+        for (KeepalivedConfig config : keepalived) {
+          List<ConfigProblem> problems = new ArrayList<>();
+          KeepalivedMapping.validateInstances(config, options, problems);
+          if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+          }
         }
-        for (KeepalivedConfig config : loadedKeepalived) {
-            for (VrrpScriptSpec script : config.scripts().values()) {
-                out.add("note: vrrp_script " + script.name() + " runs '" + script.command() + "' as keepalived "
-                        + "would." + (script.command().contains("nginx") && !nginxFiles.isEmpty()
-                        ? " With ha4j's in-process proxy it is not needed: the node tracks the proxy's own health "
-                        + "(listener bound, a backend available) and resigns the moment it fails." : ""));
-            }
-        }
-        return new CheckReport(out, ok);
+      }
+      return true;
+    } catch (ConfigException e) {
+      out.add(
+          "FAILED as ./ha4j "
+              + (keepalivedFiles.isEmpty() ? "proxy --nginx" : "run")
+              + " would refuse it:");
+      e.problems().stream().filter(ConfigProblem::isError).forEach(p -> out.add("  " + p));
+      return false;
     }
+  }
 
-    /**
-     * The files as a node would take them, through the very code {@code run} and {@code proxy --nginx} call:
-     * one keepalived.conf with one nginx.conf is a {@code run}, an nginx.conf alone a {@code proxy --nginx},
-     * keepalived.confs alone get run's check of their instances.
-     */
-    private boolean checkAsANodeWould(List<Path> keepalivedFiles, List<Path> nginxFiles,
-                                      List<KeepalivedConfig> keepalived) throws IOException {
-        NodeOptions options = NodeOptions.defaults(line -> { });
-        try {
-            if (keepalivedFiles.size() == 1 && nginxFiles.size() == 1) {
-                HaNode.fromFiles(keepalivedFiles.get(0), nginxFiles.get(0), options);
-            } else if (keepalivedFiles.isEmpty()) {
-                NodeOptions proxyOptions = new NodeOptions(options.proxyHealthReplaces(), RelayKind.SPLICE,
-                        Proxy.DEFAULT_DRAIN_TIMEOUT, options.events());
-                for (Path file : nginxFiles) {
-                    StreamProxyNode.load(file, proxyOptions);
-                }
-            } else {
-                for (KeepalivedConfig config : keepalived) {
-                    List<ConfigProblem> problems = new ArrayList<>();
-                    KeepalivedMapping.validateInstances(config, options, problems);
-                    if (!problems.isEmpty()) {
-                        throw new ConfigException(problems);
-                    }
-                }
-            }
-            return true;
-        } catch (ConfigException e) {
-            out.add("FAILED as ./ha4j " + (keepalivedFiles.isEmpty() ? "proxy --nginx" : "run") + " would refuse it:");
-            e.problems().stream().filter(ConfigProblem::isError).forEach(p -> out.add("  " + p));
-            return false;
-        }
+  private void describe(KeepalivedConfig config) {
+    config.routerId().ifPresent(id -> out.add("  router_id " + id));
+    for (VrrpInstanceSpec vi : config.instances()) {
+      out.add(
+          String.format(
+              "  vrrp_instance %s: interface %s, VRID %d, priority %d, initial state %s, "
+                  + "advert_int %ds, auth %s, %s%s",
+              vi.name(),
+              vi.interfaceName(),
+              vi.virtualRouterId(),
+              vi.priority(),
+              vi.initialStateMaster() ? "MASTER" : "BACKUP",
+              vi.advertIntervalSeconds(),
+              vi.authentication(),
+              vi.preempt() ? "preempt" : "nopreempt",
+              vi.preemptDelay().isZero()
+                  ? ""
+                  : ", preempt_delay " + vi.preemptDelay().toMillis() + "ms"));
+      out.add(
+          "    VIPs: "
+              + vi.virtualAddresses().stream()
+                  .map(ConfigCheck::describe)
+                  .collect(Collectors.joining(", ")));
+      if (!vi.unicastPeers().isEmpty()) {
+        out.add(
+            "    unicast from "
+                + vi.unicastSource().map(Object::toString).orElse("(primary address)")
+                + " to "
+                + vi.unicastPeers());
+      }
+      for (TrackSpec track : vi.trackScripts()) {
+        VrrpScriptSpec script = config.scripts().get(track.name());
+        int weight = track.weight().orElse(script.weight());
+        out.add(
+            String.format(
+                "    track_script %s: '%s' every %dms, timeout %dms, rise %d, fall %d, %s",
+                track.name(),
+                script.command(),
+                script.interval().toMillis(),
+                script.timeout().toMillis(),
+                script.rise(),
+                script.fall(),
+                weightMeaning(weight)));
+      }
+      for (TrackSpec track : vi.trackInterfaces()) {
+        out.add(
+            String.format(
+                "    track_interface %s: %s",
+                track.name(), weightMeaning(track.weight().orElse(0))));
+      }
     }
+  }
 
-    private void describe(KeepalivedConfig config) {
-        config.routerId().ifPresent(id -> out.add("  router_id " + id));
-        for (VrrpInstanceSpec vi : config.instances()) {
-            out.add(String.format("  vrrp_instance %s: interface %s, VRID %d, priority %d, initial state %s, "
-                            + "advert_int %ds, auth %s, %s%s",
-                    vi.name(), vi.interfaceName(), vi.virtualRouterId(), vi.priority(),
-                    vi.initialStateMaster() ? "MASTER" : "BACKUP", vi.advertIntervalSeconds(), vi.authentication(),
-                    vi.preempt() ? "preempt" : "nopreempt",
-                    vi.preemptDelay().isZero() ? "" : ", preempt_delay " + vi.preemptDelay().toMillis() + "ms"));
-            out.add("    VIPs: " + vi.virtualAddresses().stream().map(ConfigCheck::describe)
+  private static String weightMeaning(int weight) {
+    if (weight == 0) {
+      return "weight 0 = FAULT while failing";
+    }
+    return weight > 0 ? "priority +" + weight + " while up" : "priority " + weight + " while down";
+  }
+
+  private static String describe(VirtualAddressSpec vip) {
+    return vip.address()
+        + vip.device().map(d -> " dev " + d).orElse("")
+        + vip.label().map(l -> " label " + l).orElse("");
+  }
+
+  private void describe(NginxStreamConfig config) {
+    for (NginxStreamConfig.Upstream upstream : config.upstreams()) {
+      out.add(
+          "  upstream "
+              + upstream.name()
+              + ": "
+              + upstream.method().orElse("round robin (weighted)"));
+      upstream.servers().forEach(s -> out.add("    server " + s.text()));
+    }
+    for (NginxStreamConfig.Server server : config.servers()) {
+      out.add(
+          String.format(
+              "  server: listen %s%s -> %s; connect timeout %s, idle timeout %s, next upstream %s",
+              server.listenText(),
+              server.reusePort() ? " reuseport" : "",
+              server.proxyPass(),
+              ConfigDurations.format(server.connectTimeout()),
+              ConfigDurations.format(server.idleTimeout()),
+              server.nextUpstream() ? "on" : "off"));
+      if (!server.accessRules().isEmpty()) {
+        out.add(
+            "    access: "
+                + server.accessRules().stream()
+                    .map(NginxStreamConfig.AccessRule::text)
                     .collect(Collectors.joining(", ")));
-            if (!vi.unicastPeers().isEmpty()) {
-                out.add("    unicast from " + vi.unicastSource().map(Object::toString).orElse("(primary address)")
-                        + " to " + vi.unicastPeers());
-            }
-            for (TrackSpec track : vi.trackScripts()) {
-                VrrpScriptSpec script = config.scripts().get(track.name());
-                int weight = track.weight().orElse(script.weight());
-                out.add(String.format("    track_script %s: '%s' every %dms, timeout %dms, rise %d, fall %d, %s",
-                        track.name(), script.command(), script.interval().toMillis(), script.timeout().toMillis(),
-                        script.rise(), script.fall(), weightMeaning(weight)));
-            }
-            for (TrackSpec track : vi.trackInterfaces()) {
-                out.add(String.format("    track_interface %s: %s", track.name(), weightMeaning(track.weight().orElse(0))));
-            }
-        }
+      }
+      server
+          .maxConnectionsPerClient()
+          .ifPresent(n -> out.add("    at most " + n + " connections per client"));
+      server
+          .maxConnections()
+          .ifPresent(n -> out.add("    at most " + n + " connections on this listener"));
+      server
+          .accessLogPath()
+          .ifPresent(
+              path ->
+                  out.add(
+                      "    access log " + path + " '" + server.accessLogFormat().orElse("") + "'"));
     }
-
-    private static String weightMeaning(int weight) {
-        if (weight == 0) {
-            return "weight 0 = FAULT while failing";
-        }
-        return weight > 0 ? "priority +" + weight + " while up" : "priority " + weight + " while down";
-    }
-
-    private static String describe(VirtualAddressSpec vip) {
-        return vip.address() + vip.device().map(d -> " dev " + d).orElse("") + vip.label().map(l -> " label " + l).orElse("");
-    }
-
-    private void describe(NginxStreamConfig config) {
-        for (NginxStreamConfig.Upstream upstream : config.upstreams()) {
-            out.add("  upstream " + upstream.name() + ": " + upstream.method().orElse("round robin (weighted)"));
-            upstream.servers().forEach(s -> out.add("    server " + s.text()));
-        }
-        for (NginxStreamConfig.Server server : config.servers()) {
-            out.add(String.format("  server: listen %s%s -> %s; connect timeout %s, idle timeout %s, next upstream %s",
-                    server.listenText(), server.reusePort() ? " reuseport" : "",
-                    server.proxyPass(), ConfigDurations.format(server.connectTimeout()),
-                    ConfigDurations.format(server.idleTimeout()),
-                    server.nextUpstream() ? "on" : "off"));
-            if (!server.accessRules().isEmpty()) {
-                out.add("    access: " + server.accessRules().stream()
-                        .map(NginxStreamConfig.AccessRule::text).collect(Collectors.joining(", ")));
-            }
-            server.maxConnectionsPerClient().ifPresent(n -> out.add("    at most " + n + " connections per client"));
-            server.maxConnections().ifPresent(n -> out.add("    at most " + n + " connections on this listener"));
-            server.accessLogPath().ifPresent(path -> out.add("    access log " + path + " '"
-                    + server.accessLogFormat().orElse("") + "'"));
-        }
-    }
+  }
 }

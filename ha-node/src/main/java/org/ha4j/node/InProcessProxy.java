@@ -26,179 +26,218 @@ import org.ha4j.proxy.balance.ServerSpec;
 import org.ha4j.proxy.nginx.NginxStreamConfig;
 
 /**
- * The node's proxy: one {@link Proxy} serving every nginx {@code server {}} block, which can be stopped and
- * started again while the node runs (what {@code systemctl stop nginx} / {@code start nginx} do to the seed's LB1).
+ * The node's proxy: one {@link Proxy} serving every nginx {@code server {}} block, which can be
+ * stopped and started again while the node runs (what {@code systemctl stop nginx} / {@code start
+ * nginx} do to the seed's LB1).
  *
- * <p>A {@link Proxy} starts once, so every start builds fresh proxies (and fresh upstream state, as an nginx
- * restart does). The node's VRRP instance tracks {@link #health()}, one source that outlives the restarts:
- * UP while every proxy is running with its listener bound and a backend available.
+ * <p>A {@link Proxy} starts once, so every start builds fresh proxies (and fresh upstream state, as
+ * an nginx restart does). The node's VRRP instance tracks {@link #health()}, one source that
+ * outlives the restarts: UP while every proxy is running with its listener bound and a backend
+ * available.
  */
 final class InProcessProxy implements Lifecycle {
 
-    private final NginxStreamConfig config;
-    private final RelayKind relay;
-    private final Duration drainTimeout;
-    private final Consumer<String> events;
-    private final HealthSignal health;
-    private final List<Proxy> running = new ArrayList<>();
-    private final List<HealthSource.Subscription> subscriptions = new ArrayList<>();
+  private final NginxStreamConfig config;
+  private final RelayKind relay;
+  private final Duration drainTimeout;
+  private final Consumer<String> events;
+  private final HealthSignal health;
+  private final List<Proxy> running = new ArrayList<>();
+  private final List<HealthSource.Subscription> subscriptions = new ArrayList<>();
 
-    InProcessProxy(NginxStreamConfig config, RelayKind relay, Duration drainTimeout, Consumer<String> events) {
-        this.config = Objects.requireNonNull(config, "config");
-        this.relay = Objects.requireNonNull(relay, "relay");
-        this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
-        this.events = Objects.requireNonNull(events, "events");
-        this.health = HealthSignal.down("proxy", "not started");
+  InProcessProxy(
+      NginxStreamConfig config, RelayKind relay, Duration drainTimeout, Consumer<String> events) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.relay = Objects.requireNonNull(relay, "relay");
+    this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
+    this.events = Objects.requireNonNull(events, "events");
+    this.health = HealthSignal.down("proxy", "not started");
+  }
+
+  /**
+   * What a proxy needs of an nginx {@code stream {}} beyond loading: a server block, upstreams and
+   * log formats that build. Adds each problem with the server's file:line; binds and opens nothing.
+   */
+  static void validate(String nginxFile, NginxStreamConfig nginx, List<ConfigProblem> problems) {
+    if (nginx.servers().isEmpty()) {
+      problems.add(
+          new ConfigProblem(
+              ConfigProblem.Severity.ERROR,
+              new ConfigLocation(nginxFile, 1),
+              "server",
+              "a proxy needs a stream { server { listen; proxy_pass } } block"));
     }
-
-    /**
-     * What a proxy needs of an nginx {@code stream {}} beyond loading: a server block, upstreams and log
-     * formats that build. Adds each problem with the server's file:line; binds and opens nothing.
-     */
-    static void validate(String nginxFile, NginxStreamConfig nginx, List<ConfigProblem> problems) {
-        if (nginx.servers().isEmpty()) {
-            problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, new ConfigLocation(nginxFile, 1),
-                    "server", "a proxy needs a stream { server { listen; proxy_pass } } block"));
-        }
-        for (NginxStreamConfig.Server server : nginx.servers()) {
-            try {
-                upstream(nginx, server);
-            } catch (IllegalArgumentException e) {
-                problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, server.location(), "proxy_pass",
-                        e.getMessage()));
-            }
-            if (server.accessLogPath().isPresent() && server.accessLogFormat().isPresent()) {
-                try {
-                    AccessLogFormat.parse(server.accessLogFormat().get());
-                } catch (IllegalArgumentException e) {
-                    problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, server.location(), "log_format",
-                            e.getMessage()));
-                }
-            }
-        }
-    }
-
-    /** The proxy's health, stable across restarts: what replaces the seed's {@code check_nginx.sh}. */
-    HealthSource health() {
-        return health;
-    }
-
-    synchronized boolean isRunning() {
-        return !running.isEmpty();
-    }
-
-    /**
-     * Builds the node's proxy without starting it: one {@link Proxy} with a listener per {@code server {}} block,
-     * each with that block's own settings, on one event-loop group and one relay; servers that name the same
-     * {@code upstream} share its state, as in nginx. Throws IllegalArgumentException naming what is wrong.
-     */
-    List<Proxy> build() throws IOException {
-        Map<String, Upstream> upstreams = new HashMap<>();
-        Proxy.Builder builder = Proxy.builder().relay(relay).drainTimeout(drainTimeout);
-        for (NginxStreamConfig.Server server : config.servers()) {
-            Upstream upstream = upstreams.computeIfAbsent(server.proxyPass(), name -> upstream(config, server));
-            builder.listen(new Proxy.Listener(server.listenAddress(), upstream, server.backlog().orElse(511),
-                    server.reusePort(), settings(server)));
-        }
-        return List.of(builder.build());
-    }
-
-    private static ListenerSettings settings(NginxStreamConfig.Server server) throws IOException {
-        ListenerSettings.Builder settings = ListenerSettings.builder()
-                .connectTimeout(server.connectTimeout())
-                .idleTimeout(server.idleTimeout())
-                .nextUpstream(server.nextUpstream())
-                .nextUpstreamTries(server.nextUpstreamTries())
-                .nextUpstreamTimeout(server.nextUpstreamTimeout())
-                .accessRules(server.access());
-        server.maxConnections().ifPresent(settings::maxConnections);
-        server.maxConnectionsPerClient().ifPresent(settings::maxConnectionsPerClient);
-        if (server.accessLogPath().isPresent()) {
-            String format = server.accessLogFormat().orElse(AccessLogFormat.REFERENCE_FORMAT);
-            settings.accessLog(AccessLog.toFile(Path.of(server.accessLogPath().get()), AccessLogFormat.parse(format)));
-        }
-        return settings.build();
-    }
-
-    /** The upstream a server block proxies to: a named {@code upstream} block, or a single {@code host:port}. */
-    static Upstream upstream(NginxStreamConfig config, NginxStreamConfig.Server server) {
-        return config.upstream(server.proxyPass())
-                .map(u -> new Upstream(u.name(), BalancingStrategies.parse(u.method().orElse("")),
-                        u.servers().stream().map(line -> ServerSpec.parse(line.text())).toList()))
-                .orElseGet(() -> new Upstream(server.proxyPass(), BalancingStrategies.roundRobin(),
-                        List.of(ServerSpec.parse(server.proxyPass()))));
-    }
-
-    @Override
-    public synchronized void start() throws Exception {
-        if (!running.isEmpty()) {
-            return;
-        }
-        List<Proxy> proxies = build();
+    for (NginxStreamConfig.Server server : nginx.servers()) {
+      try {
+        upstream(nginx, server);
+      } catch (IllegalArgumentException e) {
+        problems.add(
+            new ConfigProblem(
+                ConfigProblem.Severity.ERROR, server.location(), "proxy_pass", e.getMessage()));
+      }
+      if (server.accessLogPath().isPresent() && server.accessLogFormat().isPresent()) {
         try {
-            for (Proxy proxy : proxies) {
-                proxy.start();
-                running.add(proxy);
-            }
-        } catch (Exception e) {
-            stopRunning();
-            throw e;
+          AccessLogFormat.parse(server.accessLogFormat().get());
+        } catch (IllegalArgumentException e) {
+          problems.add(
+              new ConfigProblem(
+                  ConfigProblem.Severity.ERROR, server.location(), "log_format", e.getMessage()));
         }
-        for (Proxy proxy : running) {
-            subscriptions.add(proxy.subscribe((source, before, now) -> refresh()));
-            for (NginxStreamConfig.Server server : config.servers()) {
-                events.accept("PROXY listening on " + server.listenText() + " -> " + server.proxyPass() + " ("
-                        + proxy.relay().name().toLowerCase(java.util.Locale.ROOT) + " relay)");
-            }
-        }
-        refresh();
+      }
     }
+  }
 
-    /** Closes the listeners, lets sessions drain (up to the drain timeout), releases everything. */
-    @Override
-    public synchronized void stop() {
-        if (running.isEmpty()) {
-            return;
-        }
-        // Say DOWN before draining: the VRRP instance resigns now, clients move while sessions finish here.
-        health.set(Health.down("proxy stopped"));
-        stopRunning();
-        events.accept("PROXY stopped");
-    }
+  /**
+   * The proxy's health, stable across restarts: what replaces the seed's {@code check_nginx.sh}.
+   */
+  HealthSource health() {
+    return health;
+  }
 
-    private void stopRunning() {
-        subscriptions.forEach(HealthSource.Subscription::close);
-        subscriptions.clear();
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).stop();
-        }
-        running.clear();
-        health.set(Health.down("proxy stopped"));
-    }
+  synchronized boolean isRunning() {
+    return !running.isEmpty();
+  }
 
-    private synchronized void refresh() {
-        if (running.isEmpty()) {
-            return;
-        }
-        for (Proxy proxy : running) {
-            Health h = proxy.current();
-            if (!h.isUp()) {
-                health.set(Health.down(proxy.name() + ": " + h.cause()));
-                return;
-            }
-        }
-        health.set(Health.up());
+  /**
+   * Builds the node's proxy without starting it: one {@link Proxy} with a listener per {@code
+   * server {}} block, each with that block's own settings, on one event-loop group and one relay;
+   * servers that name the same {@code upstream} share its state, as in nginx. Throws
+   * IllegalArgumentException naming what is wrong.
+   */
+  List<Proxy> build() throws IOException {
+    Map<String, Upstream> upstreams = new HashMap<>();
+    Proxy.Builder builder = Proxy.builder().relay(relay).drainTimeout(drainTimeout);
+    for (NginxStreamConfig.Server server : config.servers()) {
+      Upstream upstream =
+          upstreams.computeIfAbsent(server.proxyPass(), name -> upstream(config, server));
+      builder.listen(
+          new Proxy.Listener(
+              server.listenAddress(),
+              upstream,
+              server.backlog().orElse(511),
+              server.reusePort(),
+              settings(server)));
     }
+    return List.of(builder.build());
+  }
 
-    /** One line per proxy with its counters, for {@code status}. */
-    synchronized List<String> status() {
-        List<String> out = new ArrayList<>();
-        for (Proxy proxy : running) {
-            out.add("proxy " + proxy.name() + " " + proxy.current() + " " + proxy.listenerStats());
-        }
-        if (out.isEmpty()) {
-            out.add("proxy stopped");
-        }
-        return out;
+  private static ListenerSettings settings(NginxStreamConfig.Server server) throws IOException {
+    ListenerSettings.Builder settings =
+        ListenerSettings.builder()
+            .connectTimeout(server.connectTimeout())
+            .idleTimeout(server.idleTimeout())
+            .nextUpstream(server.nextUpstream())
+            .nextUpstreamTries(server.nextUpstreamTries())
+            .nextUpstreamTimeout(server.nextUpstreamTimeout())
+            .accessRules(server.access());
+    server.maxConnections().ifPresent(settings::maxConnections);
+    server.maxConnectionsPerClient().ifPresent(settings::maxConnectionsPerClient);
+    if (server.accessLogPath().isPresent()) {
+      String format = server.accessLogFormat().orElse(AccessLogFormat.REFERENCE_FORMAT);
+      settings.accessLog(
+          AccessLog.toFile(Path.of(server.accessLogPath().get()), AccessLogFormat.parse(format)));
     }
+    return settings.build();
+  }
+
+  /**
+   * The upstream a server block proxies to: a named {@code upstream} block, or a single {@code
+   * host:port}.
+   */
+  static Upstream upstream(NginxStreamConfig config, NginxStreamConfig.Server server) {
+    return config
+        .upstream(server.proxyPass())
+        .map(
+            u ->
+                new Upstream(
+                    u.name(),
+                    BalancingStrategies.parse(u.method().orElse("")),
+                    u.servers().stream().map(line -> ServerSpec.parse(line.text())).toList()))
+        .orElseGet(
+            () ->
+                new Upstream(
+                    server.proxyPass(),
+                    BalancingStrategies.roundRobin(),
+                    List.of(ServerSpec.parse(server.proxyPass()))));
+  }
+
+  @Override
+  public synchronized void start() throws Exception {
+    if (!running.isEmpty()) {
+      return;
+    }
+    List<Proxy> proxies = build();
+    try {
+      for (Proxy proxy : proxies) {
+        proxy.start();
+        running.add(proxy);
+      }
+    } catch (Exception e) {
+      stopRunning();
+      throw e;
+    }
+    for (Proxy proxy : running) {
+      subscriptions.add(proxy.subscribe((source, before, now) -> refresh()));
+      for (NginxStreamConfig.Server server : config.servers()) {
+        events.accept(
+            "PROXY listening on "
+                + server.listenText()
+                + " -> "
+                + server.proxyPass()
+                + " ("
+                + proxy.relay().name().toLowerCase(java.util.Locale.ROOT)
+                + " relay)");
+      }
+    }
+    refresh();
+  }
+
+  /** Closes the listeners, lets sessions drain (up to the drain timeout), releases everything. */
+  @Override
+  public synchronized void stop() {
+    if (running.isEmpty()) {
+      return;
+    }
+    // Say DOWN before draining: the VRRP instance resigns now, clients move while sessions finish
+    // here.
+    health.set(Health.down("proxy stopped"));
+    stopRunning();
+    events.accept("PROXY stopped");
+  }
+
+  private void stopRunning() {
+    subscriptions.forEach(HealthSource.Subscription::close);
+    subscriptions.clear();
+    for (int i = running.size() - 1; i >= 0; i--) {
+      running.get(i).stop();
+    }
+    running.clear();
+    health.set(Health.down("proxy stopped"));
+  }
+
+  private synchronized void refresh() {
+    if (running.isEmpty()) {
+      return;
+    }
+    for (Proxy proxy : running) {
+      Health h = proxy.current();
+      if (!h.isUp()) {
+        health.set(Health.down(proxy.name() + ": " + h.cause()));
+        return;
+      }
+    }
+    health.set(Health.up());
+  }
+
+  /** One line per proxy with its counters, for {@code status}. */
+  synchronized List<String> status() {
+    List<String> out = new ArrayList<>();
+    for (Proxy proxy : running) {
+      out.add("proxy " + proxy.name() + " " + proxy.current() + " " + proxy.listenerStats());
+    }
+    if (out.isEmpty()) {
+      out.add("proxy stopped");
+    }
+    return out;
+  }
 }

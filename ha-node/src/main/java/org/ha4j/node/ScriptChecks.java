@@ -8,40 +8,46 @@ import org.ha4j.health.track.VrrpScript;
 import org.ha4j.vrrp.config.VrrpScriptSpec;
 
 /**
- * The node's {@code vrrp_script}s on one health scheduler, as a {@link Lifecycle}: {@link #start()} creates the
- * scheduler, {@link #run} starts a script on it, {@link #stop()} stops every script (reaping the processes in
- * flight) and the scheduler. Scripts start as the instances that track them are built, so an instance never
- * sees a script result before it exists.
+ * The node's {@code vrrp_script}s on one health scheduler, as a {@link Lifecycle}: {@link #start()}
+ * creates the scheduler, {@link #run} starts a script on it, {@link #stop()} stops every script
+ * (reaping the processes in flight) and the scheduler. Scripts start as the instances that track
+ * them are built, so an instance never sees a script result before it exists.
  */
 final class ScriptChecks implements Lifecycle {
 
-    private HealthChecks checks;
-    private boolean stopped;
+  private HealthChecks checks;
+  private boolean stopped;
 
-    @Override
-    public synchronized void start() {
-        if (checks != null || stopped) {
-            throw new IllegalStateException("the node's scripts start once");
-        }
-        checks = HealthChecks.create();
+  @Override
+  public synchronized void start() {
+    if (checks != null || stopped) {
+      throw new IllegalStateException("the node's scripts start once");
     }
+    checks = HealthChecks.create();
+  }
 
-    /** Runs {@code spec} as keepalived runs it and returns the source a VRRP instance tracks. */
-    synchronized TrackedSource run(VrrpScriptSpec spec) {
-        if (checks == null || stopped) {
-            throw new IllegalStateException("scripts run only between start and stop");
-        }
-        VrrpScript script = VrrpScript.builder(spec.name(), spec.command()).interval(spec.interval())
-                .timeout(spec.timeout()).weight(spec.weight()).rise(spec.rise()).fall(spec.fall()).build();
-        return TrackScript.start(script, checks);
+  /** Runs {@code spec} as keepalived runs it and returns the source a VRRP instance tracks. */
+  synchronized TrackedSource run(VrrpScriptSpec spec) {
+    if (checks == null || stopped) {
+      throw new IllegalStateException("scripts run only between start and stop");
     }
+    VrrpScript script =
+        VrrpScript.builder(spec.name(), spec.command())
+            .interval(spec.interval())
+            .timeout(spec.timeout())
+            .weight(spec.weight())
+            .rise(spec.rise())
+            .fall(spec.fall())
+            .build();
+    return TrackScript.start(script, checks);
+  }
 
-    @Override
-    public synchronized void stop() {
-        if (checks == null || stopped) {
-            return;
-        }
-        stopped = true;
-        checks.close();
+  @Override
+  public synchronized void stop() {
+    if (checks == null || stopped) {
+      return;
     }
+    stopped = true;
+    checks.close();
+  }
 }

@@ -13,31 +13,39 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@link HaNode#check} and {@link HaNode#streamProxy}: the same refusals, from the library. */
 class HaNodeCheckTest {
 
-    private static final Path LB1 = Path.of("../reference-deployment/lb1/keepalived.conf");
-    private static final Path NGINX = Path.of("../reference-deployment/nginx.conf");
+  private static final Path LB1 = Path.of("../reference-deployment/lb1/keepalived.conf");
+  private static final Path NGINX = Path.of("../reference-deployment/nginx.conf");
 
-    @Test
-    void theSeedsFilesPassAndTheReportSaysWhatWasUnderstood() throws Exception {
-        CheckReport report = HaNode.check(List.of(LB1), List.of(NGINX));
-        assertThat(report.passed()).as("%s", report.lines()).isTrue();
-        assertThat(report.lines()).contains(LB1 + ": ok (keepalived)", NGINX + ": ok (nginx, stream {})");
-        assertThat(report.lines()).anyMatch(l -> l.contains("vrrp_instance VI_1: interface ens3, VRID 51"));
-        assertThat(report.lines()).anyMatch(l -> l.startsWith("note: vrrp_script check_nginx")
-                && l.contains("not needed"));
-        assertThat(HaNode.isKeepalivedConf(LB1)).isTrue();
-        assertThat(HaNode.isKeepalivedConf(NGINX)).isFalse();
-    }
+  @Test
+  void theSeedsFilesPassAndTheReportSaysWhatWasUnderstood() throws Exception {
+    CheckReport report = HaNode.check(List.of(LB1), List.of(NGINX));
+    assertThat(report.passed()).as("%s", report.lines()).isTrue();
+    assertThat(report.lines())
+        .contains(LB1 + ": ok (keepalived)", NGINX + ": ok (nginx, stream {})");
+    assertThat(report.lines())
+        .anyMatch(l -> l.contains("vrrp_instance VI_1: interface ens3, VRID 51"));
+    assertThat(report.lines())
+        .anyMatch(l -> l.startsWith("note: vrrp_script check_nginx") && l.contains("not needed"));
+    assertThat(HaNode.isKeepalivedConf(LB1)).isTrue();
+    assertThat(HaNode.isKeepalivedConf(NGINX)).isFalse();
+  }
 
-    @Test
-    void anNginxConfWithoutAServerFailsAsTheStreamProxyRefusesIt(@TempDir Path dir) throws Exception {
-        Path nginx = Files.writeString(dir.resolve("n.conf"), "stream {\n  upstream app { server 127.0.0.1:9001; }\n}\n");
-        String error = nginx + ":1: error: 'server' a proxy needs a stream { server { listen; proxy_pass } } block";
+  @Test
+  void anNginxConfWithoutAServerFailsAsTheStreamProxyRefusesIt(@TempDir Path dir) throws Exception {
+    Path nginx =
+        Files.writeString(
+            dir.resolve("n.conf"), "stream {\n  upstream app { server 127.0.0.1:9001; }\n}\n");
+    String error =
+        nginx
+            + ":1: error: 'server' a proxy needs a stream { server { listen; proxy_pass } } block";
 
-        CheckReport report = HaNode.check(List.of(), List.of(nginx));
-        assertThat(report.passed()).isFalse();
-        assertThat(report.lines()).containsSubsequence("FAILED as ./ha4j proxy --nginx would refuse it:", "  " + error);
-        assertThatThrownBy(() -> HaNode.streamProxy(nginx, NodeOptions.defaults(line -> { })))
-                .isInstanceOfSatisfying(ConfigException.class,
-                        e -> assertThat(e.problems()).extracting(Object::toString).containsExactly(error));
-    }
+    CheckReport report = HaNode.check(List.of(), List.of(nginx));
+    assertThat(report.passed()).isFalse();
+    assertThat(report.lines())
+        .containsSubsequence("FAILED as ./ha4j proxy --nginx would refuse it:", "  " + error);
+    assertThatThrownBy(() -> HaNode.streamProxy(nginx, NodeOptions.defaults(line -> {})))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> assertThat(e.problems()).extracting(Object::toString).containsExactly(error));
+  }
 }

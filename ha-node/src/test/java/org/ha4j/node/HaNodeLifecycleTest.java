@@ -27,73 +27,96 @@ import org.ha4j.vrrp.config.KeepalivedConfigLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** How a node starts and stops, without VRRP sockets: the order, and what a failed start leaves behind. */
+/**
+ * How a node starts and stops, without VRRP sockets: the order, and what a failed start leaves
+ * behind.
+ */
 class HaNodeLifecycleTest {
 
-    private final List<String> events = new CopyOnWriteArrayList<>();
+  private final List<String> events = new CopyOnWriteArrayList<>();
 
-    @Test
-    void theVipsAreHandedOverBeforeTheProxiesDrainAndTheHealthChecksStopLast() {
-        List<String> stopped = new ArrayList<>();
-        StopOrder.stop(StopOrder.of(List.of(named("VI_1", stopped), named("VI_2", stopped)),
-                List.of(named("proxy 1", stopped), named("proxy 2", stopped)), named("scripts", stopped)));
-        assertThat(stopped).containsExactly("VI_2", "VI_1", "proxy 2", "proxy 1", "scripts");
-    }
+  @Test
+  void theVipsAreHandedOverBeforeTheProxiesDrainAndTheHealthChecksStopLast() {
+    List<String> stopped = new ArrayList<>();
+    StopOrder.stop(
+        StopOrder.of(
+            List.of(named("VI_1", stopped), named("VI_2", stopped)),
+            List.of(named("proxy 1", stopped), named("proxy 2", stopped)),
+            named("scripts", stopped)));
+    assertThat(stopped).containsExactly("VI_2", "VI_1", "proxy 2", "proxy 1", "scripts");
+  }
 
-    @Test
-    void oneComponentFailingToStopDoesNotKeepTheRestRunning() {
-        List<String> stopped = new ArrayList<>();
-        Lifecycle failing = new Lifecycle() {
-            @Override
-            public void start() {
-            }
+  @Test
+  void oneComponentFailingToStopDoesNotKeepTheRestRunning() {
+    List<String> stopped = new ArrayList<>();
+    Lifecycle failing =
+        new Lifecycle() {
+          @Override
+          public void start() {}
 
-            @Override
-            public void stop() {
-                throw new IllegalStateException("refuses to stop");
-            }
+          @Override
+          public void stop() {
+            throw new IllegalStateException("refuses to stop");
+          }
         };
-        StopOrder.stop(StopOrder.of(List.of(failing), List.of(named("proxy", stopped)), named("scripts", stopped)));
-        assertThat(stopped).containsExactly("proxy", "scripts");
+    StopOrder.stop(
+        StopOrder.of(
+            List.of(failing), List.of(named("proxy", stopped)), named("scripts", stopped)));
+    assertThat(stopped).containsExactly("proxy", "scripts");
+  }
+
+  @Test
+  void aBuiltNodeStartsItsProxiesAndClosesItsHealthChecksAfterThem() throws Exception {
+    try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      HealthChecks checks = HealthChecks.create();
+      checks.schedule(
+          "backend",
+          Probes.tcp("127.0.0.1", backend.getLocalPort()),
+          CheckSchedule.builder().build());
+      Proxy proxy =
+          Proxy.builder()
+              .relay(RelayKind.COPY)
+              .listen(
+                  "127.0.0.1:0",
+                  new Upstream(
+                      "app",
+                      BalancingStrategies.roundRobin(),
+                      List.of(ServerSpec.parse("127.0.0.1:" + backend.getLocalPort()))))
+              .build();
+      Lifecycle node = HaNode.builder().healthChecks(checks).proxy(proxy).build();
+      assertThat(healthThreads()).isNotEmpty();
+
+      node.start();
+      int port = proxy.boundAddresses().get(0).getPort();
+      assertThat(connects(port)).isTrue();
+      node.stop();
+
+      assertThat(connects(port)).isFalse();
+      await().atMost(Duration.ofSeconds(10)).until(() -> healthThreads().isEmpty());
+      assertThatThrownBy(node::start)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("once");
+      node.stop();
     }
+  }
 
-    @Test
-    void aBuiltNodeStartsItsProxiesAndClosesItsHealthChecksAfterThem() throws Exception {
-        try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            HealthChecks checks = HealthChecks.create();
-            checks.schedule("backend", Probes.tcp("127.0.0.1", backend.getLocalPort()),
-                    CheckSchedule.builder().build());
-            Proxy proxy = Proxy.builder().relay(RelayKind.COPY).listen("127.0.0.1:0", new Upstream("app",
-                    BalancingStrategies.roundRobin(), List.of(ServerSpec.parse("127.0.0.1:" + backend.getLocalPort()))))
-                    .build();
-            Lifecycle node = HaNode.builder().healthChecks(checks).proxy(proxy).build();
-            assertThat(healthThreads()).isNotEmpty();
-
-            node.start();
-            int port = proxy.boundAddresses().get(0).getPort();
-            assertThat(connects(port)).isTrue();
-            node.stop();
-
-            assertThat(connects(port)).isFalse();
-            await().atMost(Duration.ofSeconds(10)).until(() -> healthThreads().isEmpty());
-            assertThatThrownBy(node::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("once");
-            node.stop();
-        }
+  @Test
+  void aNodeWithNothingToRunIsRefused() {
+    try (HealthChecks checks = HealthChecks.create()) {
+      assertThatThrownBy(() -> HaNode.builder().healthChecks(checks).build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("at least one proxy or VRRP instance");
     }
+  }
 
-    @Test
-    void aNodeWithNothingToRunIsRefused() {
-        try (HealthChecks checks = HealthChecks.create()) {
-            assertThatThrownBy(() -> HaNode.builder().healthChecks(checks).build())
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("at least one proxy or VRRP instance");
-        }
-    }
-
-    @Test
-    void aProxyThatCannotBindFailsTheStartAndLeavesNoScriptRunning(@TempDir Path dir) throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Path keepalived = Files.writeString(dir.resolve("keepalived.conf"), """
+  @Test
+  void aProxyThatCannotBindFailsTheStartAndLeavesNoScriptRunning(@TempDir Path dir)
+      throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Path keepalived =
+          Files.writeString(
+              dir.resolve("keepalived.conf"),
+              """
                     vrrp_script alive {
                       script "/bin/true"
                       interval 1
@@ -105,28 +128,39 @@ class HaNodeLifecycleTest {
                       track_script { alive }
                     }
                     """);
-            Path nginx = Files.writeString(dir.resolve("nginx.conf"), """
+      Path nginx =
+          Files.writeString(
+              dir.resolve("nginx.conf"),
+              """
                     stream {
                       server { listen 127.0.0.1:%d; proxy_pass 127.0.0.1:9; }
                     }
-                    """.formatted(taken.getLocalPort()));
-            HaNode node = HaNode.fromFiles(keepalived, nginx, NodeOptions.defaults(events::add));
+                    """
+                  .formatted(taken.getLocalPort()));
+      HaNode node = HaNode.fromFiles(keepalived, nginx, NodeOptions.defaults(events::add));
 
-            assertThatThrownBy(node::start).isInstanceOf(BindException.class).hasMessageContaining("in use");
+      assertThatThrownBy(node::start)
+          .isInstanceOf(BindException.class)
+          .hasMessageContaining("in use");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> healthThreads().isEmpty());
-            assertThat(node.instances()).isEmpty();
-            assertThat(node.status()).containsExactly("proxy stopped");
-            assertThat(events).noneMatch(e -> e.startsWith("STARTED") || e.startsWith("PROXY listening"));
-            assertThatThrownBy(node::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("once");
-            node.stop();
-            assertThat(events).doesNotContain("STOPPED");
-        }
+      await().atMost(Duration.ofSeconds(10)).until(() -> healthThreads().isEmpty());
+      assertThat(node.instances()).isEmpty();
+      assertThat(node.status()).containsExactly("proxy stopped");
+      assertThat(events).noneMatch(e -> e.startsWith("STARTED") || e.startsWith("PROXY listening"));
+      assertThatThrownBy(node::start)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("once");
+      node.stop();
+      assertThat(events).doesNotContain("STOPPED");
     }
+  }
 
-    @Test
-    void scriptsRunOnlyBetweenStartAndStop() throws Exception {
-        var config = KeepalivedConfigLoader.load("keepalived.conf", """
+  @Test
+  void scriptsRunOnlyBetweenStartAndStop() throws Exception {
+    var config =
+        KeepalivedConfigLoader.load(
+            "keepalived.conf",
+            """
                 vrrp_script alive {
                   script "/bin/true"
                 }
@@ -136,49 +170,56 @@ class HaNodeLifecycleTest {
                   virtual_ipaddress { 10.200.0.100 }
                 }
                 """);
-        ScriptChecks scripts = new ScriptChecks();
-        var alive = config.scripts().get("alive");
-        assertThatThrownBy(() -> scripts.run(alive)).isInstanceOf(IllegalStateException.class);
-        scripts.start();
-        assertThat(scripts.run(alive).source().name()).isEqualTo("alive");
-        assertThat(healthThreads()).isNotEmpty();
-        scripts.stop();
-        await().atMost(Duration.ofSeconds(10)).until(() -> healthThreads().isEmpty());
-        assertThatThrownBy(() -> scripts.run(alive)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(scripts::start).isInstanceOf(IllegalStateException.class);
-        scripts.stop();
-    }
+    ScriptChecks scripts = new ScriptChecks();
+    var alive = config.scripts().get("alive");
+    assertThatThrownBy(() -> scripts.run(alive)).isInstanceOf(IllegalStateException.class);
+    scripts.start();
+    assertThat(scripts.run(alive).source().name()).isEqualTo("alive");
+    assertThat(healthThreads()).isNotEmpty();
+    scripts.stop();
+    await().atMost(Duration.ofSeconds(10)).until(() -> healthThreads().isEmpty());
+    assertThatThrownBy(() -> scripts.run(alive)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(scripts::start).isInstanceOf(IllegalStateException.class);
+    scripts.stop();
+  }
 
-    @Test
-    void aNegativeDrainTimeoutIsRefusedWithTheAllowedRange() {
-        assertThatThrownBy(() -> new NodeOptions(java.util.Set.of(), org.ha4j.proxy.RelayKind.COPY,
-                Duration.ofSeconds(-1), line -> { }))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 or more");
-    }
+  @Test
+  void aNegativeDrainTimeoutIsRefusedWithTheAllowedRange() {
+    assertThatThrownBy(
+            () ->
+                new NodeOptions(
+                    java.util.Set.of(),
+                    org.ha4j.proxy.RelayKind.COPY,
+                    Duration.ofSeconds(-1),
+                    line -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0 or more");
+  }
 
-    private static boolean connects(int port) {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            return s.isConnected();
-        } catch (java.io.IOException e) {
-            return false;
-        }
+  private static boolean connects(int port) {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      return s.isConnected();
+    } catch (java.io.IOException e) {
+      return false;
     }
+  }
 
-    private static List<String> healthThreads() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                .filter(n -> n.equals("ha4j-health") || n.startsWith("ha4j-probe-")).toList();
-    }
+  private static List<String> healthThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .map(Thread::getName)
+        .filter(n -> n.equals("ha4j-health") || n.startsWith("ha4j-probe-"))
+        .toList();
+  }
 
-    private static Lifecycle named(String name, List<String> stopped) {
-        return new Lifecycle() {
-            @Override
-            public void start() {
-            }
+  private static Lifecycle named(String name, List<String> stopped) {
+    return new Lifecycle() {
+      @Override
+      public void start() {}
 
-            @Override
-            public void stop() {
-                stopped.add(name);
-            }
-        };
-    }
+      @Override
+      public void stop() {
+        stopped.add(name);
+      }
+    };
+  }
 }

@@ -14,98 +14,121 @@ import org.ha4j.proxy.nginx.NginxStreamConfig;
 import org.ha4j.proxy.nginx.NginxStreamConfigLoader;
 import org.junit.jupiter.api.Test;
 
-/** The node's proxy stops and starts again (systemctl stop/start nginx) behind one health source. */
+/**
+ * The node's proxy stops and starts again (systemctl stop/start nginx) behind one health source.
+ */
 class InProcessProxyTest {
 
-    @Test
-    void healthFollowsStopAndStartAndTheListenerComesBack() throws Exception {
-        try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            int port = freePort();
-            NginxStreamConfig config = NginxStreamConfigLoader.load("nginx.conf", """
+  @Test
+  void healthFollowsStopAndStartAndTheListenerComesBack() throws Exception {
+    try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = freePort();
+      NginxStreamConfig config =
+          NginxStreamConfigLoader.load(
+              "nginx.conf",
+              """
                     stream {
                       server { listen 127.0.0.1:%d; proxy_pass 127.0.0.1:%d; }
                     }
-                    """.formatted(port, backend.getLocalPort()));
-            List<String> events = new CopyOnWriteArrayList<>();
-            InProcessProxy proxy = new InProcessProxy(config, RelayKind.COPY, Duration.ZERO, events::add);
-            assertThat(proxy.health().current().isUp()).isFalse();
+                    """
+                  .formatted(port, backend.getLocalPort()));
+      List<String> events = new CopyOnWriteArrayList<>();
+      InProcessProxy proxy = new InProcessProxy(config, RelayKind.COPY, Duration.ZERO, events::add);
+      assertThat(proxy.health().current().isUp()).isFalse();
 
-            proxy.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.health().current().isUp());
-            assertThat(connects(port)).isTrue();
+      proxy.start();
+      await().atMost(Duration.ofSeconds(5)).until(() -> proxy.health().current().isUp());
+      assertThat(connects(port)).isTrue();
 
-            proxy.stop();
-            assertThat(proxy.health().current().isUp()).isFalse();
-            assertThat(proxy.health().current().cause()).contains("stopped");
-            assertThat(connects(port)).isFalse();
+      proxy.stop();
+      assertThat(proxy.health().current().isUp()).isFalse();
+      assertThat(proxy.health().current().cause()).contains("stopped");
+      assertThat(connects(port)).isFalse();
 
-            proxy.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.health().current().isUp());
-            assertThat(connects(port)).isTrue();
-            proxy.stop();
-            assertThat(events).containsExactly(
-                    "PROXY listening on 127.0.0.1:" + port + " -> 127.0.0.1:" + backend.getLocalPort() + " (copy relay)",
-                    "PROXY stopped",
-                    "PROXY listening on 127.0.0.1:" + port + " -> 127.0.0.1:" + backend.getLocalPort() + " (copy relay)",
-                    "PROXY stopped");
-        }
+      proxy.start();
+      await().atMost(Duration.ofSeconds(5)).until(() -> proxy.health().current().isUp());
+      assertThat(connects(port)).isTrue();
+      proxy.stop();
+      assertThat(events)
+          .containsExactly(
+              "PROXY listening on 127.0.0.1:"
+                  + port
+                  + " -> 127.0.0.1:"
+                  + backend.getLocalPort()
+                  + " (copy relay)",
+              "PROXY stopped",
+              "PROXY listening on 127.0.0.1:"
+                  + port
+                  + " -> 127.0.0.1:"
+                  + backend.getLocalPort()
+                  + " (copy relay)",
+              "PROXY stopped");
     }
+  }
 
-    @Test
-    void everyServerBlockIsAListenerOfOneProxyWithItsOwnSettings() throws Exception {
-        try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            int open = freePort();
-            int denied = freePort();
-            NginxStreamConfig config = NginxStreamConfigLoader.load("nginx.conf", """
+  @Test
+  void everyServerBlockIsAListenerOfOneProxyWithItsOwnSettings() throws Exception {
+    try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int open = freePort();
+      int denied = freePort();
+      NginxStreamConfig config =
+          NginxStreamConfigLoader.load(
+              "nginx.conf",
+              """
                     stream {
                       upstream app { server 127.0.0.1:%d; }
                       server { listen 127.0.0.1:%d; proxy_pass app; proxy_timeout 5m; }
                       server { listen 127.0.0.1:%d; proxy_pass app; deny all; }
                     }
-                    """.formatted(backend.getLocalPort(), open, denied));
-            InProcessProxy proxy = new InProcessProxy(config, RelayKind.COPY, Duration.ZERO, event -> { });
+                    """
+                  .formatted(backend.getLocalPort(), open, denied));
+      InProcessProxy proxy = new InProcessProxy(config, RelayKind.COPY, Duration.ZERO, event -> {});
 
-            // one event-loop group and one relay for both blocks, nginx's worker model; one upstream state
-            List<org.ha4j.proxy.Proxy> built = proxy.build();
-            assertThat(built).hasSize(1);
-            assertThat(built.get(0).boundAddresses()).hasSize(2);
+      // one event-loop group and one relay for both blocks, nginx's worker model; one upstream
+      // state
+      List<org.ha4j.proxy.Proxy> built = proxy.build();
+      assertThat(built).hasSize(1);
+      assertThat(built.get(0).boundAddresses()).hasSize(2);
 
-            proxy.start();
-            try {
-                await().atMost(Duration.ofSeconds(5)).until(() -> proxy.health().current().isUp());
-                assertThat(answered(open)).as("served through the open block").isTrue();
-                assertThat(answered(denied)).as("the deny all block closes at once").isFalse();
-            } finally {
-                proxy.stop();
-            }
-        }
+      proxy.start();
+      try {
+        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.health().current().isUp());
+        assertThat(answered(open)).as("served through the open block").isTrue();
+        assertThat(answered(denied)).as("the deny all block closes at once").isFalse();
+      } finally {
+        proxy.stop();
+      }
     }
+  }
 
-    /** Whether a session through the proxy on {@code port} stays open (the backend is silent) rather than closed. */
-    private static boolean answered(int port) throws Exception {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            s.setSoTimeout(500);
-            try {
-                return s.getInputStream().read() != -1;
-            } catch (java.net.SocketTimeoutException e) {
-                return true; // nothing to read from a silent backend, but the session is open
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        }
+  /**
+   * Whether a session through the proxy on {@code port} stays open (the backend is silent) rather
+   * than closed.
+   */
+  private static boolean answered(int port) throws Exception {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      s.setSoTimeout(500);
+      try {
+        return s.getInputStream().read() != -1;
+      } catch (java.net.SocketTimeoutException e) {
+        return true; // nothing to read from a silent backend, but the session is open
+      } catch (java.io.IOException e) {
+        return false;
+      }
     }
+  }
 
-    private static boolean connects(int port) {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            return s.isConnected();
-        } catch (java.io.IOException e) {
-            return false;
-        }
+  private static boolean connects(int port) {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      return s.isConnected();
+    } catch (java.io.IOException e) {
+      return false;
     }
+  }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
     }
+  }
 }

@@ -13,136 +13,145 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.ha4j.core.time.Ticker;
 
 /**
- * The one handler of every client channel of a listener, shared by all its connections (a fixed pipeline: no
- * handler is added or removed per session). A new connection becomes a {@link Session} handed to
- * {@link Admission}; until the relay starts, this handler keeps what the client sends; then it passes every
- * event to the relay's client-side handler, if the relay has one. Runs on the client's event loop.
+ * The one handler of every client channel of a listener, shared by all its connections (a fixed
+ * pipeline: no handler is added or removed per session). A new connection becomes a {@link Session}
+ * handed to {@link Admission}; until the relay starts, this handler keeps what the client sends;
+ * then it passes every event to the relay's client-side handler, if the relay has one. Runs on the
+ * client's event loop.
  */
 @ChannelHandler.Sharable
 final class AcceptHandler extends ChannelInboundHandlerAdapter {
 
-    /**
-     * What a client did before its relay started. Private to this nested class, so only {@link AcceptHandler}
-     * writes it, on the client's event loop; the relay takes it over when it starts.
-     */
-    static final class BeforeRelay {
-        /** Bytes the client sent (Netty reads them when it sees the client's FIN). */
-        private List<ByteBuf> data;
-        private boolean clientEof;
+  /**
+   * What a client did before its relay started. Private to this nested class, so only {@link
+   * AcceptHandler} writes it, on the client's event loop; the relay takes it over when it starts.
+   */
+  static final class BeforeRelay {
+    /** Bytes the client sent (Netty reads them when it sees the client's FIN). */
+    private List<ByteBuf> data;
 
-        /** The client half-closed before the relay started. */
-        boolean clientEof() {
-            return clientEof;
-        }
+    private boolean clientEof;
 
-        /** Hands the early bytes to the relay (which then owns them). */
-        List<ByteBuf> take() {
-            List<ByteBuf> taken = data == null ? List.of() : data;
-            data = null;
-            return taken;
-        }
-
-        boolean hasData() {
-            return data != null;
-        }
-
-        /** Frees what no relay took. On the client's event loop. */
-        void release() {
-            for (ByteBuf b : take()) {
-                b.release();
-            }
-        }
+    /** The client half-closed before the relay started. */
+    boolean clientEof() {
+      return clientEof;
     }
 
-    private static final AttributeKey<Session> SESSION = AttributeKey.valueOf(AcceptHandler.class, "session");
-
-    private final ListenerRuntime listener;
-    private final Admission admission;
-    private final SessionAccounting accounting;
-    private final AtomicLong sessionIds;
-    private final Ticker ticker;
-
-    AcceptHandler(ListenerRuntime listener, Admission admission, SessionAccounting accounting, AtomicLong sessionIds,
-            Ticker ticker) {
-        this.listener = listener;
-        this.admission = admission;
-        this.accounting = accounting;
-        this.sessionIds = sessionIds;
-        this.ticker = ticker;
+    /** Hands the early bytes to the relay (which then owns them). */
+    List<ByteBuf> take() {
+      List<ByteBuf> taken = data == null ? List.of() : data;
+      data = null;
+      return taken;
     }
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        Session session = new Session(sessionIds.incrementAndGet(), listener, ctx.channel(), ticker, accounting);
-        ctx.channel().attr(SESSION).set(session);
-        admission.admit(session);
+    boolean hasData() {
+      return data != null;
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        Session session = ctx.channel().attr(SESSION).get();
-        if (session != null && session.clientRelay != null) {
-            session.clientRelay.channelRead(ctx, msg);
-            return;
-        }
-        // no read is issued before the relay starts, but on a FIN (EPOLLRDHUP) Netty reads what is there:
-        // keep it for the relay, as nginx keeps what it read before connecting upstream
-        if (session != null && !session.isFinished() && msg instanceof ByteBuf buf) {
-            BeforeRelay early = session.early;
-            if (early.data == null) {
-                early.data = new ArrayList<>(2);
-            }
-            early.data.add(buf);
-        } else {
-            ReferenceCountUtil.release(msg);
-        }
+    /** Frees what no relay took. On the client's event loop. */
+    void release() {
+      for (ByteBuf b : take()) {
+        b.release();
+      }
     }
+  }
 
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-        Session session = ctx.channel().attr(SESSION).get();
-        if (session != null && session.clientRelay != null) {
-            session.clientRelay.channelReadComplete(ctx);
-        }
-    }
+  private static final AttributeKey<Session> SESSION =
+      AttributeKey.valueOf(AcceptHandler.class, "session");
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        Session session = ctx.channel().attr(SESSION).get();
-        if (session != null && session.clientRelay != null) {
-            session.clientRelay.userEventTriggered(ctx, evt);
-            return;
-        }
-        if (evt instanceof ChannelInputShutdownEvent && session != null) {
-            EpollHalfCloseGuard.inputEnded(ctx.channel());
-            session.early.clientEof = true;
-            return;
-        }
-        ctx.fireUserEventTriggered(evt);
-    }
+  private final ListenerRuntime listener;
+  private final Admission admission;
+  private final SessionAccounting accounting;
+  private final AtomicLong sessionIds;
+  private final Ticker ticker;
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        Session session = ctx.channel().attr(SESSION).get();
-        if (session != null && session.clientRelay != null) {
-            session.clientRelay.channelInactive(ctx);
-            return;
-        }
-        if (session != null && !session.server.connected()) {
-            session.finish(SessionStatus.OK);
-        }
-    }
+  AcceptHandler(
+      ListenerRuntime listener,
+      Admission admission,
+      SessionAccounting accounting,
+      AtomicLong sessionIds,
+      Ticker ticker) {
+    this.listener = listener;
+    this.admission = admission;
+    this.accounting = accounting;
+    this.sessionIds = sessionIds;
+    this.ticker = ticker;
+  }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
-        Session session = ctx.channel().attr(SESSION).get();
-        if (session != null && session.clientRelay != null) {
-            session.clientRelay.exceptionCaught(ctx, cause);
-            return;
-        }
-        ctx.close();
-        if (session != null && !session.server.connected()) {
-            session.finish(SessionStatus.OK);
-        }
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    Session session =
+        new Session(sessionIds.incrementAndGet(), listener, ctx.channel(), ticker, accounting);
+    ctx.channel().attr(SESSION).set(session);
+    admission.admit(session);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    Session session = ctx.channel().attr(SESSION).get();
+    if (session != null && session.clientRelay != null) {
+      session.clientRelay.channelRead(ctx, msg);
+      return;
     }
+    // no read is issued before the relay starts, but on a FIN (EPOLLRDHUP) Netty reads what is
+    // there:
+    // keep it for the relay, as nginx keeps what it read before connecting upstream
+    if (session != null && !session.isFinished() && msg instanceof ByteBuf buf) {
+      BeforeRelay early = session.early;
+      if (early.data == null) {
+        early.data = new ArrayList<>(2);
+      }
+      early.data.add(buf);
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    Session session = ctx.channel().attr(SESSION).get();
+    if (session != null && session.clientRelay != null) {
+      session.clientRelay.channelReadComplete(ctx);
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    Session session = ctx.channel().attr(SESSION).get();
+    if (session != null && session.clientRelay != null) {
+      session.clientRelay.userEventTriggered(ctx, evt);
+      return;
+    }
+    if (evt instanceof ChannelInputShutdownEvent && session != null) {
+      EpollHalfCloseGuard.inputEnded(ctx.channel());
+      session.early.clientEof = true;
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    Session session = ctx.channel().attr(SESSION).get();
+    if (session != null && session.clientRelay != null) {
+      session.clientRelay.channelInactive(ctx);
+      return;
+    }
+    if (session != null && !session.server.connected()) {
+      session.finish(SessionStatus.OK);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    Session session = ctx.channel().attr(SESSION).get();
+    if (session != null && session.clientRelay != null) {
+      session.clientRelay.exceptionCaught(ctx, cause);
+      return;
+    }
+    ctx.close();
+    if (session != null && !session.server.connected()) {
+      session.finish(SessionStatus.OK);
+    }
+  }
 }

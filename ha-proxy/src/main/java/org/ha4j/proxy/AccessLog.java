@@ -17,187 +17,197 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.ha4j.core.time.Ticker;
 
 /**
- * Writes access log lines on a thread of its own, so an event loop never waits for a disk: the event loop
- * formats the line and offers it to a bounded queue; when the queue is full the line is dropped and counted
- * ({@link #dropped()}) rather than blocking the proxy.
+ * Writes access log lines on a thread of its own, so an event loop never waits for a disk: the
+ * event loop formats the line and offers it to a bounded queue; when the queue is full the line is
+ * dropped and counted ({@link #dropped()}) rather than blocking the proxy.
  *
  * <p>A write that fails (a full disk, an I/O error) loses the lines of that batch, counted in
- * {@link #failed()} and logged as {@link ProxyFault#ACCESS_LOG_WRITE_FAILED} at a limited rate; the proxy keeps
- * serving, and later batches are tried again, so logging resumes once the disk has room. A file never keeps a
- * torn line: a batch that did not fit is cut off again.
+ * {@link #failed()} and logged as {@link ProxyFault#ACCESS_LOG_WRITE_FAILED} at a limited rate; the
+ * proxy keeps serving, and later batches are tried again, so logging resumes once the disk has
+ * room. A file never keeps a torn line: a batch that did not fit is cut off again.
  */
 public final class AccessLog implements AutoCloseable {
 
-    private static final String STOP = new String("stop");
+  private static final String STOP = new String("stop");
 
-    private final AccessLogFormat format;
-    private final Sink sink;
-    private final BlockingQueue<String> queue;
-    private final Thread thread;
-    private final FaultLog faults = new FaultLog(Ticker.system());
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong written = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private volatile boolean closed;
+  private final AccessLogFormat format;
+  private final Sink sink;
+  private final BlockingQueue<String> queue;
+  private final Thread thread;
+  private final FaultLog faults = new FaultLog(Ticker.system());
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private volatile boolean closed;
 
-    /** Where batches of lines go; a failed write leaves nothing half-written behind if it can. */
-    private interface Sink {
-        void write(String batch) throws IOException;
+  /** Where batches of lines go; a failed write leaves nothing half-written behind if it can. */
+  private interface Sink {
+    void write(String batch) throws IOException;
 
-        void close() throws IOException;
-    }
+    void close() throws IOException;
+  }
 
-    private AccessLog(AccessLogFormat format, Sink sink, int capacity, String name) {
-        this.format = Objects.requireNonNull(format, "format");
-        this.sink = sink;
-        this.queue = new ArrayBlockingQueue<>(capacity);
-        this.thread = new Thread(this::drain, name);
-        thread.setDaemon(true);
-        thread.start();
-    }
+  private AccessLog(AccessLogFormat format, Sink sink, int capacity, String name) {
+    this.format = Objects.requireNonNull(format, "format");
+    this.sink = sink;
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.thread = new Thread(this::drain, name);
+    thread.setDaemon(true);
+    thread.start();
+  }
 
-    /** Appends to {@code file} (created if missing). */
-    public static AccessLog toFile(Path file, AccessLogFormat format) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                StandardOpenOption.WRITE);
-        return new AccessLog(format, new Sink() {
-            @Override
-            public void write(String batch) throws IOException {
-                long end = channel.size();
-                ByteBuffer bytes = ByteBuffer.wrap(batch.getBytes(StandardCharsets.UTF_8));
-                try {
-                    while (bytes.hasRemaining()) {
-                        channel.write(bytes);
-                    }
-                } catch (IOException e) {
-                    try {
-                        channel.truncate(end); // what fit of the batch would end in a torn line
-                    } catch (IOException ignored) {
-                        // the lines are counted as lost either way
-                    }
-                    throw e;
-                }
+  /** Appends to {@code file} (created if missing). */
+  public static AccessLog toFile(Path file, AccessLogFormat format) throws IOException {
+    FileChannel channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    return new AccessLog(
+        format,
+        new Sink() {
+          @Override
+          public void write(String batch) throws IOException {
+            long end = channel.size();
+            ByteBuffer bytes = ByteBuffer.wrap(batch.getBytes(StandardCharsets.UTF_8));
+            try {
+              while (bytes.hasRemaining()) {
+                channel.write(bytes);
+              }
+            } catch (IOException e) {
+              try {
+                channel.truncate(end); // what fit of the batch would end in a torn line
+              } catch (IOException ignored) {
+                // the lines are counted as lost either way
+              }
+              throw e;
             }
+          }
 
-            @Override
-            public void close() throws IOException {
-                channel.close();
-            }
-        }, 65_536, "ha4j-access-log");
+          @Override
+          public void close() throws IOException {
+            channel.close();
+          }
+        },
+        65_536,
+        "ha4j-access-log");
+  }
+
+  /** Writes to any writer (tests, stdout). */
+  public static AccessLog toWriter(Writer writer, AccessLogFormat format) {
+    return new AccessLog(
+        format,
+        new Sink() {
+          @Override
+          public void write(String batch) throws IOException {
+            writer.write(batch);
+            writer.flush();
+          }
+
+          @Override
+          public void close() throws IOException {
+            writer.close();
+          }
+        },
+        65_536,
+        "ha4j-access-log");
+  }
+
+  public AccessLogFormat format() {
+    return format;
+  }
+
+  /** Formats and enqueues; never blocks. */
+  void log(AccessLogFormat.Entry entry) {
+    if (closed) {
+      return;
     }
-
-    /** Writes to any writer (tests, stdout). */
-    public static AccessLog toWriter(Writer writer, AccessLogFormat format) {
-        return new AccessLog(format, new Sink() {
-            @Override
-            public void write(String batch) throws IOException {
-                writer.write(batch);
-                writer.flush();
-            }
-
-            @Override
-            public void close() throws IOException {
-                writer.close();
-            }
-        }, 65_536, "ha4j-access-log");
+    if (!queue.offer(format.format(entry))) {
+      dropped.incrementAndGet();
     }
+  }
 
-    public AccessLogFormat format() {
-        return format;
-    }
+  /** Lines dropped because the writer could not keep up. */
+  public long dropped() {
+    return dropped.get();
+  }
 
-    /** Formats and enqueues; never blocks. */
-    void log(AccessLogFormat.Entry entry) {
-        if (closed) {
-            return;
+  /** Lines written so far. */
+  public long written() {
+    return written.get();
+  }
+
+  /** Lines lost because writing them failed (a full disk, an I/O error). */
+  public long failed() {
+    return failed.get();
+  }
+
+  /** Failed writes (each loses a batch of lines), as {@link Proxy#faults()} counts them. */
+  long writeFailures() {
+    return faults.count(ProxyFault.ACCESS_LOG_WRITE_FAILED);
+  }
+
+  private void drain() {
+    List<String> batch = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    try {
+      while (true) {
+        String first = queue.poll(1, TimeUnit.SECONDS);
+        if (first == null) {
+          continue;
         }
-        if (!queue.offer(format.format(entry))) {
-            dropped.incrementAndGet();
+        batch.add(first);
+        queue.drainTo(batch);
+        boolean stop = false;
+        int lines = 0;
+        for (String line : batch) {
+          if (line == STOP) {
+            stop = true;
+            continue;
+          }
+          text.append(line).append('\n');
+          lines++;
         }
-    }
-
-    /** Lines dropped because the writer could not keep up. */
-    public long dropped() {
-        return dropped.get();
-    }
-
-    /** Lines written so far. */
-    public long written() {
-        return written.get();
-    }
-
-    /** Lines lost because writing them failed (a full disk, an I/O error). */
-    public long failed() {
-        return failed.get();
-    }
-
-    /** Failed writes (each loses a batch of lines), as {@link Proxy#faults()} counts them. */
-    long writeFailures() {
-        return faults.count(ProxyFault.ACCESS_LOG_WRITE_FAILED);
-    }
-
-    private void drain() {
-        List<String> batch = new ArrayList<>();
-        StringBuilder text = new StringBuilder();
-        try {
-            while (true) {
-                String first = queue.poll(1, TimeUnit.SECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch);
-                boolean stop = false;
-                int lines = 0;
-                for (String line : batch) {
-                    if (line == STOP) {
-                        stop = true;
-                        continue;
-                    }
-                    text.append(line).append('\n');
-                    lines++;
-                }
-                batch.clear();
-                write(text, lines);
-                text.setLength(0);
-                if (stop) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        batch.clear();
+        write(text, lines);
+        text.setLength(0);
+        if (stop) {
+          return;
         }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+  }
 
-    private void write(StringBuilder text, int lines) {
-        if (lines == 0) {
-            return;
-        }
-        try {
-            sink.write(text.toString());
-            written.addAndGet(lines);
-        } catch (IOException e) {
-            failed.addAndGet(lines);
-            faults.report(ProxyFault.ACCESS_LOG_WRITE_FAILED, lines + " line(s) lost: " + FaultLog.reason(e)
-                    + " (" + failed.get() + " lost in total)");
-        }
+  private void write(StringBuilder text, int lines) {
+    if (lines == 0) {
+      return;
     }
+    try {
+      sink.write(text.toString());
+      written.addAndGet(lines);
+    } catch (IOException e) {
+      failed.addAndGet(lines);
+      faults.report(
+          ProxyFault.ACCESS_LOG_WRITE_FAILED,
+          lines + " line(s) lost: " + FaultLog.reason(e) + " (" + failed.get() + " lost in total)");
+    }
+  }
 
-    /** Writes what is queued, then closes the writer. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            queue.put(STOP);
-            thread.join(5_000);
-            sink.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            faults.report(ProxyFault.ACCESS_LOG_WRITE_FAILED, "closing: " + FaultLog.reason(e));
-        }
+  /** Writes what is queued, then closes the writer. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
     }
+    closed = true;
+    try {
+      queue.put(STOP);
+      thread.join(5_000);
+      sink.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      faults.report(ProxyFault.ACCESS_LOG_WRITE_FAILED, "closing: " + FaultLog.reason(e));
+    }
+  }
 }

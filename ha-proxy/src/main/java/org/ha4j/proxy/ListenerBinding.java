@@ -13,63 +13,71 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 
 /**
- * Binds a listener's sockets on the proxy's event-loop group, each handing its accepted connections to the
- * listener's {@link AcceptHandler}, and closes them again.
+ * Binds a listener's sockets on the proxy's event-loop group, each handing its accepted connections
+ * to the listener's {@link AcceptHandler}, and closes them again.
  */
 final class ListenerBinding {
 
-    private final EventLoopGroup group;
-    private final boolean epoll;
-    private final FaultLog faults;
+  private final EventLoopGroup group;
+  private final boolean epoll;
+  private final FaultLog faults;
 
-    ListenerBinding(EventLoopGroup group, boolean epoll, FaultLog faults) {
-        this.group = group;
-        this.epoll = epoll;
-        this.faults = faults;
-    }
+  ListenerBinding(EventLoopGroup group, boolean epoll, FaultLog faults) {
+    this.group = group;
+    this.epoll = epoll;
+    this.faults = faults;
+  }
 
-    /** Binds {@code listener}; on failure the sockets bound so far stay in its list for {@link #close}. */
-    void bind(ListenerRuntime listener, ChannelHandler accept) throws Exception {
-        InetSocketAddress bindTo = listener.spec.address();
-        if (epoll) {
-            // One listening socket per event loop (SO_REUSEPORT, the kernel spreads connections by hash, as
-            // nginx's "reuseport" and HAProxy's per-thread listeners do): a connection is accepted, relayed and
-            // connected upstream on one thread, with no hand-over between loops.
-            if (!listener.spec.reusePort()) {
-                bindTo = ListenSockets.claimExclusively(bindTo);
-            }
-            for (EventExecutor e : group) {
-                EventLoop loop = (EventLoop) e;
-                ServerBootstrap sb = bootstrap(listener, accept).group(loop, loop)
-                        .option(EpollChannelOption.SO_REUSEPORT, true);
-                Channel bound = sb.bind(bindTo).sync().channel();
-                listener.channels.add(bound);
-                bindTo = (InetSocketAddress) bound.localAddress(); // port 0: the others share the first one's
-            }
-        } else {
-            ServerBootstrap sb = bootstrap(listener, accept).group(group);
-            if (listener.spec.reusePort()) {
-                // nginx's listen ... reuseport, through the JDK's own option (Linux, JDK 9+)
-                sb.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
-            }
-            listener.channels.add(sb.bind(bindTo).sync().channel());
-        }
+  /**
+   * Binds {@code listener}; on failure the sockets bound so far stay in its list for {@link
+   * #close}.
+   */
+  void bind(ListenerRuntime listener, ChannelHandler accept) throws Exception {
+    InetSocketAddress bindTo = listener.spec.address();
+    if (epoll) {
+      // One listening socket per event loop (SO_REUSEPORT, the kernel spreads connections by hash,
+      // as
+      // nginx's "reuseport" and HAProxy's per-thread listeners do): a connection is accepted,
+      // relayed and
+      // connected upstream on one thread, with no hand-over between loops.
+      if (!listener.spec.reusePort()) {
+        bindTo = ListenSockets.claimExclusively(bindTo);
+      }
+      for (EventExecutor e : group) {
+        EventLoop loop = (EventLoop) e;
+        ServerBootstrap sb =
+            bootstrap(listener, accept)
+                .group(loop, loop)
+                .option(EpollChannelOption.SO_REUSEPORT, true);
+        Channel bound = sb.bind(bindTo).sync().channel();
+        listener.channels.add(bound);
+        bindTo =
+            (InetSocketAddress) bound.localAddress(); // port 0: the others share the first one's
+      }
+    } else {
+      ServerBootstrap sb = bootstrap(listener, accept).group(group);
+      if (listener.spec.reusePort()) {
+        // nginx's listen ... reuseport, through the JDK's own option (Linux, JDK 9+)
+        sb.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+      }
+      listener.channels.add(sb.bind(bindTo).sync().channel());
     }
+  }
 
-    /** Stops accepting on every socket of {@code listener}. */
-    static void close(ListenerRuntime listener) {
-        for (Channel c : listener.channels) {
-            c.close().syncUninterruptibly();
-        }
+  /** Stops accepting on every socket of {@code listener}. */
+  static void close(ListenerRuntime listener) {
+    for (Channel c : listener.channels) {
+      c.close().syncUninterruptibly();
     }
+  }
 
-    private ServerBootstrap bootstrap(ListenerRuntime listener, ChannelHandler accept) {
-        return ListenSockets.forAddress(new ServerBootstrap(), listener.spec.address(), epoll)
-                .handler(new AcceptFailureHandler(listener.acceptFailures, faults))
-                .option(ChannelOption.SO_BACKLOG, listener.spec.backlog())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(accept); // TCP_NODELAY is Netty's default for socket channels: not set again
-    }
+  private ServerBootstrap bootstrap(ListenerRuntime listener, ChannelHandler accept) {
+    return ListenSockets.forAddress(new ServerBootstrap(), listener.spec.address(), epoll)
+        .handler(new AcceptFailureHandler(listener.acceptFailures, faults))
+        .option(ChannelOption.SO_BACKLOG, listener.spec.backlog())
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.AUTO_READ, false)
+        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+        .childHandler(accept); // TCP_NODELAY is Netty's default for socket channels: not set again
+  }
 }

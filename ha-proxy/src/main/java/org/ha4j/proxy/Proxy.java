@@ -31,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TCP load balancer: listeners that accept client connections and relay each one to a server its upstream
- * picks, as nginx's {@code stream { server { listen; proxy_pass } }} does.
+ * The TCP load balancer: listeners that accept client connections and relay each one to a server
+ * its upstream picks, as nginx's {@code stream { server { listen; proxy_pass } }} does.
  *
  * <pre>{@code
  * Upstream tomcat = new Upstream("tomcat", BalancingStrategies.roundRobin(),
@@ -43,439 +43,486 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Sessions follow nginx's rules: a server is picked per connection attempt, a failed or timed-out connect
- * (default 60 s) counts against the server and moves on to the next one while tries remain, a session idle for
- * the idle timeout (default 10 min) is closed, and every session ends with nginx's stream status code
- * (200, 403, 502, 503, 500) in the access log. The proxy is a {@link HealthSource}: UP while every listener is
- * bound and every upstream has a server that can take a session, so a VRRP instance can track it.
+ * <p>Sessions follow nginx's rules: a server is picked per connection attempt, a failed or
+ * timed-out connect (default 60 s) counts against the server and moves on to the next one while
+ * tries remain, a session idle for the idle timeout (default 10 min) is closed, and every session
+ * ends with nginx's stream status code (200, 403, 502, 503, 500) in the access log. The proxy is a
+ * {@link HealthSource}: UP while every listener is bound and every upstream has a server that can
+ * take a session, so a VRRP instance can track it.
  *
  * <p>One proxy serves any number of listeners, each with its own {@link ListenerSettings} (nginx's
- * {@code server {}}), on one event-loop group and one relay. A session runs one way through package-private
- * types: {@code ListenerBinding} binds, {@code AcceptHandler} accepts, {@code Admission} applies rules and
- * limits, {@code UpstreamConnector} connects (and tries the next server), the {@code Relay} moves the bytes,
- * {@code IdleTimer} ends idle sessions and {@code SessionAccounting} counts and logs; {@code Drain} keeps the
- * sessions in progress for {@link #stop()}. This class is the façade: lifecycle, queries, health, builder.
+ * {@code server {}}), on one event-loop group and one relay. A session runs one way through
+ * package-private types: {@code ListenerBinding} binds, {@code AcceptHandler} accepts, {@code
+ * Admission} applies rules and limits, {@code UpstreamConnector} connects (and tries the next
+ * server), the {@code Relay} moves the bytes, {@code IdleTimer} ends idle sessions and {@code
+ * SessionAccounting} counts and logs; {@code Drain} keeps the sessions in progress for {@link
+ * #stop()}. This class is the façade: lifecycle, queries, health, builder.
  *
- * <p>Thread-safe. {@link #stop()} stops accepting, lets sessions finish until the drain timeout, then closes
- * the rest.
+ * <p>Thread-safe. {@link #stop()} stops accepting, lets sessions finish until the drain timeout,
+ * then closes the rest.
  */
 public final class Proxy implements Lifecycle, HealthSource {
 
-    static final Logger log = LoggerFactory.getLogger(Proxy.class);
+  static final Logger log = LoggerFactory.getLogger(Proxy.class);
 
-    /** nginx's {@code proxy_connect_timeout} default. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(60);
-    /** nginx's {@code proxy_timeout} default. */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
-    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+  /** nginx's {@code proxy_connect_timeout} default. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(60);
 
-    /**
-     * One {@code listen} address, the upstream its sessions go to and its own settings (nginx's
-     * {@code server {}}); what the settings leave unset comes from the proxy's defaults.
-     */
-    public record Listener(InetSocketAddress address, Upstream upstream, int backlog, boolean reusePort,
-            ListenerSettings settings) {
-        public Listener {
-            Objects.requireNonNull(address, "address");
-            Objects.requireNonNull(upstream, "upstream");
-            Objects.requireNonNull(settings, "settings");
-            if (backlog < 1) {
-                throw new IllegalArgumentException("backlog must be >= 1, got " + backlog);
-            }
-        }
+  /** nginx's {@code proxy_timeout} default. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
-        /** A listener with the proxy's default settings. */
-        public Listener(InetSocketAddress address, Upstream upstream, int backlog, boolean reusePort) {
-            this(address, upstream, backlog, reusePort, ListenerSettings.inherit());
-        }
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * One {@code listen} address, the upstream its sessions go to and its own settings (nginx's
+   * {@code server {}}); what the settings leave unset comes from the proxy's defaults.
+   */
+  public record Listener(
+      InetSocketAddress address,
+      Upstream upstream,
+      int backlog,
+      boolean reusePort,
+      ListenerSettings settings) {
+    public Listener {
+      Objects.requireNonNull(address, "address");
+      Objects.requireNonNull(upstream, "upstream");
+      Objects.requireNonNull(settings, "settings");
+      if (backlog < 1) {
+        throw new IllegalArgumentException("backlog must be >= 1, got " + backlog);
+      }
     }
 
-    private final List<ListenerRuntime> listeners = new ArrayList<>();
-    private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
-    private final RelayKind requestedRelay;
-    private final boolean requestedRelayChosen;
-    private final Duration drainTimeout;
-    /** Every listener's access log once (listeners may share one). */
-    private final Set<AccessLog> accessLogs = new LinkedHashSet<>();
-    private final int ioThreads;
-    private final boolean forceNio;
-    private final Ticker ticker;
-    private final FaultLog faults;
-    private final HealthSignal health;
-    private final Drain drain = new Drain();
-    private final AtomicLong sessionIds = new AtomicLong();
-
-    private EventLoopGroup group;
-    private volatile Relay relay;
-    private RelayKind relayKind;
-    private ScheduledFuture<?> healthTick;
-    private volatile boolean running;
-    private volatile boolean stopped;
-
-    private Proxy(Builder b) {
-        if (b.listeners.isEmpty()) {
-            throw new IllegalArgumentException("a proxy needs at least one listener");
-        }
-        ListenerSettings defaults = b.defaults.build();
-        for (Listener l : b.listeners) {
-            ListenerRuntime runtime = new ListenerRuntime(l, defaults);
-            listeners.add(runtime);
-            upstreams.putIfAbsent(l.upstream().name(), l.upstream());
-            if (runtime.settings.accessLog() != null) {
-                accessLogs.add(runtime.settings.accessLog());
-            }
-        }
-        this.requestedRelay = b.relay;
-        this.requestedRelayChosen = b.relayChosen;
-        this.drainTimeout = b.drainTimeout;
-        this.ioThreads = b.ioThreads;
-        this.forceNio = b.forceNio;
-        this.ticker = b.ticker;
-        this.faults = new FaultLog(b.ticker);
-        this.health = HealthSignal.down("proxy:" + listeners.get(0).spec.address().getPort(), "not started");
-        for (Upstream u : upstreams.values()) {
-            u.onChange(changed -> refreshHealth());
-        }
+    /** A listener with the proxy's default settings. */
+    public Listener(InetSocketAddress address, Upstream upstream, int backlog, boolean reusePort) {
+      this(address, upstream, backlog, reusePort, ListenerSettings.inherit());
     }
+  }
 
-    public static Builder builder() {
-        return new Builder();
+  private final List<ListenerRuntime> listeners = new ArrayList<>();
+  private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
+  private final RelayKind requestedRelay;
+  private final boolean requestedRelayChosen;
+  private final Duration drainTimeout;
+
+  /** Every listener's access log once (listeners may share one). */
+  private final Set<AccessLog> accessLogs = new LinkedHashSet<>();
+
+  private final int ioThreads;
+  private final boolean forceNio;
+  private final Ticker ticker;
+  private final FaultLog faults;
+  private final HealthSignal health;
+  private final Drain drain = new Drain();
+  private final AtomicLong sessionIds = new AtomicLong();
+
+  private EventLoopGroup group;
+  private volatile Relay relay;
+  private RelayKind relayKind;
+  private ScheduledFuture<?> healthTick;
+  private volatile boolean running;
+  private volatile boolean stopped;
+
+  private Proxy(Builder b) {
+    if (b.listeners.isEmpty()) {
+      throw new IllegalArgumentException("a proxy needs at least one listener");
     }
+    ListenerSettings defaults = b.defaults.build();
+    for (Listener l : b.listeners) {
+      ListenerRuntime runtime = new ListenerRuntime(l, defaults);
+      listeners.add(runtime);
+      upstreams.putIfAbsent(l.upstream().name(), l.upstream());
+      if (runtime.settings.accessLog() != null) {
+        accessLogs.add(runtime.settings.accessLog());
+      }
+    }
+    this.requestedRelay = b.relay;
+    this.requestedRelayChosen = b.relayChosen;
+    this.drainTimeout = b.drainTimeout;
+    this.ioThreads = b.ioThreads;
+    this.forceNio = b.forceNio;
+    this.ticker = b.ticker;
+    this.faults = new FaultLog(b.ticker);
+    this.health =
+        HealthSignal.down("proxy:" + listeners.get(0).spec.address().getPort(), "not started");
+    for (Upstream u : upstreams.values()) {
+      u.onChange(changed -> refreshHealth());
+    }
+  }
 
-    // ---------------------------------------------------------------- lifecycle
+  public static Builder builder() {
+    return new Builder();
+  }
 
-    @Override
-    public synchronized void start() throws Exception {
-        if (running || stopped) {
-            throw new IllegalStateException("start() may be called once");
-        }
-        // The copy relay runs on epoll only with EpollHalfCloseGuard (Netty 4.2.18 drops a half-closed channel
-        // from epoll and then loses its queued writes; see that class); without it, on NIO.
-        RelayChoice choice = RelayChoice.of(requestedRelay, requestedRelayChosen, RelayChoice.epollMissing(forceNio),
-                SpliceRelay.unavailableReason(), EpollHalfCloseGuard.unavailableReason());
-        relayKind = choice.relay();
-        boolean epoll = choice.epoll();
-        choice.warning().ifPresent(log::warn);
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        group = new MultiThreadIoEventLoopGroup(ioThreads, io);
-        relay = switch (relayKind) {
-            case SPLICE -> new SpliceRelay(ioThreads);
-            case AUTO -> CopyRelay.spliceAuto(ioThreads);
-            case COPY -> CopyRelay.INSTANCE;
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public synchronized void start() throws Exception {
+    if (running || stopped) {
+      throw new IllegalStateException("start() may be called once");
+    }
+    // The copy relay runs on epoll only with EpollHalfCloseGuard (Netty 4.2.18 drops a half-closed
+    // channel
+    // from epoll and then loses its queued writes; see that class); without it, on NIO.
+    RelayChoice choice =
+        RelayChoice.of(
+            requestedRelay,
+            requestedRelayChosen,
+            RelayChoice.epollMissing(forceNio),
+            SpliceRelay.unavailableReason(),
+            EpollHalfCloseGuard.unavailableReason());
+    relayKind = choice.relay();
+    boolean epoll = choice.epoll();
+    choice.warning().ifPresent(log::warn);
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    group = new MultiThreadIoEventLoopGroup(ioThreads, io);
+    relay =
+        switch (relayKind) {
+          case SPLICE -> new SpliceRelay(ioThreads);
+          case AUTO -> CopyRelay.spliceAuto(ioThreads);
+          case COPY -> CopyRelay.INSTANCE;
         };
-        // the session path, shared by every listener: accept -> admit -> connect -> relay -> account
-        UpstreamConnector connector = new UpstreamConnector(new BackendConnector(epoll), relay, ticker, faults);
-        Admission admission = new Admission(drain, connector);
-        SessionAccounting accounting = new SessionAccounting(admission, drain, ticker, faults);
-        ListenerBinding binding = new ListenerBinding(group, epoll, faults);
-        try {
-            for (ListenerRuntime l : listeners) {
-                binding.bind(l, new AcceptHandler(l, admission, accounting, sessionIds, ticker));
-                log.info("listening on {} -> {} ({} relay, {})", l.address(), l.upstream(),
-                        relayKind.name().toLowerCase(Locale.ROOT), epoll ? "epoll" : "nio");
-            }
-        } catch (Exception e) {
-            listeners.forEach(ListenerBinding::close);
-            relay.shutdown();
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            throw e;
-        }
-        running = true;
-        healthTick = group.next().scheduleAtFixedRate(this::refreshHealth, 1, 1, TimeUnit.SECONDS);
-        refreshHealth();
+    // the session path, shared by every listener: accept -> admit -> connect -> relay -> account
+    UpstreamConnector connector =
+        new UpstreamConnector(new BackendConnector(epoll), relay, ticker, faults);
+    Admission admission = new Admission(drain, connector);
+    SessionAccounting accounting = new SessionAccounting(admission, drain, ticker, faults);
+    ListenerBinding binding = new ListenerBinding(group, epoll, faults);
+    try {
+      for (ListenerRuntime l : listeners) {
+        binding.bind(l, new AcceptHandler(l, admission, accounting, sessionIds, ticker));
+        log.info(
+            "listening on {} -> {} ({} relay, {})",
+            l.address(),
+            l.upstream(),
+            relayKind.name().toLowerCase(Locale.ROOT),
+            epoll ? "epoll" : "nio");
+      }
+    } catch (Exception e) {
+      listeners.forEach(ListenerBinding::close);
+      relay.shutdown();
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      throw e;
     }
+    running = true;
+    healthTick = group.next().scheduleAtFixedRate(this::refreshHealth, 1, 1, TimeUnit.SECONDS);
+    refreshHealth();
+  }
 
-    /** Stops accepting, waits for sessions up to the drain timeout, closes the rest, releases threads. */
-    @Override
-    public void stop() {
-        synchronized (this) {
-            if (!running || stopped) {
-                stopped = true;
-                return;
-            }
-            stopped = true;
-        }
-        drain.stopAdmitting();
-        listeners.forEach(ListenerBinding::close);
-        refreshHealth();
-        drain.drain(drainTimeout);
-        healthTick.cancel(false);
-        relay.shutdown();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        running = false;
-        for (AccessLog accessLog : accessLogs) {
-            accessLog.close();
-        }
+  /**
+   * Stops accepting, waits for sessions up to the drain timeout, closes the rest, releases threads.
+   */
+  @Override
+  public void stop() {
+    synchronized (this) {
+      if (!running || stopped) {
+        stopped = true;
+        return;
+      }
+      stopped = true;
     }
-
-    Relay relayForTests() {
-        return relay;
+    drain.stopAdmitting();
+    listeners.forEach(ListenerBinding::close);
+    refreshHealth();
+    drain.drain(drainTimeout);
+    healthTick.cancel(false);
+    relay.shutdown();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    running = false;
+    for (AccessLog accessLog : accessLogs) {
+      accessLog.close();
     }
+  }
 
-    /** The one event-loop group every listener's sockets and sessions run on. */
-    EventLoopGroup eventLoopGroupForTests() {
-        return group;
+  Relay relayForTests() {
+    return relay;
+  }
+
+  /** The one event-loop group every listener's sockets and sessions run on. */
+  EventLoopGroup eventLoopGroupForTests() {
+    return group;
+  }
+
+  /** The sockets listener {@code index} (in listener order) is bound with. */
+  List<Channel> listenerChannelsForTests(int index) {
+    return List.copyOf(listeners.get(index).channels);
+  }
+
+  Future<?> closeFuture() {
+    return group.terminationFuture();
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** The relay in use (SPLICE may fall back to COPY where splice is unavailable). */
+  public RelayKind relay() {
+    return relayKind;
+  }
+
+  /** The addresses actually bound (ephemeral ports resolved), in listener order. */
+  public List<InetSocketAddress> boundAddresses() {
+    List<InetSocketAddress> out = new ArrayList<>();
+    for (ListenerRuntime l : listeners) {
+      out.add(l.boundAddress());
     }
+    return out;
+  }
 
-    /** The sockets listener {@code index} (in listener order) is bound with. */
-    List<Channel> listenerChannelsForTests(int index) {
-        return List.copyOf(listeners.get(index).channels);
+  public Upstream upstream(String name) {
+    Upstream u = upstreams.get(name);
+    if (u == null) {
+      throw new IllegalArgumentException(
+          "no upstream " + name + " (have " + upstreams.keySet() + ")");
     }
+    return u;
+  }
 
-    Future<?> closeFuture() {
-        return group.terminationFuture();
+  /** Bytes read from one side of a session and not yet handed to the other, over all sessions. */
+  public long bufferedBytes() {
+    return drain.bufferedBytes();
+  }
+
+  /**
+   * Pipes the splice relay keeps for reuse, two descriptors each (HAProxy's pipe pool: up to 64 per
+   * engine thread, kept after the sessions that needed them have ended); 0 for the copy relay.
+   */
+  public int pooledPipes() {
+    Relay r = relay;
+    return r == null ? 0 : r.pooledPipes();
+  }
+
+  /** How often each expected fault has happened since the proxy was built. */
+  public Map<ProxyFault, Long> faults() {
+    Map<ProxyFault, Long> out = faults.snapshot();
+    if (!accessLogs.isEmpty()) {
+      long failures = 0;
+      for (AccessLog accessLog : accessLogs) {
+        failures += accessLog.writeFailures();
+      }
+      out.put(ProxyFault.ACCESS_LOG_WRITE_FAILED, failures);
     }
+    return out;
+  }
 
-    // ---------------------------------------------------------------- queries
+  /** Sessions in progress across all listeners. */
+  public int activeSessions() {
+    return drain.size();
+  }
 
-    /** The relay in use (SPLICE may fall back to COPY where splice is unavailable). */
-    public RelayKind relay() {
-        return relayKind;
+  public List<ListenerStats> listenerStats() {
+    List<ListenerStats> out = new ArrayList<>();
+    for (ListenerRuntime l : listeners) {
+      out.add(l.stats());
     }
+    return out;
+  }
 
-    /** The addresses actually bound (ephemeral ports resolved), in listener order. */
-    public List<InetSocketAddress> boundAddresses() {
-        List<InetSocketAddress> out = new ArrayList<>();
-        for (ListenerRuntime l : listeners) {
-            out.add(l.boundAddress());
-        }
-        return out;
+  // ---------------------------------------------------------------- health
+
+  @Override
+  public String name() {
+    return health.name();
+  }
+
+  @Override
+  public Health current() {
+    return health.current();
+  }
+
+  @Override
+  public Subscription subscribe(HealthListener listener) {
+    return health.subscribe(listener);
+  }
+
+  void refreshHealth() {
+    if (!running || stopped) {
+      health.set(Health.down(stopped ? "stopped" : "not started"));
+      return;
     }
-
-    public Upstream upstream(String name) {
-        Upstream u = upstreams.get(name);
-        if (u == null) {
-            throw new IllegalArgumentException("no upstream " + name + " (have " + upstreams.keySet() + ")");
-        }
-        return u;
+    for (ListenerRuntime l : listeners) {
+      if (!l.bound()) {
+        health.set(Health.down("listener " + l.spec.address() + " not bound"));
+        return;
+      }
     }
+    long now = ticker.nanoTime();
+    for (Upstream u : upstreams.values()) {
+      if (!u.anyUsable(now)) {
+        health.set(Health.down("no available server in upstream " + u.name()));
+        return;
+      }
+    }
+    health.set(Health.up());
+  }
 
-    /** Bytes read from one side of a session and not yet handed to the other, over all sessions. */
-    public long bufferedBytes() {
-        return drain.bufferedBytes();
+  // ---------------------------------------------------------------- builder
+
+  /**
+   * Configures a {@link Proxy}; nginx's defaults unless changed. The per-session settings set here
+   * ({@link #connectTimeout}, {@link #idleTimeout}, next upstream, {@link #accessRules}, limits,
+   * {@link #accessLog}) are the defaults of every listener whose {@link ListenerSettings} leaves
+   * them unset.
+   */
+  public static final class Builder {
+    private final List<Listener> listeners = new ArrayList<>();
+    private final ListenerSettings.Builder defaults = ListenerSettings.nginxDefaults();
+    private RelayKind relay = RelayKind.SPLICE;
+    private boolean relayChosen;
+    private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    private int ioThreads = Runtime.getRuntime().availableProcessors();
+    private boolean forceNio;
+    private Ticker ticker = Ticker.system();
+
+    private Builder() {}
+
+    /** Listens on {@code HOST:PORT} (port 0: an ephemeral port, see {@link #boundAddresses()}). */
+    public Builder listen(String hostPort, Upstream upstream) {
+      return listen(hostPort, upstream, ListenerSettings.inherit());
     }
 
     /**
-     * Pipes the splice relay keeps for reuse, two descriptors each (HAProxy's pipe pool: up to 64 per engine
-     * thread, kept after the sessions that needed them have ended); 0 for the copy relay.
+     * Listens on {@code HOST:PORT} with this listener's own settings (nginx's {@code server {}}).
      */
-    public int pooledPipes() {
-        Relay r = relay;
-        return r == null ? 0 : r.pooledPipes();
+    public Builder listen(String hostPort, Upstream upstream, ListenerSettings settings) {
+      int colon = hostPort.lastIndexOf(':');
+      if (colon < 0) {
+        throw new IllegalArgumentException(
+            "listen address must be HOST:PORT, got '" + hostPort + "'");
+      }
+      String host = hostPort.substring(0, colon);
+      int port;
+      try {
+        port = ConfigNumbers.parseInt(hostPort.substring(colon + 1), 0, 65535);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("listen port must be 0-65535 in '" + hostPort + "'", e);
+      }
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("listen port must be 0-65535 in '" + hostPort + "'");
+      }
+      return listen(
+          new Listener(
+              host.isEmpty() || host.equals("*")
+                  ? new InetSocketAddress(port)
+                  : new InetSocketAddress(host, port),
+              upstream,
+              511,
+              false,
+              settings));
     }
-
-    /** How often each expected fault has happened since the proxy was built. */
-    public Map<ProxyFault, Long> faults() {
-        Map<ProxyFault, Long> out = faults.snapshot();
-        if (!accessLogs.isEmpty()) {
-            long failures = 0;
-            for (AccessLog accessLog : accessLogs) {
-                failures += accessLog.writeFailures();
-            }
-            out.put(ProxyFault.ACCESS_LOG_WRITE_FAILED, failures);
-        }
-        return out;
-    }
-
-    /** Sessions in progress across all listeners. */
-    public int activeSessions() {
-        return drain.size();
-    }
-
-    public List<ListenerStats> listenerStats() {
-        List<ListenerStats> out = new ArrayList<>();
-        for (ListenerRuntime l : listeners) {
-            out.add(l.stats());
-        }
-        return out;
-    }
-
-    // ---------------------------------------------------------------- health
-
-    @Override
-    public String name() {
-        return health.name();
-    }
-
-    @Override
-    public Health current() {
-        return health.current();
-    }
-
-    @Override
-    public Subscription subscribe(HealthListener listener) {
-        return health.subscribe(listener);
-    }
-
-    void refreshHealth() {
-        if (!running || stopped) {
-            health.set(Health.down(stopped ? "stopped" : "not started"));
-            return;
-        }
-        for (ListenerRuntime l : listeners) {
-            if (!l.bound()) {
-                health.set(Health.down("listener " + l.spec.address() + " not bound"));
-                return;
-            }
-        }
-        long now = ticker.nanoTime();
-        for (Upstream u : upstreams.values()) {
-            if (!u.anyUsable(now)) {
-                health.set(Health.down("no available server in upstream " + u.name()));
-                return;
-            }
-        }
-        health.set(Health.up());
-    }
-
-    // ---------------------------------------------------------------- builder
 
     /**
-     * Configures a {@link Proxy}; nginx's defaults unless changed. The per-session settings set here
-     * ({@link #connectTimeout}, {@link #idleTimeout}, next upstream, {@link #accessRules}, limits,
-     * {@link #accessLog}) are the defaults of every listener whose {@link ListenerSettings} leaves them unset.
+     * nginx's default backlog is 511; {@code reusePort} sets SO_REUSEPORT (nginx's {@code listen
+     * ... reuseport}).
      */
-    public static final class Builder {
-        private final List<Listener> listeners = new ArrayList<>();
-        private final ListenerSettings.Builder defaults = ListenerSettings.nginxDefaults();
-        private RelayKind relay = RelayKind.SPLICE;
-        private boolean relayChosen;
-        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
-        private int ioThreads = Runtime.getRuntime().availableProcessors();
-        private boolean forceNio;
-        private Ticker ticker = Ticker.system();
-
-        private Builder() {
-        }
-
-        /** Listens on {@code HOST:PORT} (port 0: an ephemeral port, see {@link #boundAddresses()}). */
-        public Builder listen(String hostPort, Upstream upstream) {
-            return listen(hostPort, upstream, ListenerSettings.inherit());
-        }
-
-        /** Listens on {@code HOST:PORT} with this listener's own settings (nginx's {@code server {}}). */
-        public Builder listen(String hostPort, Upstream upstream, ListenerSettings settings) {
-            int colon = hostPort.lastIndexOf(':');
-            if (colon < 0) {
-                throw new IllegalArgumentException("listen address must be HOST:PORT, got '" + hostPort + "'");
-            }
-            String host = hostPort.substring(0, colon);
-            int port;
-            try {
-                port = ConfigNumbers.parseInt(hostPort.substring(colon + 1), 0, 65535);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("listen port must be 0-65535 in '" + hostPort + "'", e);
-            }
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("listen port must be 0-65535 in '" + hostPort + "'");
-            }
-            return listen(new Listener(host.isEmpty() || host.equals("*") ? new InetSocketAddress(port)
-                    : new InetSocketAddress(host, port), upstream, 511, false, settings));
-        }
-
-        /** nginx's default backlog is 511; {@code reusePort} sets SO_REUSEPORT (nginx's {@code listen ... reuseport}). */
-        public Builder listen(Listener listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener"));
-            return this;
-        }
-
-        /**
-         * The relay: {@link RelayKind#SPLICE} by default, zero-copy on Linux with the epoll transport; where
-         * splice is not available the copy relay is used (with a warning only when splice was asked for).
-         */
-        public Builder relay(RelayKind kind) {
-            this.relay = Objects.requireNonNull(kind, "relay");
-            this.relayChosen = true;
-            return this;
-        }
-
-        /** nginx {@code proxy_connect_timeout}, default 60 s. */
-        public Builder connectTimeout(Duration timeout) {
-            defaults.connectTimeout(timeout);
-            return this;
-        }
-
-        /** nginx {@code proxy_timeout}: no byte either way for this long ends the session; 0 disables. */
-        public Builder idleTimeout(Duration timeout) {
-            defaults.idleTimeout(timeout);
-            return this;
-        }
-
-        /** How long {@link Proxy#stop()} lets sessions finish before closing them. */
-        public Builder drainTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "drain timeout");
-            if (timeout.isNegative()) {
-                throw new IllegalArgumentException("drain timeout must be >= 0, got " + timeout);
-            }
-            this.drainTimeout = timeout;
-            return this;
-        }
-
-        /** nginx {@code proxy_next_upstream}: off tries one server only; on (default) moves on after a failed connect. */
-        public Builder nextUpstream(boolean on) {
-            defaults.nextUpstream(on);
-            return this;
-        }
-
-        /** nginx {@code proxy_next_upstream_tries}; 0 (default) means every server may be tried. */
-        public Builder nextUpstreamTries(int tries) {
-            defaults.nextUpstreamTries(tries);
-            return this;
-        }
-
-        /** nginx {@code proxy_next_upstream_timeout}; 0 (default) means no limit. */
-        public Builder nextUpstreamTimeout(Duration timeout) {
-            defaults.nextUpstreamTimeout(timeout);
-            return this;
-        }
-
-        public Builder accessLog(AccessLog log) {
-            defaults.accessLog(log);
-            return this;
-        }
-
-        public Builder accessRules(AccessRules rules) {
-            defaults.accessRules(rules);
-            return this;
-        }
-
-        /** The most sessions per listener; more are refused with 503. 0 (default): no limit. */
-        public Builder maxConnections(int max) {
-            defaults.maxConnections(max);
-            return this;
-        }
-
-        /**
-         * The most sessions per client address on each listener (nginx {@code limit_conn} on
-         * {@code $binary_remote_addr}); 503 above. 0 (default): no limit.
-         */
-        public Builder maxConnectionsPerClient(int max) {
-            defaults.maxConnectionsPerClient(max);
-            return this;
-        }
-
-        /** Event-loop threads, shared by every listener; default one per CPU. */
-        public Builder ioThreads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("io threads must be >= 1, got " + threads);
-            }
-            this.ioThreads = threads;
-            return this;
-        }
-
-        /** Uses Java NIO even where epoll is available (same behaviour, for tests and odd platforms). */
-        public Builder forceNio(boolean nio) {
-            this.forceNio = nio;
-            return this;
-        }
-
-        public Builder ticker(Ticker ticker) {
-            this.ticker = Objects.requireNonNull(ticker, "ticker");
-            return this;
-        }
-
-        public Proxy build() {
-            return new Proxy(this);
-        }
+    public Builder listen(Listener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
     }
+
+    /**
+     * The relay: {@link RelayKind#SPLICE} by default, zero-copy on Linux with the epoll transport;
+     * where splice is not available the copy relay is used (with a warning only when splice was
+     * asked for).
+     */
+    public Builder relay(RelayKind kind) {
+      this.relay = Objects.requireNonNull(kind, "relay");
+      this.relayChosen = true;
+      return this;
+    }
+
+    /** nginx {@code proxy_connect_timeout}, default 60 s. */
+    public Builder connectTimeout(Duration timeout) {
+      defaults.connectTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * nginx {@code proxy_timeout}: no byte either way for this long ends the session; 0 disables.
+     */
+    public Builder idleTimeout(Duration timeout) {
+      defaults.idleTimeout(timeout);
+      return this;
+    }
+
+    /** How long {@link Proxy#stop()} lets sessions finish before closing them. */
+    public Builder drainTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "drain timeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("drain timeout must be >= 0, got " + timeout);
+      }
+      this.drainTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * nginx {@code proxy_next_upstream}: off tries one server only; on (default) moves on after a
+     * failed connect.
+     */
+    public Builder nextUpstream(boolean on) {
+      defaults.nextUpstream(on);
+      return this;
+    }
+
+    /** nginx {@code proxy_next_upstream_tries}; 0 (default) means every server may be tried. */
+    public Builder nextUpstreamTries(int tries) {
+      defaults.nextUpstreamTries(tries);
+      return this;
+    }
+
+    /** nginx {@code proxy_next_upstream_timeout}; 0 (default) means no limit. */
+    public Builder nextUpstreamTimeout(Duration timeout) {
+      defaults.nextUpstreamTimeout(timeout);
+      return this;
+    }
+
+    public Builder accessLog(AccessLog log) {
+      defaults.accessLog(log);
+      return this;
+    }
+
+    public Builder accessRules(AccessRules rules) {
+      defaults.accessRules(rules);
+      return this;
+    }
+
+    /** The most sessions per listener; more are refused with 503. 0 (default): no limit. */
+    public Builder maxConnections(int max) {
+      defaults.maxConnections(max);
+      return this;
+    }
+
+    /**
+     * The most sessions per client address on each listener (nginx {@code limit_conn} on {@code
+     * $binary_remote_addr}); 503 above. 0 (default): no limit.
+     */
+    public Builder maxConnectionsPerClient(int max) {
+      defaults.maxConnectionsPerClient(max);
+      return this;
+    }
+
+    /** Event-loop threads, shared by every listener; default one per CPU. */
+    public Builder ioThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("io threads must be >= 1, got " + threads);
+      }
+      this.ioThreads = threads;
+      return this;
+    }
+
+    /**
+     * Uses Java NIO even where epoll is available (same behaviour, for tests and odd platforms).
+     */
+    public Builder forceNio(boolean nio) {
+      this.forceNio = nio;
+      return this;
+    }
+
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    public Proxy build() {
+      return new Proxy(this);
+    }
+  }
 }

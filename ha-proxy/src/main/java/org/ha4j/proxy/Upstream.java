@@ -17,236 +17,257 @@ import org.ha4j.proxy.balance.Selector;
 import org.ha4j.proxy.balance.ServerSpec;
 
 /**
- * A named group of backend servers and the method that balances across them (nginx's {@code upstream}).
+ * A named group of backend servers and the method that balances across them (nginx's {@code
+ * upstream}).
  *
- * <p>Thread-safe: every selection and every change happens under this object's lock, which is short (a pick is
- * a few hundred nanoseconds at most). Changing the servers at runtime ({@link #addServer}, {@link #removeServer},
- * {@link #drain}, {@link #reweight}) builds a new selector around the same peer objects; sessions already
- * established, and sessions still choosing a server, keep the group they started with.
+ * <p>Thread-safe: every selection and every change happens under this object's lock, which is short
+ * (a pick is a few hundred nanoseconds at most). Changing the servers at runtime ({@link
+ * #addServer}, {@link #removeServer}, {@link #drain}, {@link #reweight}) builds a new selector
+ * around the same peer objects; sessions already established, and sessions still choosing a server,
+ * keep the group they started with.
  */
 public final class Upstream {
 
-    /** Per-backend counters, kept outside the lock. */
-    static final class Backend {
-        final Peer peer;
-        final InetSocketAddress address;
-        final LongAdder picks = new LongAdder();
-        final LongAdder sessions = new LongAdder();
-        final LongAdder connectFailures = new LongAdder();
-        final LongAdder bytesSent = new LongAdder();
-        final LongAdder bytesReceived = new LongAdder();
-        HealthSource.Subscription health;
+  /** Per-backend counters, kept outside the lock. */
+  static final class Backend {
+    final Peer peer;
+    final InetSocketAddress address;
+    final LongAdder picks = new LongAdder();
+    final LongAdder sessions = new LongAdder();
+    final LongAdder connectFailures = new LongAdder();
+    final LongAdder bytesSent = new LongAdder();
+    final LongAdder bytesReceived = new LongAdder();
+    HealthSource.Subscription health;
 
-        Backend(Peer peer) {
-            this.peer = peer;
-            this.address = new InetSocketAddress(peer.spec().host(), peer.spec().port());
-        }
+    Backend(Peer peer) {
+      this.peer = peer;
+      this.address = new InetSocketAddress(peer.spec().host(), peer.spec().port());
     }
+  }
 
-    private final String name;
-    private final BalancingStrategy strategy;
-    private final Map<Peer, Backend> backends = new HashMap<>();
-    private final List<Peer> order = new ArrayList<>();
-    private PeerGroup group;
-    private Selector selector;
-    /** Selectors of recent earlier configurations, for sessions that started before a change and retry. */
-    private final Map<PeerGroup, Selector> earlier = new java.util.LinkedHashMap<>(8, 0.75f, true) {
+  private final String name;
+  private final BalancingStrategy strategy;
+  private final Map<Peer, Backend> backends = new HashMap<>();
+  private final List<Peer> order = new ArrayList<>();
+  private PeerGroup group;
+  private Selector selector;
+
+  /**
+   * Selectors of recent earlier configurations, for sessions that started before a change and
+   * retry.
+   */
+  private final Map<PeerGroup, Selector> earlier =
+      new java.util.LinkedHashMap<>(8, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
         protected boolean removeEldestEntry(Map.Entry<PeerGroup, Selector> eldest) {
-            return size() > 4;
+          return size() > 4;
         }
-    };
-    private volatile Consumer<Upstream> changeListener = u -> { };
+      };
 
-    public Upstream(String name, BalancingStrategy strategy, List<ServerSpec> servers) {
-        this.name = Objects.requireNonNull(name, "name");
-        this.strategy = Objects.requireNonNull(strategy, "strategy");
-        if (servers.isEmpty()) {
-            throw new IllegalArgumentException("upstream " + name + " needs at least one server");
+  private volatile Consumer<Upstream> changeListener = u -> {};
+
+  public Upstream(String name, BalancingStrategy strategy, List<ServerSpec> servers) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.strategy = Objects.requireNonNull(strategy, "strategy");
+    if (servers.isEmpty()) {
+      throw new IllegalArgumentException("upstream " + name + " needs at least one server");
+    }
+    for (ServerSpec spec : servers) {
+      Peer peer = new Peer(spec);
+      order.add(peer);
+      backends.put(peer, new Backend(peer));
+    }
+    rebuild();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public BalancingStrategy strategy() {
+    return strategy;
+  }
+
+  private void rebuild() {
+    if (group != null) {
+      earlier.put(group, selector);
+    }
+    PeerGroup next = new PeerGroup(order);
+    Selector nextSelector = strategy.newSelector(next);
+    group = next;
+    selector = nextSelector;
+  }
+
+  void onChange(Consumer<Upstream> listener) {
+    this.changeListener = listener;
+  }
+
+  // ---- selection, called by sessions ----
+
+  synchronized Attempt newAttempt(byte[] key, byte[] clientAddress, int nextUpstreamTries) {
+    return group.newAttempt(key, clientAddress, nextUpstreamTries);
+  }
+
+  /** Picks a server; null means no live upstream (502). */
+  Backend select(Attempt attempt, long now) {
+    Peer peer;
+    Backend backend;
+    synchronized (this) {
+      Selector s = attempt.group() == group ? selector : earlier.get(attempt.group());
+      if (s == null) {
+        // the group changed several times since the session started: keep its group, new selector
+        s = strategy.newSelector(attempt.group());
+      }
+      peer = s.select(attempt, now);
+      backend = peer == null ? null : backends.get(peer);
+      if (peer != null && backend == null) {
+        // removed meanwhile: give the slot back and treat as unavailable for this attempt
+        attempt.group().release(attempt, false, now);
+        return null;
+      }
+    }
+    if (backend != null) {
+      backend.picks.increment();
+    }
+    return backend;
+  }
+
+  void connected(Attempt attempt, Backend backend, long connectMillis) {
+    synchronized (this) {
+      attempt.group().connected(attempt);
+      PeerGroup.recordResponseTime(backend.peer, connectMillis);
+    }
+    backend.sessions.increment();
+  }
+
+  void release(Attempt attempt, boolean failed, long now) {
+    synchronized (this) {
+      attempt.group().release(attempt, failed, now);
+    }
+    changeListener.accept(this);
+  }
+
+  // ---- runtime changes ----
+
+  /** Adds a server; new sessions may pick it at once. */
+  public void addServer(ServerSpec spec) {
+    synchronized (this) {
+      for (Peer peer : order) {
+        if (peer.server().equals(spec.server())) {
+          throw new IllegalArgumentException(
+              "server " + spec.server() + " already in upstream " + name);
         }
-        for (ServerSpec spec : servers) {
-            Peer peer = new Peer(spec);
-            order.add(peer);
-            backends.put(peer, new Backend(peer));
-        }
-        rebuild();
+      }
+      Peer peer = new Peer(spec);
+      order.add(peer);
+      backends.put(peer, new Backend(peer));
+      rebuild();
     }
+    changeListener.accept(this);
+  }
 
-    public String name() {
-        return name;
+  /** Removes a server from selection; sessions already using it continue until they end. */
+  public void removeServer(String server) {
+    synchronized (this) {
+      Peer peer = find(server);
+      List<Peer> remaining = new ArrayList<>(order);
+      remaining.remove(peer);
+      if (remaining.stream().noneMatch(p -> !p.spec().backup())) {
+        throw new IllegalArgumentException(
+            "cannot remove " + server + ": upstream " + name + " would have no non-backup server");
+      }
+      order.remove(peer);
+      Backend backend = backends.remove(peer);
+      if (backend.health != null) {
+        backend.health.close();
+      }
+      rebuild();
     }
+    changeListener.accept(this);
+  }
 
-    public BalancingStrategy strategy() {
-        return strategy;
+  /** Stops giving a server new sessions (or resumes with {@code false}); its sessions continue. */
+  public void drain(String server, boolean draining) {
+    synchronized (this) {
+      find(server).setDraining(draining);
     }
+    changeListener.accept(this);
+  }
 
-    private void rebuild() {
-        if (group != null) {
-            earlier.put(group, selector);
-        }
-        PeerGroup next = new PeerGroup(order);
-        Selector nextSelector = strategy.newSelector(next);
-        group = next;
-        selector = nextSelector;
+  /** Changes a server's weight for new selections. */
+  public void reweight(String server, int weight) {
+    synchronized (this) {
+      find(server).reweight(weight);
+      rebuild();
     }
+    changeListener.accept(this);
+  }
 
-    void onChange(Consumer<Upstream> listener) {
-        this.changeListener = listener;
+  /**
+   * Gates a server on an active health check: while {@code source} is DOWN the server takes no new
+   * sessions. Replaces an earlier source for the same server.
+   */
+  public void track(String server, HealthSource source) {
+    Backend backend;
+    synchronized (this) {
+      backend = backends.get(find(server));
+      if (backend.health != null) {
+        backend.health.close();
+      }
+      backend.peer.setHealthy(source.current().isUp());
     }
-
-    // ---- selection, called by sessions ----
-
-    synchronized Attempt newAttempt(byte[] key, byte[] clientAddress, int nextUpstreamTries) {
-        return group.newAttempt(key, clientAddress, nextUpstreamTries);
-    }
-
-    /** Picks a server; null means no live upstream (502). */
-    Backend select(Attempt attempt, long now) {
-        Peer peer;
-        Backend backend;
-        synchronized (this) {
-            Selector s = attempt.group() == group ? selector : earlier.get(attempt.group());
-            if (s == null) {
-                // the group changed several times since the session started: keep its group, new selector
-                s = strategy.newSelector(attempt.group());
-            }
-            peer = s.select(attempt, now);
-            backend = peer == null ? null : backends.get(peer);
-            if (peer != null && backend == null) {
-                // removed meanwhile: give the slot back and treat as unavailable for this attempt
-                attempt.group().release(attempt, false, now);
-                return null;
-            }
-        }
-        if (backend != null) {
-            backend.picks.increment();
-        }
-        return backend;
-    }
-
-    void connected(Attempt attempt, Backend backend, long connectMillis) {
-        synchronized (this) {
-            attempt.group().connected(attempt);
-            PeerGroup.recordResponseTime(backend.peer, connectMillis);
-        }
-        backend.sessions.increment();
-    }
-
-    void release(Attempt attempt, boolean failed, long now) {
-        synchronized (this) {
-            attempt.group().release(attempt, failed, now);
-        }
-        changeListener.accept(this);
-    }
-
-    // ---- runtime changes ----
-
-    /** Adds a server; new sessions may pick it at once. */
-    public void addServer(ServerSpec spec) {
-        synchronized (this) {
-            for (Peer peer : order) {
-                if (peer.server().equals(spec.server())) {
-                    throw new IllegalArgumentException("server " + spec.server() + " already in upstream " + name);
-                }
-            }
-            Peer peer = new Peer(spec);
-            order.add(peer);
-            backends.put(peer, new Backend(peer));
-            rebuild();
-        }
-        changeListener.accept(this);
-    }
-
-    /** Removes a server from selection; sessions already using it continue until they end. */
-    public void removeServer(String server) {
-        synchronized (this) {
-            Peer peer = find(server);
-            List<Peer> remaining = new ArrayList<>(order);
-            remaining.remove(peer);
-            if (remaining.stream().noneMatch(p -> !p.spec().backup())) {
-                throw new IllegalArgumentException("cannot remove " + server + ": upstream " + name
-                        + " would have no non-backup server");
-            }
-            order.remove(peer);
-            Backend backend = backends.remove(peer);
-            if (backend.health != null) {
-                backend.health.close();
-            }
-            rebuild();
-        }
-        changeListener.accept(this);
-    }
-
-    /** Stops giving a server new sessions (or resumes with {@code false}); its sessions continue. */
-    public void drain(String server, boolean draining) {
-        synchronized (this) {
-            find(server).setDraining(draining);
-        }
-        changeListener.accept(this);
-    }
-
-    /** Changes a server's weight for new selections. */
-    public void reweight(String server, int weight) {
-        synchronized (this) {
-            find(server).reweight(weight);
-            rebuild();
-        }
-        changeListener.accept(this);
-    }
-
-    /**
-     * Gates a server on an active health check: while {@code source} is DOWN the server takes no new
-     * sessions. Replaces an earlier source for the same server.
-     */
-    public void track(String server, HealthSource source) {
-        Backend backend;
-        synchronized (this) {
-            backend = backends.get(find(server));
-            if (backend.health != null) {
-                backend.health.close();
-            }
-            backend.peer.setHealthy(source.current().isUp());
-        }
-        backend.health = source.subscribe((s, previous, current) -> {
-            synchronized (Upstream.this) {
+    backend.health =
+        source.subscribe(
+            (s, previous, current) -> {
+              synchronized (Upstream.this) {
                 backend.peer.setHealthy(current.isUp());
-            }
-            changeListener.accept(this);
-        });
-        changeListener.accept(this);
-    }
+              }
+              changeListener.accept(this);
+            });
+    changeListener.accept(this);
+  }
 
-    private Peer find(String server) {
-        for (Peer peer : order) {
-            if (peer.server().equals(server)) {
-                return peer;
-            }
-        }
-        throw new IllegalArgumentException("no server " + server + " in upstream " + name);
+  private Peer find(String server) {
+    for (Peer peer : order) {
+      if (peer.server().equals(server)) {
+        return peer;
+      }
     }
+    throw new IllegalArgumentException("no server " + server + " in upstream " + name);
+  }
 
-    /** Whether at least one server could take a session at {@code now}. */
-    public synchronized boolean anyUsable(long now) {
-        return group.anyUsable(now);
-    }
+  /** Whether at least one server could take a session at {@code now}. */
+  public synchronized boolean anyUsable(long now) {
+    return group.anyUsable(now);
+  }
 
-    /** Counters and state of every server, in configuration order. */
-    public synchronized List<BackendStats> stats(long now) {
-        List<BackendStats> out = new ArrayList<>();
-        for (Peer peer : order) {
-            Backend b = backends.get(peer);
-            boolean usable = peer.usable(now);
-            out.add(new BackendStats(peer.server(), peer.weight(), peer.conns(), b.picks.sum(), b.sessions.sum(),
-                    b.connectFailures.sum(), b.bytesSent.sum(), b.bytesReceived.sum(), usable, peer.healthy(),
-                    peer.draining()));
-        }
-        return out;
+  /** Counters and state of every server, in configuration order. */
+  public synchronized List<BackendStats> stats(long now) {
+    List<BackendStats> out = new ArrayList<>();
+    for (Peer peer : order) {
+      Backend b = backends.get(peer);
+      boolean usable = peer.usable(now);
+      out.add(
+          new BackendStats(
+              peer.server(),
+              peer.weight(),
+              peer.conns(),
+              b.picks.sum(),
+              b.sessions.sum(),
+              b.connectFailures.sum(),
+              b.bytesSent.sum(),
+              b.bytesReceived.sum(),
+              usable,
+              peer.healthy(),
+              peer.draining()));
     }
+    return out;
+  }
 
-    @Override
-    public String toString() {
-        return "upstream " + name + " (" + strategy.directive() + ")";
-    }
+  @Override
+  public String toString() {
+    return "upstream " + name + " (" + strategy.directive() + ")";
+  }
 }

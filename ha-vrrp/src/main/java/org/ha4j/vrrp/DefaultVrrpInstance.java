@@ -38,261 +38,308 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Linux assembly of a {@link VrrpDriver}: opens the raw sockets, netlink and the packet socket, wires
- * them to the driver's ports (adverts out, the interface's VIP table, gratuitous ARP, listeners and notify
- * scripts), rehearses the takeover, and feeds the driver from the receiver thread, the link watcher and the
- * tracked health sources.
+ * The Linux assembly of a {@link VrrpDriver}: opens the raw sockets, netlink and the packet socket,
+ * wires them to the driver's ports (adverts out, the interface's VIP table, gratuitous ARP,
+ * listeners and notify scripts), rehearses the takeover, and feeds the driver from the receiver
+ * thread, the link watcher and the tracked health sources.
  *
- * <p>Threads: the protocol thread (a {@link SystemScheduler}) is the driver's: the only one that touches
- * the state machine, the VIPs and the timers, and the one listeners are called on. The receiver thread
- * decodes packets and queues valid ones to it; the link watcher and health sources queue their changes too.
+ * <p>Threads: the protocol thread (a {@link SystemScheduler}) is the driver's: the only one that
+ * touches the state machine, the VIPs and the timers, and the one listeners are called on. The
+ * receiver thread decodes packets and queues valid ones to it; the link watcher and health sources
+ * queue their changes too.
  */
 final class DefaultVrrpInstance implements VrrpInstance {
 
-    private static final Logger log = LoggerFactory.getLogger(DefaultVrrpInstance.class);
-    private static final long STOP_TIMEOUT_SECONDS = 10;
+  private static final Logger log = LoggerFactory.getLogger(DefaultVrrpInstance.class);
+  private static final long STOP_TIMEOUT_SECONDS = 10;
 
-    private final String name;
-    private final String interfaceName;
-    /** Validated at build time with a placeholder primary address; the real one is read at start. */
-    private final VrrpRouterConfig protocol;
-    private final List<VirtualAddress> virtualAddresses;
-    private final Ipv4Address unicastSource;
-    private final List<Ipv4Address> unicastPeers;
-    private final Map<HealthSource, Integer> tracked;
-    private final List<VrrpListener> listeners;
-    private final NotifyScripts notifyScripts;
-    private final int basePriority;
+  private final String name;
+  private final String interfaceName;
 
-    private final List<HealthSource.Subscription> subscriptions = new ArrayList<>();
+  /** Validated at build time with a placeholder primary address; the real one is read at start. */
+  private final VrrpRouterConfig protocol;
 
-    private volatile DropCounter drops;
-    private SystemScheduler scheduler;
-    private RouteNetlink netlink;
-    private VrrpTransport transport;
-    private PacketSocket packetSocket;
-    private LinkWatcher linkWatcher;
-    private volatile AdvertReceiver receiver;
-    private NotifyRunner notifyRunner;
-    private volatile VrrpDriver driver;
-    private volatile Ipv4Address sourceAddress;
-    private boolean started;
-    private boolean stopped;
-    /**
-     * The graceful stop's work, linked when the instance is built: stop() runs on a signal (SIGTERM), when the
-     * backup's Skew_Time only starts once our priority-0 advert is out, so it should not link a lambda first.
-     */
-    private final Runnable resign = () -> driver.stop();
+  private final List<VirtualAddress> virtualAddresses;
+  private final Ipv4Address unicastSource;
+  private final List<Ipv4Address> unicastPeers;
+  private final Map<HealthSource, Integer> tracked;
+  private final List<VrrpListener> listeners;
+  private final NotifyScripts notifyScripts;
+  private final int basePriority;
 
-    DefaultVrrpInstance(VrrpInstance.Builder builder, String name, VrrpRouterConfig protocol) {
-        this.name = name;
-        this.interfaceName = builder.interfaceName;
-        this.protocol = protocol;
-        this.virtualAddresses = List.copyOf(builder.virtualAddresses);
-        this.unicastSource = builder.unicastSource;
-        this.unicastPeers = List.copyOf(builder.unicastPeers);
-        this.tracked = new LinkedHashMap<>(builder.tracked);
-        this.listeners = List.copyOf(builder.listeners);
-        this.notifyScripts = builder.notifyScripts;
-        this.basePriority = builder.priority;
+  private final List<HealthSource.Subscription> subscriptions = new ArrayList<>();
+
+  private volatile DropCounter drops;
+  private SystemScheduler scheduler;
+  private RouteNetlink netlink;
+  private VrrpTransport transport;
+  private PacketSocket packetSocket;
+  private LinkWatcher linkWatcher;
+  private volatile AdvertReceiver receiver;
+  private NotifyRunner notifyRunner;
+  private volatile VrrpDriver driver;
+  private volatile Ipv4Address sourceAddress;
+  private boolean started;
+  private boolean stopped;
+
+  /**
+   * The graceful stop's work, linked when the instance is built: stop() runs on a signal (SIGTERM),
+   * when the backup's Skew_Time only starts once our priority-0 advert is out, so it should not
+   * link a lambda first.
+   */
+  private final Runnable resign = () -> driver.stop();
+
+  DefaultVrrpInstance(VrrpInstance.Builder builder, String name, VrrpRouterConfig protocol) {
+    this.name = name;
+    this.interfaceName = builder.interfaceName;
+    this.protocol = protocol;
+    this.virtualAddresses = List.copyOf(builder.virtualAddresses);
+    this.unicastSource = builder.unicastSource;
+    this.unicastPeers = List.copyOf(builder.unicastPeers);
+    this.tracked = new LinkedHashMap<>(builder.tracked);
+    this.listeners = List.copyOf(builder.listeners);
+    this.notifyScripts = builder.notifyScripts;
+    this.basePriority = builder.priority;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** The protocol configuration this instance runs once its advert source is known. */
+  VrrpRouterConfig protocolConfig(Ipv4Address source) {
+    return protocol.toBuilder().primaryAddress(source).build();
+  }
+
+  @Override
+  public synchronized void start() throws IOException {
+    if (started) {
+      throw new IllegalStateException("VRRP instance " + name + " was already started");
     }
-
-    @Override
-    public String name() {
-        return name;
+    started = true;
+    try {
+      open();
+    } catch (IOException | RuntimeException e) {
+      release();
+      stopped = true;
+      throw e;
     }
+  }
 
-    /** The protocol configuration this instance runs once its advert source is known. */
-    VrrpRouterConfig protocolConfig(Ipv4Address source) {
-        return protocol.toBuilder().primaryAddress(source).build();
+  private void open() throws IOException {
+    netlink = LinuxNetwork.openRouteNetlink();
+    LinkInfo link =
+        netlink
+            .link(interfaceName)
+            .orElseThrow(
+                () -> new IOException("(" + name + ") no interface named " + interfaceName));
+    VirtualAddressManager addresses =
+        new VirtualAddressManager(netlink, interfaceName, link.index(), virtualAddresses);
+    List<InterfaceAddress> present = addresses.findHostOwned();
+    Ipv4Address source = unicastSource;
+    if (source == null) {
+      source =
+          VirtualAddressManager.primaryAddress(present)
+              .orElseThrow(
+                  () ->
+                      new IOException(
+                          "("
+                              + name
+                              + ") interface "
+                              + interfaceName
+                              + " has no IPv4 address to send advertisements from"));
     }
+    sourceAddress = source;
+    VrrpRouterConfig config = protocolConfig(source);
+    protocol.warnings().forEach(warning -> log.warn("({}) {}", name, warning));
+    TransportConfig transportConfig =
+        new TransportConfig(interfaceName, link.index(), source, unicastPeers);
+    transport = VrrpTransport.open(transportConfig);
+    packetSocket = LinuxNetwork.openPacket();
+    GratuitousArp gratuitousArp =
+        new GratuitousArp(packetSocket, link.index(), link.hardwareAddress());
+    LinkMonitor monitor = LinuxNetwork.openLinkMonitor();
+    ReceiveExpectations expectations = expectations(config, transportConfig);
+    new TakeoverRehearsal(name, config, expectations)
+        .run(transport, addresses, gratuitousArp, link.hardwareAddress());
+    scheduler = new SystemScheduler("ha4j-vrrp-" + name);
+    DropCounter dropCounter = new DropCounter(name, scheduler);
+    drops = dropCounter;
+    notifyRunner = new NotifyRunner(name);
+    InstanceNotifier notifier = new InstanceNotifier(this, listeners, notifyScripts, notifyRunner);
+    VrrpTransport sender = transport;
+    VrrpDriver linuxDriver =
+        VrrpDriver.builder(VrrpStateMachine.create(config))
+            .name(name)
+            .scheduler(scheduler)
+            .adverts(advert -> sender.send(VrrpEncoder.encodeMessage(advert)))
+            .addresses(new InterfaceAddressTable(name, addresses))
+            .announcer(gratuitousArp)
+            .notifier(notifier)
+            .build();
+    driver = linuxDriver;
 
-    @Override
-    public synchronized void start() throws IOException {
-        if (started) {
-            throw new IllegalStateException("VRRP instance " + name + " was already started");
-        }
-        started = true;
-        try {
-            open();
-        } catch (IOException | RuntimeException e) {
-            release();
-            stopped = true;
-            throw e;
-        }
-    }
-
-    private void open() throws IOException {
-        netlink = LinuxNetwork.openRouteNetlink();
-        LinkInfo link = netlink.link(interfaceName)
-                .orElseThrow(() -> new IOException("(" + name + ") no interface named " + interfaceName));
-        VirtualAddressManager addresses = new VirtualAddressManager(netlink, interfaceName, link.index(), virtualAddresses);
-        List<InterfaceAddress> present = addresses.findHostOwned();
-        Ipv4Address source = unicastSource;
-        if (source == null) {
-            source = VirtualAddressManager.primaryAddress(present).orElseThrow(() -> new IOException(
-                    "(" + name + ") interface " + interfaceName + " has no IPv4 address to send advertisements from"));
-        }
-        sourceAddress = source;
-        VrrpRouterConfig config = protocolConfig(source);
-        protocol.warnings().forEach(warning -> log.warn("({}) {}", name, warning));
-        TransportConfig transportConfig = new TransportConfig(interfaceName, link.index(), source, unicastPeers);
-        transport = VrrpTransport.open(transportConfig);
-        packetSocket = LinuxNetwork.openPacket();
-        GratuitousArp gratuitousArp = new GratuitousArp(packetSocket, link.index(), link.hardwareAddress());
-        LinkMonitor monitor = LinuxNetwork.openLinkMonitor();
-        ReceiveExpectations expectations = expectations(config, transportConfig);
-        new TakeoverRehearsal(name, config, expectations).run(transport, addresses, gratuitousArp, link.hardwareAddress());
-        scheduler = new SystemScheduler("ha4j-vrrp-" + name);
-        DropCounter dropCounter = new DropCounter(name, scheduler);
-        drops = dropCounter;
-        notifyRunner = new NotifyRunner(name);
-        InstanceNotifier notifier = new InstanceNotifier(this, listeners, notifyScripts, notifyRunner);
-        VrrpTransport sender = transport;
-        VrrpDriver linuxDriver = VrrpDriver.builder(VrrpStateMachine.create(config))
-                .name(name)
-                .scheduler(scheduler)
-                .adverts(advert -> sender.send(VrrpEncoder.encodeMessage(advert)))
-                .addresses(new InterfaceAddressTable(name, addresses))
-                .announcer(gratuitousArp)
-                .notifier(notifier)
-                .build();
-        driver = linuxDriver;
-
-        boolean up = link.isUp();
-        onProtocolThread(() -> {
-            linuxDriver.handle(VrrpInput.start());
-            if (!up) {
-                linuxDriver.handle(VrrpInput.interfaceUp(false));
+    boolean up = link.isUp();
+    onProtocolThread(
+        () -> {
+          linuxDriver.handle(VrrpInput.start());
+          if (!up) {
+            linuxDriver.handle(VrrpInput.interfaceUp(false));
+          }
+          for (HealthSource healthSource : tracked.keySet()) {
+            if (!healthSource.current().isUp()) {
+              linuxDriver.handle(
+                  VrrpInput.health(healthSource.name(), healthSource.current().status()));
             }
-            for (HealthSource healthSource : tracked.keySet()) {
-                if (!healthSource.current().isUp()) {
-                    linuxDriver.handle(VrrpInput.health(healthSource.name(), healthSource.current().status()));
-                }
-            }
+          }
         });
-        for (HealthSource healthSource : tracked.keySet()) {
-            subscriptions.add(healthSource.subscribe((changed, previous, current) ->
-                    scheduler.execute(() -> linuxDriver.handle(VrrpInput.health(changed.name(), current.status())))));
-        }
-        linkWatcher = new LinkWatcher(monitor, interfaceName, link.index(), up,
-                nowUp -> scheduler.execute(() -> linuxDriver.handle(VrrpInput.interfaceUp(nowUp))));
-        linkWatcher.start();
-        receiver = new AdvertReceiver(name, transport, transportConfig, expectations,
-                (from, advert) -> scheduler.execute(() -> linuxDriver.handle(VrrpInput.advertisement(from, advert))),
-                (reason, from, detail) -> {
-                    dropCounter.drop(reason, from, detail);
-                    scheduler.execute(() -> notifier.packetDropped(reason, from));
-                });
-        receiver.start();
-        log.info("({}) started on {} from {} ({}), VRID {}, priority {}", name, interfaceName, source,
-                transportConfig.isUnicast() ? "unicast to " + unicastPeers : "multicast", config.virtualRouterId(),
-                config.priority());
+    for (HealthSource healthSource : tracked.keySet()) {
+      subscriptions.add(
+          healthSource.subscribe(
+              (changed, previous, current) ->
+                  scheduler.execute(
+                      () ->
+                          linuxDriver.handle(VrrpInput.health(changed.name(), current.status())))));
     }
+    linkWatcher =
+        new LinkWatcher(
+            monitor,
+            interfaceName,
+            link.index(),
+            up,
+            nowUp -> scheduler.execute(() -> linuxDriver.handle(VrrpInput.interfaceUp(nowUp))));
+    linkWatcher.start();
+    receiver =
+        new AdvertReceiver(
+            name,
+            transport,
+            transportConfig,
+            expectations,
+            (from, advert) ->
+                scheduler.execute(() -> linuxDriver.handle(VrrpInput.advertisement(from, advert))),
+            (reason, from, detail) -> {
+              dropCounter.drop(reason, from, detail);
+              scheduler.execute(() -> notifier.packetDropped(reason, from));
+            });
+    receiver.start();
+    log.info(
+        "({}) started on {} from {} ({}), VRID {}, priority {}",
+        name,
+        interfaceName,
+        source,
+        transportConfig.isUnicast() ? "unicast to " + unicastPeers : "multicast",
+        config.virtualRouterId(),
+        config.priority());
+  }
 
-    private static ReceiveExpectations expectations(VrrpRouterConfig config, TransportConfig transportConfig) {
-        return ReceiveExpectations.builder()
-                .virtualRouterId(config.virtualRouterId())
-                .localAddressOwner(config.isAddressOwner())
-                .authentication(config.authentication())
-                .advertIntervalSeconds(config.advertIntervalSeconds())
-                .addresses(config.virtualAddresses().stream().map(Ipv4Cidr::address).toList())
-                .requireTtl255(!transportConfig.isUnicast())
-                .build();
-    }
+  private static ReceiveExpectations expectations(
+      VrrpRouterConfig config, TransportConfig transportConfig) {
+    return ReceiveExpectations.builder()
+        .virtualRouterId(config.virtualRouterId())
+        .localAddressOwner(config.isAddressOwner())
+        .authentication(config.authentication())
+        .advertIntervalSeconds(config.advertIntervalSeconds())
+        .addresses(config.virtualAddresses().stream().map(Ipv4Cidr::address).toList())
+        .requireTtl255(!transportConfig.isUnicast())
+        .build();
+  }
 
-    /** Runs {@code work} on the protocol thread and waits for it. */
-    private void onProtocolThread(Runnable work) throws IOException {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        scheduler.execute(() -> {
-            try {
-                work.run();
-                done.complete(null);
-            } catch (RuntimeException | Error e) {
-                done.completeExceptionally(e);
-            }
+  /** Runs {@code work} on the protocol thread and waits for it. */
+  private void onProtocolThread(Runnable work) throws IOException {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    scheduler.execute(
+        () -> {
+          try {
+            work.run();
+            done.complete(null);
+          } catch (RuntimeException | Error e) {
+            done.completeExceptionally(e);
+          }
         });
-        try {
-            done.get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("(" + name + ") interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IOException("(" + name + ") " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("(" + name + ") protocol thread did not answer within " + STOP_TIMEOUT_SECONDS + " s", e);
-        }
+    try {
+      done.get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("(" + name + ") interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IOException("(" + name + ") " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IOException(
+          "(" + name + ") protocol thread did not answer within " + STOP_TIMEOUT_SECONDS + " s", e);
     }
+  }
 
-    @Override
-    public void stop() {
-        synchronized (this) {
-            if (!started || stopped) {
-                return;
-            }
-            stopped = true;
-        }
-        try {
-            // RFC 3768 §6.4.3 Shutdown: a MASTER sends priority 0, then (keepalived order) removes its VIPs.
-            onProtocolThread(resign);
-        } catch (IOException e) {
-            log.error("({}) graceful shutdown failed: {}", name, e.getMessage());
-        }
-        release();
-        log.info("({}) stopped", name);
+  @Override
+  public void stop() {
+    synchronized (this) {
+      if (!started || stopped) {
+        return;
+      }
+      stopped = true;
     }
+    try {
+      // RFC 3768 §6.4.3 Shutdown: a MASTER sends priority 0, then (keepalived order) removes its
+      // VIPs.
+      onProtocolThread(resign);
+    } catch (IOException e) {
+      log.error("({}) graceful shutdown failed: {}", name, e.getMessage());
+    }
+    release();
+    log.info("({}) stopped", name);
+  }
 
-    /** Closes whatever was opened, in reverse order; safe on a half-started instance. */
-    private void release() {
-        for (HealthSource.Subscription subscription : subscriptions) {
-            subscription.close();
-        }
-        subscriptions.clear();
-        if (linkWatcher != null) {
-            linkWatcher.close();
-        }
-        if (receiver != null) {
-            receiver.close();
-        }
-        if (scheduler != null) {
-            scheduler.close(); // pending timers die with it
-        }
-        if (transport != null) {
-            transport.close();
-        }
-        if (packetSocket != null) {
-            packetSocket.close();
-        }
-        if (netlink != null) {
-            netlink.close();
-        }
-        if (notifyRunner != null) {
-            notifyRunner.close();
-        }
+  /** Closes whatever was opened, in reverse order; safe on a half-started instance. */
+  private void release() {
+    for (HealthSource.Subscription subscription : subscriptions) {
+      subscription.close();
     }
+    subscriptions.clear();
+    if (linkWatcher != null) {
+      linkWatcher.close();
+    }
+    if (receiver != null) {
+      receiver.close();
+    }
+    if (scheduler != null) {
+      scheduler.close(); // pending timers die with it
+    }
+    if (transport != null) {
+      transport.close();
+    }
+    if (packetSocket != null) {
+      packetSocket.close();
+    }
+    if (netlink != null) {
+      netlink.close();
+    }
+    if (notifyRunner != null) {
+      notifyRunner.close();
+    }
+  }
 
-    @Override
-    public VrrpInstanceSnapshot snapshot() {
-        VrrpDriver running = driver;
-        VrrpSnapshot protocolState = running == null ? null : running.snapshot();
-        DropCounter counter = drops;
-        AdvertReceiver rx = receiver;
-        return new VrrpInstanceSnapshot(
-                name,
-                protocolState == null ? VrrpState.INITIALIZE : protocolState.state(),
-                basePriority,
-                protocolState == null ? basePriority : protocolState.effectivePriority(),
-                protocolState == null ? Optional.empty() : protocolState.masterAddress(),
-                sourceAddress,
-                protocolState == null || protocolState.interfaceUp(),
-                running == null ? 0 : running.advertisementsSent(),
-                rx == null ? 0 : rx.received(),
-                counter == null ? Map.of() : counter.snapshot(),
-                running == null ? 0 : running.sendFailures());
-    }
+  @Override
+  public VrrpInstanceSnapshot snapshot() {
+    VrrpDriver running = driver;
+    VrrpSnapshot protocolState = running == null ? null : running.snapshot();
+    DropCounter counter = drops;
+    AdvertReceiver rx = receiver;
+    return new VrrpInstanceSnapshot(
+        name,
+        protocolState == null ? VrrpState.INITIALIZE : protocolState.state(),
+        basePriority,
+        protocolState == null ? basePriority : protocolState.effectivePriority(),
+        protocolState == null ? Optional.empty() : protocolState.masterAddress(),
+        sourceAddress,
+        protocolState == null || protocolState.interfaceUp(),
+        running == null ? 0 : running.advertisementsSent(),
+        rx == null ? 0 : rx.received(),
+        counter == null ? Map.of() : counter.snapshot(),
+        running == null ? 0 : running.sendFailures());
+  }
 
-    @Override
-    public String toString() {
-        return "VrrpInstance(" + name + " on " + interfaceName + ")";
-    }
+  @Override
+  public String toString() {
+    return "VrrpInstance(" + name + " on " + interfaceName + ")";
+  }
 }

@@ -7,64 +7,71 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Linux instance's notify port: logs a transition as keepalived does, tells the {@link VrrpListener}s
- * (an exception from one is logged and swallowed) and queues the notify scripts, which run on their own
- * thread.
+ * The Linux instance's notify port: logs a transition as keepalived does, tells the {@link
+ * VrrpListener}s (an exception from one is logged and swallowed) and queues the notify scripts,
+ * which run on their own thread.
  */
 final class InstanceNotifier implements StateNotifier {
 
-    private static final Logger log = LoggerFactory.getLogger(InstanceNotifier.class);
+  private static final Logger log = LoggerFactory.getLogger(InstanceNotifier.class);
 
-    private final VrrpInstance instance;
-    private final List<VrrpListener> listeners;
-    private final NotifyScripts notifyScripts;
-    private final NotifyRunner notifyRunner;
+  private final VrrpInstance instance;
+  private final List<VrrpListener> listeners;
+  private final NotifyScripts notifyScripts;
+  private final NotifyRunner notifyRunner;
 
-    InstanceNotifier(VrrpInstance instance, List<VrrpListener> listeners, NotifyScripts notifyScripts, NotifyRunner runner) {
-        this.instance = instance;
-        this.listeners = List.copyOf(listeners);
-        this.notifyScripts = notifyScripts;
-        this.notifyRunner = runner;
+  InstanceNotifier(
+      VrrpInstance instance,
+      List<VrrpListener> listeners,
+      NotifyScripts notifyScripts,
+      NotifyRunner runner) {
+    this.instance = instance;
+    this.listeners = List.copyOf(listeners);
+    this.notifyScripts = notifyScripts;
+    this.notifyRunner = runner;
+  }
+
+  @Override
+  public void stateChanged(VrrpState from, VrrpState to, String reason, int effectivePriority) {
+    String name = instance.name();
+    log.info("({}) Entering {} STATE ({})", name, to, reason);
+    for (VrrpListener listener : listeners) {
+      try {
+        listener.onStateChange(instance, from, to, reason);
+      } catch (RuntimeException e) {
+        log.warn("({}) listener {} failed on {} -> {}", name, listener, from, to, e);
+      }
     }
-
-    @Override
-    public void stateChanged(VrrpState from, VrrpState to, String reason, int effectivePriority) {
-        String name = instance.name();
-        log.info("({}) Entering {} STATE ({})", name, to, reason);
-        for (VrrpListener listener : listeners) {
-            try {
-                listener.onStateChange(instance, from, to, reason);
-            } catch (RuntimeException e) {
-                log.warn("({}) listener {} failed on {} -> {}", name, listener, from, to, e);
-            }
-        }
-        if (!notifyScripts.isEmpty()) {
-            String keepalivedState = to == VrrpState.INITIALIZE ? "STOP" : to.name();
-            notifyRunner.submit(notifyScripts.commandsFor(keepalivedState, name, effectivePriority));
-        }
+    if (!notifyScripts.isEmpty()) {
+      String keepalivedState = to == VrrpState.INITIALIZE ? "STOP" : to.name();
+      notifyRunner.submit(notifyScripts.commandsFor(keepalivedState, name, effectivePriority));
     }
+  }
 
-    @Override
-    public void priorityChanged(int from, int to, String reason) {
-        String name = instance.name();
-        log.info("({}) priority {} -> {} ({})", name, from, to, reason);
-        for (VrrpListener listener : listeners) {
-            try {
-                listener.onPriorityChange(instance, from, to, reason);
-            } catch (RuntimeException e) {
-                log.warn("({}) listener {} failed on a priority change", name, listener, e);
-            }
-        }
+  @Override
+  public void priorityChanged(int from, int to, String reason) {
+    String name = instance.name();
+    log.info("({}) priority {} -> {} ({})", name, from, to, reason);
+    for (VrrpListener listener : listeners) {
+      try {
+        listener.onPriorityChange(instance, from, to, reason);
+      } catch (RuntimeException e) {
+        log.warn("({}) listener {} failed on a priority change", name, listener, e);
+      }
     }
+  }
 
-    /** A received packet was dropped: every listener hears it (the drop counter logs it, rate-limited). */
-    void packetDropped(String reason, org.ha4j.core.net.Ipv4Address source) {
-        for (VrrpListener listener : listeners) {
-            try {
-                listener.onPacketDropped(instance, reason, source);
-            } catch (RuntimeException e) {
-                log.warn("({}) listener {} failed on a dropped packet", instance.name(), listener, e);
-            }
-        }
+  /**
+   * A received packet was dropped: every listener hears it (the drop counter logs it,
+   * rate-limited).
+   */
+  void packetDropped(String reason, org.ha4j.core.net.Ipv4Address source) {
+    for (VrrpListener listener : listeners) {
+      try {
+        listener.onPacketDropped(instance, reason, source);
+      } catch (RuntimeException e) {
+        log.warn("({}) listener {} failed on a dropped packet", instance.name(), listener, e);
+      }
     }
+  }
 }

@@ -34,220 +34,234 @@ import org.ha4j.vrrp.protocol.VrrpRouterConfig;
  * }   // close(): a MASTER sends priority 0, then removes the VIPs
  * }</pre>
  *
- * <p>The protocol ({@link org.ha4j.vrrp.protocol.VrrpStateMachine}) runs on one thread with the real
- * monotonic clock; packets, link changes and health changes are queued to it. Needs CAP_NET_RAW (raw and
- * packet sockets) and CAP_NET_ADMIN (addresses); {@link #start()} says which is missing.
+ * <p>The protocol ({@link org.ha4j.vrrp.protocol.VrrpStateMachine}) runs on one thread with the
+ * real monotonic clock; packets, link changes and health changes are queued to it. Needs
+ * CAP_NET_RAW (raw and packet sockets) and CAP_NET_ADMIN (addresses); {@link #start()} says which
+ * is missing.
  */
 public interface VrrpInstance extends Lifecycle {
 
-    /** A builder with keepalived's defaults. */
-    static Builder builder() {
-        return new Builder();
+  /** A builder with keepalived's defaults. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  String name();
+
+  /** The current state and counters; callable from any thread. */
+  VrrpInstanceSnapshot snapshot();
+
+  /**
+   * Joins the VRRP group, removes VIPs a crashed run left behind, and starts as BACKUP (or MASTER
+   * when the address owner). Throws, leaving nothing behind, when the interface is missing, has no
+   * IPv4 address, or a privilege is missing.
+   */
+  @Override
+  void start() throws IOException;
+
+  /**
+   * Leaves gracefully: a MASTER sends a priority-0 advertisement (the backup takes over after its
+   * Skew_Time, RFC 3768 §6.4.3) and then removes its VIPs. Blocks until done. Idempotent.
+   */
+  @Override
+  void stop();
+
+  /**
+   * Collects an instance's settings. Defaults are keepalived's: priority 100, advert_int 1, preempt
+   * on, no preempt_delay, no authentication, multicast, GARP 5 at once and 5 more after 5 s, no
+   * refresh.
+   */
+  final class Builder {
+    String name;
+    String interfaceName;
+    final VrrpRouterConfig.Builder protocol = VrrpRouterConfig.builder();
+    int virtualRouterId;
+    int priority = VrrpRouterConfig.DEFAULT_PRIORITY;
+    final List<VirtualAddress> virtualAddresses = new ArrayList<>();
+    Ipv4Address unicastSource;
+    final List<Ipv4Address> unicastPeers = new ArrayList<>();
+    final Map<HealthSource, Integer> tracked = new LinkedHashMap<>();
+    final List<VrrpListener> listeners = new ArrayList<>();
+    NotifyScripts notifyScripts = NotifyScripts.none();
+
+    Builder() {}
+
+    /** keepalived's {@code vrrp_instance NAME}; default {@code VI_<vrid>}. */
+    public Builder name(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+      protocol.instanceName(name);
+      return this;
     }
 
-    String name();
-
-    /** The current state and counters; callable from any thread. */
-    VrrpInstanceSnapshot snapshot();
-
-    /**
-     * Joins the VRRP group, removes VIPs a crashed run left behind, and starts as BACKUP (or MASTER when
-     * the address owner). Throws, leaving nothing behind, when the interface is missing, has no IPv4
-     * address, or a privilege is missing.
-     */
-    @Override
-    void start() throws IOException;
-
-    /**
-     * Leaves gracefully: a MASTER sends a priority-0 advertisement (the backup takes over after its
-     * Skew_Time, RFC 3768 §6.4.3) and then removes its VIPs. Blocks until done. Idempotent.
-     */
-    @Override
-    void stop();
-
-    /**
-     * Collects an instance's settings. Defaults are keepalived's: priority 100, advert_int 1, preempt on,
-     * no preempt_delay, no authentication, multicast, GARP 5 at once and 5 more after 5 s, no refresh.
-     */
-    final class Builder {
-        String name;
-        String interfaceName;
-        final VrrpRouterConfig.Builder protocol = VrrpRouterConfig.builder();
-        int virtualRouterId;
-        int priority = VrrpRouterConfig.DEFAULT_PRIORITY;
-        final List<VirtualAddress> virtualAddresses = new ArrayList<>();
-        Ipv4Address unicastSource;
-        final List<Ipv4Address> unicastPeers = new ArrayList<>();
-        final Map<HealthSource, Integer> tracked = new LinkedHashMap<>();
-        final List<VrrpListener> listeners = new ArrayList<>();
-        NotifyScripts notifyScripts = NotifyScripts.none();
-
-        Builder() {
-        }
-
-        /** keepalived's {@code vrrp_instance NAME}; default {@code VI_<vrid>}. */
-        public Builder name(String name) {
-            this.name = Objects.requireNonNull(name, "name");
-            protocol.instanceName(name);
-            return this;
-        }
-
-        /** Required: the interface VRRP runs on (keepalived's {@code interface}). */
-        public Builder interfaceName(String interfaceName) {
-            if (interfaceName == null || interfaceName.isEmpty() || interfaceName.length() > 15) {
-                throw new IllegalArgumentException("interface name must be 1-15 characters, got '" + interfaceName + "'");
-            }
-            this.interfaceName = interfaceName;
-            return this;
-        }
-
-        /** Required, 1-255. */
-        public Builder virtualRouterId(int vrid) {
-            protocol.virtualRouterId(vrid);
-            this.virtualRouterId = vrid;
-            return this;
-        }
-
-        /** 1-255, default 100; 255 = the address owner. */
-        public Builder priority(int priority) {
-            protocol.priority(priority);
-            this.priority = priority;
-            return this;
-        }
-
-        /** keepalived's {@code state MASTER|BACKUP}; see {@link VrrpRouterConfig.Builder#initialState}. */
-        public Builder initialState(VrrpRouterConfig.InitialState state) {
-            protocol.initialState(state);
-            return this;
-        }
-
-        /** 1-255 whole seconds, default 1. */
-        public Builder advertIntervalSeconds(int seconds) {
-            protocol.advertIntervalSeconds(seconds);
-            return this;
-        }
-
-        /** keepalived's {@code auth_type PASS} + {@code auth_pass}: first 8 bytes used. */
-        public Builder authPassword(String password) {
-            protocol.authentication(VrrpAuthentication.password(password));
-            return this;
-        }
-
-        public Builder authentication(VrrpAuthentication authentication) {
-            protocol.authentication(authentication);
-            return this;
-        }
-
-        /** A VIP, {@code A.B.C.D} (a /32, as keepalived) or {@code A.B.C.D/N}. */
-        public Builder virtualAddress(String cidr) {
-            return virtualAddress(new VirtualAddress(Ipv4Cidr.parse(cidr), null));
-        }
-
-        /** A VIP with an optional {@code label IF:x}. */
-        public Builder virtualAddress(VirtualAddress address) {
-            virtualAddresses.add(Objects.requireNonNull(address, "address"));
-            return this;
-        }
-
-        /** keepalived's {@code unicast_src_ip}: the source of adverts instead of the interface's primary address. */
-        public Builder unicastSource(Ipv4Address source) {
-            this.unicastSource = Objects.requireNonNull(source, "source");
-            return this;
-        }
-
-        /** keepalived's {@code unicast_peer}: adverts go to each peer, and are accepted only from them. */
-        public Builder unicastPeer(Ipv4Address peer) {
-            unicastPeers.add(Objects.requireNonNull(peer, "peer"));
-            return this;
-        }
-
-        /** Default true; false is keepalived's {@code nopreempt}. */
-        public Builder preempt(boolean preempt) {
-            protocol.preempt(preempt);
-            return this;
-        }
-
-        /** keepalived's {@code preempt_delay}, 0-1000 s. */
-        public Builder preemptDelay(Duration delay) {
-            protocol.preemptDelay(delay);
-            return this;
-        }
-
-        /** keepalived's {@code garp_master_delay} (default 5 s; zero: no second burst). */
-        public Builder garpMasterDelay(Duration delay) {
-            protocol.garpMasterDelay(delay);
-            return this;
-        }
-
-        /** keepalived's {@code garp_master_repeat} (default 5 per burst). */
-        public Builder garpMasterRepeat(int repeat) {
-            protocol.garpMasterRepeat(repeat);
-            return this;
-        }
-
-        /** keepalived's {@code garp_master_refresh} (default zero: never). */
-        public Builder garpMasterRefresh(Duration period) {
-            protocol.garpMasterRefresh(period);
-            return this;
-        }
-
-        /** keepalived's {@code garp_master_refresh_repeat} (default 1). */
-        public Builder garpMasterRefreshRepeat(int repeat) {
-            protocol.garpMasterRefreshRepeat(repeat);
-            return this;
-        }
-
-        /** Default true; false is keepalived's {@code lower_prio_no_advert}. */
-        public Builder advertiseOnLowerPriority(boolean advertise) {
-            protocol.advertiseOnLowerPriority(advertise);
-            return this;
-        }
-
-        /**
-         * Tracks a health source with keepalived's weight semantics: {@code weight > 0} is added while UP,
-         * {@code weight < 0} is added while DOWN, {@code 0} means FAULT while DOWN. Names must be unique.
-         *
-         * @param weight -253..253
-         */
-        public Builder track(HealthSource source, int weight) {
-            Objects.requireNonNull(source, "source");
-            protocol.track(source.name(), weight);
-            tracked.put(source, weight);
-            return this;
-        }
-
-        public Builder listener(VrrpListener listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener"));
-            return this;
-        }
-
-        /** keepalived-compatible notify scripts; none by default. */
-        public Builder notifyScripts(NotifyScripts scripts) {
-            this.notifyScripts = Objects.requireNonNull(scripts, "scripts");
-            return this;
-        }
-
-        /**
-         * @throws IllegalArgumentException when the interface or VRID is missing, or a setting is out of range
-         */
-        public VrrpInstance build() {
-            if (interfaceName == null) {
-                throw new IllegalArgumentException("interfaceName is required (keepalived: interface)");
-            }
-            if (virtualRouterId == 0) {
-                throw new IllegalArgumentException("virtualRouterId is required, 1-255 (keepalived: virtual_router_id)");
-            }
-            if (unicastSource != null && unicastPeers.isEmpty()) {
-                throw new IllegalArgumentException("unicastSource needs at least one unicastPeer");
-            }
-            // The instance copies what it needs: later calls on this builder change only later builds.
-            String instanceName = name != null ? name : "VI_" + virtualRouterId;
-            protocol.instanceName(instanceName);
-            protocol.virtualAddresses(virtualAddresses.stream().map(VirtualAddress::address).toList());
-            // The primary address is only known once the interface is read, in start(); a placeholder lets
-            // build() validate everything else now, so misuse fails here and not later.
-            protocol.primaryAddress(unicastSource != null ? unicastSource : Ipv4Address.ofBits(0x7f000001));
-            return new DefaultVrrpInstance(this, instanceName, protocol.build());
-        }
+    /** Required: the interface VRRP runs on (keepalived's {@code interface}). */
+    public Builder interfaceName(String interfaceName) {
+      if (interfaceName == null || interfaceName.isEmpty() || interfaceName.length() > 15) {
+        throw new IllegalArgumentException(
+            "interface name must be 1-15 characters, got '" + interfaceName + "'");
+      }
+      this.interfaceName = interfaceName;
+      return this;
     }
+
+    /** Required, 1-255. */
+    public Builder virtualRouterId(int vrid) {
+      protocol.virtualRouterId(vrid);
+      this.virtualRouterId = vrid;
+      return this;
+    }
+
+    /** 1-255, default 100; 255 = the address owner. */
+    public Builder priority(int priority) {
+      protocol.priority(priority);
+      this.priority = priority;
+      return this;
+    }
+
+    /**
+     * keepalived's {@code state MASTER|BACKUP}; see {@link VrrpRouterConfig.Builder#initialState}.
+     */
+    public Builder initialState(VrrpRouterConfig.InitialState state) {
+      protocol.initialState(state);
+      return this;
+    }
+
+    /** 1-255 whole seconds, default 1. */
+    public Builder advertIntervalSeconds(int seconds) {
+      protocol.advertIntervalSeconds(seconds);
+      return this;
+    }
+
+    /** keepalived's {@code auth_type PASS} + {@code auth_pass}: first 8 bytes used. */
+    public Builder authPassword(String password) {
+      protocol.authentication(VrrpAuthentication.password(password));
+      return this;
+    }
+
+    public Builder authentication(VrrpAuthentication authentication) {
+      protocol.authentication(authentication);
+      return this;
+    }
+
+    /** A VIP, {@code A.B.C.D} (a /32, as keepalived) or {@code A.B.C.D/N}. */
+    public Builder virtualAddress(String cidr) {
+      return virtualAddress(new VirtualAddress(Ipv4Cidr.parse(cidr), null));
+    }
+
+    /** A VIP with an optional {@code label IF:x}. */
+    public Builder virtualAddress(VirtualAddress address) {
+      virtualAddresses.add(Objects.requireNonNull(address, "address"));
+      return this;
+    }
+
+    /**
+     * keepalived's {@code unicast_src_ip}: the source of adverts instead of the interface's primary
+     * address.
+     */
+    public Builder unicastSource(Ipv4Address source) {
+      this.unicastSource = Objects.requireNonNull(source, "source");
+      return this;
+    }
+
+    /**
+     * keepalived's {@code unicast_peer}: adverts go to each peer, and are accepted only from them.
+     */
+    public Builder unicastPeer(Ipv4Address peer) {
+      unicastPeers.add(Objects.requireNonNull(peer, "peer"));
+      return this;
+    }
+
+    /** Default true; false is keepalived's {@code nopreempt}. */
+    public Builder preempt(boolean preempt) {
+      protocol.preempt(preempt);
+      return this;
+    }
+
+    /** keepalived's {@code preempt_delay}, 0-1000 s. */
+    public Builder preemptDelay(Duration delay) {
+      protocol.preemptDelay(delay);
+      return this;
+    }
+
+    /** keepalived's {@code garp_master_delay} (default 5 s; zero: no second burst). */
+    public Builder garpMasterDelay(Duration delay) {
+      protocol.garpMasterDelay(delay);
+      return this;
+    }
+
+    /** keepalived's {@code garp_master_repeat} (default 5 per burst). */
+    public Builder garpMasterRepeat(int repeat) {
+      protocol.garpMasterRepeat(repeat);
+      return this;
+    }
+
+    /** keepalived's {@code garp_master_refresh} (default zero: never). */
+    public Builder garpMasterRefresh(Duration period) {
+      protocol.garpMasterRefresh(period);
+      return this;
+    }
+
+    /** keepalived's {@code garp_master_refresh_repeat} (default 1). */
+    public Builder garpMasterRefreshRepeat(int repeat) {
+      protocol.garpMasterRefreshRepeat(repeat);
+      return this;
+    }
+
+    /** Default true; false is keepalived's {@code lower_prio_no_advert}. */
+    public Builder advertiseOnLowerPriority(boolean advertise) {
+      protocol.advertiseOnLowerPriority(advertise);
+      return this;
+    }
+
+    /**
+     * Tracks a health source with keepalived's weight semantics: {@code weight > 0} is added while
+     * UP, {@code weight < 0} is added while DOWN, {@code 0} means FAULT while DOWN. Names must be
+     * unique.
+     *
+     * @param weight -253..253
+     */
+    public Builder track(HealthSource source, int weight) {
+      Objects.requireNonNull(source, "source");
+      protocol.track(source.name(), weight);
+      tracked.put(source, weight);
+      return this;
+    }
+
+    public Builder listener(VrrpListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** keepalived-compatible notify scripts; none by default. */
+    public Builder notifyScripts(NotifyScripts scripts) {
+      this.notifyScripts = Objects.requireNonNull(scripts, "scripts");
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException when the interface or VRID is missing, or a setting is out
+     *     of range
+     */
+    public VrrpInstance build() {
+      if (interfaceName == null) {
+        throw new IllegalArgumentException("interfaceName is required (keepalived: interface)");
+      }
+      if (virtualRouterId == 0) {
+        throw new IllegalArgumentException(
+            "virtualRouterId is required, 1-255 (keepalived: virtual_router_id)");
+      }
+      if (unicastSource != null && unicastPeers.isEmpty()) {
+        throw new IllegalArgumentException("unicastSource needs at least one unicastPeer");
+      }
+      // The instance copies what it needs: later calls on this builder change only later builds.
+      String instanceName = name != null ? name : "VI_" + virtualRouterId;
+      protocol.instanceName(instanceName);
+      protocol.virtualAddresses(virtualAddresses.stream().map(VirtualAddress::address).toList());
+      // The primary address is only known once the interface is read, in start(); a placeholder
+      // lets
+      // build() validate everything else now, so misuse fails here and not later.
+      protocol.primaryAddress(
+          unicastSource != null ? unicastSource : Ipv4Address.ofBits(0x7f000001));
+      return new DefaultVrrpInstance(this, instanceName, protocol.build());
+    }
+  }
 }

@@ -22,71 +22,81 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Linux instance's notify port driven by the driver in virtual time: listeners in registration order
- * (a throwing one does not stop the next), then keepalived's notify scripts, in transition order.
+ * The Linux instance's notify port driven by the driver in virtual time: listeners in registration
+ * order (a throwing one does not stop the next), then keepalived's notify scripts, in transition
+ * order.
  */
 class InstanceNotifierTest {
 
-    @TempDir
-    Path dir;
+  @TempDir Path dir;
 
-    @Test
-    void listenersThenScriptsHearEveryTransitionInOrder() throws IOException {
-        Path log = dir.resolve("notify.log");
-        Path script = dir.resolve("notify.sh");
-        Files.writeString(script, "#!/bin/sh\necho \"$@\" >> " + log + "\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        List<String> heard = new ArrayList<>();
-        VrrpInstance instance = VrrpInstance.builder().name("VI_1").interfaceName("eth0").virtualRouterId(51).build();
-        VrrpListener throwing = new VrrpListener() {
-            @Override
-            public void onStateChange(VrrpInstance i, VrrpState from, VrrpState to, String reason) {
-                heard.add("first " + to);
-                throw new IllegalStateException("a broken listener");
-            }
+  @Test
+  void listenersThenScriptsHearEveryTransitionInOrder() throws IOException {
+    Path log = dir.resolve("notify.log");
+    Path script = dir.resolve("notify.sh");
+    Files.writeString(script, "#!/bin/sh\necho \"$@\" >> " + log + "\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    List<String> heard = new ArrayList<>();
+    VrrpInstance instance =
+        VrrpInstance.builder().name("VI_1").interfaceName("eth0").virtualRouterId(51).build();
+    VrrpListener throwing =
+        new VrrpListener() {
+          @Override
+          public void onStateChange(VrrpInstance i, VrrpState from, VrrpState to, String reason) {
+            heard.add("first " + to);
+            throw new IllegalStateException("a broken listener");
+          }
         };
-        VrrpListener second = new VrrpListener() {
-            @Override
-            public void onStateChange(VrrpInstance i, VrrpState from, VrrpState to, String reason) {
-                heard.add("second " + to + " from " + i.name());
-            }
+    VrrpListener second =
+        new VrrpListener() {
+          @Override
+          public void onStateChange(VrrpInstance i, VrrpState from, VrrpState to, String reason) {
+            heard.add("second " + to + " from " + i.name());
+          }
         };
-        VirtualScheduler clock = new VirtualScheduler();
-        NotifyRunner runner = new NotifyRunner("VI_1");
-        VrrpDriver driver = VrrpDriver.builder(VrrpStateMachine.create(VrrpRouterConfig.builder()
-                        .instanceName("VI_1").virtualRouterId(51).priority(100)
+    VirtualScheduler clock = new VirtualScheduler();
+    NotifyRunner runner = new NotifyRunner("VI_1");
+    VrrpDriver driver =
+        VrrpDriver.builder(
+                VrrpStateMachine.create(
+                    VrrpRouterConfig.builder()
+                        .instanceName("VI_1")
+                        .virtualRouterId(51)
+                        .priority(100)
                         .primaryAddress(Ipv4Address.parse("10.200.0.10"))
-                        .addVirtualAddress(Ipv4Cidr.parse("10.200.0.100/24")).build()))
-                .scheduler(clock)
-                .adverts(advert -> {
-                })
-                .addresses(new VirtualAddressTable() {
-                    @Override
-                    public void add(List<Ipv4Cidr> addresses) {
-                    }
+                        .addVirtualAddress(Ipv4Cidr.parse("10.200.0.100/24"))
+                        .build()))
+            .scheduler(clock)
+            .adverts(advert -> {})
+            .addresses(
+                new VirtualAddressTable() {
+                  @Override
+                  public void add(List<Ipv4Cidr> addresses) {}
 
-                    @Override
-                    public void remove(List<Ipv4Cidr> addresses) {
-                    }
+                  @Override
+                  public void remove(List<Ipv4Cidr> addresses) {}
                 })
-                .announcer((addresses, repeat) -> {
-                })
-                .notifier(new InstanceNotifier(instance, List.of(throwing, second),
-                        NotifyScripts.none().withNotify(script.toString()), runner))
-                .build();
+            .announcer((addresses, repeat) -> {})
+            .notifier(
+                new InstanceNotifier(
+                    instance,
+                    List.of(throwing, second),
+                    NotifyScripts.none().withNotify(script.toString()),
+                    runner))
+            .build();
 
-        driver.handle(VrrpInput.start());
-        clock.advanceBy(Duration.ofSeconds(4)); // Master_Down_Interval 3.609 s
-        driver.stop();
-        runner.close(); // waits for the queued scripts
+    driver.handle(VrrpInput.start());
+    clock.advanceBy(Duration.ofSeconds(4)); // Master_Down_Interval 3.609 s
+    driver.stop();
+    runner.close(); // waits for the queued scripts
 
-        assertThat(heard).containsExactly(
-                "first BACKUP", "second BACKUP from VI_1",
-                "first MASTER", "second MASTER from VI_1",
-                "first INITIALIZE", "second INITIALIZE from VI_1");
-        assertThat(Files.readAllLines(log)).containsExactly(
-                "INSTANCE VI_1 BACKUP 100",
-                "INSTANCE VI_1 MASTER 100",
-                "INSTANCE VI_1 STOP 100");
-    }
+    assertThat(heard)
+        .containsExactly(
+            "first BACKUP", "second BACKUP from VI_1",
+            "first MASTER", "second MASTER from VI_1",
+            "first INITIALIZE", "second INITIALIZE from VI_1");
+    assertThat(Files.readAllLines(log))
+        .containsExactly(
+            "INSTANCE VI_1 BACKUP 100", "INSTANCE VI_1 MASTER 100", "INSTANCE VI_1 STOP 100");
+  }
 }

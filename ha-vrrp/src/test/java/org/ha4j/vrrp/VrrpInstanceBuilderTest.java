@@ -11,54 +11,77 @@ import org.junit.jupiter.api.Test;
 
 class VrrpInstanceBuilderTest {
 
-    @Test
-    void interfaceAndVridAreRequired() {
-        assertThatThrownBy(() -> VrrpInstance.builder().virtualRouterId(51).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("interface");
-        assertThatThrownBy(() -> VrrpInstance.builder().interfaceName("eth0").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("virtualRouterId");
-    }
+  @Test
+  void interfaceAndVridAreRequired() {
+    assertThatThrownBy(() -> VrrpInstance.builder().virtualRouterId(51).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("interface");
+    assertThatThrownBy(() -> VrrpInstance.builder().interfaceName("eth0").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("virtualRouterId");
+  }
 
-    @Test
-    void rangesAreCheckedAtBuildTime() {
-        assertThatThrownBy(() -> VrrpInstance.builder().priority(256)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("1-255");
-        assertThatThrownBy(() -> VrrpInstance.builder().interfaceName("a-name-longer-than-15"))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> VrrpInstance.builder().interfaceName("eth0").virtualRouterId(51)
-                .unicastSource(Ipv4Address.parse("10.200.0.11")).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unicastPeer");
-        assertThatThrownBy(() -> VrrpInstance.builder().interfaceName("eth0").virtualRouterId(51)
-                .track(HealthSignal.up("x"), 254)).isInstanceOf(IllegalArgumentException.class);
-    }
+  @Test
+  void rangesAreCheckedAtBuildTime() {
+    assertThatThrownBy(() -> VrrpInstance.builder().priority(256))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1-255");
+    assertThatThrownBy(() -> VrrpInstance.builder().interfaceName("a-name-longer-than-15"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                VrrpInstance.builder()
+                    .interfaceName("eth0")
+                    .virtualRouterId(51)
+                    .unicastSource(Ipv4Address.parse("10.200.0.11"))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unicastPeer");
+    assertThatThrownBy(
+            () ->
+                VrrpInstance.builder()
+                    .interfaceName("eth0")
+                    .virtualRouterId(51)
+                    .track(HealthSignal.up("x"), 254))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 
-    @Test
-    void anUnstartedInstanceReportsInitializeWithItsDefaults() {
-        VrrpInstance instance = VrrpInstance.builder().interfaceName("eth0").virtualRouterId(51)
-                .virtualAddress("10.200.0.100/24").build();
-        assertThat(instance.name()).isEqualTo("VI_51");
-        VrrpInstanceSnapshot snapshot = instance.snapshot();
-        assertThat(snapshot.state()).isEqualTo(VrrpState.INITIALIZE);
-        assertThat(snapshot.basePriority()).isEqualTo(100);
-        assertThat(snapshot.droppedTotal()).isZero();
-        instance.stop(); // before start: does nothing
-    }
+  @Test
+  void anUnstartedInstanceReportsInitializeWithItsDefaults() {
+    VrrpInstance instance =
+        VrrpInstance.builder()
+            .interfaceName("eth0")
+            .virtualRouterId(51)
+            .virtualAddress("10.200.0.100/24")
+            .build();
+    assertThat(instance.name()).isEqualTo("VI_51");
+    VrrpInstanceSnapshot snapshot = instance.snapshot();
+    assertThat(snapshot.state()).isEqualTo(VrrpState.INITIALIZE);
+    assertThat(snapshot.basePriority()).isEqualTo(100);
+    assertThat(snapshot.droppedTotal()).isZero();
+    instance.stop(); // before start: does nothing
+  }
 
-    @Test
-    void anInstanceKeepsTheSettingsItWasBuiltWithWhenTheBuilderChangesLater() {
-        VrrpInstance.Builder builder = VrrpInstance.builder().interfaceName("eth0").virtualRouterId(51).priority(100)
-                .virtualAddress("10.200.0.100/24");
-        VrrpInstance first = builder.build();
-        VrrpInstance second = builder.virtualRouterId(52).priority(200).virtualAddress("10.200.0.101/24").build();
+  @Test
+  void anInstanceKeepsTheSettingsItWasBuiltWithWhenTheBuilderChangesLater() {
+    VrrpInstance.Builder builder =
+        VrrpInstance.builder()
+            .interfaceName("eth0")
+            .virtualRouterId(51)
+            .priority(100)
+            .virtualAddress("10.200.0.100/24");
+    VrrpInstance first = builder.build();
+    VrrpInstance second =
+        builder.virtualRouterId(52).priority(200).virtualAddress("10.200.0.101/24").build();
 
-        Ipv4Address source = Ipv4Address.parse("10.200.0.10");
-        VrrpRouterConfig firstConfig = ((DefaultVrrpInstance) first).protocolConfig(source);
-        assertThat(first.name()).isEqualTo("VI_51");
-        assertThat(firstConfig.virtualRouterId()).isEqualTo(51);
-        assertThat(firstConfig.priority()).isEqualTo(100);
-        assertThat(firstConfig.virtualAddresses()).hasSize(1);
-        assertThat(firstConfig.primaryAddress()).isEqualTo(source);
-        assertThat(second.name()).isEqualTo("VI_52");
-        assertThat(((DefaultVrrpInstance) second).protocolConfig(source).priority()).isEqualTo(200);
-    }
+    Ipv4Address source = Ipv4Address.parse("10.200.0.10");
+    VrrpRouterConfig firstConfig = ((DefaultVrrpInstance) first).protocolConfig(source);
+    assertThat(first.name()).isEqualTo("VI_51");
+    assertThat(firstConfig.virtualRouterId()).isEqualTo(51);
+    assertThat(firstConfig.priority()).isEqualTo(100);
+    assertThat(firstConfig.virtualAddresses()).hasSize(1);
+    assertThat(firstConfig.primaryAddress()).isEqualTo(source);
+    assertThat(second.name()).isEqualTo("VI_52");
+    assertThat(((DefaultVrrpInstance) second).protocolConfig(source).priority()).isEqualTo(200);
+  }
 }

@@ -29,8 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What one health check costs, end to end: the reference deployment's way (fork a shell that runs
- * {@code ps | grep | egrep}) against ha4j's process probe (one pass over /proc in the JVM), plus the
- * exec probe's own overhead (fork, exec, session scan) and a loopback TCP connect.
+ * {@code ps | grep | egrep}) against ha4j's process probe (one pass over /proc in the JVM), plus
+ * the exec probe's own overhead (fork, exec, session scan) and a loopback TCP connect.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ProbeCostBenchmark}
  */
@@ -42,65 +42,77 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class ProbeCostBenchmark {
 
-    private SystemScheduler scheduler;
-    private ExecutorService executor;
-    private ServerSocket server;
-    private AsyncProbe processProbe;
-    private AsyncProbe execTrue;
-    private AsyncProbe seedPipeline;
-    private AsyncProbe tcp;
+  private SystemScheduler scheduler;
+  private ExecutorService executor;
+  private ServerSocket server;
+  private AsyncProbe processProbe;
+  private AsyncProbe execTrue;
+  private AsyncProbe seedPipeline;
+  private AsyncProbe tcp;
 
-    @Setup
-    public void setUp() throws IOException {
-        scheduler = new SystemScheduler("bench-health");
-        executor = Executors.newFixedThreadPool(4);
-        server = new ServerSocket(0, 1000, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(() -> {
-            while (!server.isClosed()) {
+  @Setup
+  public void setUp() throws IOException {
+    scheduler = new SystemScheduler("bench-health");
+    executor = Executors.newFixedThreadPool(4);
+    server = new ServerSocket(0, 1000, InetAddress.getLoopbackAddress());
+    Thread acceptor =
+        new Thread(
+            () -> {
+              while (!server.isClosed()) {
                 try {
-                    server.accept().close();
+                  server.accept().close();
                 } catch (IOException e) {
-                    return;
+                  return;
                 }
-            }
-        }, "bench-acceptor");
-        acceptor.setDaemon(true);
-        acceptor.start();
-        processProbe = ProcessProbe.named("nginx").build();
-        execTrue = ExecProbe.builder("true").build();
-        seedPipeline = ExecProbe.builder(List.of("sh", "-c", "count=$(ps -ef |grep nginx |egrep -cv \"grep|$$\"); "
-                + "[ \"$count\" -ne 0 ]")).build();
-        tcp = TcpProbe.connect("127.0.0.1", server.getLocalPort());
-    }
+              }
+            },
+            "bench-acceptor");
+    acceptor.setDaemon(true);
+    acceptor.start();
+    processProbe = ProcessProbe.named("nginx").build();
+    execTrue = ExecProbe.builder("true").build();
+    seedPipeline =
+        ExecProbe.builder(
+                List.of(
+                    "sh",
+                    "-c",
+                    "count=$(ps -ef |grep nginx |egrep -cv \"grep|$$\"); "
+                        + "[ \"$count\" -ne 0 ]"))
+            .build();
+    tcp = TcpProbe.connect("127.0.0.1", server.getLocalPort());
+  }
 
-    @TearDown
-    public void tearDown() throws IOException {
-        server.close();
-        scheduler.close();
-        executor.shutdownNow();
-    }
+  @TearDown
+  public void tearDown() throws IOException {
+    server.close();
+    scheduler.close();
+    executor.shutdownNow();
+  }
 
-    private ProbeResult run(AsyncProbe probe) {
-        return probe.start(ProbeContext.of(Duration.ofSeconds(10), scheduler, executor)).toCompletableFuture().join();
-    }
+  private ProbeResult run(AsyncProbe probe) {
+    return probe
+        .start(ProbeContext.of(Duration.ofSeconds(10), scheduler, executor))
+        .toCompletableFuture()
+        .join();
+  }
 
-    @Benchmark
-    public ProbeResult processProbeByName() {
-        return run(processProbe);
-    }
+  @Benchmark
+  public ProbeResult processProbeByName() {
+    return run(processProbe);
+  }
 
-    @Benchmark
-    public ProbeResult seedCheckNginxPipeline() {
-        return run(seedPipeline);
-    }
+  @Benchmark
+  public ProbeResult seedCheckNginxPipeline() {
+    return run(seedPipeline);
+  }
 
-    @Benchmark
-    public ProbeResult execTrue() {
-        return run(execTrue);
-    }
+  @Benchmark
+  public ProbeResult execTrue() {
+    return run(execTrue);
+  }
 
-    @Benchmark
-    public ProbeResult tcpConnectLoopback() {
-        return run(tcp);
-    }
+  @Benchmark
+  public ProbeResult tcpConnectLoopback() {
+    return run(tcp);
+  }
 }

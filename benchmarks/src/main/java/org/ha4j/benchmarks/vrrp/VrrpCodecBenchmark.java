@@ -36,59 +36,72 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class VrrpCodecBenchmark {
 
-    /** seed-master from keepalived-2.2.7-adverts.txt. */
-    private static final String SEED_MASTER =
-            "45c0002800010000ff70cfbf0ac9000ae00000122133640101010c3b0ac900643131313100000000";
+  /** seed-master from keepalived-2.2.7-adverts.txt. */
+  private static final String SEED_MASTER =
+      "45c0002800010000ff70cfbf0ac9000ae00000122133640101010c3b0ac900643131313100000000";
 
-    private byte[] received;
-    private byte[] receivedOtherVrid;
-    private byte[] sendBuffer;
-    private VrrpAdvertisement advert;
-    private Ipv4Address source;
-    private ReceiveExpectations lb2;
-    private int identification;
+  private byte[] received;
+  private byte[] receivedOtherVrid;
+  private byte[] sendBuffer;
+  private VrrpAdvertisement advert;
+  private Ipv4Address source;
+  private ReceiveExpectations lb2;
+  private int identification;
 
-    @Setup
-    public void setUp() {
-        received = HexFormat.of().parseHex(SEED_MASTER);
-        advert = new VrrpAdvertisement(
-                51, 100, VrrpAuthentication.password("1111"), 1, List.of(Ipv4Address.parse("10.201.0.100")));
-        source = Ipv4Address.parse("10.201.0.10");
-        lb2 = ReceiveExpectations.matching(advert.withPriority(90));
-        receivedOtherVrid = VrrpEncoder.encodePacket(
-                new VrrpAdvertisement(52, 100, VrrpAuthentication.password("1111"), 1, advert.addresses()),
-                source, VrrpWireFormat.MULTICAST_GROUP, 1);
-        sendBuffer = new byte[VrrpEncoder.packetLength(advert)];
-    }
+  @Setup
+  public void setUp() {
+    received = HexFormat.of().parseHex(SEED_MASTER);
+    advert =
+        new VrrpAdvertisement(
+            51,
+            100,
+            VrrpAuthentication.password("1111"),
+            1,
+            List.of(Ipv4Address.parse("10.201.0.100")));
+    source = Ipv4Address.parse("10.201.0.10");
+    lb2 = ReceiveExpectations.matching(advert.withPriority(90));
+    receivedOtherVrid =
+        VrrpEncoder.encodePacket(
+            new VrrpAdvertisement(
+                52, 100, VrrpAuthentication.password("1111"), 1, advert.addresses()),
+            source,
+            VrrpWireFormat.MULTICAST_GROUP,
+            1);
+    sendBuffer = new byte[VrrpEncoder.packetLength(advert)];
+  }
 
-    /** The transmit path: the whole IPv4 packet into a reused buffer (allocation-free). */
-    @Benchmark
-    public int encodeIntoBuffer() {
-        identification = (identification + 1) & 0xffff;
-        return VrrpEncoder.encodePacket(advert, source, VrrpWireFormat.MULTICAST_GROUP, identification, sendBuffer, 0);
-    }
+  /** The transmit path: the whole IPv4 packet into a reused buffer (allocation-free). */
+  @Benchmark
+  public int encodeIntoBuffer() {
+    identification = (identification + 1) & 0xffff;
+    return VrrpEncoder.encodePacket(
+        advert, source, VrrpWireFormat.MULTICAST_GROUP, identification, sendBuffer, 0);
+  }
 
-    /** The same into a fresh array. */
-    @Benchmark
-    public byte[] encodeNewArray() {
-        return VrrpEncoder.encodePacket(advert, source, VrrpWireFormat.MULTICAST_GROUP, 1);
-    }
+  /** The same into a fresh array. */
+  @Benchmark
+  public byte[] encodeNewArray() {
+    return VrrpEncoder.encodePacket(advert, source, VrrpWireFormat.MULTICAST_GROUP, 1);
+  }
 
-    /** The receive path of LB2: every check of RFC 3768 §7.1, password included, then the values built. */
-    @Benchmark
-    public VrrpDecodeResult decodeAccepted() {
-        return VrrpDecoder.decode(received, 0, received.length, lb2);
-    }
+  /**
+   * The receive path of LB2: every check of RFC 3768 §7.1, password included, then the values
+   * built.
+   */
+  @Benchmark
+  public VrrpDecodeResult decodeAccepted() {
+    return VrrpDecoder.decode(received, 0, received.length, lb2);
+  }
 
-    /** Only the wire checks (what {@code ./ha4j decode} does without flags). */
-    @Benchmark
-    public VrrpDecodeResult decodePermissive() {
-        return VrrpDecoder.decode(received, 0, received.length, ReceiveExpectations.permissive());
-    }
+  /** Only the wire checks (what {@code ./ha4j decode} does without flags). */
+  @Benchmark
+  public VrrpDecodeResult decodePermissive() {
+    return VrrpDecoder.decode(received, 0, received.length, ReceiveExpectations.permissive());
+  }
 
-    /** The common drop on a shared LAN: a well-formed advert of a VRID not served here. */
-    @Benchmark
-    public VrrpDecodeResult decodeRejectedOtherVrid() {
-        return VrrpDecoder.decode(receivedOtherVrid, 0, receivedOtherVrid.length, lb2);
-    }
+  /** The common drop on a shared LAN: a well-formed advert of a VRID not served here. */
+  @Benchmark
+  public VrrpDecodeResult decodeRejectedOtherVrid() {
+    return VrrpDecoder.decode(receivedOtherVrid, 0, receivedOtherVrid.length, lb2);
+  }
 }

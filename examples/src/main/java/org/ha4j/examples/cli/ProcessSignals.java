@@ -9,115 +9,131 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * What a signal means to a long-running command ({@code run}, {@code node}, {@code proxy}); one policy for
- * all three.
+ * What a signal means to a long-running command ({@code run}, {@code node}, {@code proxy}); one
+ * policy for all three.
  *
  * <ul>
- *   <li>{@code TERM}, {@code INT}: stop gracefully (priority-0 advertisement, VIPs removed, the proxy drained,
- *       the pid file removed), then exit 0;</li>
- *   <li>{@code HUP}, {@code USR1}, {@code USR2}: logged and otherwise ignored; they never stop a node (they
- *       will mean reload, reopen logs and dump state, dump stats);</li>
- *   <li>{@code QUIT} stays the JVM's: a thread dump on stderr, the process runs on.</li>
+ *   <li>{@code TERM}, {@code INT}: stop gracefully (priority-0 advertisement, VIPs removed, the
+ *       proxy drained, the pid file removed), then exit 0;
+ *   <li>{@code HUP}, {@code USR1}, {@code USR2}: logged and otherwise ignored; they never stop a
+ *       node (they will mean reload, reopen logs and dump state, dump stats);
+ *   <li>{@code QUIT} stays the JVM's: a thread dump on stderr, the process runs on.
  * </ul>
  *
- * <p>Why handlers and not a shutdown hook: the JVM's own handlers end the process on HUP and USR1 with
- * nothing cleaned up, and a hook runs while the JVM is already exiting with 128+N, so even a clean drain
- * reports 143, which systemd counts as a failure. With these handlers the command's main thread does the
- * stop itself and returns 0. On this JDK (17) {@code USR2} is free for applications: HotSpot's thread
- * suspend/resume signal does not block a handler here (checked at start; a refusal is logged, not fatal).
+ * <p>Why handlers and not a shutdown hook: the JVM's own handlers end the process on HUP and USR1
+ * with nothing cleaned up, and a hook runs while the JVM is already exiting with 128+N, so even a
+ * clean drain reports 143, which systemd counts as a failure. With these handlers the command's
+ * main thread does the stop itself and returns 0. On this JDK (17) {@code USR2} is free for
+ * applications: HotSpot's thread suspend/resume signal does not block a handler here (checked at
+ * start; a refusal is logged, not fatal).
  *
- * <p>{@code sun.misc.Signal} (module jdk.unsupported) is reached by reflection because javac reports any
- * compiled reference to it as a warning that cannot be suppressed, and the build treats warnings as errors.
+ * <p>{@code sun.misc.Signal} (module jdk.unsupported) is reached by reflection because javac
+ * reports any compiled reference to it as a warning that cannot be suppressed, and the build treats
+ * warnings as errors.
  */
 final class ProcessSignals {
 
-    /** Signals that are caught and only logged, with what they will mean once implemented. */
-    static final Map<String, String> NOT_YET = Map.of(
-            "HUP", "reload is not implemented yet",
-            "USR1", "reopening logs and dumping state are not implemented yet",
-            "USR2", "dumping statistics is not implemented yet");
+  /** Signals that are caught and only logged, with what they will mean once implemented. */
+  static final Map<String, String> NOT_YET =
+      Map.of(
+          "HUP", "reload is not implemented yet",
+          "USR1", "reopening logs and dumping state are not implemented yet",
+          "USR2", "dumping statistics is not implemented yet");
 
-    private final Consumer<String> log;
-    private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final AtomicReference<String> stopReason = new AtomicReference<>();
+  private final Consumer<String> log;
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final AtomicReference<String> stopReason = new AtomicReference<>();
 
-    private ProcessSignals(Consumer<String> log) {
-        this.log = Objects.requireNonNull(log, "log");
+  private ProcessSignals(Consumer<String> log) {
+    this.log = Objects.requireNonNull(log, "log");
+  }
+
+  /**
+   * Catches TERM, INT, HUP, USR1 and USR2 for this process; {@code log} gets one line per signal.
+   */
+  static ProcessSignals install(Consumer<String> log) {
+    ProcessSignals signals = new ProcessSignals(log);
+    for (String name : new String[] {"TERM", "INT", "HUP", "USR1", "USR2"}) {
+      try {
+        Handlers.handle(name, signals::received);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        log.accept(
+            "WARNING SIG"
+                + name
+                + " cannot be caught here ("
+                + rootMessage(e)
+                + "); it keeps the"
+                + " JVM's default");
+      }
     }
+    return signals;
+  }
 
-    /** Catches TERM, INT, HUP, USR1 and USR2 for this process; {@code log} gets one line per signal. */
-    static ProcessSignals install(Consumer<String> log) {
-        ProcessSignals signals = new ProcessSignals(log);
-        for (String name : new String[] {"TERM", "INT", "HUP", "USR1", "USR2"}) {
-            try {
-                Handlers.handle(name, signals::received);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                log.accept("WARNING SIG" + name + " cannot be caught here (" + rootMessage(e) + "); it keeps the"
-                        + " JVM's default");
-            }
-        }
-        return signals;
-    }
+  /**
+   * A policy with no handlers: the caller (a test, an embedding program) calls {@link
+   * #requestStop}.
+   */
+  static ProcessSignals manual(Consumer<String> log) {
+    return new ProcessSignals(log);
+  }
 
-    /** A policy with no handlers: the caller (a test, an embedding program) calls {@link #requestStop}. */
-    static ProcessSignals manual(Consumer<String> log) {
-        return new ProcessSignals(log);
+  /** Handles one signal by name, as the handler thread does. */
+  void received(String signal) {
+    String description = NOT_YET.get(signal);
+    if (description != null) {
+      log.accept("received SIG" + signal + ": " + description + "; ignoring");
+    } else {
+      requestStop("SIG" + signal);
     }
+  }
 
-    /** Handles one signal by name, as the handler thread does. */
-    void received(String signal) {
-        String description = NOT_YET.get(signal);
-        if (description != null) {
-            log.accept("received SIG" + signal + ": " + description + "; ignoring");
-        } else {
-            requestStop("SIG" + signal);
-        }
+  /** Asks the command to stop gracefully; the first reason wins, later ones are logged. */
+  void requestStop(String reason) {
+    if (stopReason.compareAndSet(null, reason)) {
+      log.accept("received " + reason + ": stopping gracefully");
+      stopRequested.countDown();
+    } else {
+      log.accept("received " + reason + ": already stopping (" + stopReason.get() + ")");
     }
+  }
 
-    /** Asks the command to stop gracefully; the first reason wins, later ones are logged. */
-    void requestStop(String reason) {
-        if (stopReason.compareAndSet(null, reason)) {
-            log.accept("received " + reason + ": stopping gracefully");
-            stopRequested.countDown();
-        } else {
-            log.accept("received " + reason + ": already stopping (" + stopReason.get() + ")");
-        }
-    }
+  /** Blocks until a stop is requested and returns why. */
+  String awaitStop() throws InterruptedException {
+    stopRequested.await();
+    return stopReason.get();
+  }
 
-    /** Blocks until a stop is requested and returns why. */
-    String awaitStop() throws InterruptedException {
-        stopRequested.await();
-        return stopReason.get();
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t instanceof InvocationTargetException && t.getCause() != null) {
+      t = t.getCause();
     }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t instanceof InvocationTargetException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + ": " + t.getMessage();
+  /** The reflective bridge to {@code sun.misc.Signal.handle(Signal, SignalHandler)}. */
+  private static final class Handlers {
+    static void handle(String name, Consumer<String> onSignal) throws ReflectiveOperationException {
+      Class<?> signalClass = Class.forName("sun.misc.Signal");
+      Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+      Object signal = signalClass.getConstructor(String.class).newInstance(name);
+      Object handler =
+          java.lang.reflect.Proxy.newProxyInstance(
+              ProcessSignals.class.getClassLoader(),
+              new Class<?>[] {handlerClass},
+              (proxy, method, args) -> {
+                return switch (method.getName()) {
+                  case "handle" -> {
+                    onSignal.accept(name);
+                    yield null;
+                  }
+                  case "hashCode" -> System.identityHashCode(proxy);
+                  case "equals" -> proxy == args[0];
+                  default -> "SIG" + name + " handler";
+                };
+              });
+      Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
+      handle.invoke(null, signal, handler);
     }
-
-    /** The reflective bridge to {@code sun.misc.Signal.handle(Signal, SignalHandler)}. */
-    private static final class Handlers {
-        static void handle(String name, Consumer<String> onSignal) throws ReflectiveOperationException {
-            Class<?> signalClass = Class.forName("sun.misc.Signal");
-            Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
-            Object signal = signalClass.getConstructor(String.class).newInstance(name);
-            Object handler = java.lang.reflect.Proxy.newProxyInstance(ProcessSignals.class.getClassLoader(),
-                    new Class<?>[] {handlerClass}, (proxy, method, args) -> {
-                        return switch (method.getName()) {
-                            case "handle" -> {
-                                onSignal.accept(name);
-                                yield null;
-                            }
-                            case "hashCode" -> System.identityHashCode(proxy);
-                            case "equals" -> proxy == args[0];
-                            default -> "SIG" + name + " handler";
-                        };
-                    });
-            Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
-            handle.invoke(null, signal, handler);
-        }
-    }
+  }
 }

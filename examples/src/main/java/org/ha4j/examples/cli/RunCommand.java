@@ -18,146 +18,170 @@ import org.ha4j.node.NodeOptions;
 import org.ha4j.proxy.RelayKind;
 
 /**
- * {@code ./ha4j run --keepalived FILE --nginx FILE}: the reference deployment's load balancer (keepalived +
- * nginx) as one process, from the two files as they are.
+ * {@code ./ha4j run --keepalived FILE --nginx FILE}: the reference deployment's load balancer
+ * (keepalived + nginx) as one process, from the two files as they are.
  *
- * <p>stdout has one line per event ({@code STATE}, {@code PRIORITY}, {@code PROXY}, {@code STARTED},
- * {@code STOPPED}); SIGTERM or Ctrl-C stops gracefully (priority-0 advertisement, VIPs removed, then the
- * proxy drains, then the pid file goes) and exits 0; HUP, USR1 and USR2 are logged and ignored
- * ({@link ProcessSignals}). With {@code --console} commands are read from stdin, one per line: {@code proxy stop},
- * {@code proxy start} (the seed's {@code systemctl stop/start nginx}), {@code status}, {@code stop};
- * end of input stops the node too, so a node never outlives the program that drives it.
+ * <p>stdout has one line per event ({@code STATE}, {@code PRIORITY}, {@code PROXY}, {@code
+ * STARTED}, {@code STOPPED}); SIGTERM or Ctrl-C stops gracefully (priority-0 advertisement, VIPs
+ * removed, then the proxy drains, then the pid file goes) and exits 0; HUP, USR1 and USR2 are
+ * logged and ignored ({@link ProcessSignals}). With {@code --console} commands are read from stdin,
+ * one per line: {@code proxy stop}, {@code proxy start} (the seed's {@code systemctl stop/start
+ * nginx}), {@code status}, {@code stop}; end of input stops the node too, so a node never outlives
+ * the program that drives it.
  */
 final class RunCommand implements Subcommand {
 
-    private static final Set<String> WITH_VALUE = Set.of("keepalived", "nginx", "proxy-health-replaces", "relay",
-            "drain-timeout", "pidfile");
-    private static final Set<String> SWITCHES = Set.of("console");
+  private static final Set<String> WITH_VALUE =
+      Set.of("keepalived", "nginx", "proxy-health-replaces", "relay", "drain-timeout", "pidfile");
+  private static final Set<String> SWITCHES = Set.of("console");
 
-    private final InputStream console;
+  private final InputStream console;
 
-    RunCommand() {
-        this(System.in);
+  RunCommand() {
+    this(System.in);
+  }
+
+  RunCommand(InputStream console) {
+    this.console = console;
+  }
+
+  @Override
+  public String name() {
+    return "run";
+  }
+
+  @Override
+  public String summary() {
+    return "run a load-balancer node (VRRP + proxy) from a keepalived.conf and an nginx.conf";
+  }
+
+  @Override
+  public String usage() {
+    return "run --keepalived FILE --nginx FILE [--proxy-health-replaces SCRIPT_NAME ...] [--relay splice|copy|auto]"
+        + " [--drain-timeout S] [--pidfile F] [--console]";
+  }
+
+  @Override
+  public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+    Flags flags = Flags.parse(args, WITH_VALUE, SWITCHES);
+    if (!flags.positional().isEmpty()) {
+      throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
     }
-
-    RunCommand(InputStream console) {
-        this.console = console;
+    Path keepalivedConf = Path.of(flags.required("keepalived"));
+    Path nginxConf = Path.of(flags.required("nginx"));
+    for (Path file : List.of(keepalivedConf, nginxConf)) {
+      if (!Files.isReadable(file)) {
+        throw new UsageException("cannot read " + file);
+      }
     }
-
-    @Override
-    public String name() {
-        return "run";
-    }
-
-    @Override
-    public String summary() {
-        return "run a load-balancer node (VRRP + proxy) from a keepalived.conf and an nginx.conf";
-    }
-
-    @Override
-    public String usage() {
-        return "run --keepalived FILE --nginx FILE [--proxy-health-replaces SCRIPT_NAME ...] [--relay splice|copy|auto]"
-                + " [--drain-timeout S] [--pidfile F] [--console]";
-    }
-
-    @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Flags flags = Flags.parse(args, WITH_VALUE, SWITCHES);
-        if (!flags.positional().isEmpty()) {
-            throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
-        }
-        Path keepalivedConf = Path.of(flags.required("keepalived"));
-        Path nginxConf = Path.of(flags.required("nginx"));
-        for (Path file : List.of(keepalivedConf, nginxConf)) {
-            if (!Files.isReadable(file)) {
-                throw new UsageException("cannot read " + file);
-            }
-        }
-        RelayKind relay = switch (flags.single("relay").orElse("splice").toLowerCase(Locale.ROOT)) {
-            case "copy" -> RelayKind.COPY;
-            case "splice" -> RelayKind.SPLICE;
-            case "auto" -> RelayKind.AUTO;
-            default -> throw new UsageException("--relay must be splice, copy or auto, got '" + flags.required("relay") + "'");
+    RelayKind relay =
+        switch (flags.single("relay").orElse("splice").toLowerCase(Locale.ROOT)) {
+          case "copy" -> RelayKind.COPY;
+          case "splice" -> RelayKind.SPLICE;
+          case "auto" -> RelayKind.AUTO;
+          default ->
+              throw new UsageException(
+                  "--relay must be splice, copy or auto, got '" + flags.required("relay") + "'");
         };
-        Duration drain = Duration.ofSeconds(flags.intValue("drain-timeout", 5, 0, 3600));
-        Set<String> replaced = new LinkedHashSet<>(flags.all("proxy-health-replaces"));
-        PrintStream events = new PrintStream(out, true, StandardCharsets.UTF_8);
-        HaNode node;
-        try {
-            node = HaNode.fromFiles(keepalivedConf, nginxConf,
-                    new NodeOptions(replaced, relay, drain, line -> {
-                        synchronized (events) {
-                            events.println(line);
-                        }
-                    }));
-        } catch (ConfigException e) {
-            e.problems().forEach(p -> err.println(p));
-            err.println("ha4j run: " + keepalivedConf + " / " + nginxConf + " not loaded (see ./ha4j check)");
-            return Ha4jCommandLine.EXIT_FAILURE;
-        }
-        events.println("ha4j run: " + keepalivedConf + " + " + nginxConf);
-        node.describe().forEach(line -> events.println("  " + line));
-
-        // Caught before the start, so a TERM during it still ends in a graceful stop.
-        ProcessSignals signals = ProcessSignals.install(line -> {
-            synchronized (events) {
-                events.println(line);
-            }
-        });
-        node.start();
-        PidFile pid = null;
-        try {
-            pid = flags.single("pidfile").isPresent() ? PidFile.write(Path.of(flags.required("pidfile"))) : null;
-            if (flags.has("console")) {
-                events.println("CONSOLE ready: proxy stop | proxy start | status | stop");
-                Thread reader = new Thread(() -> {
-                    readConsole(node, events);
-                    events.println("CONSOLE closed: stopping");
-                    signals.requestStop("console stop");
-                }, "ha4j-run-console");
-                reader.setDaemon(true); // blocked on stdin; must not keep the JVM alive after a signal's stop
-                reader.start();
-            }
-            signals.awaitStop();
-        } finally {
-            node.stop();
-            if (pid != null) {
-                pid.close();
-            }
-        }
-        return Ha4jCommandLine.EXIT_OK;
-    }
-
-    /** Runs console commands until {@code stop} or the end of input (or an unreadable input). */
-    private void readConsole(HaNode node, PrintStream events) {
-        BufferedReader in = new BufferedReader(new InputStreamReader(console, StandardCharsets.UTF_8));
-        String line;
-        while ((line = readLine(in, events)) != null) {
-            String command = line.strip().replaceAll("\\s+", " ");
-            try {
-                switch (command) {
-                    case "" -> { }
-                    case "proxy stop" -> node.stopProxy();
-                    case "proxy start" -> node.startProxy();
-                    case "status" -> node.status().forEach(s -> events.println("STATUS " + s));
-                    case "stop", "quit", "exit" -> {
-                        return;
+    Duration drain = Duration.ofSeconds(flags.intValue("drain-timeout", 5, 0, 3600));
+    Set<String> replaced = new LinkedHashSet<>(flags.all("proxy-health-replaces"));
+    PrintStream events = new PrintStream(out, true, StandardCharsets.UTF_8);
+    HaNode node;
+    try {
+      node =
+          HaNode.fromFiles(
+              keepalivedConf,
+              nginxConf,
+              new NodeOptions(
+                  replaced,
+                  relay,
+                  drain,
+                  line -> {
+                    synchronized (events) {
+                      events.println(line);
                     }
-                    default -> events.println("CONSOLE unknown command '" + command
-                            + "' (proxy stop | proxy start | status | stop)");
-                }
-            } catch (Exception e) {
-                events.println("CONSOLE '" + command + "' failed: " + e.getMessage());
-            }
-        }
+                  }));
+    } catch (ConfigException e) {
+      e.problems().forEach(p -> err.println(p));
+      err.println(
+          "ha4j run: " + keepalivedConf + " / " + nginxConf + " not loaded (see ./ha4j check)");
+      return Ha4jCommandLine.EXIT_FAILURE;
     }
+    events.println("ha4j run: " + keepalivedConf + " + " + nginxConf);
+    node.describe().forEach(line -> events.println("  " + line));
 
-    private static String readLine(BufferedReader in, PrintStream events) {
-        try {
-            return in.readLine();
-        } catch (java.io.IOException e) {
-            events.println("CONSOLE unreadable: " + e.getMessage());
-            return null;
-        }
+    // Caught before the start, so a TERM during it still ends in a graceful stop.
+    ProcessSignals signals =
+        ProcessSignals.install(
+            line -> {
+              synchronized (events) {
+                events.println(line);
+              }
+            });
+    node.start();
+    PidFile pid = null;
+    try {
+      pid =
+          flags.single("pidfile").isPresent()
+              ? PidFile.write(Path.of(flags.required("pidfile")))
+              : null;
+      if (flags.has("console")) {
+        events.println("CONSOLE ready: proxy stop | proxy start | status | stop");
+        Thread reader =
+            new Thread(
+                () -> {
+                  readConsole(node, events);
+                  events.println("CONSOLE closed: stopping");
+                  signals.requestStop("console stop");
+                },
+                "ha4j-run-console");
+        reader.setDaemon(
+            true); // blocked on stdin; must not keep the JVM alive after a signal's stop
+        reader.start();
+      }
+      signals.awaitStop();
+    } finally {
+      node.stop();
+      if (pid != null) {
+        pid.close();
+      }
     }
+    return Ha4jCommandLine.EXIT_OK;
+  }
+
+  /** Runs console commands until {@code stop} or the end of input (or an unreadable input). */
+  private void readConsole(HaNode node, PrintStream events) {
+    BufferedReader in = new BufferedReader(new InputStreamReader(console, StandardCharsets.UTF_8));
+    String line;
+    while ((line = readLine(in, events)) != null) {
+      String command = line.strip().replaceAll("\\s+", " ");
+      try {
+        switch (command) {
+          case "" -> {}
+          case "proxy stop" -> node.stopProxy();
+          case "proxy start" -> node.startProxy();
+          case "status" -> node.status().forEach(s -> events.println("STATUS " + s));
+          case "stop", "quit", "exit" -> {
+            return;
+          }
+          default ->
+              events.println(
+                  "CONSOLE unknown command '"
+                      + command
+                      + "' (proxy stop | proxy start | status | stop)");
+        }
+      } catch (Exception e) {
+        events.println("CONSOLE '" + command + "' failed: " + e.getMessage());
+      }
+    }
+  }
+
+  private static String readLine(BufferedReader in, PrintStream events) {
+    try {
+      return in.readLine();
+    } catch (java.io.IOException e) {
+      events.println("CONSOLE unreadable: " + e.getMessage());
+      return null;
+    }
+  }
 }

@@ -3,7 +3,7 @@ package org.ha4j.examples.cli;
 /** Arguments the command cannot accept; the command line exits with status 2. */
 final class UsageException extends Exception {
 
-    UsageException(String message) {
-        super(message);
-    }
+  UsageException(String message) {
+    super(message);
+  }
 }

@@ -12,85 +12,198 @@ import org.junit.jupiter.api.Test;
 /** Flag handling only: these never reach start(), so they touch no interface. */
 class NodeCommandTest {
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    private int run(String... args) {
-        List<String> all = new ArrayList<>(List.of("node"));
-        all.addAll(List.of(args));
-        return Ha4jCommandLine.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
+  private int run(String... args) {
+    List<String> all = new ArrayList<>(List.of("node"));
+    all.addAll(List.of(args));
+    return Ha4jCommandLine.run(
+        all,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
 
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
 
-    @Test
-    void missingRequiredFlagsAreUsageErrors() {
-        assertThat(run("--interface", "h4jnone0", "--vrid", "51", "--vip", "10.200.0.100")).isEqualTo(2);
-        assertThat(err()).contains("--priority is required").contains("usage: ha4j node");
-    }
+  @Test
+  void missingRequiredFlagsAreUsageErrors() {
+    assertThat(run("--interface", "h4jnone0", "--vrid", "51", "--vip", "10.200.0.100"))
+        .isEqualTo(2);
+    assertThat(err()).contains("--priority is required").contains("usage: ha4j node");
+  }
 
-    @Test
-    void trackScriptFlagsAreCheckedBeforeAnythingRuns() {
-        assertThat(run("--interface", "h4jnone0", "--vrid", "51", "--priority", "100", "--vip", "10.200.0.100",
-                "--track-weight", "-20")).isEqualTo(2);
-        assertThat(err()).contains("--track-weight must follow a --track-script");
-        assertThat(run("--interface", "h4jnone0", "--vrid", "51", "--priority", "100", "--vip", "10.200.0.100",
-                "--track-script", "/bin/true", "--track-weight", "300")).isEqualTo(2);
-        assertThat(err()).contains("--track-weight must be -253 to 253");
-        assertThat(run("--interface", "h4jnone0", "--vrid", "51", "--priority", "100", "--vip", "10.200.0.100",
-                "--track-scritp", "/bin/true")).isEqualTo(2);
-        assertThat(err()).contains("unknown flag --track-scritp");
-    }
+  @Test
+  void trackScriptFlagsAreCheckedBeforeAnythingRuns() {
+    assertThat(
+            run(
+                "--interface",
+                "h4jnone0",
+                "--vrid",
+                "51",
+                "--priority",
+                "100",
+                "--vip",
+                "10.200.0.100",
+                "--track-weight",
+                "-20"))
+        .isEqualTo(2);
+    assertThat(err()).contains("--track-weight must follow a --track-script");
+    assertThat(
+            run(
+                "--interface",
+                "h4jnone0",
+                "--vrid",
+                "51",
+                "--priority",
+                "100",
+                "--vip",
+                "10.200.0.100",
+                "--track-script",
+                "/bin/true",
+                "--track-weight",
+                "300"))
+        .isEqualTo(2);
+    assertThat(err()).contains("--track-weight must be -253 to 253");
+    assertThat(
+            run(
+                "--interface",
+                "h4jnone0",
+                "--vrid",
+                "51",
+                "--priority",
+                "100",
+                "--vip",
+                "10.200.0.100",
+                "--track-scritp",
+                "/bin/true"))
+        .isEqualTo(2);
+    assertThat(err()).contains("unknown flag --track-scritp");
+  }
 
-    @Test
-    void aVipIsRequired() {
-        assertThat(run("--interface", "h4jnone0", "--vrid", "51", "--priority", "100")).isEqualTo(2);
-        assertThat(err()).contains("--vip");
-    }
+  @Test
+  void aVipIsRequired() {
+    assertThat(run("--interface", "h4jnone0", "--vrid", "51", "--priority", "100")).isEqualTo(2);
+    assertThat(err()).contains("--vip");
+  }
 
-    @Test
-    void outOfRangeAndMalformedValuesSayWhatIsAllowed() {
-        assertThat(run("--interface", "h4jnone0", "--vrid", "256", "--priority", "100", "--vip", "10.200.0.100")).isEqualTo(2);
-        assertThat(err()).contains("--vrid must be 1-255");
-        assertThat(run("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.300")).isEqualTo(2);
-        assertThat(err()).contains("--vip");
-        assertThat(run("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1",
-                "--state", "LEADER")).isEqualTo(2);
-        assertThat(err()).contains("MASTER or BACKUP");
-        assertThat(run("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1",
-                "--unicast-src", "10.200.0.11")).isEqualTo(2);
-        assertThat(err()).contains("--unicast-peer");
-        assertThat(run("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1",
-                "--bogus")).isEqualTo(2);
-        assertThat(err()).contains("unknown flag --bogus");
-    }
+  @Test
+  void outOfRangeAndMalformedValuesSayWhatIsAllowed() {
+    assertThat(
+            run(
+                "--interface",
+                "h4jnone0",
+                "--vrid",
+                "256",
+                "--priority",
+                "100",
+                "--vip",
+                "10.200.0.100"))
+        .isEqualTo(2);
+    assertThat(err()).contains("--vrid must be 1-255");
+    assertThat(
+            run(
+                "--interface",
+                "h4jnone0",
+                "--vrid",
+                "5",
+                "--priority",
+                "100",
+                "--vip",
+                "10.200.0.300"))
+        .isEqualTo(2);
+    assertThat(err()).contains("--vip");
+    assertThat(
+            run(
+                "--interface",
+                "h4jnone0",
+                "--vrid",
+                "5",
+                "--priority",
+                "100",
+                "--vip",
+                "10.200.0.1",
+                "--state",
+                "LEADER"))
+        .isEqualTo(2);
+    assertThat(err()).contains("MASTER or BACKUP");
+    assertThat(
+            run(
+                "--interface",
+                "h4jnone0",
+                "--vrid",
+                "5",
+                "--priority",
+                "100",
+                "--vip",
+                "10.200.0.1",
+                "--unicast-src",
+                "10.200.0.11"))
+        .isEqualTo(2);
+    assertThat(err()).contains("--unicast-peer");
+    assertThat(
+            run(
+                "--interface",
+                "h4jnone0",
+                "--vrid",
+                "5",
+                "--priority",
+                "100",
+                "--vip",
+                "10.200.0.1",
+                "--bogus"))
+        .isEqualTo(2);
+    assertThat(err()).contains("unknown flag --bogus");
+  }
 
-    @Test
-    void gratuitousArpTimingFlagsTakeKeepalivedsRanges() {
-        List<String> base = List.of("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1");
-        List<List<String>> refused = List.of(List.of("--garp-master-refresh", "-1"),
-                List.of("--garp-master-refresh", "60", "--garp-master-refresh-repeat", "0"));
-        List<String> messages = List.of("--garp-master-refresh must be 0-86400", "--garp-master-refresh-repeat must be 1-255");
-        for (int i = 0; i < refused.size(); i++) {
-            List<String> args = new ArrayList<>(base);
-            args.addAll(refused.get(i));
-            assertThat(run(args.toArray(String[]::new))).isEqualTo(2);
-            assertThat(err()).contains(messages.get(i));
-        }
-        // accepted: the run gets as far as looking for the interface
-        List<String> accepted = new ArrayList<>(base);
-        accepted.addAll(List.of("--garp-master-refresh", "60", "--garp-master-refresh-repeat", "2", "--garp-master-delay", "0"));
-        assertThat(run(accepted.toArray(String[]::new))).isEqualTo(1);
-        assertThat(err()).contains("no interface named h4jnone0");
+  @Test
+  void gratuitousArpTimingFlagsTakeKeepalivedsRanges() {
+    List<String> base =
+        List.of(
+            "--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1");
+    List<List<String>> refused =
+        List.of(
+            List.of("--garp-master-refresh", "-1"),
+            List.of("--garp-master-refresh", "60", "--garp-master-refresh-repeat", "0"));
+    List<String> messages =
+        List.of(
+            "--garp-master-refresh must be 0-86400", "--garp-master-refresh-repeat must be 1-255");
+    for (int i = 0; i < refused.size(); i++) {
+      List<String> args = new ArrayList<>(base);
+      args.addAll(refused.get(i));
+      assertThat(run(args.toArray(String[]::new))).isEqualTo(2);
+      assertThat(err()).contains(messages.get(i));
     }
+    // accepted: the run gets as far as looking for the interface
+    List<String> accepted = new ArrayList<>(base);
+    accepted.addAll(
+        List.of(
+            "--garp-master-refresh",
+            "60",
+            "--garp-master-refresh-repeat",
+            "2",
+            "--garp-master-delay",
+            "0"));
+    assertThat(run(accepted.toArray(String[]::new))).isEqualTo(1);
+    assertThat(err()).contains("no interface named h4jnone0");
+  }
 
-    @Test
-    void anInterfaceThatDoesNotExistFailsWithExit1AndAClearMessage() {
-        // h4jnone0 exists in no namespace: start() stops before opening any socket.
-        assertThat(run("--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1")).isEqualTo(1);
-        assertThat(err()).contains("no interface named h4jnone0");
-    }
+  @Test
+  void anInterfaceThatDoesNotExistFailsWithExit1AndAClearMessage() {
+    // h4jnone0 exists in no namespace: start() stops before opening any socket.
+    assertThat(
+            run(
+                "--interface",
+                "h4jnone0",
+                "--vrid",
+                "5",
+                "--priority",
+                "100",
+                "--vip",
+                "10.200.0.1"))
+        .isEqualTo(1);
+    assertThat(err()).contains("no interface named h4jnone0");
+  }
 }

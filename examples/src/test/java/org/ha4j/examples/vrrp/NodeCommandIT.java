@@ -17,93 +17,126 @@ import org.junit.jupiter.api.Test;
 /** {@code ha4j node} as an operator meets it: privileges, pid file, SIGTERM. */
 class NodeCommandIT {
 
-    private VrrpTestbed bed;
+  private VrrpTestbed bed;
 
-    @BeforeEach
-    void testbed() throws Exception {
-        Privileges.assumeRoot("network namespaces");
-        Privileges.assumeCommand("setpriv");
-        bed = new VrrpTestbed();
+  @BeforeEach
+  void testbed() throws Exception {
+    Privileges.assumeRoot("network namespaces");
+    Privileges.assumeCommand("setpriv");
+    bed = new VrrpTestbed();
+  }
+
+  @AfterEach
+  void teardown() {
+    if (bed != null) {
+      bed.close();
     }
+  }
 
-    @AfterEach
-    void teardown() {
-        if (bed != null) {
-            bed.close();
-        }
-    }
+  @Test
+  void withoutCapNetRawItExitsNonZeroNamingTheCapability() throws Exception {
+    // Root, but with CAP_NET_RAW and CAP_NET_ADMIN gone from the bounding set: as in a container
+    // started without --cap-add NET_RAW.
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "setpriv",
+                "--bounding-set",
+                "-net_raw,-net_admin",
+                "--inh-caps",
+                "-net_raw,-net_admin",
+                "--"));
+    command.addAll(
+        NetnsHost.javaCommand(
+            "org.ha4j.examples.cli.Ha4jCommandLine",
+            VrrpTestbed.referenceFlags(100).toArray(String[]::new)));
+    NetnsProcess node = bed.lb1.start(command);
+    assertThat(node.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
+    assertThat(node.output()).contains("ha4j node:").contains("CAP_NET_RAW");
+    assertThat(bed.lb1.addresses()).containsExactly("10.200.0.11/24");
+  }
 
-    @Test
-    void withoutCapNetRawItExitsNonZeroNamingTheCapability() throws Exception {
-        // Root, but with CAP_NET_RAW and CAP_NET_ADMIN gone from the bounding set: as in a container
-        // started without --cap-add NET_RAW.
-        List<String> command = new ArrayList<>(List.of("setpriv", "--bounding-set", "-net_raw,-net_admin",
-                "--inh-caps", "-net_raw,-net_admin", "--"));
-        command.addAll(NetnsHost.javaCommand("org.ha4j.examples.cli.Ha4jCommandLine",
-                VrrpTestbed.referenceFlags(100).toArray(String[]::new)));
-        NetnsProcess node = bed.lb1.start(command);
-        assertThat(node.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
-        assertThat(node.output()).contains("ha4j node:").contains("CAP_NET_RAW");
-        assertThat(bed.lb1.addresses()).containsExactly("10.200.0.11/24");
-    }
+  @Test
+  void runsKeepalivedStyleNotifyScriptsInTransitionOrder() throws Exception {
+    Path log = bed.lb1.file("notify.log");
+    Path script = bed.lb1.file("notify.sh");
+    Files.writeString(script, "#!/bin/sh\necho \"$*\" >> " + log + "\n");
+    script.toFile().setExecutable(true);
+    NetnsProcess node =
+        bed.startNode(
+            bed.lb1,
+            100,
+            "--notify-master",
+            script + " became-master",
+            "--notify-stop",
+            script + " stopping",
+            "--notify",
+            script.toString());
+    VrrpTestbed.awaitState(node, "MASTER", 1, Duration.ofSeconds(10));
+    node.signal("TERM");
+    node.awaitExit(Duration.ofSeconds(40));
+    // The specific script with its own arguments, then the generic one with keepalived's four, in
+    // order.
+    assertThat(Files.readAllLines(log))
+        .containsExactly(
+            "INSTANCE VI_51 BACKUP 100",
+            "became-master",
+            "INSTANCE VI_51 MASTER 100",
+            "stopping",
+            "INSTANCE VI_51 STOP 100");
+  }
 
-    @Test
-    void runsKeepalivedStyleNotifyScriptsInTransitionOrder() throws Exception {
-        Path log = bed.lb1.file("notify.log");
-        Path script = bed.lb1.file("notify.sh");
-        Files.writeString(script, "#!/bin/sh\necho \"$*\" >> " + log + "\n");
-        script.toFile().setExecutable(true);
-        NetnsProcess node = bed.startNode(bed.lb1, 100, "--notify-master", script + " became-master",
-                "--notify-stop", script + " stopping", "--notify", script.toString());
-        VrrpTestbed.awaitState(node, "MASTER", 1, Duration.ofSeconds(10));
-        node.signal("TERM");
-        node.awaitExit(Duration.ofSeconds(40));
-        // The specific script with its own arguments, then the generic one with keepalived's four, in order.
-        assertThat(Files.readAllLines(log)).containsExactly(
-                "INSTANCE VI_51 BACKUP 100",
-                "became-master",
-                "INSTANCE VI_51 MASTER 100",
-                "stopping",
-                "INSTANCE VI_51 STOP 100");
-    }
+  @Test
+  void aFailingTrackScriptWithWeightZeroPutsTheMasterInFaultAndItsRecoveryBringsItBack()
+      throws Exception {
+    Path healthy = bed.lb1.file("nginx-alive");
+    Files.writeString(healthy, "");
+    Path check = bed.lb1.file("check_nginx.sh");
+    Files.writeString(check, "#!/bin/sh\ntest -e " + healthy + "\n");
+    check.toFile().setExecutable(true);
+    NetnsProcess node =
+        bed.startNode(
+            bed.lb1,
+            100,
+            "--track-script",
+            check.toString(),
+            "--track-interval",
+            "0.2",
+            "--track-fall",
+            "2",
+            "--track-rise",
+            "1");
+    VrrpTestbed.awaitState(node, "MASTER", 1, Duration.ofSeconds(10));
+    assertThat(bed.lb1.addresses()).contains("10.200.0.100/24");
 
-    @Test
-    void aFailingTrackScriptWithWeightZeroPutsTheMasterInFaultAndItsRecoveryBringsItBack() throws Exception {
-        Path healthy = bed.lb1.file("nginx-alive");
-        Files.writeString(healthy, "");
-        Path check = bed.lb1.file("check_nginx.sh");
-        Files.writeString(check, "#!/bin/sh\ntest -e " + healthy + "\n");
-        check.toFile().setExecutable(true);
-        NetnsProcess node = bed.startNode(bed.lb1, 100, "--track-script", check.toString(),
-                "--track-interval", "0.2", "--track-fall", "2", "--track-rise", "1");
-        VrrpTestbed.awaitState(node, "MASTER", 1, Duration.ofSeconds(10));
-        assertThat(bed.lb1.addresses()).contains("10.200.0.100/24");
+    Files.delete(healthy);
+    // awaited by its text, not by counting FAULT lines: on a loaded machine the 0.2 s script can
+    // time out
+    // once at start-up (BACKUP -> FAULT -> BACKUP) before the node first becomes MASTER
+    node.awaitOutput(
+        o -> o.contains("MASTER -> FAULT (tracked check_nginx DOWN (weight 0))"),
+        Duration.ofSeconds(10),
+        "MASTER -> FAULT");
+    assertThat(bed.lb1.addresses()).containsExactly("10.200.0.11/24");
 
-        Files.delete(healthy);
-        // awaited by its text, not by counting FAULT lines: on a loaded machine the 0.2 s script can time out
-        // once at start-up (BACKUP -> FAULT -> BACKUP) before the node first becomes MASTER
-        node.awaitOutput(o -> o.contains("MASTER -> FAULT (tracked check_nginx DOWN (weight 0))"),
-                Duration.ofSeconds(10), "MASTER -> FAULT");
-        assertThat(bed.lb1.addresses()).containsExactly("10.200.0.11/24");
+    Files.writeString(healthy, "");
+    VrrpTestbed.awaitState(node, "MASTER", 2, Duration.ofSeconds(15));
+    assertThat(bed.lb1.addresses()).contains("10.200.0.100/24");
+    node.signal("TERM");
+    node.awaitExit(Duration.ofSeconds(10));
+  }
 
-        Files.writeString(healthy, "");
-        VrrpTestbed.awaitState(node, "MASTER", 2, Duration.ofSeconds(15));
-        assertThat(bed.lb1.addresses()).contains("10.200.0.100/24");
-        node.signal("TERM");
-        node.awaitExit(Duration.ofSeconds(10));
-    }
-
-    @Test
-    void writesItsPidFileAndOnSigtermResignsRemovesTheVipAndTheFile() throws Exception {
-        Path pidfile = bed.lb1.file("node.pid");
-        NetnsProcess node = bed.startNode(bed.lb1, 100, "--pidfile", pidfile.toString());
-        VrrpTestbed.awaitState(node, "MASTER", 1, Duration.ofSeconds(10));
-        assertThat(Files.readString(pidfile).trim()).isEqualTo(Long.toString(node.pid()));
-        assertThat(bed.lb1.addresses()).contains("10.200.0.100/24");
-        node.signal("TERM");
-        node.awaitExit(Duration.ofSeconds(10));
-        assertThat(node.output()).contains("-> INITIALIZE (shutdown").contains("STOPPED");
-        assertThat(bed.lb1.addresses()).containsExactly("10.200.0.11/24");
-        assertThat(pidfile).doesNotExist();
-    }
+  @Test
+  void writesItsPidFileAndOnSigtermResignsRemovesTheVipAndTheFile() throws Exception {
+    Path pidfile = bed.lb1.file("node.pid");
+    NetnsProcess node = bed.startNode(bed.lb1, 100, "--pidfile", pidfile.toString());
+    VrrpTestbed.awaitState(node, "MASTER", 1, Duration.ofSeconds(10));
+    assertThat(Files.readString(pidfile).trim()).isEqualTo(Long.toString(node.pid()));
+    assertThat(bed.lb1.addresses()).contains("10.200.0.100/24");
+    node.signal("TERM");
+    node.awaitExit(Duration.ofSeconds(10));
+    assertThat(node.output()).contains("-> INITIALIZE (shutdown").contains("STOPPED");
+    assertThat(bed.lb1.addresses()).containsExactly("10.200.0.11/24");
+    assertThat(pidfile).doesNotExist();
+  }
 }

@@ -10,15 +10,15 @@ import java.util.Objects;
  */
 public record ConfigLocation(String file, int line) {
 
-    public ConfigLocation {
-        Objects.requireNonNull(file, "file");
-        if (line < 1) {
-            throw new IllegalArgumentException("line must be >= 1, got " + line);
-        }
+  public ConfigLocation {
+    Objects.requireNonNull(file, "file");
+    if (line < 1) {
+      throw new IllegalArgumentException("line must be >= 1, got " + line);
     }
+  }
 
-    @Override
-    public String toString() {
-        return file + ":" + line;
-    }
+  @Override
+  public String toString() {
+    return file + ":" + line;
+  }
 }

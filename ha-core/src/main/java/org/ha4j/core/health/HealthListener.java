@@ -5,17 +5,17 @@ package org.ha4j.core.health;
  *
  * <p>Contract: called on the thread that caused the transition (a probe's scheduler thread, a proxy
  * event loop, the application's own thread for a {@link HealthSignal}), once per transition, in the
- * order the transitions happened, never concurrently for one source. It must return quickly and must
- * not block: hand slow work to another executor. An exception it throws is logged and swallowed, so one
- * bad listener cannot stop the others from hearing the change.
+ * order the transitions happened, never concurrently for one source. It must return quickly and
+ * must not block: hand slow work to another executor. An exception it throws is logged and
+ * swallowed, so one bad listener cannot stop the others from hearing the change.
  */
 @FunctionalInterface
 public interface HealthListener {
 
-    /**
-     * @param source   the source whose status changed
-     * @param previous the reading before the transition
-     * @param current  the reading that caused it; {@code current.status() != previous.status()}
-     */
-    void onHealthChanged(HealthSource source, Health previous, Health current);
+  /**
+   * @param source the source whose status changed
+   * @param previous the reading before the transition
+   * @param current the reading that caused it; {@code current.status() != previous.status()}
+   */
+  void onHealthChanged(HealthSource source, Health previous, Health current);
 }

@@ -8,83 +8,85 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link HealthSource} the application sets by hand: {@code signal.down("database overloaded")}.
- * Also the base other sources in ha4j build on, so every source notifies its listeners the same way.
+ * Also the base other sources in ha4j build on, so every source notifies its listeners the same
+ * way.
  *
- * <p>Thread-safe. Transitions are serialised under this object's lock, so listeners hear them in order
- * and never concurrently (see {@link HealthListener}); setting the status it already has notifies no one.
+ * <p>Thread-safe. Transitions are serialised under this object's lock, so listeners hear them in
+ * order and never concurrently (see {@link HealthListener}); setting the status it already has
+ * notifies no one.
  */
 public class HealthSignal implements HealthSource {
 
-    private static final Logger log = LoggerFactory.getLogger(HealthSignal.class);
+  private static final Logger log = LoggerFactory.getLogger(HealthSignal.class);
 
-    private final String name;
-    private final List<HealthListener> listeners = new CopyOnWriteArrayList<>();
-    private volatile Health current;
+  private final String name;
+  private final List<HealthListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile Health current;
 
-    public HealthSignal(String name, Health initial) {
-        this.name = Objects.requireNonNull(name, "name");
-        this.current = Objects.requireNonNull(initial, "initial");
-    }
+  public HealthSignal(String name, Health initial) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.current = Objects.requireNonNull(initial, "initial");
+  }
 
-    /** A signal that starts {@code UP}. */
-    public static HealthSignal up(String name) {
-        return new HealthSignal(name, Health.up());
-    }
+  /** A signal that starts {@code UP}. */
+  public static HealthSignal up(String name) {
+    return new HealthSignal(name, Health.up());
+  }
 
-    /** A signal that starts {@code DOWN} with the given cause. */
-    public static HealthSignal down(String name, String cause) {
-        return new HealthSignal(name, Health.down(cause));
-    }
+  /** A signal that starts {@code DOWN} with the given cause. */
+  public static HealthSignal down(String name, String cause) {
+    return new HealthSignal(name, Health.down(cause));
+  }
 
-    @Override
-    public String name() {
-        return name;
-    }
+  @Override
+  public String name() {
+    return name;
+  }
 
-    @Override
-    public Health current() {
-        return current;
-    }
+  @Override
+  public Health current() {
+    return current;
+  }
 
-    public void up() {
-        set(Health.up());
-    }
+  public void up() {
+    set(Health.up());
+  }
 
-    public void down(String cause) {
-        set(Health.down(cause));
-    }
+  public void down(String cause) {
+    set(Health.down(cause));
+  }
 
-    /**
-     * Records a reading; listeners are told only when the status changes. A reading with the same status
-     * still replaces the stored one, so {@link #current()} shows the latest cause and latency.
-     */
-    public void set(Health next) {
-        Objects.requireNonNull(next, "next");
-        synchronized (this) {
-            Health previous = current;
-            current = next;
-            if (previous.status() == next.status()) {
-                return;
-            }
-            for (HealthListener listener : listeners) {
-                try {
-                    listener.onHealthChanged(this, previous, next);
-                } catch (RuntimeException e) {
-                    log.warn("health listener {} failed on {} -> {}", listener, name, next, e);
-                }
-            }
+  /**
+   * Records a reading; listeners are told only when the status changes. A reading with the same
+   * status still replaces the stored one, so {@link #current()} shows the latest cause and latency.
+   */
+  public void set(Health next) {
+    Objects.requireNonNull(next, "next");
+    synchronized (this) {
+      Health previous = current;
+      current = next;
+      if (previous.status() == next.status()) {
+        return;
+      }
+      for (HealthListener listener : listeners) {
+        try {
+          listener.onHealthChanged(this, previous, next);
+        } catch (RuntimeException e) {
+          log.warn("health listener {} failed on {} -> {}", listener, name, next, e);
         }
+      }
     }
+  }
 
-    @Override
-    public Subscription subscribe(HealthListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
-    }
+  @Override
+  public Subscription subscribe(HealthListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
 
-    @Override
-    public String toString() {
-        return name + "=" + current;
-    }
+  @Override
+  public String toString() {
+    return name + "=" + current;
+  }
 }

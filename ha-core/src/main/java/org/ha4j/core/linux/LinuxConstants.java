@@ -1,146 +1,144 @@
 package org.ha4j.core.linux;
 
 /**
- * Linux constants used by the native layer, grouped by the C header that defines them. Values are those
- * of the x86_64 and arm64 UAPI and glibc headers (they agree for everything here); {@code LinuxConstantsTest}
- * pins them.
+ * Linux constants used by the native layer, grouped by the C header that defines them. Values are
+ * those of the x86_64 and arm64 UAPI and glibc headers (they agree for everything here); {@code
+ * LinuxConstantsTest} pins them.
  */
 final class LinuxConstants {
 
-    private LinuxConstants() {
-    }
+  private LinuxConstants() {}
 
-    /** {@code <sys/socket.h>}, {@code <asm-generic/socket.h>}. */
-    static final class Socket {
-        static final int AF_INET = 2;
-        static final int AF_NETLINK = 16;
-        static final int AF_PACKET = 17;
-        static final int SOCK_RAW = 3;
-        static final int SOCK_NONBLOCK = 0_4000;
-        static final int SOCK_CLOEXEC = 0_2000000;
-        static final int SOL_SOCKET = 1;
-        static final int SO_RCVBUF = 8;
-        static final int SO_BINDTODEVICE = 25;
-        static final int SHUT_WR = 1;
-        /** Route the packet, build nothing, send nothing ({@code ip_append_data} returns early). */
-        static final int MSG_PROBE = 0x10;
-        static final int MSG_DONTWAIT = 0x40;
+  /** {@code <sys/socket.h>}, {@code <asm-generic/socket.h>}. */
+  static final class Socket {
+    static final int AF_INET = 2;
+    static final int AF_NETLINK = 16;
+    static final int AF_PACKET = 17;
+    static final int SOCK_RAW = 3;
+    static final int SOCK_NONBLOCK = 0_4000;
+    static final int SOCK_CLOEXEC = 0_2000000;
+    static final int SOL_SOCKET = 1;
+    static final int SO_RCVBUF = 8;
+    static final int SO_BINDTODEVICE = 25;
+    static final int SHUT_WR = 1;
 
-        private Socket() {
-        }
-    }
+    /** Route the packet, build nothing, send nothing ({@code ip_append_data} returns early). */
+    static final int MSG_PROBE = 0x10;
 
-    /** {@code <netinet/in.h>}, {@code <linux/in.h>}. */
-    static final class In {
-        static final int IPPROTO_IP = 0;
-        static final int IP_TOS = 1;
-        static final int IP_TTL = 2;
-        static final int IP_FREEBIND = 15;
-        static final int IP_MULTICAST_IF = 32;
-        static final int IP_MULTICAST_TTL = 33;
-        static final int IP_MULTICAST_LOOP = 34;
-        static final int IP_ADD_MEMBERSHIP = 35;
-        static final int IP_DROP_MEMBERSHIP = 36;
-        static final int IP_MULTICAST_ALL = 49;
+    static final int MSG_DONTWAIT = 0x40;
 
-        private In() {
-        }
-    }
+    private Socket() {}
+  }
 
-    /** {@code <fcntl.h>}, {@code <asm-generic/fcntl.h>}. */
-    static final class Fcntl {
-        static final int O_NONBLOCK = 0_4000;
-        static final int O_CLOEXEC = 0_2000000;
-        static final int F_SETPIPE_SZ = 1031;
-        static final int SPLICE_F_MOVE = 1;
-        static final int SPLICE_F_NONBLOCK = 2;
+  /** {@code <netinet/in.h>}, {@code <linux/in.h>}. */
+  static final class In {
+    static final int IPPROTO_IP = 0;
+    static final int IP_TOS = 1;
+    static final int IP_TTL = 2;
+    static final int IP_FREEBIND = 15;
+    static final int IP_MULTICAST_IF = 32;
+    static final int IP_MULTICAST_TTL = 33;
+    static final int IP_MULTICAST_LOOP = 34;
+    static final int IP_ADD_MEMBERSHIP = 35;
+    static final int IP_DROP_MEMBERSHIP = 36;
+    static final int IP_MULTICAST_ALL = 49;
 
-        private Fcntl() {
-        }
-    }
+    private In() {}
+  }
 
-    /** {@code <sys/epoll.h>}, {@code <sys/eventfd.h>}: the flags are those of open(2), as the headers define them. */
-    static final class Epoll {
-        static final int EPOLL_CLOEXEC = Fcntl.O_CLOEXEC;
-        static final int EPOLL_CTL_ADD = 1;
-        static final int EPOLL_CTL_DEL = 2;
-        static final int EFD_NONBLOCK = Fcntl.O_NONBLOCK;
-        static final int EFD_CLOEXEC = Fcntl.O_CLOEXEC;
+  /** {@code <fcntl.h>}, {@code <asm-generic/fcntl.h>}. */
+  static final class Fcntl {
+    static final int O_NONBLOCK = 0_4000;
+    static final int O_CLOEXEC = 0_2000000;
+    static final int F_SETPIPE_SZ = 1031;
+    static final int SPLICE_F_MOVE = 1;
+    static final int SPLICE_F_NONBLOCK = 2;
 
-        private Epoll() {
-        }
-    }
+    private Fcntl() {}
+  }
 
-    /** {@code <signal.h>}, {@code <sys/prctl.h>}, {@code <sys/wait.h>}. */
-    static final class Process {
-        static final int PR_SET_CHILD_SUBREAPER = 36;
-        static final int WNOHANG = 1;
+  /**
+   * {@code <sys/epoll.h>}, {@code <sys/eventfd.h>}: the flags are those of open(2), as the headers
+   * define them.
+   */
+  static final class Epoll {
+    static final int EPOLL_CLOEXEC = Fcntl.O_CLOEXEC;
+    static final int EPOLL_CTL_ADD = 1;
+    static final int EPOLL_CTL_DEL = 2;
+    static final int EFD_NONBLOCK = Fcntl.O_NONBLOCK;
+    static final int EFD_CLOEXEC = Fcntl.O_CLOEXEC;
 
-        private Process() {
-        }
-    }
+    private Epoll() {}
+  }
 
-    /** {@code <poll.h>}. */
-    static final class Poll {
-        static final short POLLIN = 0x001;
+  /** {@code <signal.h>}, {@code <sys/prctl.h>}, {@code <sys/wait.h>}. */
+  static final class Process {
+    static final int PR_SET_CHILD_SUBREAPER = 36;
+    static final int WNOHANG = 1;
 
-        private Poll() {
-        }
-    }
+    private Process() {}
+  }
 
-    /** {@code <linux/netlink.h>}. */
-    static final class Netlink {
-        static final int NETLINK_ROUTE = 0;
-        static final int NLMSG_ERROR = 2;
-        static final int NLMSG_DONE = 3;
-        static final int NLM_F_REQUEST = 0x01;
-        static final int NLM_F_MULTI = 0x02;
-        static final int NLM_F_ACK = 0x04;
-        static final int NLM_F_ROOT = 0x100;
-        static final int NLM_F_MATCH = 0x200;
-        static final int NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH;
-        static final int NLM_F_EXCL = 0x200;
-        static final int NLM_F_CREATE = 0x400;
-        static final int NLMSG_HDRLEN = 16;
+  /** {@code <poll.h>}. */
+  static final class Poll {
+    static final short POLLIN = 0x001;
 
-        private Netlink() {
-        }
-    }
+    private Poll() {}
+  }
 
-    /** {@code <linux/rtnetlink.h>}, {@code <linux/if_addr.h>}, {@code <linux/if_link.h>}, {@code <net/if.h>}. */
-    static final class Rtnetlink {
-        static final int RTM_NEWLINK = 16;
-        static final int RTM_DELLINK = 17;
-        static final int RTM_GETLINK = 18;
-        static final int RTM_NEWADDR = 20;
-        static final int RTM_DELADDR = 21;
-        static final int RTM_GETADDR = 22;
-        static final int RTMGRP_LINK = 0x1;
-        static final int RTMGRP_IPV4_IFADDR = 0x10;
-        static final int IFA_ADDRESS = 1;
-        static final int IFA_LOCAL = 2;
-        static final int IFA_LABEL = 3;
-        static final int IFA_F_SECONDARY = 0x01;
-        static final int IFLA_ADDRESS = 1;
-        static final int IFLA_IFNAME = 3;
-        static final int IFF_UP = 0x1;
-        static final int IFF_RUNNING = 0x40;
-        static final int RT_SCOPE_UNIVERSE = 0;
-        static final int IFADDRMSG_LEN = 8;
-        static final int IFINFOMSG_LEN = 16;
-        static final int RTA_HDRLEN = 4;
-        static final int IFNAMSIZ = 16;
+  /** {@code <linux/netlink.h>}. */
+  static final class Netlink {
+    static final int NETLINK_ROUTE = 0;
+    static final int NLMSG_ERROR = 2;
+    static final int NLMSG_DONE = 3;
+    static final int NLM_F_REQUEST = 0x01;
+    static final int NLM_F_MULTI = 0x02;
+    static final int NLM_F_ACK = 0x04;
+    static final int NLM_F_ROOT = 0x100;
+    static final int NLM_F_MATCH = 0x200;
+    static final int NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH;
+    static final int NLM_F_EXCL = 0x200;
+    static final int NLM_F_CREATE = 0x400;
+    static final int NLMSG_HDRLEN = 16;
 
-        private Rtnetlink() {
-        }
-    }
+    private Netlink() {}
+  }
 
-    /** {@code <linux/if_ether.h>}, {@code <linux/if_packet.h>}. */
-    static final class IfEther {
-        static final int ETH_P_ARP = 0x0806;
-        static final int ETH_ALEN = 6;
+  /**
+   * {@code <linux/rtnetlink.h>}, {@code <linux/if_addr.h>}, {@code <linux/if_link.h>}, {@code
+   * <net/if.h>}.
+   */
+  static final class Rtnetlink {
+    static final int RTM_NEWLINK = 16;
+    static final int RTM_DELLINK = 17;
+    static final int RTM_GETLINK = 18;
+    static final int RTM_NEWADDR = 20;
+    static final int RTM_DELADDR = 21;
+    static final int RTM_GETADDR = 22;
+    static final int RTMGRP_LINK = 0x1;
+    static final int RTMGRP_IPV4_IFADDR = 0x10;
+    static final int IFA_ADDRESS = 1;
+    static final int IFA_LOCAL = 2;
+    static final int IFA_LABEL = 3;
+    static final int IFA_F_SECONDARY = 0x01;
+    static final int IFLA_ADDRESS = 1;
+    static final int IFLA_IFNAME = 3;
+    static final int IFF_UP = 0x1;
+    static final int IFF_RUNNING = 0x40;
+    static final int RT_SCOPE_UNIVERSE = 0;
+    static final int IFADDRMSG_LEN = 8;
+    static final int IFINFOMSG_LEN = 16;
+    static final int RTA_HDRLEN = 4;
+    static final int IFNAMSIZ = 16;
 
-        private IfEther() {
-        }
-    }
+    private Rtnetlink() {}
+  }
+
+  /** {@code <linux/if_ether.h>}, {@code <linux/if_packet.h>}. */
+  static final class IfEther {
+    static final int ETH_P_ARP = 0x0806;
+    static final int ETH_ALEN = 6;
+
+    private IfEther() {}
+  }
 }

@@ -3,55 +3,58 @@ package org.ha4j.core.linux;
 import java.io.IOException;
 
 /**
- * Entry point to the Linux native layer: factories for the sockets ha4j needs. Everything returned is a
- * JNA-free interface, so callers and their tests never see JNA. Every failure is a
- * {@link NativeCallException} naming the call; a refusal for lack of privilege is a
- * {@link MissingPrivilegeException} naming the capability.
+ * Entry point to the Linux native layer: factories for the sockets ha4j needs. Everything returned
+ * is a JNA-free interface, so callers and their tests never see JNA. Every failure is a {@link
+ * NativeCallException} naming the call; a refusal for lack of privilege is a {@link
+ * MissingPrivilegeException} naming the capability.
  */
 public final class LinuxNetwork {
 
-    private LinuxNetwork() {
-    }
+  private LinuxNetwork() {}
 
-    /** A raw IPv4 socket for {@code protocol} (112 for VRRP). Needs CAP_NET_RAW. */
-    public static RawIpSocket openRawIp(int protocol) throws IOException {
-        if (protocol < 1 || protocol > 255) {
-            throw new IllegalArgumentException("IP protocol must be 1-255, got " + protocol);
-        }
-        return new NativeRawIpSocket(protocol);
+  /** A raw IPv4 socket for {@code protocol} (112 for VRRP). Needs CAP_NET_RAW. */
+  public static RawIpSocket openRawIp(int protocol) throws IOException {
+    if (protocol < 1 || protocol > 255) {
+      throw new IllegalArgumentException("IP protocol must be 1-255, got " + protocol);
     }
+    return new NativeRawIpSocket(protocol);
+  }
 
-    /** A send-only packet socket for whole Ethernet frames. Needs CAP_NET_RAW. */
-    public static PacketSocket openPacket() throws IOException {
-        return new NativePacketSocket();
-    }
+  /** A send-only packet socket for whole Ethernet frames. Needs CAP_NET_RAW. */
+  public static PacketSocket openPacket() throws IOException {
+    return new NativePacketSocket();
+  }
 
-    /** An rtnetlink request socket. Reading needs no privilege; changing addresses needs CAP_NET_ADMIN. */
-    public static RouteNetlink openRouteNetlink() throws IOException {
-        return new NativeRouteNetlink();
-    }
+  /**
+   * An rtnetlink request socket. Reading needs no privilege; changing addresses needs
+   * CAP_NET_ADMIN.
+   */
+  public static RouteNetlink openRouteNetlink() throws IOException {
+    return new NativeRouteNetlink();
+  }
 
-    /** An rtnetlink socket that hears link changes. Needs no privilege. */
-    public static LinkMonitor openLinkMonitor() throws IOException {
-        return new NativeLinkMonitor();
-    }
+  /** An rtnetlink socket that hears link changes. Needs no privilege. */
+  public static LinkMonitor openLinkMonitor() throws IOException {
+    return new NativeLinkMonitor();
+  }
 
-    /**
-     * {@code if_nametoindex(3)}.
-     *
-     * @throws NativeCallException (ENODEV) when there is no such interface in this network namespace
-     */
-    public static int interfaceIndex(String name) throws NativeCallException {
-        if (name.isEmpty() || name.length() >= LinuxConstants.Rtnetlink.IFNAMSIZ) {
-            throw new IllegalArgumentException("an interface name has 1-15 characters, got '" + name + "'");
-        }
-        int index = LibC.if_nametoindex(name);
-        if (index == 0) {
-            // if_nametoindex(3) reports a missing interface as 0 with errno ENODEV
-            int left = LibC.errno();
-            int errno = left == 0 ? Errno.ENODEV : left;
-            throw new NativeCallException("if_nametoindex(" + name + ")", errno, LibC.describe(errno));
-        }
-        return index;
+  /**
+   * {@code if_nametoindex(3)}.
+   *
+   * @throws NativeCallException (ENODEV) when there is no such interface in this network namespace
+   */
+  public static int interfaceIndex(String name) throws NativeCallException {
+    if (name.isEmpty() || name.length() >= LinuxConstants.Rtnetlink.IFNAMSIZ) {
+      throw new IllegalArgumentException(
+          "an interface name has 1-15 characters, got '" + name + "'");
     }
+    int index = LibC.if_nametoindex(name);
+    if (index == 0) {
+      // if_nametoindex(3) reports a missing interface as 0 with errno ENODEV
+      int left = LibC.errno();
+      int errno = left == 0 ? Errno.ENODEV : left;
+      throw new NativeCallException("if_nametoindex(" + name + ")", errno, LibC.describe(errno));
+    }
+    return index;
+  }
 }

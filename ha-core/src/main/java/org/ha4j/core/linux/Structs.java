@@ -11,98 +11,112 @@ import org.ha4j.core.net.Ipv4Address;
  */
 final class Structs {
 
-    /** {@code sizeof(struct sockaddr_in)}, {@code <netinet/in.h>}. */
-    static final int SOCKADDR_IN_SIZE = 16;
-    /** {@code sizeof(struct sockaddr_ll)}, {@code <linux/if_packet.h>}. */
-    static final int SOCKADDR_LL_SIZE = 20;
-    /** {@code sizeof(struct sockaddr_nl)}, {@code <linux/netlink.h>}. */
-    static final int SOCKADDR_NL_SIZE = 12;
-    /** {@code sizeof(struct ip_mreqn)}, {@code <linux/in.h>}. */
-    static final int IP_MREQN_SIZE = 12;
-    /** {@code sizeof(struct pollfd)}, {@code <poll.h>}. */
-    static final int POLLFD_SIZE = 8;
+  /** {@code sizeof(struct sockaddr_in)}, {@code <netinet/in.h>}. */
+  static final int SOCKADDR_IN_SIZE = 16;
 
-    private Structs() {
-    }
+  /** {@code sizeof(struct sockaddr_ll)}, {@code <linux/if_packet.h>}. */
+  static final int SOCKADDR_LL_SIZE = 20;
 
-    static ByteBuffer hostOrder(byte[] bytes) {
-        return ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
-    }
+  /** {@code sizeof(struct sockaddr_nl)}, {@code <linux/netlink.h>}. */
+  static final int SOCKADDR_NL_SIZE = 12;
 
-    /** {@code struct sockaddr_in {sa_family_t sin_family; in_port_t sin_port; struct in_addr sin_addr; char zero[8];}}. */
-    static byte[] sockaddrIn(Ipv4Address address, int port) {
-        byte[] bytes = new byte[SOCKADDR_IN_SIZE];
-        ByteBuffer buffer = hostOrder(bytes);
-        buffer.putShort(0, (short) LinuxConstants.Socket.AF_INET);
-        buffer.order(ByteOrder.BIG_ENDIAN).putShort(2, (short) port);
-        address.writeTo(bytes, 4);
-        return bytes;
-    }
+  /** {@code sizeof(struct ip_mreqn)}, {@code <linux/in.h>}. */
+  static final int IP_MREQN_SIZE = 12;
 
-    /**
-     * {@code struct sockaddr_ll {unsigned short sll_family; __be16 sll_protocol; int sll_ifindex;
-     * unsigned short sll_hatype; unsigned char sll_pkttype; unsigned char sll_halen; unsigned char sll_addr[8];}}.
-     */
-    static byte[] sockaddrLl(int protocol, int interfaceIndex, byte[] hardwareAddress) {
-        if (hardwareAddress.length > 8) {
-            throw new IllegalArgumentException("a link-layer address has at most 8 bytes, got " + hardwareAddress.length);
-        }
-        byte[] bytes = new byte[SOCKADDR_LL_SIZE];
-        ByteBuffer buffer = hostOrder(bytes);
-        buffer.putShort(0, (short) LinuxConstants.Socket.AF_PACKET);
-        buffer.putInt(4, interfaceIndex);
-        buffer.putShort(8, (short) 0);
-        bytes[10] = 0;
-        bytes[11] = (byte) hardwareAddress.length;
-        System.arraycopy(hardwareAddress, 0, bytes, 12, hardwareAddress.length);
-        buffer.order(ByteOrder.BIG_ENDIAN).putShort(2, (short) protocol);
-        return bytes;
-    }
+  /** {@code sizeof(struct pollfd)}, {@code <poll.h>}. */
+  static final int POLLFD_SIZE = 8;
 
-    /** {@code struct sockaddr_nl {__kernel_sa_family_t nl_family; unsigned short nl_pad; __u32 nl_pid; __u32 nl_groups;}}. */
-    static byte[] sockaddrNl(int portId, int groups) {
-        byte[] bytes = new byte[SOCKADDR_NL_SIZE];
-        ByteBuffer buffer = hostOrder(bytes);
-        buffer.putShort(0, (short) LinuxConstants.Socket.AF_NETLINK);
-        buffer.putInt(4, portId);
-        buffer.putInt(8, groups);
-        return bytes;
-    }
+  private Structs() {}
 
-    /** {@code struct ip_mreqn {struct in_addr imr_multiaddr; struct in_addr imr_address; int imr_ifindex;}}. */
-    static byte[] ipMreqn(Ipv4Address group, Ipv4Address local, int interfaceIndex) {
-        byte[] bytes = new byte[IP_MREQN_SIZE];
-        group.writeTo(bytes, 0);
-        local.writeTo(bytes, 4);
-        hostOrder(bytes).putInt(8, interfaceIndex);
-        return bytes;
-    }
+  static ByteBuffer hostOrder(byte[] bytes) {
+    return ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+  }
 
-    /** {@code struct pollfd {int fd; short events; short revents;}}. */
-    static byte[] pollfd(int fd, short events) {
-        byte[] bytes = new byte[POLLFD_SIZE];
-        ByteBuffer buffer = hostOrder(bytes);
-        buffer.putInt(0, fd);
-        buffer.putShort(4, events);
-        return bytes;
-    }
+  /**
+   * {@code struct sockaddr_in {sa_family_t sin_family; in_port_t sin_port; struct in_addr sin_addr;
+   * char zero[8];}}.
+   */
+  static byte[] sockaddrIn(Ipv4Address address, int port) {
+    byte[] bytes = new byte[SOCKADDR_IN_SIZE];
+    ByteBuffer buffer = hostOrder(bytes);
+    buffer.putShort(0, (short) LinuxConstants.Socket.AF_INET);
+    buffer.order(ByteOrder.BIG_ENDIAN).putShort(2, (short) port);
+    address.writeTo(bytes, 4);
+    return bytes;
+  }
 
-    static short pollfdRevents(byte[] pollfd) {
-        return hostOrder(pollfd).getShort(6);
+  /**
+   * {@code struct sockaddr_ll {unsigned short sll_family; __be16 sll_protocol; int sll_ifindex;
+   * unsigned short sll_hatype; unsigned char sll_pkttype; unsigned char sll_halen; unsigned char
+   * sll_addr[8];}}.
+   */
+  static byte[] sockaddrLl(int protocol, int interfaceIndex, byte[] hardwareAddress) {
+    if (hardwareAddress.length > 8) {
+      throw new IllegalArgumentException(
+          "a link-layer address has at most 8 bytes, got " + hardwareAddress.length);
     }
+    byte[] bytes = new byte[SOCKADDR_LL_SIZE];
+    ByteBuffer buffer = hostOrder(bytes);
+    buffer.putShort(0, (short) LinuxConstants.Socket.AF_PACKET);
+    buffer.putInt(4, interfaceIndex);
+    buffer.putShort(8, (short) 0);
+    bytes[10] = 0;
+    bytes[11] = (byte) hardwareAddress.length;
+    System.arraycopy(hardwareAddress, 0, bytes, 12, hardwareAddress.length);
+    buffer.order(ByteOrder.BIG_ENDIAN).putShort(2, (short) protocol);
+    return bytes;
+  }
 
-    /** An {@code int} option value for setsockopt. */
-    static byte[] intValue(int value) {
-        byte[] bytes = new byte[4];
-        hostOrder(bytes).putInt(0, value);
-        return bytes;
-    }
+  /**
+   * {@code struct sockaddr_nl {__kernel_sa_family_t nl_family; unsigned short nl_pad; __u32 nl_pid;
+   * __u32 nl_groups;}}.
+   */
+  static byte[] sockaddrNl(int portId, int groups) {
+    byte[] bytes = new byte[SOCKADDR_NL_SIZE];
+    ByteBuffer buffer = hostOrder(bytes);
+    buffer.putShort(0, (short) LinuxConstants.Socket.AF_NETLINK);
+    buffer.putInt(4, portId);
+    buffer.putInt(8, groups);
+    return bytes;
+  }
 
-    /** A NUL-terminated C string, as SO_BINDTODEVICE and IFA_LABEL take it. */
-    static byte[] cString(String text) {
-        byte[] ascii = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] bytes = new byte[ascii.length + 1];
-        System.arraycopy(ascii, 0, bytes, 0, ascii.length);
-        return bytes;
-    }
+  /**
+   * {@code struct ip_mreqn {struct in_addr imr_multiaddr; struct in_addr imr_address; int
+   * imr_ifindex;}}.
+   */
+  static byte[] ipMreqn(Ipv4Address group, Ipv4Address local, int interfaceIndex) {
+    byte[] bytes = new byte[IP_MREQN_SIZE];
+    group.writeTo(bytes, 0);
+    local.writeTo(bytes, 4);
+    hostOrder(bytes).putInt(8, interfaceIndex);
+    return bytes;
+  }
+
+  /** {@code struct pollfd {int fd; short events; short revents;}}. */
+  static byte[] pollfd(int fd, short events) {
+    byte[] bytes = new byte[POLLFD_SIZE];
+    ByteBuffer buffer = hostOrder(bytes);
+    buffer.putInt(0, fd);
+    buffer.putShort(4, events);
+    return bytes;
+  }
+
+  static short pollfdRevents(byte[] pollfd) {
+    return hostOrder(pollfd).getShort(6);
+  }
+
+  /** An {@code int} option value for setsockopt. */
+  static byte[] intValue(int value) {
+    byte[] bytes = new byte[4];
+    hostOrder(bytes).putInt(0, value);
+    return bytes;
+  }
+
+  /** A NUL-terminated C string, as SO_BINDTODEVICE and IFA_LABEL take it. */
+  static byte[] cString(String text) {
+    byte[] ascii = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] bytes = new byte[ascii.length + 1];
+    System.arraycopy(ascii, 0, bytes, 0, ascii.length);
+    return bytes;
+  }
 }

@@ -19,55 +19,58 @@ import org.ha4j.health.ProbeResult;
  */
 public final class TcpProbe {
 
-    private TcpProbe() {
+  private TcpProbe() {}
+
+  public static AsyncProbe connect(InetSocketAddress address) {
+    Objects.requireNonNull(address, "address");
+    return AsyncProbe.blocking(new Connect(address));
+  }
+
+  public static AsyncProbe connect(String host, int port) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port must be 1-65535, got " + port);
+    }
+    return connect(InetSocketAddress.createUnresolved(host, port));
+  }
+
+  private record Connect(InetSocketAddress configured) implements Probe {
+    @Override
+    public ProbeResult check(ProbeContext context) {
+      // Resolve on every run: a name may move (nginx resolves at start-up only; we can do better).
+      InetSocketAddress address =
+          configured.isUnresolved()
+              ? new InetSocketAddress(configured.getHostString(), configured.getPort())
+              : configured;
+      if (address.isUnresolved()) {
+        return ProbeResult.failed("cannot resolve " + configured.getHostString());
+      }
+      try (Socket socket = new Socket()) {
+        context.onCancel(() -> closeQuietly(socket));
+        socket.connect(
+            address, (int) Math.max(1, Math.min(Integer.MAX_VALUE, context.timeout().toMillis())));
+        return ProbeResult.ok("connected to " + describe(address));
+      } catch (IOException e) {
+        return ProbeResult.failed("connect to " + describe(address) + ": " + e.getMessage());
+      }
     }
 
-    public static AsyncProbe connect(InetSocketAddress address) {
-        Objects.requireNonNull(address, "address");
-        return AsyncProbe.blocking(new Connect(address));
+    private static void closeQuietly(Socket socket) {
+      try {
+        socket.close();
+      } catch (IOException e) {
+        // closing to abort a connect: nothing more to do
+      }
     }
 
-    public static AsyncProbe connect(String host, int port) {
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port must be 1-65535, got " + port);
-        }
-        return connect(InetSocketAddress.createUnresolved(host, port));
+    private static String describe(InetSocketAddress address) {
+      String host =
+          address.isUnresolved() ? address.getHostString() : address.getAddress().getHostAddress();
+      return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
-    private record Connect(InetSocketAddress configured) implements Probe {
-        @Override
-        public ProbeResult check(ProbeContext context) {
-            // Resolve on every run: a name may move (nginx resolves at start-up only; we can do better).
-            InetSocketAddress address = configured.isUnresolved()
-                    ? new InetSocketAddress(configured.getHostString(), configured.getPort()) : configured;
-            if (address.isUnresolved()) {
-                return ProbeResult.failed("cannot resolve " + configured.getHostString());
-            }
-            try (Socket socket = new Socket()) {
-                context.onCancel(() -> closeQuietly(socket));
-                socket.connect(address, (int) Math.max(1, Math.min(Integer.MAX_VALUE, context.timeout().toMillis())));
-                return ProbeResult.ok("connected to " + describe(address));
-            } catch (IOException e) {
-                return ProbeResult.failed("connect to " + describe(address) + ": " + e.getMessage());
-            }
-        }
-
-        private static void closeQuietly(Socket socket) {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // closing to abort a connect: nothing more to do
-            }
-        }
-
-        private static String describe(InetSocketAddress address) {
-            String host = address.isUnresolved() ? address.getHostString() : address.getAddress().getHostAddress();
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
-        }
-
-        @Override
-        public String toString() {
-            return "tcp " + describe(configured);
-        }
+    @Override
+    public String toString() {
+      return "tcp " + describe(configured);
     }
+  }
 }

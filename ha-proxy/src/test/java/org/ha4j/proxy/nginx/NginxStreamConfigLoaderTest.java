@@ -18,39 +18,48 @@ import org.junit.jupiter.api.Test;
 
 class NginxStreamConfigLoaderTest {
 
-    @Test
-    void loadsTheReferenceDeploymentsNginxConfAsItIs() throws Exception {
-        // the file is LB1's: its log directory, /var/log/nginx, is there, whether or not this host has nginx
-        Path file = Path.of("..", "reference-deployment", "nginx.conf");
-        NginxStreamConfig config = NginxStreamConfigLoader.load(file.toString(), Files.readString(file),
-                dir -> dir.equals(Path.of("/var/log/nginx")));
+  @Test
+  void loadsTheReferenceDeploymentsNginxConfAsItIs() throws Exception {
+    // the file is LB1's: its log directory, /var/log/nginx, is there, whether or not this host has
+    // nginx
+    Path file = Path.of("..", "reference-deployment", "nginx.conf");
+    NginxStreamConfig config =
+        NginxStreamConfigLoader.load(
+            file.toString(), Files.readString(file), dir -> dir.equals(Path.of("/var/log/nginx")));
 
-        assertThat(config.notes()).allMatch(p -> !p.isError())
-                .extracting(ConfigProblem::keyword)
-                .containsExactly("user", "worker_processes", "error_log", "pid", "include", "events", "http");
-        assertThat(config.logFormats()).containsEntry("main",
-                "$remote_addr $upstream_addr - [$time_local] $status $upstream_bytes_sent");
+    assertThat(config.notes())
+        .allMatch(p -> !p.isError())
+        .extracting(ConfigProblem::keyword)
+        .containsExactly(
+            "user", "worker_processes", "error_log", "pid", "include", "events", "http");
+    assertThat(config.logFormats())
+        .containsEntry(
+            "main", "$remote_addr $upstream_addr - [$time_local] $status $upstream_bytes_sent");
 
-        Upstream tomcat = config.upstream("tomcat").orElseThrow();
-        assertThat(tomcat.method()).isEmpty();
-        assertThat(tomcat.servers()).extracting(ServerLine::text)
-                .containsExactly("192.168.122.12:8080", "192.168.122.13:8080");
+    Upstream tomcat = config.upstream("tomcat").orElseThrow();
+    assertThat(tomcat.method()).isEmpty();
+    assertThat(tomcat.servers())
+        .extracting(ServerLine::text)
+        .containsExactly("192.168.122.12:8080", "192.168.122.13:8080");
 
-        Server server = config.servers().get(0);
-        assertThat(server.listenHost()).isEmpty();
-        assertThat(server.listenPort()).isEqualTo(8080);
-        assertThat(server.proxyPass()).isEqualTo("tomcat");
-        assertThat(server.connectTimeout()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(server.idleTimeout()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(server.nextUpstream()).isTrue();
-        assertThat(server.accessLogPath()).contains("/var/log/nginx/tomcat-access.log");
-        assertThat(server.accessLogFormat()).contains(
-                "$remote_addr $upstream_addr - [$time_local] $status $upstream_bytes_sent");
-    }
+    Server server = config.servers().get(0);
+    assertThat(server.listenHost()).isEmpty();
+    assertThat(server.listenPort()).isEqualTo(8080);
+    assertThat(server.proxyPass()).isEqualTo("tomcat");
+    assertThat(server.connectTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(server.idleTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(server.nextUpstream()).isTrue();
+    assertThat(server.accessLogPath()).contains("/var/log/nginx/tomcat-access.log");
+    assertThat(server.accessLogFormat())
+        .contains("$remote_addr $upstream_addr - [$time_local] $status $upstream_bytes_sent");
+  }
 
-    @Test
-    void appliesStreamLevelSettingsUnlessAServerSetsItsOwn() throws Exception {
-        NginxStreamConfig config = NginxStreamConfigLoader.load("n.conf", """
+  @Test
+  void appliesStreamLevelSettingsUnlessAServerSetsItsOwn() throws Exception {
+    NginxStreamConfig config =
+        NginxStreamConfigLoader.load(
+            "n.conf",
+            """
                 stream {
                     log_format basic '$remote_addr [$time_local] '
                                      '$status $bytes_sent';
@@ -84,38 +93,48 @@ class NginxStreamConfigLoaderTest {
                     }
                 }
                 """);
-        assertThat(config.logFormats().get("basic")).isEqualTo("$remote_addr [$time_local] $status $bytes_sent");
-        assertThat(config.upstream("app").orElseThrow().method()).contains("hash $remote_addr consistent");
-        assertThat(config.upstream("app").orElseThrow().servers().get(0).text())
-                .isEqualTo("10.200.0.12:8080 weight=5 max_fails=3 fail_timeout=20s");
+    assertThat(config.logFormats().get("basic"))
+        .isEqualTo("$remote_addr [$time_local] $status $bytes_sent");
+    assertThat(config.upstream("app").orElseThrow().method())
+        .contains("hash $remote_addr consistent");
+    assertThat(config.upstream("app").orElseThrow().servers().get(0).text())
+        .isEqualTo("10.200.0.12:8080 weight=5 max_fails=3 fail_timeout=20s");
 
-        Server first = config.servers().get(0);
-        assertThat(first.listenHost()).contains("10.200.0.100");
-        assertThat(first.reusePort()).isTrue();
-        assertThat(first.backlog()).hasValue(1024);
-        assertThat(first.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(first.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(first.nextUpstreamTries()).isEqualTo(2);
-        assertThat(first.accessRules()).containsExactly(
-                new AccessRule(false, Optional.of(IpCidr.parse("10.9.0.0/16"))), new AccessRule(true, Optional.empty()));
-        assertThat(first.maxConnectionsPerClient()).hasValue(10);
-        assertThat(first.maxConnections()).hasValue(1000);
-        assertThat(first.accessLogPath()).contains("/var/log/stream.log");
+    Server first = config.servers().get(0);
+    assertThat(first.listenHost()).contains("10.200.0.100");
+    assertThat(first.reusePort()).isTrue();
+    assertThat(first.backlog()).hasValue(1024);
+    assertThat(first.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(first.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(first.nextUpstreamTries()).isEqualTo(2);
+    assertThat(first.accessRules())
+        .containsExactly(
+            new AccessRule(false, Optional.of(IpCidr.parse("10.9.0.0/16"))),
+            new AccessRule(true, Optional.empty()));
+    assertThat(first.maxConnectionsPerClient()).hasValue(10);
+    assertThat(first.maxConnections()).hasValue(1000);
+    assertThat(first.accessLogPath()).contains("/var/log/stream.log");
 
-        Server second = config.servers().get(1);
-        assertThat(second.proxyPass()).isEqualTo("10.200.0.12:9000");
-        assertThat(second.idleTimeout()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(second.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(second.nextUpstream()).isFalse();
-        assertThat(second.accessRules()).containsExactly(
-                new AccessRule(true, Optional.of(IpCidr.parse("10.200.0.0/24"))), new AccessRule(false, Optional.empty()));
-        assertThat(second.maxConnectionsPerClient()).isEmpty();
-        assertThat(second.accessLogPath()).isEqualTo(Optional.empty());
-    }
+    Server second = config.servers().get(1);
+    assertThat(second.proxyPass()).isEqualTo("10.200.0.12:9000");
+    assertThat(second.idleTimeout()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(second.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(second.nextUpstream()).isFalse();
+    assertThat(second.accessRules())
+        .containsExactly(
+            new AccessRule(true, Optional.of(IpCidr.parse("10.200.0.0/24"))),
+            new AccessRule(false, Optional.empty()));
+    assertThat(second.maxConnectionsPerClient()).isEmpty();
+    assertThat(second.accessLogPath()).isEqualTo(Optional.empty());
+  }
 
-    @Test
-    void reportsEveryErrorWithFileAndLine() {
-        assertThatThrownBy(() -> NginxStreamConfigLoader.load("bad.conf", """
+  @Test
+  void reportsEveryErrorWithFileAndLine() {
+    assertThatThrownBy(
+            () ->
+                NginxStreamConfigLoader.load(
+                    "bad.conf",
+                    """
                 stream {
                     upstream app {
                         server 10.0.0.1:80;
@@ -133,23 +152,27 @@ class NginxStreamConfigLoaderTest {
                     proxy_cache on;
                 }
                 """))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-                        .extracting(ConfigProblem::toString)
-                        .contains(
-                                "bad.conf:4: error: 'sticky' unknown or unsupported directive in upstream {}",
-                                "bad.conf:7: error: 'listen' listen parameter 'udp' is not supported (udp, ssl and "
-                                        + "proxy_protocol are not)",
-                                "bad.conf:8: error: 'proxy_pass' no upstream \"nowhere\" and no port in \"nowhere\"",
-                                "bad.conf:9: error: 'proxy_timeout' invalid duration '10x': unknown unit 'x' (use ms, "
-                                        + "s, m, h, d, w, M or y)",
-                                "bad.conf:10: error: 'access_log' unknown log format \"nosuchformat\"",
-                                "bad.conf:12: error: 'server' server block has no 'listen'",
-                                "bad.conf:15: error: 'proxy_cache' unknown or unsupported directive in stream {}"));
-    }
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(ConfigProblem::toString)
+                    .contains(
+                        "bad.conf:4: error: 'sticky' unknown or unsupported directive in upstream {}",
+                        "bad.conf:7: error: 'listen' listen parameter 'udp' is not supported (udp, ssl and "
+                            + "proxy_protocol are not)",
+                        "bad.conf:8: error: 'proxy_pass' no upstream \"nowhere\" and no port in \"nowhere\"",
+                        "bad.conf:9: error: 'proxy_timeout' invalid duration '10x': unknown unit 'x' (use ms, "
+                            + "s, m, h, d, w, M or y)",
+                        "bad.conf:10: error: 'access_log' unknown log format \"nosuchformat\"",
+                        "bad.conf:12: error: 'server' server block has no 'listen'",
+                        "bad.conf:15: error: 'proxy_cache' unknown or unsupported directive in stream {}"));
+  }
 
-    @Test
-    void aFileWithoutAStreamBlockHasNothingToRun() {
-        assertThatThrownBy(() -> NginxStreamConfigLoader.load("http-only.conf", "http { server { listen 80; } }"))
-                .hasMessageContaining("http-only.conf:1: error: 'stream' no stream {} block");
-    }
+  @Test
+  void aFileWithoutAStreamBlockHasNothingToRun() {
+    assertThatThrownBy(
+            () -> NginxStreamConfigLoader.load("http-only.conf", "http { server { listen 80; } }"))
+        .hasMessageContaining("http-only.conf:1: error: 'stream' no stream {} block");
+  }
 }

@@ -27,252 +27,279 @@ import java.util.function.IntFunction;
 import org.ha4j.core.net.Ipv4Address;
 
 /**
- * Reads a received IPv4 packet and either accepts it as a VRRPv2 advertisement or names the rule it broke.
- * Made for the receive path of a raw socket: it never throws on any bytes, keeps no state (call it from
- * any thread), and allocates only its result (plus the advertisement's values when it accepts).
+ * Reads a received IPv4 packet and either accepts it as a VRRPv2 advertisement or names the rule it
+ * broke. Made for the receive path of a raw socket: it never throws on any bytes, keeps no state
+ * (call it from any thread), and allocates only its result (plus the advertisement's values when it
+ * accepts).
  *
  * <h2>Checks, in order</h2>
+ *
  * First the packet itself, whoever it is for:
+ *
  * <ol>
- *   <li>IPv4: version 4, IHL from the header (options allowed, 20 never assumed), Total Length against the
- *       bytes received (bytes after the datagram tolerated in a buffer of at most 46 bytes, the payload of
- *       a minimum Ethernet frame: keepalived tolerates such padding since 2.3.2, 2.2.7 wanted the exact
- *       length; Linux trims raw-socket packets to Total Length anyway), header checksum, protocol 112;</li>
- *   <li>VRRP (RFC 3768 §5.3, §7.1): complete fixed header, version 2, type 1, the complete message of
- *       8 + 4n + 8 bytes and no more, checksum, VRID not 0, interval not 0, auth type 0 or 1;</li>
+ *   <li>IPv4: version 4, IHL from the header (options allowed, 20 never assumed), Total Length
+ *       against the bytes received (bytes after the datagram tolerated in a buffer of at most 46
+ *       bytes, the payload of a minimum Ethernet frame: keepalived tolerates such padding since
+ *       2.3.2, 2.2.7 wanted the exact length; Linux trims raw-socket packets to Total Length
+ *       anyway), header checksum, protocol 112;
+ *   <li>VRRP (RFC 3768 §5.3, §7.1): complete fixed header, version 2, type 1, the complete message
+ *       of 8 + 4n + 8 bytes and no more, checksum, VRID not 0, interval not 0, auth type 0 or 1;
  * </ol>
- * then this receiver's {@link ReceiveExpectations} (RFC 3768 §7.1 order): VRID configured, TTL 255, local
- * router not the owner, auth type, password (constant time), address list (dropped only when the sender's
- * priority is not 255), advertisement interval.
+ *
+ * then this receiver's {@link ReceiveExpectations} (RFC 3768 §7.1 order): VRID configured, TTL 255,
+ * local router not the owner, auth type, password (constant time), address list (dropped only when
+ * the sender's priority is not 255), advertisement interval.
  *
  * <h2>The address list: RFC 3768, not keepalived 2.2.7</h2>
- * keepalived 2.2.7 drops an advert whose address count or list differs from its configuration whatever the
- * sender's priority (unless {@code skip_check_adv_addr} applies); keepalived 2.3.3 and later no longer drop it
- * at all (commit af103930, following RFC 9568). ha4j follows RFC 3768 §7.1: it drops the advert unless the sender is the owner (priority
- * 255), whose advert is accepted with {@link VrrpDecodeResult.Accepted#ownerAddressListMismatch()} set so the
- * caller can log the misconfiguration. Between ha4j and keepalived 2.2.7 the only difference is an owner's
- * mismatching advert, which keepalived ignores and ha4j obeys.
+ *
+ * keepalived 2.2.7 drops an advert whose address count or list differs from its configuration
+ * whatever the sender's priority (unless {@code skip_check_adv_addr} applies); keepalived 2.3.3 and
+ * later no longer drop it at all (commit af103930, following RFC 9568). ha4j follows RFC 3768 §7.1:
+ * it drops the advert unless the sender is the owner (priority 255), whose advert is accepted with
+ * {@link VrrpDecodeResult.Accepted#ownerAddressListMismatch()} set so the caller can log the
+ * misconfiguration. Between ha4j and keepalived 2.2.7 the only difference is an owner's mismatching
+ * advert, which keepalived ignores and ha4j obeys.
  */
 public final class VrrpDecoder {
 
-    private static final int IP_VERSION = 4;
+  private static final int IP_VERSION = 4;
 
-    private VrrpDecoder() {
+  private VrrpDecoder() {}
+
+  /** Decodes the whole array as one IPv4 packet. */
+  public static VrrpDecodeResult decode(byte[] packet, ReceiveExpectations expectations) {
+    return decode(packet, 0, packet.length, expectations);
+  }
+
+  /**
+   * Decodes the {@code length} bytes at {@code offset} as one IPv4 packet (as read from a raw
+   * {@code IPPROTO_VRRP} socket: IP header included), checked against {@code expectations}.
+   *
+   * @throws IllegalArgumentException when {@code offset}/{@code length} do not lie within {@code
+   *     buffer} (a caller's bug, not the packet's)
+   */
+  public static VrrpDecodeResult decode(
+      byte[] buffer, int offset, int length, ReceiveExpectations expectations) {
+    Objects.requireNonNull(expectations, "expectations");
+    checkBounds(buffer, offset, length);
+    return decodeChecked(buffer, offset, length, expectations, null);
+  }
+
+  /**
+   * Decodes one IPv4 packet for a socket that serves several virtual routers with different
+   * settings: once the packet is known to be a well-formed advertisement, {@code
+   * expectationsByVrid} gives the expectations of its VRID, or null when that VRID is not
+   * configured here ({@link VrrpRejectReason#VRID_NOT_CONFIGURED}).
+   *
+   * @throws IllegalArgumentException when {@code offset}/{@code length} do not lie within {@code
+   *     buffer}
+   */
+  public static VrrpDecodeResult decode(
+      byte[] buffer, int offset, int length, IntFunction<ReceiveExpectations> expectationsByVrid) {
+    Objects.requireNonNull(expectationsByVrid, "expectationsByVrid");
+    checkBounds(buffer, offset, length);
+    return decodeChecked(buffer, offset, length, null, expectationsByVrid);
+  }
+
+  private static void checkBounds(byte[] buffer, int offset, int length) {
+    if (offset < 0 || length < 0 || offset > buffer.length - length) {
+      throw new IllegalArgumentException(
+          "offset "
+              + offset
+              + " and length "
+              + length
+              + " must lie within the "
+              + buffer.length
+              + "-byte buffer");
+    }
+  }
+
+  private static int u8(byte[] b, int index) {
+    return b[index] & 0xff;
+  }
+
+  private static int u16(byte[] b, int index) {
+    return (u8(b, index) << 8) | u8(b, index + 1);
+  }
+
+  private static int u32(byte[] b, int index) {
+    return (u16(b, index) << 16) | u16(b, index + 2);
+  }
+
+  /**
+   * The checks, in order. {@code start}/{@code received} lie within {@code b}; exactly one of
+   * {@code single} and {@code byVrid} is non-null. Offsets below are relative to {@code start}.
+   */
+  private static VrrpDecodeResult decodeChecked(
+      byte[] b,
+      int start,
+      int received,
+      ReceiveExpectations single,
+      IntFunction<ReceiveExpectations> byVrid) {
+    // ---- IPv4 header (RFC 791 §3.1) ----
+    if (received == 0) {
+      return reject(IP_HEADER_LENGTH_INVALID, 0, 0);
+    }
+    int ipVersion = u8(b, start) >>> 4;
+    if (ipVersion != IP_VERSION) {
+      return reject(IP_VERSION_NOT_4, ipVersion, IP_VERSION);
+    }
+    int headerLength = (u8(b, start) & 0x0f) * 4;
+    if (headerLength < VrrpWireFormat.IPV4_HEADER_LENGTH || headerLength > received) {
+      return reject(IP_HEADER_LENGTH_INVALID, headerLength, received);
+    }
+    int totalLength = u16(b, start + 2);
+    boolean padded = totalLength < received && received <= VrrpWireFormat.ETHERNET_MIN_PAYLOAD;
+    if (totalLength < headerLength
+        || totalLength > received
+        || (totalLength < received && !padded)) {
+      return reject(IP_TOTAL_LENGTH_MISMATCH, totalLength, received);
+    }
+    if (!InternetChecksum.verifies(b, start, headerLength)) {
+      return reject(
+          IP_HEADER_CHECKSUM_BAD,
+          u16(b, start + 10),
+          InternetChecksum.expected(b, start, headerLength, start + 10));
+    }
+    int protocol = u8(b, start + 9);
+    if (protocol != VrrpWireFormat.IP_PROTOCOL) {
+      return reject(PROTOCOL_NOT_VRRP, protocol, VrrpWireFormat.IP_PROTOCOL);
     }
 
-    /** Decodes the whole array as one IPv4 packet. */
-    public static VrrpDecodeResult decode(byte[] packet, ReceiveExpectations expectations) {
-        return decode(packet, 0, packet.length, expectations);
+    // ---- VRRP message (RFC 3768 §5.3, §7.1) ----
+    int v = headerLength; // offset of the VRRP message from start
+    int messageLength = totalLength - headerLength;
+    if (messageLength < VrrpWireFormat.FIXED_HEADER_LENGTH) {
+      return reject(VRRP_TRUNCATED, messageLength, VrrpWireFormat.FIXED_HEADER_LENGTH);
+    }
+    int version = u8(b, start + v) >>> 4;
+    if (version != VrrpWireFormat.VERSION) {
+      return reject(VERSION_NOT_2, version, VrrpWireFormat.VERSION);
+    }
+    int type = u8(b, start + v) & 0x0f;
+    if (type != VrrpWireFormat.TYPE_ADVERTISEMENT) {
+      return reject(TYPE_NOT_ADVERTISEMENT, type, VrrpWireFormat.TYPE_ADVERTISEMENT);
+    }
+    int addressCount = u8(b, start + v + 3);
+    int expectedLength = VrrpWireFormat.messageLength(addressCount);
+    if (messageLength < expectedLength) {
+      return reject(VRRP_TRUNCATED, messageLength, expectedLength);
+    }
+    if (messageLength > expectedLength) {
+      return reject(VRRP_TOO_LONG, messageLength, expectedLength);
+    }
+    if (!InternetChecksum.verifies(b, start + v, messageLength)) {
+      return reject(
+          CHECKSUM_BAD,
+          u16(b, start + v + VrrpWireFormat.CHECKSUM_OFFSET),
+          InternetChecksum.expected(
+              b, start + v, messageLength, start + v + VrrpWireFormat.CHECKSUM_OFFSET));
+    }
+    int vrid = u8(b, start + v + 1);
+    if (vrid == 0) {
+      return reject(VRID_INVALID, vrid, 1);
+    }
+    int advertInterval = u8(b, start + v + 5);
+    if (advertInterval == 0) {
+      return reject(ADVERT_INTERVAL_INVALID, advertInterval, 1);
+    }
+    int authType = u8(b, start + v + 4);
+    if (authType != VrrpAuthentication.TYPE_NONE
+        && authType != VrrpAuthentication.TYPE_SIMPLE_PASSWORD) {
+      return reject(AUTH_TYPE_UNKNOWN, authType, VrrpAuthentication.TYPE_SIMPLE_PASSWORD);
     }
 
-    /**
-     * Decodes the {@code length} bytes at {@code offset} as one IPv4 packet (as read from a raw
-     * {@code IPPROTO_VRRP} socket: IP header included), checked against {@code expectations}.
-     *
-     * @throws IllegalArgumentException when {@code offset}/{@code length} do not lie within {@code buffer}
-     *                                  (a caller's bug, not the packet's)
-     */
-    public static VrrpDecodeResult decode(
-            byte[] buffer, int offset, int length, ReceiveExpectations expectations) {
-        Objects.requireNonNull(expectations, "expectations");
-        checkBounds(buffer, offset, length);
-        return decodeChecked(buffer, offset, length, expectations, null);
+    // ---- this receiver's configuration (RFC 3768 §7.1) ----
+    ReceiveExpectations expectations =
+        single != null ? (single.acceptsVirtualRouterId(vrid) ? single : null) : byVrid.apply(vrid);
+    if (expectations == null) {
+      return reject(VRID_NOT_CONFIGURED, vrid, 0);
+    }
+    int ttl = u8(b, start + 8);
+    if (expectations.requireTtl255() && ttl != VrrpWireFormat.TTL) {
+      return reject(TTL_NOT_255, ttl, VrrpWireFormat.TTL);
+    }
+    if (expectations.localAddressOwner()) {
+      return reject(LOCAL_ROUTER_IS_OWNER, vrid, VrrpWireFormat.OWNER_PRIORITY);
+    }
+    int authDataOffset = v + VrrpWireFormat.FIXED_HEADER_LENGTH + 4 * addressCount;
+    VrrpAuthentication expectedAuth = expectations.authenticationOrNull();
+    if (expectedAuth != null) {
+      if (authType != expectedAuth.type()) {
+        return reject(AUTH_TYPE_MISMATCH, authType, expectedAuth.type());
+      }
+      if (authType == VrrpAuthentication.TYPE_SIMPLE_PASSWORD
+          && !expectedAuth.dataMatches(b, start + authDataOffset)) {
+        return reject(PASSWORD_MISMATCH, 0, 0);
+      }
+    }
+    int priority = u8(b, start + v + 2);
+    int addressesOffset = v + VrrpWireFormat.FIXED_HEADER_LENGTH;
+    boolean addressMismatch = false;
+    int[] expectedAddresses = expectations.addressBitsOrNull();
+    if (expectedAddresses != null
+        && !sameAddresses(b, start, addressesOffset, addressCount, expectedAddresses)) {
+      if (priority != VrrpWireFormat.OWNER_PRIORITY) {
+        return reject(ADDRESS_LIST_MISMATCH, addressCount, expectedAddresses.length);
+      }
+      addressMismatch = true;
+    }
+    int expectedInterval = expectations.advertIntervalOrZero();
+    if (expectedInterval != 0 && advertInterval != expectedInterval) {
+      return reject(ADVERT_INTERVAL_MISMATCH, advertInterval, expectedInterval);
     }
 
-    /**
-     * Decodes one IPv4 packet for a socket that serves several virtual routers with different settings:
-     * once the packet is known to be a well-formed advertisement, {@code expectationsByVrid} gives the
-     * expectations of its VRID, or null when that VRID is not configured here
-     * ({@link VrrpRejectReason#VRID_NOT_CONFIGURED}).
-     *
-     * @throws IllegalArgumentException when {@code offset}/{@code length} do not lie within {@code buffer}
-     */
-    public static VrrpDecodeResult decode(
-            byte[] buffer, int offset, int length, IntFunction<ReceiveExpectations> expectationsByVrid) {
-        Objects.requireNonNull(expectationsByVrid, "expectationsByVrid");
-        checkBounds(buffer, offset, length);
-        return decodeChecked(buffer, offset, length, null, expectationsByVrid);
+    // ---- accepted: build the values ----
+    Ipv4Address[] addresses = new Ipv4Address[addressCount];
+    for (int i = 0; i < addressCount; i++) {
+      addresses[i] = Ipv4Address.ofBits(u32(b, start + addressesOffset + 4 * i));
     }
-
-    private static void checkBounds(byte[] buffer, int offset, int length) {
-        if (offset < 0 || length < 0 || offset > buffer.length - length) {
-            throw new IllegalArgumentException("offset " + offset + " and length " + length
-                    + " must lie within the " + buffer.length + "-byte buffer");
-        }
+    VrrpAuthentication authentication;
+    if (authType == VrrpAuthentication.TYPE_NONE) {
+      authentication = VrrpAuthentication.none();
+    } else if (expectedAuth != null) {
+      authentication = expectedAuth; // verified equal above: share it rather than copy
+    } else {
+      authentication = VrrpAuthentication.fromWire(authType, b, start + authDataOffset);
     }
+    VrrpAdvertisement advertisement =
+        new VrrpAdvertisement(vrid, priority, authentication, advertInterval, List.of(addresses));
+    int destinationBits = u32(b, start + 16);
+    Ipv4Address destination =
+        destinationBits == VrrpWireFormat.MULTICAST_GROUP.bits()
+            ? VrrpWireFormat.MULTICAST_GROUP
+            : Ipv4Address.ofBits(destinationBits);
+    return new VrrpDecodeResult.Accepted(
+        advertisement,
+        Ipv4Address.ofBits(u32(b, start + 12)),
+        destination,
+        ttl,
+        u16(b, start + v + VrrpWireFormat.CHECKSUM_OFFSET),
+        addressMismatch);
+  }
 
-    private static int u8(byte[] b, int index) {
-        return b[index] & 0xff;
+  /**
+   * The same set as configured: equal counts, and every configured address present. The configured
+   * addresses are distinct, so a duplicate in the advert necessarily leaves one of them missing.
+   */
+  private static boolean sameAddresses(
+      byte[] b, int start, int addressesOffset, int addressCount, int[] expected) {
+    if (addressCount != expected.length) {
+      return false;
     }
-
-    private static int u16(byte[] b, int index) {
-        return (u8(b, index) << 8) | u8(b, index + 1);
+    for (int wanted : expected) {
+      boolean found = false;
+      for (int i = 0; i < addressCount && !found; i++) {
+        found = u32(b, start + addressesOffset + 4 * i) == wanted;
+      }
+      if (!found) {
+        return false;
+      }
     }
+    return true;
+  }
 
-    private static int u32(byte[] b, int index) {
-        return (u16(b, index) << 16) | u16(b, index + 2);
-    }
-
-    /**
-     * The checks, in order. {@code start}/{@code received} lie within {@code b}; exactly one of
-     * {@code single} and {@code byVrid} is non-null. Offsets below are relative to {@code start}.
-     */
-    private static VrrpDecodeResult decodeChecked(byte[] b, int start, int received,
-            ReceiveExpectations single, IntFunction<ReceiveExpectations> byVrid) {
-        // ---- IPv4 header (RFC 791 §3.1) ----
-        if (received == 0) {
-            return reject(IP_HEADER_LENGTH_INVALID, 0, 0);
-        }
-        int ipVersion = u8(b, start) >>> 4;
-        if (ipVersion != IP_VERSION) {
-            return reject(IP_VERSION_NOT_4, ipVersion, IP_VERSION);
-        }
-        int headerLength = (u8(b, start) & 0x0f) * 4;
-        if (headerLength < VrrpWireFormat.IPV4_HEADER_LENGTH || headerLength > received) {
-            return reject(IP_HEADER_LENGTH_INVALID, headerLength, received);
-        }
-        int totalLength = u16(b, start + 2);
-        boolean padded = totalLength < received && received <= VrrpWireFormat.ETHERNET_MIN_PAYLOAD;
-        if (totalLength < headerLength || totalLength > received || (totalLength < received && !padded)) {
-            return reject(IP_TOTAL_LENGTH_MISMATCH, totalLength, received);
-        }
-        if (!InternetChecksum.verifies(b, start, headerLength)) {
-            return reject(IP_HEADER_CHECKSUM_BAD,
-                    u16(b, start + 10), InternetChecksum.expected(b, start, headerLength, start + 10));
-        }
-        int protocol = u8(b, start + 9);
-        if (protocol != VrrpWireFormat.IP_PROTOCOL) {
-            return reject(PROTOCOL_NOT_VRRP, protocol, VrrpWireFormat.IP_PROTOCOL);
-        }
-
-        // ---- VRRP message (RFC 3768 §5.3, §7.1) ----
-        int v = headerLength; // offset of the VRRP message from start
-        int messageLength = totalLength - headerLength;
-        if (messageLength < VrrpWireFormat.FIXED_HEADER_LENGTH) {
-            return reject(VRRP_TRUNCATED, messageLength, VrrpWireFormat.FIXED_HEADER_LENGTH);
-        }
-        int version = u8(b, start + v) >>> 4;
-        if (version != VrrpWireFormat.VERSION) {
-            return reject(VERSION_NOT_2, version, VrrpWireFormat.VERSION);
-        }
-        int type = u8(b, start + v) & 0x0f;
-        if (type != VrrpWireFormat.TYPE_ADVERTISEMENT) {
-            return reject(TYPE_NOT_ADVERTISEMENT, type, VrrpWireFormat.TYPE_ADVERTISEMENT);
-        }
-        int addressCount = u8(b, start + v + 3);
-        int expectedLength = VrrpWireFormat.messageLength(addressCount);
-        if (messageLength < expectedLength) {
-            return reject(VRRP_TRUNCATED, messageLength, expectedLength);
-        }
-        if (messageLength > expectedLength) {
-            return reject(VRRP_TOO_LONG, messageLength, expectedLength);
-        }
-        if (!InternetChecksum.verifies(b, start + v, messageLength)) {
-            return reject(CHECKSUM_BAD, u16(b, start + v + VrrpWireFormat.CHECKSUM_OFFSET),
-                    InternetChecksum.expected(b, start + v, messageLength, start + v + VrrpWireFormat.CHECKSUM_OFFSET));
-        }
-        int vrid = u8(b, start + v + 1);
-        if (vrid == 0) {
-            return reject(VRID_INVALID, vrid, 1);
-        }
-        int advertInterval = u8(b, start + v + 5);
-        if (advertInterval == 0) {
-            return reject(ADVERT_INTERVAL_INVALID, advertInterval, 1);
-        }
-        int authType = u8(b, start + v + 4);
-        if (authType != VrrpAuthentication.TYPE_NONE && authType != VrrpAuthentication.TYPE_SIMPLE_PASSWORD) {
-            return reject(AUTH_TYPE_UNKNOWN, authType, VrrpAuthentication.TYPE_SIMPLE_PASSWORD);
-        }
-
-        // ---- this receiver's configuration (RFC 3768 §7.1) ----
-        ReceiveExpectations expectations = single != null
-                ? (single.acceptsVirtualRouterId(vrid) ? single : null)
-                : byVrid.apply(vrid);
-        if (expectations == null) {
-            return reject(VRID_NOT_CONFIGURED, vrid, 0);
-        }
-        int ttl = u8(b, start + 8);
-        if (expectations.requireTtl255() && ttl != VrrpWireFormat.TTL) {
-            return reject(TTL_NOT_255, ttl, VrrpWireFormat.TTL);
-        }
-        if (expectations.localAddressOwner()) {
-            return reject(LOCAL_ROUTER_IS_OWNER, vrid, VrrpWireFormat.OWNER_PRIORITY);
-        }
-        int authDataOffset = v + VrrpWireFormat.FIXED_HEADER_LENGTH + 4 * addressCount;
-        VrrpAuthentication expectedAuth = expectations.authenticationOrNull();
-        if (expectedAuth != null) {
-            if (authType != expectedAuth.type()) {
-                return reject(AUTH_TYPE_MISMATCH, authType, expectedAuth.type());
-            }
-            if (authType == VrrpAuthentication.TYPE_SIMPLE_PASSWORD
-                    && !expectedAuth.dataMatches(b, start + authDataOffset)) {
-                return reject(PASSWORD_MISMATCH, 0, 0);
-            }
-        }
-        int priority = u8(b, start + v + 2);
-        int addressesOffset = v + VrrpWireFormat.FIXED_HEADER_LENGTH;
-        boolean addressMismatch = false;
-        int[] expectedAddresses = expectations.addressBitsOrNull();
-        if (expectedAddresses != null && !sameAddresses(b, start, addressesOffset, addressCount, expectedAddresses)) {
-            if (priority != VrrpWireFormat.OWNER_PRIORITY) {
-                return reject(ADDRESS_LIST_MISMATCH, addressCount, expectedAddresses.length);
-            }
-            addressMismatch = true;
-        }
-        int expectedInterval = expectations.advertIntervalOrZero();
-        if (expectedInterval != 0 && advertInterval != expectedInterval) {
-            return reject(ADVERT_INTERVAL_MISMATCH, advertInterval, expectedInterval);
-        }
-
-        // ---- accepted: build the values ----
-        Ipv4Address[] addresses = new Ipv4Address[addressCount];
-        for (int i = 0; i < addressCount; i++) {
-            addresses[i] = Ipv4Address.ofBits(u32(b, start + addressesOffset + 4 * i));
-        }
-        VrrpAuthentication authentication;
-        if (authType == VrrpAuthentication.TYPE_NONE) {
-            authentication = VrrpAuthentication.none();
-        } else if (expectedAuth != null) {
-            authentication = expectedAuth; // verified equal above: share it rather than copy
-        } else {
-            authentication = VrrpAuthentication.fromWire(authType, b, start + authDataOffset);
-        }
-        VrrpAdvertisement advertisement = new VrrpAdvertisement(
-                vrid, priority, authentication, advertInterval, List.of(addresses));
-        int destinationBits = u32(b, start + 16);
-        Ipv4Address destination = destinationBits == VrrpWireFormat.MULTICAST_GROUP.bits()
-                ? VrrpWireFormat.MULTICAST_GROUP
-                : Ipv4Address.ofBits(destinationBits);
-        return new VrrpDecodeResult.Accepted(
-                advertisement,
-                Ipv4Address.ofBits(u32(b, start + 12)),
-                destination,
-                ttl,
-                u16(b, start + v + VrrpWireFormat.CHECKSUM_OFFSET),
-                addressMismatch);
-    }
-
-    /**
-     * The same set as configured: equal counts, and every configured address present. The configured
-     * addresses are distinct, so a duplicate in the advert necessarily leaves one of them missing.
-     */
-    private static boolean sameAddresses(byte[] b, int start, int addressesOffset, int addressCount, int[] expected) {
-        if (addressCount != expected.length) {
-            return false;
-        }
-        for (int wanted : expected) {
-            boolean found = false;
-            for (int i = 0; i < addressCount && !found; i++) {
-                found = u32(b, start + addressesOffset + 4 * i) == wanted;
-            }
-            if (!found) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static VrrpDecodeResult reject(VrrpRejectReason reason, int actual, int expected) {
-        return new VrrpDecodeResult.Rejected(reason, actual, expected);
-    }
+  private static VrrpDecodeResult reject(VrrpRejectReason reason, int actual, int expected) {
+    return new VrrpDecodeResult.Rejected(reason, actual, expected);
+  }
 }

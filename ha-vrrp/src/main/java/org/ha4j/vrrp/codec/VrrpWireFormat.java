@@ -3,7 +3,8 @@ package org.ha4j.vrrp.codec;
 import org.ha4j.core.net.Ipv4Address;
 
 /**
- * The numbers of the VRRPv2 wire format (RFC 3768 §5) and of the IPv4 header keepalived 2.2.7 wraps it in.
+ * The numbers of the VRRPv2 wire format (RFC 3768 §5) and of the IPv4 header keepalived 2.2.7 wraps
+ * it in.
  *
  * <pre>
  *  0                   1                   2                   3
@@ -17,48 +18,60 @@ import org.ha4j.core.net.Ipv4Address;
  */
 public final class VrrpWireFormat {
 
-    /** IP protocol number of VRRP, RFC 3768 §5.2.4. */
-    public static final int IP_PROTOCOL = 112;
-    /** The only TTL a VRRP packet may be sent or accepted with, RFC 3768 §5.2.3. */
-    public static final int TTL = 255;
-    /** The destination of multicast advertisements, 224.0.0.18, RFC 3768 §5.2.2. */
-    public static final Ipv4Address MULTICAST_GROUP = Ipv4Address.ofBits(0xE0000012);
-    /**
-     * The IP TOS keepalived sends with: IPTOS_PREC_INTERNETCONTROL (precedence 6), as its
-     * {@code vrrp_build_ip4()} does and as the captured packets show.
-     */
-    public static final int TOS_INTERNETWORK_CONTROL = 0xc0;
+  /** IP protocol number of VRRP, RFC 3768 §5.2.4. */
+  public static final int IP_PROTOCOL = 112;
 
-    /** VRRP version 2, RFC 3768 §5.3.1. */
-    public static final int VERSION = 2;
-    /** Type 1 = ADVERTISEMENT, the only type defined, RFC 3768 §5.3.2. */
-    public static final int TYPE_ADVERTISEMENT = 1;
-    /** The priority of the router that owns the virtual addresses, RFC 3768 §5.3.4. */
-    public static final int OWNER_PRIORITY = 255;
+  /** The only TTL a VRRP packet may be sent or accepted with, RFC 3768 §5.2.3. */
+  public static final int TTL = 255;
 
-    /** Version/type, VRID, priority, count, auth type, interval, checksum: 8 bytes (RFC 3768 §5.1). */
-    public static final int FIXED_HEADER_LENGTH = 8;
-    /** Offset of the checksum in the VRRP message. */
-    public static final int CHECKSUM_OFFSET = 6;
-    /** The IPv4 header without options, as keepalived sends it. */
-    public static final int IPV4_HEADER_LENGTH = 20;
-    /** The largest IPv4 header: IHL 15. */
-    public static final int IPV4_MAX_HEADER_LENGTH = 60;
-    /**
-     * The IPv4 payload of a minimum-size Ethernet frame (60 bytes without FCS, minus the 14-byte header).
-     * A received buffer up to this long may carry padding after the IP datagram (keepalived tolerates it
-     * since 2.3.2, in {@code vrrp_check_packet()}).
-     */
-    public static final int ETHERNET_MIN_PAYLOAD = 46;
+  /** The destination of multicast advertisements, 224.0.0.18, RFC 3768 §5.2.2. */
+  public static final Ipv4Address MULTICAST_GROUP = Ipv4Address.ofBits(0xE0000012);
 
-    private VrrpWireFormat() {
+  /**
+   * The IP TOS keepalived sends with: IPTOS_PREC_INTERNETCONTROL (precedence 6), as its {@code
+   * vrrp_build_ip4()} does and as the captured packets show.
+   */
+  public static final int TOS_INTERNETWORK_CONTROL = 0xc0;
+
+  /** VRRP version 2, RFC 3768 §5.3.1. */
+  public static final int VERSION = 2;
+
+  /** Type 1 = ADVERTISEMENT, the only type defined, RFC 3768 §5.3.2. */
+  public static final int TYPE_ADVERTISEMENT = 1;
+
+  /** The priority of the router that owns the virtual addresses, RFC 3768 §5.3.4. */
+  public static final int OWNER_PRIORITY = 255;
+
+  /**
+   * Version/type, VRID, priority, count, auth type, interval, checksum: 8 bytes (RFC 3768 §5.1).
+   */
+  public static final int FIXED_HEADER_LENGTH = 8;
+
+  /** Offset of the checksum in the VRRP message. */
+  public static final int CHECKSUM_OFFSET = 6;
+
+  /** The IPv4 header without options, as keepalived sends it. */
+  public static final int IPV4_HEADER_LENGTH = 20;
+
+  /** The largest IPv4 header: IHL 15. */
+  public static final int IPV4_MAX_HEADER_LENGTH = 60;
+
+  /**
+   * The IPv4 payload of a minimum-size Ethernet frame (60 bytes without FCS, minus the 14-byte
+   * header). A received buffer up to this long may carry padding after the IP datagram (keepalived
+   * tolerates it since 2.3.2, in {@code vrrp_check_packet()}).
+   */
+  public static final int ETHERNET_MIN_PAYLOAD = 46;
+
+  private VrrpWireFormat() {}
+
+  /**
+   * The length of a VRRPv2 message with {@code addressCount} addresses: 8 + 4n + 8 (RFC 3768 §5.1).
+   */
+  public static int messageLength(int addressCount) {
+    if (addressCount < 0 || addressCount > 255) {
+      throw new IllegalArgumentException("address count must be 0-255, got " + addressCount);
     }
-
-    /** The length of a VRRPv2 message with {@code addressCount} addresses: 8 + 4n + 8 (RFC 3768 §5.1). */
-    public static int messageLength(int addressCount) {
-        if (addressCount < 0 || addressCount > 255) {
-            throw new IllegalArgumentException("address count must be 0-255, got " + addressCount);
-        }
-        return FIXED_HEADER_LENGTH + 4 * addressCount + VrrpAuthentication.DATA_LENGTH;
-    }
+    return FIXED_HEADER_LENGTH + 4 * addressCount + VrrpAuthentication.DATA_LENGTH;
+  }
 }

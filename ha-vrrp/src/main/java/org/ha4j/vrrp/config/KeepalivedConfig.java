@@ -7,22 +7,24 @@ import java.util.Optional;
 import org.ha4j.core.config.ConfigProblem;
 
 /**
- * What ha4j understood of a keepalived.conf: its scripts and instances, and the warnings for keywords that
- * keepalived would also have accepted without effect here.
+ * What ha4j understood of a keepalived.conf: its scripts and instances, and the warnings for
+ * keywords that keepalived would also have accepted without effect here.
  *
- * @param routerId  {@code global_defs { router_id }}, if set
- * @param scripts   {@code vrrp_script} blocks by name, in file order
+ * @param routerId {@code global_defs { router_id }}, if set
+ * @param scripts {@code vrrp_script} blocks by name, in file order
  * @param instances {@code vrrp_instance} blocks, in file order
- * @param warnings  non-fatal problems, each with file:line
+ * @param warnings non-fatal problems, each with file:line
  */
 public record KeepalivedConfig(
-        Optional<String> routerId, Map<String, VrrpScriptSpec> scripts, List<VrrpInstanceSpec> instances,
-        List<ConfigProblem> warnings) {
+    Optional<String> routerId,
+    Map<String, VrrpScriptSpec> scripts,
+    List<VrrpInstanceSpec> instances,
+    List<ConfigProblem> warnings) {
 
-    public KeepalivedConfig {
-        Objects.requireNonNull(routerId, "routerId");
-        scripts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(scripts));
-        instances = List.copyOf(instances);
-        warnings = List.copyOf(warnings);
-    }
+  public KeepalivedConfig {
+    Objects.requireNonNull(routerId, "routerId");
+    scripts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(scripts));
+    instances = List.copyOf(instances);
+    warnings = List.copyOf(warnings);
+  }
 }

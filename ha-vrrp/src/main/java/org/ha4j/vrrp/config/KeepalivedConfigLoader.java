@@ -18,9 +18,8 @@ import org.ha4j.core.config.CommandLine;
 import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.core.config.ConfigFiles;
-import org.ha4j.core.config.ConfigNumbers;
 import org.ha4j.core.config.ConfigLocation;
-import org.ha4j.core.config.ConfigProblem;
+import org.ha4j.core.config.ConfigNumbers;
 import org.ha4j.core.config.ConfigProblems;
 import org.ha4j.core.config.ConfigStatement;
 import org.ha4j.core.net.Ipv4Address;
@@ -30,501 +29,673 @@ import org.ha4j.vrrp.codec.VrrpAuthentication;
 import org.ha4j.vrrp.config.VrrpInstanceSpec.GarpSpec;
 
 /**
- * Loads a keepalived.conf as keepalived 2.2 reads it, for the parts ha4j implements: {@code global_defs},
- * {@code vrrp_script} and {@code vrrp_instance}.
+ * Loads a keepalived.conf as keepalived 2.2 reads it, for the parts ha4j implements: {@code
+ * global_defs}, {@code vrrp_script} and {@code vrrp_instance}.
  *
- * <p>Nothing is silently misread. A keyword ha4j implements is applied; one that keepalived would also
- * accept without effect here (mail alerts, script users, LVS tuning) is a warning; anything else, including
- * a typo, is an error naming the file, line and keyword. All problems are collected, so one run of
- * {@code ha4j check} shows every one of them.
+ * <p>Nothing is silently misread. A keyword ha4j implements is applied; one that keepalived would
+ * also accept without effect here (mail alerts, script users, LVS tuning) is a warning; anything
+ * else, including a typo, is an error naming the file, line and keyword. All problems are
+ * collected, so one run of {@code ha4j check} shows every one of them.
  */
 public final class KeepalivedConfigLoader {
 
-    /** global_defs keywords that only matter to parts of keepalived ha4j does not have (mail, LVS, daemon tuning). */
-    private static final Set<String> GLOBAL_NO_OPS = Set.of(
-            "notification_email", "notification_email_from", "smtp_server", "smtp_helo_name",
-            "smtp_connect_timeout", "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "enable_script_security",
-            "script_user", "max_auto_priority", "vrrp_skip_check_adv_addr", "vrrp_garp_interval",
-            "vrrp_gna_interval", "vrrp_no_swap", "vrrp_rt_priority", "vrrp_priority", "checker_no_swap",
-            "lvs_id", "lvs_sync_daemon", "lvs_timeouts", "lvs_flush", "dynamic_interfaces", "vrrp_iptables",
-            "vrrp_nftables", "enable_traps", "linkbeat_use_polling", "vrrp_startup_delay", "vrrp_check_unicast_src");
+  /**
+   * global_defs keywords that only matter to parts of keepalived ha4j does not have (mail, LVS,
+   * daemon tuning).
+   */
+  private static final Set<String> GLOBAL_NO_OPS =
+      Set.of(
+          "notification_email",
+          "notification_email_from",
+          "smtp_server",
+          "smtp_helo_name",
+          "smtp_connect_timeout",
+          "smtp_alert",
+          "smtp_alert_vrrp",
+          "smtp_alert_checker",
+          "enable_script_security",
+          "script_user",
+          "max_auto_priority",
+          "vrrp_skip_check_adv_addr",
+          "vrrp_garp_interval",
+          "vrrp_gna_interval",
+          "vrrp_no_swap",
+          "vrrp_rt_priority",
+          "vrrp_priority",
+          "checker_no_swap",
+          "lvs_id",
+          "lvs_sync_daemon",
+          "lvs_timeouts",
+          "lvs_flush",
+          "dynamic_interfaces",
+          "vrrp_iptables",
+          "vrrp_nftables",
+          "enable_traps",
+          "linkbeat_use_polling",
+          "vrrp_startup_delay",
+          "vrrp_check_unicast_src");
 
-    private final ConfigProblems problems = new ConfigProblems();
-    private final Map<String, VrrpScriptSpec> scripts = new LinkedHashMap<>();
-    /** Every vrrp_instance name seen, with its place, including instances refused for other errors. */
-    private final Map<String, ConfigLocation> instanceNames = new HashMap<>();
-    private final List<VrrpInstanceSpec> instances = new ArrayList<>();
-    private Optional<String> routerId = Optional.empty();
-    private GarpSpec globalGarp = GarpSpec.KEEPALIVED_DEFAULTS;
+  private final ConfigProblems problems = new ConfigProblems();
+  private final Map<String, VrrpScriptSpec> scripts = new LinkedHashMap<>();
 
-    private KeepalivedConfigLoader() {
+  /**
+   * Every vrrp_instance name seen, with its place, including instances refused for other errors.
+   */
+  private final Map<String, ConfigLocation> instanceNames = new HashMap<>();
+
+  private final List<VrrpInstanceSpec> instances = new ArrayList<>();
+  private Optional<String> routerId = Optional.empty();
+  private GarpSpec globalGarp = GarpSpec.KEEPALIVED_DEFAULTS;
+
+  private KeepalivedConfigLoader() {}
+
+  /** Loads a file (UTF-8). */
+  public static KeepalivedConfig load(java.nio.file.Path file) throws IOException, ConfigException {
+    return load(file.toString(), ConfigFiles.read(file));
+  }
+
+  /**
+   * Loads text; {@code fileName} labels every problem.
+   *
+   * @throws ConfigException carrying every error and warning, when there is at least one error
+   */
+  public static KeepalivedConfig load(String fileName, String text) throws ConfigException {
+    List<ConfigStatement> top =
+        BlockConfigParser.parse(fileName, text, BlockConfigParser.Dialect.KEEPALIVED);
+    KeepalivedConfigLoader loader = new KeepalivedConfigLoader();
+    loader.readTop(top);
+    loader.problems.throwIfErrors();
+    return new KeepalivedConfig(
+        loader.routerId, loader.scripts, loader.instances, loader.problems.all());
+  }
+
+  private void readTop(List<ConfigStatement> top) {
+    // global_defs and scripts first: instances refer to them wherever they stand in the file.
+    for (ConfigStatement statement : top) {
+      switch (statement.keyword()) {
+        case "global_defs" -> readGlobalDefs(statement);
+        case "vrrp_script" -> readScript(statement);
+        default -> {}
+      }
     }
-
-    /** Loads a file (UTF-8). */
-    public static KeepalivedConfig load(java.nio.file.Path file) throws IOException, ConfigException {
-        return load(file.toString(), ConfigFiles.read(file));
+    for (ConfigStatement statement : top) {
+      switch (statement.keyword()) {
+        case "global_defs", "vrrp_script" -> {}
+        case "vrrp_instance" -> readInstance(statement);
+        case "vrrp_strict" ->
+            problems.error(
+                statement,
+                "strict mode is not supported: it makes the VIP drop all "
+                    + "traffic that is not VRRP (users comment it out for that reason); remove it");
+        case "vrrp_sync_group" ->
+            problems.error(statement, "sync groups are not supported yet; use one instance");
+        case "virtual_server", "virtual_server_group" ->
+            problems.error(
+                statement,
+                "LVS virtual servers are not supported: ha4j's proxy (nginx stream {} config) balances TCP");
+        case "include" ->
+            problems.error(
+                statement, "include is not supported; put the included text in this file");
+        default -> problems.error(statement, "unknown or unsupported keyword at top level");
+      }
     }
+  }
 
-    /**
-     * Loads text; {@code fileName} labels every problem.
-     *
-     * @throws ConfigException carrying every error and warning, when there is at least one error
-     */
-    public static KeepalivedConfig load(String fileName, String text) throws ConfigException {
-        List<ConfigStatement> top = BlockConfigParser.parse(fileName, text, BlockConfigParser.Dialect.KEEPALIVED);
-        KeepalivedConfigLoader loader = new KeepalivedConfigLoader();
-        loader.readTop(top);
-        loader.problems.throwIfErrors();
-        return new KeepalivedConfig(loader.routerId, loader.scripts, loader.instances, loader.problems.all());
+  private void readGlobalDefs(ConfigStatement block) {
+    if (!requireBlock(block)) {
+      return;
     }
-
-    private void readTop(List<ConfigStatement> top) {
-        // global_defs and scripts first: instances refer to them wherever they stand in the file.
-        for (ConfigStatement statement : top) {
-            switch (statement.keyword()) {
-                case "global_defs" -> readGlobalDefs(statement);
-                case "vrrp_script" -> readScript(statement);
-                default -> { }
-            }
-        }
-        for (ConfigStatement statement : top) {
-            switch (statement.keyword()) {
-                case "global_defs", "vrrp_script" -> { }
-                case "vrrp_instance" -> readInstance(statement);
-                case "vrrp_strict" -> problems.error(statement, "strict mode is not supported: it makes the VIP drop all "
-                        + "traffic that is not VRRP (users comment it out for that reason); remove it");
-                case "vrrp_sync_group" -> problems.error(statement, "sync groups are not supported yet; use one instance");
-                case "virtual_server", "virtual_server_group" -> problems.error(statement,
-                        "LVS virtual servers are not supported: ha4j's proxy (nginx stream {} config) balances TCP");
-                case "include" -> problems.error(statement, "include is not supported; put the included text in this file");
-                default -> problems.error(statement, "unknown or unsupported keyword at top level");
-            }
-        }
-    }
-
-    private void readGlobalDefs(ConfigStatement block) {
-        if (!requireBlock(block)) {
-            return;
-        }
-        for (ConfigStatement s : block.block()) {
-            String keyword = s.keyword();
-            switch (keyword) {
-                case "router_id" -> routerId = oneArg(s);
-                case "vrrp_strict" -> problems.error(s, "strict mode is not supported: it makes the VIP drop all traffic "
-                        + "that is not VRRP (users comment it out for that reason); remove it");
-                case "vrrp_version" -> oneArg(s).ifPresent(v -> {
-                    if (!v.equals("2")) {
+    for (ConfigStatement s : block.block()) {
+      String keyword = s.keyword();
+      switch (keyword) {
+        case "router_id" -> routerId = oneArg(s);
+        case "vrrp_strict" ->
+            problems.error(
+                s,
+                "strict mode is not supported: it makes the VIP drop all traffic "
+                    + "that is not VRRP (users comment it out for that reason); remove it");
+        case "vrrp_version" ->
+            oneArg(s)
+                .ifPresent(
+                    v -> {
+                      if (!v.equals("2")) {
                         problems.error(s, "only VRRP version 2 is supported, got " + v);
-                    }
-                });
-                case "vrrp_garp_master_delay" -> seconds(s, 0, 1000).ifPresent(d ->
-                        globalGarp = new GarpSpec(d, globalGarp.masterRepeat(), globalGarp.masterRefresh(),
+                      }
+                    });
+        case "vrrp_garp_master_delay" ->
+            seconds(s, 0, 1000)
+                .ifPresent(
+                    d ->
+                        globalGarp =
+                            new GarpSpec(
+                                d,
+                                globalGarp.masterRepeat(),
+                                globalGarp.masterRefresh(),
                                 globalGarp.masterRefreshRepeat()));
-                case "vrrp_garp_master_repeat" -> integer(s, 1, 10_000).ifPresent(n ->
-                        globalGarp = new GarpSpec(globalGarp.masterDelay(), n, globalGarp.masterRefresh(),
+        case "vrrp_garp_master_repeat" ->
+            integer(s, 1, 10_000)
+                .ifPresent(
+                    n ->
+                        globalGarp =
+                            new GarpSpec(
+                                globalGarp.masterDelay(),
+                                n,
+                                globalGarp.masterRefresh(),
                                 globalGarp.masterRefreshRepeat()));
-                case "vrrp_garp_master_refresh" -> seconds(s, 0, 1_000_000).ifPresent(d ->
-                        globalGarp = new GarpSpec(globalGarp.masterDelay(), globalGarp.masterRepeat(), d,
+        case "vrrp_garp_master_refresh" ->
+            seconds(s, 0, 1_000_000)
+                .ifPresent(
+                    d ->
+                        globalGarp =
+                            new GarpSpec(
+                                globalGarp.masterDelay(),
+                                globalGarp.masterRepeat(),
+                                d,
                                 globalGarp.masterRefreshRepeat()));
-                case "vrrp_garp_master_refresh_repeat" -> integer(s, 1, 10_000).ifPresent(n ->
-                        globalGarp = new GarpSpec(globalGarp.masterDelay(), globalGarp.masterRepeat(),
-                                globalGarp.masterRefresh(), n));
-                default -> {
-                    if (GLOBAL_NO_OPS.contains(keyword) || keyword.startsWith("smtp_")
-                            || keyword.startsWith("lvs_") || keyword.startsWith("checker_")) {
-                        problems.warning(s, "accepted and ignored: it has no effect in ha4j");
-                    } else {
-                        problems.error(s, "unknown or unsupported keyword in global_defs");
-                    }
-                }
-            }
+        case "vrrp_garp_master_refresh_repeat" ->
+            integer(s, 1, 10_000)
+                .ifPresent(
+                    n ->
+                        globalGarp =
+                            new GarpSpec(
+                                globalGarp.masterDelay(),
+                                globalGarp.masterRepeat(),
+                                globalGarp.masterRefresh(),
+                                n));
+        default -> {
+          if (GLOBAL_NO_OPS.contains(keyword)
+              || keyword.startsWith("smtp_")
+              || keyword.startsWith("lvs_")
+              || keyword.startsWith("checker_")) {
+            problems.warning(s, "accepted and ignored: it has no effect in ha4j");
+          } else {
+            problems.error(s, "unknown or unsupported keyword in global_defs");
+          }
         }
+      }
     }
+  }
 
-    private void readScript(ConfigStatement block) {
-        Optional<String> name = oneArg(block);
-        if (name.isEmpty() || !requireBlock(block)) {
-            return;
-        }
-        String command = null;
-        Duration interval = Duration.ofSeconds(1);
-        Duration timeout = null;
-        int weight = 0;
-        int rise = 1;
-        int fall = 1;
-        for (ConfigStatement s : block.block()) {
-            switch (s.keyword()) {
-                case "script" -> {
-                    if (s.args().isEmpty()) {
-                        problems.error(s, "needs the command to run");
-                    } else {
-                        command = String.join(" ", s.args());
-                    }
-                }
-                case "interval" -> interval = seconds(s, 0.001, 1_000_000).orElse(interval);
-                case "timeout" -> timeout = seconds(s, 0.001, 1_000_000).orElse(timeout);
-                case "weight" -> weight = weight(s).orElse(weight);
-                case "rise" -> rise = integer(s, 1, 1_000_000).orElse(rise);
-                case "fall" -> fall = integer(s, 1, 1_000_000).orElse(fall);
-                case "user" -> problems.warning(s, "accepted and ignored: ha4j runs scripts as its own user");
-                default -> problems.error(s, "unknown or unsupported keyword in vrrp_script");
-            }
-        }
-        if (command == null) {
-            problems.error(block, "vrrp_script " + name.get() + " has no 'script' line");
-            return;
-        }
-        if (scripts.containsKey(name.get())) {
-            problems.error(block, "vrrp_script " + name.get() + " is defined twice (first at "
-                    + scripts.get(name.get()).location() + ")");
-            return;
-        }
-        scripts.put(name.get(), new VrrpScriptSpec(name.get(), command, interval,
-                timeout == null ? interval : timeout, weight, rise, fall, block.location()));
+  private void readScript(ConfigStatement block) {
+    Optional<String> name = oneArg(block);
+    if (name.isEmpty() || !requireBlock(block)) {
+      return;
     }
-
-    private void readInstance(ConfigStatement block) {
-        Optional<String> name = oneArg(block);
-        if (name.isEmpty() || !requireBlock(block)) {
-            return;
+    String command = null;
+    Duration interval = Duration.ofSeconds(1);
+    Duration timeout = null;
+    int weight = 0;
+    int rise = 1;
+    int fall = 1;
+    for (ConfigStatement s : block.block()) {
+      switch (s.keyword()) {
+        case "script" -> {
+          if (s.args().isEmpty()) {
+            problems.error(s, "needs the command to run");
+          } else {
+            command = String.join(" ", s.args());
+          }
         }
-        int errorsBefore = problems.errorCount();
-        ConfigLocation first = instanceNames.putIfAbsent(name.get(), block.location());
-        if (first != null) {
-            // keepalived -t: "vrrp instance VI_1 already defined"; two instances would share one name in every log
-            problems.error(block, "vrrp_instance " + name.get() + " is defined twice (first at " + first + ")");
-        }
-        Boolean master = null;
-        String interfaceName = null;
-        Integer vrid = null;
-        Integer priority = null;
-        int advertInterval = 1;
-        VrrpAuthentication authentication = VrrpAuthentication.none();
-        List<VirtualAddressSpec> vips = new ArrayList<>();
-        List<TrackSpec> trackScripts = new ArrayList<>();
-        List<TrackSpec> trackInterfaces = new ArrayList<>();
-        boolean preempt = true;
-        ConfigStatement nopreempt = null;
-        Duration preemptDelay = Duration.ZERO;
-        Optional<Ipv4Address> source = Optional.empty();
-        List<Ipv4Address> peers = new ArrayList<>();
-        Map<String, String> notify = new HashMap<>();
-        GarpSpec garp = globalGarp;
+        case "interval" -> interval = seconds(s, 0.001, 1_000_000).orElse(interval);
+        case "timeout" -> timeout = seconds(s, 0.001, 1_000_000).orElse(timeout);
+        case "weight" -> weight = weight(s).orElse(weight);
+        case "rise" -> rise = integer(s, 1, 1_000_000).orElse(rise);
+        case "fall" -> fall = integer(s, 1, 1_000_000).orElse(fall);
+        case "user" ->
+            problems.warning(s, "accepted and ignored: ha4j runs scripts as its own user");
+        default -> problems.error(s, "unknown or unsupported keyword in vrrp_script");
+      }
+    }
+    if (command == null) {
+      problems.error(block, "vrrp_script " + name.get() + " has no 'script' line");
+      return;
+    }
+    if (scripts.containsKey(name.get())) {
+      problems.error(
+          block,
+          "vrrp_script "
+              + name.get()
+              + " is defined twice (first at "
+              + scripts.get(name.get()).location()
+              + ")");
+      return;
+    }
+    scripts.put(
+        name.get(),
+        new VrrpScriptSpec(
+            name.get(),
+            command,
+            interval,
+            timeout == null ? interval : timeout,
+            weight,
+            rise,
+            fall,
+            block.location()));
+  }
 
-        for (ConfigStatement s : block.block()) {
-            switch (s.keyword()) {
-                case "state" -> oneArg(s).ifPresent(v -> {
-                    if (!v.equals("MASTER") && !v.equals("BACKUP")) {
+  private void readInstance(ConfigStatement block) {
+    Optional<String> name = oneArg(block);
+    if (name.isEmpty() || !requireBlock(block)) {
+      return;
+    }
+    int errorsBefore = problems.errorCount();
+    ConfigLocation first = instanceNames.putIfAbsent(name.get(), block.location());
+    if (first != null) {
+      // keepalived -t: "vrrp instance VI_1 already defined"; two instances would share one name in
+      // every log
+      problems.error(
+          block, "vrrp_instance " + name.get() + " is defined twice (first at " + first + ")");
+    }
+    Boolean master = null;
+    String interfaceName = null;
+    Integer vrid = null;
+    Integer priority = null;
+    int advertInterval = 1;
+    VrrpAuthentication authentication = VrrpAuthentication.none();
+    List<VirtualAddressSpec> vips = new ArrayList<>();
+    List<TrackSpec> trackScripts = new ArrayList<>();
+    List<TrackSpec> trackInterfaces = new ArrayList<>();
+    boolean preempt = true;
+    ConfigStatement nopreempt = null;
+    Duration preemptDelay = Duration.ZERO;
+    Optional<Ipv4Address> source = Optional.empty();
+    List<Ipv4Address> peers = new ArrayList<>();
+    Map<String, String> notify = new HashMap<>();
+    GarpSpec garp = globalGarp;
+
+    for (ConfigStatement s : block.block()) {
+      switch (s.keyword()) {
+        case "state" ->
+            oneArg(s)
+                .ifPresent(
+                    v -> {
+                      if (!v.equals("MASTER") && !v.equals("BACKUP")) {
                         problems.error(s, "must be MASTER or BACKUP, got " + v);
-                    }
-                });
-                case "interface" -> interfaceName = oneArg(s).orElse(interfaceName);
-                case "virtual_router_id" -> vrid = integer(s, 1, 255).map(Integer::valueOf).orElse(vrid);
-                case "priority" -> priority = integer(s, 1, 255).map(Integer::valueOf).orElse(priority);
-                case "advert_int" -> advertInterval = advertInterval(s).orElse(advertInterval);
-                case "authentication" -> authentication = authentication(s).orElse(authentication);
-                case "virtual_ipaddress" -> readVirtualAddresses(s, vips);
-                case "track_script" -> readTracks(s, trackScripts);
-                case "track_interface" -> readTracks(s, trackInterfaces);
-                case "nopreempt" -> {
-                    preempt = false;
-                    nopreempt = s;
-                }
-                case "preempt" -> preempt = true;
-                case "preempt_delay" -> preemptDelay = seconds(s, 0, 1000).orElse(preemptDelay);
-                case "unicast_src_ip", "mcast_src_ip" -> source = address(s);
-                case "unicast_peer" -> readPeers(s, peers);
-                case "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify" -> {
-                    if (s.args().isEmpty()) {
-                        problems.error(s, "needs the script to run");
-                    } else {
-                        String command = String.join(" ", s.args());
-                        try {
-                            CommandLine.split(command); // split as vrrp_script's line is, quotes and all
-                            notify.put(s.keyword(), command);
-                        } catch (IllegalArgumentException e) {
-                            problems.error(s, e.getMessage());
-                        }
-                    }
-                }
-                case "garp_master_delay" -> {
-                    GarpSpec g = garp;
-                    garp = seconds(s, 0, 1000).map(d -> new GarpSpec(d, g.masterRepeat(), g.masterRefresh(),
-                            g.masterRefreshRepeat())).orElse(garp);
-                }
-                case "garp_master_repeat" -> {
-                    GarpSpec g = garp;
-                    garp = integer(s, 1, 10_000).map(n -> new GarpSpec(g.masterDelay(), n, g.masterRefresh(),
-                            g.masterRefreshRepeat())).orElse(garp);
-                }
-                case "garp_master_refresh" -> {
-                    GarpSpec g = garp;
-                    garp = seconds(s, 0, 1_000_000).map(d -> new GarpSpec(g.masterDelay(), g.masterRepeat(), d,
-                            g.masterRefreshRepeat())).orElse(garp);
-                }
-                case "garp_master_refresh_repeat" -> {
-                    GarpSpec g = garp;
-                    garp = integer(s, 1, 10_000).map(n -> new GarpSpec(g.masterDelay(), g.masterRepeat(),
-                            g.masterRefresh(), n)).orElse(garp);
-                }
-                case "version" -> oneArg(s).ifPresent(v -> {
-                    if (!v.equals("2")) {
+                      }
+                    });
+        case "interface" -> interfaceName = oneArg(s).orElse(interfaceName);
+        case "virtual_router_id" -> vrid = integer(s, 1, 255).map(Integer::valueOf).orElse(vrid);
+        case "priority" -> priority = integer(s, 1, 255).map(Integer::valueOf).orElse(priority);
+        case "advert_int" -> advertInterval = advertInterval(s).orElse(advertInterval);
+        case "authentication" -> authentication = authentication(s).orElse(authentication);
+        case "virtual_ipaddress" -> readVirtualAddresses(s, vips);
+        case "track_script" -> readTracks(s, trackScripts);
+        case "track_interface" -> readTracks(s, trackInterfaces);
+        case "nopreempt" -> {
+          preempt = false;
+          nopreempt = s;
+        }
+        case "preempt" -> preempt = true;
+        case "preempt_delay" -> preemptDelay = seconds(s, 0, 1000).orElse(preemptDelay);
+        case "unicast_src_ip", "mcast_src_ip" -> source = address(s);
+        case "unicast_peer" -> readPeers(s, peers);
+        case "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify" -> {
+          if (s.args().isEmpty()) {
+            problems.error(s, "needs the script to run");
+          } else {
+            String command = String.join(" ", s.args());
+            try {
+              CommandLine.split(command); // split as vrrp_script's line is, quotes and all
+              notify.put(s.keyword(), command);
+            } catch (IllegalArgumentException e) {
+              problems.error(s, e.getMessage());
+            }
+          }
+        }
+        case "garp_master_delay" -> {
+          GarpSpec g = garp;
+          garp =
+              seconds(s, 0, 1000)
+                  .map(
+                      d ->
+                          new GarpSpec(
+                              d, g.masterRepeat(), g.masterRefresh(), g.masterRefreshRepeat()))
+                  .orElse(garp);
+        }
+        case "garp_master_repeat" -> {
+          GarpSpec g = garp;
+          garp =
+              integer(s, 1, 10_000)
+                  .map(
+                      n ->
+                          new GarpSpec(
+                              g.masterDelay(), n, g.masterRefresh(), g.masterRefreshRepeat()))
+                  .orElse(garp);
+        }
+        case "garp_master_refresh" -> {
+          GarpSpec g = garp;
+          garp =
+              seconds(s, 0, 1_000_000)
+                  .map(
+                      d ->
+                          new GarpSpec(
+                              g.masterDelay(), g.masterRepeat(), d, g.masterRefreshRepeat()))
+                  .orElse(garp);
+        }
+        case "garp_master_refresh_repeat" -> {
+          GarpSpec g = garp;
+          garp =
+              integer(s, 1, 10_000)
+                  .map(n -> new GarpSpec(g.masterDelay(), g.masterRepeat(), g.masterRefresh(), n))
+                  .orElse(garp);
+        }
+        case "version" ->
+            oneArg(s)
+                .ifPresent(
+                    v -> {
+                      if (!v.equals("2")) {
                         problems.error(s, "only VRRP version 2 is supported, got " + v);
-                    }
-                });
-                case "smtp_alert" -> problems.warning(s, "accepted and ignored: ha4j sends no mail");
-                case "accept" -> problems.warning(s, "accepted: ha4j always lets services on this host use the VIP");
-                case "no_accept" -> problems.error(s, "no_accept is not supported: the VIP always accepts traffic");
-                case "strict_mode" -> problems.error(s, "strict mode is not supported; remove it");
-                default -> problems.error(s, "unknown or unsupported keyword in vrrp_instance");
-            }
-            if (s.keyword().equals("state")) {
-                master = s.arg(0).map("MASTER"::equals).orElse(master);
-            }
-        }
-
-        boolean startsMaster = Boolean.TRUE.equals(master);
-        if (interfaceName == null) {
-            problems.error(block, "vrrp_instance " + name.get() + " needs 'interface'");
-        }
-        if (vrid == null) {
-            problems.error(block, "vrrp_instance " + name.get() + " needs 'virtual_router_id' (1-255)");
-        }
-        if (vips.isEmpty()) {
-            problems.error(block, "vrrp_instance " + name.get() + " has no virtual_ipaddress: there is nothing to fail over");
-        }
-        int effectivePriority = priority != null ? priority : startsMaster ? 255 : 100;
-        if (nopreempt != null && startsMaster) {
-            problems.warning(nopreempt, "nopreempt needs 'state BACKUP'; with state MASTER keepalived ignores it, so does ha4j");
-            preempt = true;
-        }
-        for (TrackSpec track : trackScripts) {
-            VrrpScriptSpec script = scripts.get(track.name());
-            if (script == null) {
-                problems.error(block, "track_script " + track.name() + " names no vrrp_script");
-            } else if (effectivePriority == 255 && track.weight().orElse(script.weight()) != 0) {
-                problems.error(block, "track_script " + track.name() + " has a weight, but an address owner's priority "
-                        + "(255) never changes; use weight 0 (FAULT) or a lower priority");
-            }
-        }
-        for (VrrpInstanceSpec other : instances) {
-            if (vrid != null && other.virtualRouterId() == vrid && other.interfaceName().equals(interfaceName)) {
-                problems.error(block, "virtual_router_id " + vrid + " is already used on " + interfaceName + " by "
-                        + other.name() + " (" + other.location() + ")");
-            }
-        }
-        if (problems.errorCount() > errorsBefore) {
-            return;
-        }
-        NotifyScripts notifySpec = new NotifyScripts(Optional.ofNullable(notify.get("notify_master")),
-                Optional.ofNullable(notify.get("notify_backup")), Optional.ofNullable(notify.get("notify_fault")),
-                Optional.ofNullable(notify.get("notify_stop")), Optional.ofNullable(notify.get("notify")));
-        instances.add(new VrrpInstanceSpec(name.get(), startsMaster, interfaceName, vrid, effectivePriority,
-                advertInterval, authentication, vips, trackScripts, trackInterfaces, preempt, preemptDelay, source, peers, notifySpec, garp, block.location()));
+                      }
+                    });
+        case "smtp_alert" -> problems.warning(s, "accepted and ignored: ha4j sends no mail");
+        case "accept" ->
+            problems.warning(s, "accepted: ha4j always lets services on this host use the VIP");
+        case "no_accept" ->
+            problems.error(s, "no_accept is not supported: the VIP always accepts traffic");
+        case "strict_mode" -> problems.error(s, "strict mode is not supported; remove it");
+        default -> problems.error(s, "unknown or unsupported keyword in vrrp_instance");
+      }
+      if (s.keyword().equals("state")) {
+        master = s.arg(0).map("MASTER"::equals).orElse(master);
+      }
     }
 
-    private Optional<Integer> advertInterval(ConfigStatement s) {
-        Optional<String> text = oneArg(s);
-        if (text.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            BigDecimal value = new BigDecimal(text.get());
-            // VRRPv2 carries whole seconds; keepalived rounds, and refuses a value that rounds to 0.
-            int rounded = value.setScale(0, RoundingMode.HALF_UP).intValueExact();
-            if (rounded < 1 || rounded > 255) {
-                problems.error(s, "must be 1-255 seconds in VRRP version 2, got " + text.get());
-                return Optional.empty();
-            }
-            if (value.compareTo(BigDecimal.valueOf(rounded)) != 0) {
-                problems.warning(s, "VRRP version 2 carries whole seconds: " + text.get() + " is rounded to " + rounded);
-            }
-            return Optional.of(rounded);
-        } catch (NumberFormatException | ArithmeticException e) {
-            problems.error(s, "must be a number of seconds, got " + text.get());
-            return Optional.empty();
-        }
+    boolean startsMaster = Boolean.TRUE.equals(master);
+    if (interfaceName == null) {
+      problems.error(block, "vrrp_instance " + name.get() + " needs 'interface'");
     }
-
-    private Optional<VrrpAuthentication> authentication(ConfigStatement block) {
-        if (!requireBlock(block)) {
-            return Optional.empty();
-        }
-        String type = null;
-        String pass = null;
-        for (ConfigStatement s : block.block()) {
-            switch (s.keyword()) {
-                case "auth_type" -> type = oneArg(s).orElse(null);
-                case "auth_pass" -> {
-                    pass = oneArg(s).orElse(null);
-                    if (pass != null && pass.getBytes(StandardCharsets.UTF_8).length > 8) {
-                        problems.warning(s, "only the first 8 bytes of the password are used, as keepalived does");
-                    }
-                }
-                default -> problems.error(s, "unknown keyword in authentication (expected auth_type, auth_pass)");
-            }
-        }
-        if (type == null) {
-            problems.error(block, "authentication needs auth_type PASS");
-            return Optional.empty();
-        }
-        if (type.equals("AH")) {
-            problems.error(block, "auth_type AH is not supported (RFC 3768 removed it); use PASS or no authentication");
-            return Optional.empty();
-        }
-        if (!type.equals("PASS")) {
-            problems.error(block, "auth_type must be PASS, got " + type);
-            return Optional.empty();
-        }
-        if (pass == null || pass.isEmpty()) {
-            problems.error(block, "auth_type PASS needs auth_pass");
-            return Optional.empty();
-        }
-        return Optional.of(VrrpAuthentication.password(pass));
+    if (vrid == null) {
+      problems.error(block, "vrrp_instance " + name.get() + " needs 'virtual_router_id' (1-255)");
     }
-
-    private void readVirtualAddresses(ConfigStatement block, List<VirtualAddressSpec> into) {
-        if (!requireBlock(block)) {
-            return;
-        }
-        for (ConfigStatement line : block.block()) {
-            Ipv4Cidr address;
-            try {
-                address = Ipv4Cidr.parse(line.keyword());
-            } catch (IllegalArgumentException e) {
-                problems.error(line, "not an IPv4 address: " + e.getMessage());
-                continue;
-            }
-            Optional<String> device = Optional.empty();
-            Optional<String> label = Optional.empty();
-            List<String> args = line.args();
-            for (int i = 0; i < args.size(); i++) {
-                String option = args.get(i);
-                boolean hasValue = i + 1 < args.size();
-                switch (option) {
-                    case "dev" -> device = hasValue ? Optional.of(args.get(++i)) : missingValue(line, option);
-                    case "label" -> label = hasValue ? Optional.of(args.get(++i)) : missingValue(line, option);
-                    case "brd", "scope" -> {
-                        problems.warning(line, "'" + option + "' is accepted and ignored: the kernel's default is used");
-                        i++;
-                    }
-                    case "no_track" -> problems.warning(line, "'no_track' is accepted: ha4j does not watch VIPs deleted by hand");
-                    default -> problems.error(line, "unsupported virtual_ipaddress option '" + option
-                            + "' (supported: dev, label; ignored: brd, scope, no_track)");
-                }
-            }
-            into.add(new VirtualAddressSpec(address, device, label));
-        }
+    if (vips.isEmpty()) {
+      problems.error(
+          block,
+          "vrrp_instance "
+              + name.get()
+              + " has no virtual_ipaddress: there is nothing to fail over");
     }
+    int effectivePriority = priority != null ? priority : startsMaster ? 255 : 100;
+    if (nopreempt != null && startsMaster) {
+      problems.warning(
+          nopreempt,
+          "nopreempt needs 'state BACKUP'; with state MASTER keepalived ignores it, so does ha4j");
+      preempt = true;
+    }
+    for (TrackSpec track : trackScripts) {
+      VrrpScriptSpec script = scripts.get(track.name());
+      if (script == null) {
+        problems.error(block, "track_script " + track.name() + " names no vrrp_script");
+      } else if (effectivePriority == 255 && track.weight().orElse(script.weight()) != 0) {
+        problems.error(
+            block,
+            "track_script "
+                + track.name()
+                + " has a weight, but an address owner's priority "
+                + "(255) never changes; use weight 0 (FAULT) or a lower priority");
+      }
+    }
+    for (VrrpInstanceSpec other : instances) {
+      if (vrid != null
+          && other.virtualRouterId() == vrid
+          && other.interfaceName().equals(interfaceName)) {
+        problems.error(
+            block,
+            "virtual_router_id "
+                + vrid
+                + " is already used on "
+                + interfaceName
+                + " by "
+                + other.name()
+                + " ("
+                + other.location()
+                + ")");
+      }
+    }
+    if (problems.errorCount() > errorsBefore) {
+      return;
+    }
+    NotifyScripts notifySpec =
+        new NotifyScripts(
+            Optional.ofNullable(notify.get("notify_master")),
+            Optional.ofNullable(notify.get("notify_backup")),
+            Optional.ofNullable(notify.get("notify_fault")),
+            Optional.ofNullable(notify.get("notify_stop")),
+            Optional.ofNullable(notify.get("notify")));
+    instances.add(
+        new VrrpInstanceSpec(
+            name.get(),
+            startsMaster,
+            interfaceName,
+            vrid,
+            effectivePriority,
+            advertInterval,
+            authentication,
+            vips,
+            trackScripts,
+            trackInterfaces,
+            preempt,
+            preemptDelay,
+            source,
+            peers,
+            notifySpec,
+            garp,
+            block.location()));
+  }
 
-    private Optional<String> missingValue(ConfigStatement line, String option) {
-        problems.error(line, "'" + option + "' needs a value");
+  private Optional<Integer> advertInterval(ConfigStatement s) {
+    Optional<String> text = oneArg(s);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      BigDecimal value = new BigDecimal(text.get());
+      // VRRPv2 carries whole seconds; keepalived rounds, and refuses a value that rounds to 0.
+      int rounded = value.setScale(0, RoundingMode.HALF_UP).intValueExact();
+      if (rounded < 1 || rounded > 255) {
+        problems.error(s, "must be 1-255 seconds in VRRP version 2, got " + text.get());
         return Optional.empty();
+      }
+      if (value.compareTo(BigDecimal.valueOf(rounded)) != 0) {
+        problems.warning(
+            s, "VRRP version 2 carries whole seconds: " + text.get() + " is rounded to " + rounded);
+      }
+      return Optional.of(rounded);
+    } catch (NumberFormatException | ArithmeticException e) {
+      problems.error(s, "must be a number of seconds, got " + text.get());
+      return Optional.empty();
     }
+  }
 
-    private void readTracks(ConfigStatement block, List<TrackSpec> into) {
-        if (!requireBlock(block)) {
-            return;
-        }
-        for (ConfigStatement line : block.block()) {
-            OptionalInt weight = OptionalInt.empty();
-            List<String> args = line.args();
-            if (args.size() == 2 && args.get(0).equals("weight")) {
-                try {
-                    weight = OptionalInt.of(ConfigNumbers.parseInt(args.get(1), -253, 253));
-                } catch (NumberFormatException e) {
-                    problems.error(line, "weight: " + e.getMessage());
-                }
-            } else if (!args.isEmpty()) {
-                problems.error(line, "expected 'NAME' or 'NAME weight N' (reverse is not supported)");
-            }
-            into.add(new TrackSpec(line.keyword(), weight));
-        }
+  private Optional<VrrpAuthentication> authentication(ConfigStatement block) {
+    if (!requireBlock(block)) {
+      return Optional.empty();
     }
-
-    private void readPeers(ConfigStatement block, List<Ipv4Address> into) {
-        if (!requireBlock(block)) {
-            return;
+    String type = null;
+    String pass = null;
+    for (ConfigStatement s : block.block()) {
+      switch (s.keyword()) {
+        case "auth_type" -> type = oneArg(s).orElse(null);
+        case "auth_pass" -> {
+          pass = oneArg(s).orElse(null);
+          if (pass != null && pass.getBytes(StandardCharsets.UTF_8).length > 8) {
+            problems.warning(
+                s, "only the first 8 bytes of the password are used, as keepalived does");
+          }
         }
-        for (ConfigStatement line : block.block()) {
-            try {
-                into.add(Ipv4Address.parse(line.keyword()));
-            } catch (IllegalArgumentException e) {
-                problems.error(line, e.getMessage());
-            }
-            if (!line.args().isEmpty()) {
-                problems.error(line, "peer options (min_ttl, max_ttl) are not supported");
-            }
-        }
+        default ->
+            problems.error(s, "unknown keyword in authentication (expected auth_type, auth_pass)");
+      }
     }
+    if (type == null) {
+      problems.error(block, "authentication needs auth_type PASS");
+      return Optional.empty();
+    }
+    if (type.equals("AH")) {
+      problems.error(
+          block,
+          "auth_type AH is not supported (RFC 3768 removed it); use PASS or no authentication");
+      return Optional.empty();
+    }
+    if (!type.equals("PASS")) {
+      problems.error(block, "auth_type must be PASS, got " + type);
+      return Optional.empty();
+    }
+    if (pass == null || pass.isEmpty()) {
+      problems.error(block, "auth_type PASS needs auth_pass");
+      return Optional.empty();
+    }
+    return Optional.of(VrrpAuthentication.password(pass));
+  }
 
-    private Optional<Ipv4Address> address(ConfigStatement s) {
-        return oneArg(s).flatMap(text -> {
-            try {
+  private void readVirtualAddresses(ConfigStatement block, List<VirtualAddressSpec> into) {
+    if (!requireBlock(block)) {
+      return;
+    }
+    for (ConfigStatement line : block.block()) {
+      Ipv4Cidr address;
+      try {
+        address = Ipv4Cidr.parse(line.keyword());
+      } catch (IllegalArgumentException e) {
+        problems.error(line, "not an IPv4 address: " + e.getMessage());
+        continue;
+      }
+      Optional<String> device = Optional.empty();
+      Optional<String> label = Optional.empty();
+      List<String> args = line.args();
+      for (int i = 0; i < args.size(); i++) {
+        String option = args.get(i);
+        boolean hasValue = i + 1 < args.size();
+        switch (option) {
+          case "dev" -> device = hasValue ? Optional.of(args.get(++i)) : missingValue(line, option);
+          case "label" ->
+              label = hasValue ? Optional.of(args.get(++i)) : missingValue(line, option);
+          case "brd", "scope" -> {
+            problems.warning(
+                line, "'" + option + "' is accepted and ignored: the kernel's default is used");
+            i++;
+          }
+          case "no_track" ->
+              problems.warning(
+                  line, "'no_track' is accepted: ha4j does not watch VIPs deleted by hand");
+          default ->
+              problems.error(
+                  line,
+                  "unsupported virtual_ipaddress option '"
+                      + option
+                      + "' (supported: dev, label; ignored: brd, scope, no_track)");
+        }
+      }
+      into.add(new VirtualAddressSpec(address, device, label));
+    }
+  }
+
+  private Optional<String> missingValue(ConfigStatement line, String option) {
+    problems.error(line, "'" + option + "' needs a value");
+    return Optional.empty();
+  }
+
+  private void readTracks(ConfigStatement block, List<TrackSpec> into) {
+    if (!requireBlock(block)) {
+      return;
+    }
+    for (ConfigStatement line : block.block()) {
+      OptionalInt weight = OptionalInt.empty();
+      List<String> args = line.args();
+      if (args.size() == 2 && args.get(0).equals("weight")) {
+        try {
+          weight = OptionalInt.of(ConfigNumbers.parseInt(args.get(1), -253, 253));
+        } catch (NumberFormatException e) {
+          problems.error(line, "weight: " + e.getMessage());
+        }
+      } else if (!args.isEmpty()) {
+        problems.error(line, "expected 'NAME' or 'NAME weight N' (reverse is not supported)");
+      }
+      into.add(new TrackSpec(line.keyword(), weight));
+    }
+  }
+
+  private void readPeers(ConfigStatement block, List<Ipv4Address> into) {
+    if (!requireBlock(block)) {
+      return;
+    }
+    for (ConfigStatement line : block.block()) {
+      try {
+        into.add(Ipv4Address.parse(line.keyword()));
+      } catch (IllegalArgumentException e) {
+        problems.error(line, e.getMessage());
+      }
+      if (!line.args().isEmpty()) {
+        problems.error(line, "peer options (min_ttl, max_ttl) are not supported");
+      }
+    }
+  }
+
+  private Optional<Ipv4Address> address(ConfigStatement s) {
+    return oneArg(s)
+        .flatMap(
+            text -> {
+              try {
                 return Optional.of(Ipv4Address.parse(text));
-            } catch (IllegalArgumentException e) {
+              } catch (IllegalArgumentException e) {
                 problems.error(s, e.getMessage());
                 return Optional.empty();
-            }
-        });
+              }
+            });
+  }
+
+  private Optional<Integer> weight(ConfigStatement s) {
+    if (s.args().size() == 2 && s.args().get(1).equals("reverse")) {
+      problems.error(s, "'reverse' weights are not supported");
+      return Optional.empty();
     }
+    return integer(s, -253, 253);
+  }
 
-    private Optional<Integer> weight(ConfigStatement s) {
-        if (s.args().size() == 2 && s.args().get(1).equals("reverse")) {
-            problems.error(s, "'reverse' weights are not supported");
-            return Optional.empty();
-        }
-        return integer(s, -253, 253);
+  private Optional<Integer> integer(ConfigStatement s, int min, int max) {
+    Optional<String> text = oneArg(s);
+    if (text.isEmpty()) {
+      return Optional.empty();
     }
-
-    private Optional<Integer> integer(ConfigStatement s, int min, int max) {
-        Optional<String> text = oneArg(s);
-        if (text.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(ConfigNumbers.parseInt(text.get(), min, max));
-        } catch (NumberFormatException e) {
-            problems.error(s, e.getMessage());
-            return Optional.empty();
-        }
+    try {
+      return Optional.of(ConfigNumbers.parseInt(text.get(), min, max));
+    } catch (NumberFormatException e) {
+      problems.error(s, e.getMessage());
+      return Optional.empty();
     }
+  }
 
-    private Optional<Duration> seconds(ConfigStatement s, double min, double max) {
-        Optional<String> text = oneArg(s);
-        if (text.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            Duration value = ConfigDurations.parseSeconds(text.get());
-            double asSeconds = value.toNanos() / 1e9;
-            if (asSeconds < min || asSeconds > max) {
-                problems.error(s, "must be " + min + "-" + max + " seconds, got " + text.get());
-                return Optional.empty();
-            }
-            return Optional.of(value);
-        } catch (IllegalArgumentException e) {
-            problems.error(s, e.getMessage());
-            return Optional.empty();
-        }
+  private Optional<Duration> seconds(ConfigStatement s, double min, double max) {
+    Optional<String> text = oneArg(s);
+    if (text.isEmpty()) {
+      return Optional.empty();
     }
-
-    private Optional<String> oneArg(ConfigStatement s) {
-        if (s.args().size() != 1) {
-            problems.error(s, "expects exactly one value, got " + s.args().size());
-            return Optional.empty();
-        }
-        return Optional.of(s.args().get(0));
+    try {
+      Duration value = ConfigDurations.parseSeconds(text.get());
+      double asSeconds = value.toNanos() / 1e9;
+      if (asSeconds < min || asSeconds > max) {
+        problems.error(s, "must be " + min + "-" + max + " seconds, got " + text.get());
+        return Optional.empty();
+      }
+      return Optional.of(value);
+    } catch (IllegalArgumentException e) {
+      problems.error(s, e.getMessage());
+      return Optional.empty();
     }
+  }
 
-    private boolean requireBlock(ConfigStatement s) {
-        if (!s.hasBlock()) {
-            problems.error(s, "expects a { ... } block");
-            return false;
-        }
-        return true;
+  private Optional<String> oneArg(ConfigStatement s) {
+    if (s.args().size() != 1) {
+      problems.error(s, "expects exactly one value, got " + s.args().size());
+      return Optional.empty();
     }
+    return Optional.of(s.args().get(0));
+  }
 
-
-
+  private boolean requireBlock(ConfigStatement s) {
+    if (!s.hasBlock()) {
+      problems.error(s, "expects a { ... } block");
+      return false;
+    }
+    return true;
+  }
 }

@@ -5,18 +5,19 @@ import java.util.Optional;
 import org.ha4j.core.net.Ipv4Cidr;
 
 /**
- * One line of {@code virtual_ipaddress}: {@code 192.168.122.100}, {@code 10.0.0.5/24 dev eth1 label eth1:vip}.
- * A bare address is a /32, as keepalived adds it.
+ * One line of {@code virtual_ipaddress}: {@code 192.168.122.100}, {@code 10.0.0.5/24 dev eth1 label
+ * eth1:vip}. A bare address is a /32, as keepalived adds it.
  *
- * @param address  the address and prefix length
- * @param device   the interface to put it on, when not the instance's interface
- * @param label    an ifconfig-style alias label
+ * @param address the address and prefix length
+ * @param device the interface to put it on, when not the instance's interface
+ * @param label an ifconfig-style alias label
  */
-public record VirtualAddressSpec(Ipv4Cidr address, Optional<String> device, Optional<String> label) {
+public record VirtualAddressSpec(
+    Ipv4Cidr address, Optional<String> device, Optional<String> label) {
 
-    public VirtualAddressSpec {
-        Objects.requireNonNull(address, "address");
-        Objects.requireNonNull(device, "device");
-        Objects.requireNonNull(label, "label");
-    }
+  public VirtualAddressSpec {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(device, "device");
+    Objects.requireNonNull(label, "label");
+  }
 }

@@ -12,74 +12,78 @@ import org.ha4j.vrrp.codec.VrrpAuthentication;
 /**
  * A keepalived {@code vrrp_instance} block as read, with keepalived's defaults filled in.
  *
- * @param name                  the instance name ({@code VI_1})
- * @param initialStateMaster    {@code state MASTER} (true) or {@code BACKUP} (false, the default)
- * @param interfaceName         {@code interface}
- * @param virtualRouterId       {@code virtual_router_id}, 1-255
- * @param priority              {@code priority}, 1-255; keepalived's default is 255 with state MASTER, else 100
+ * @param name the instance name ({@code VI_1})
+ * @param initialStateMaster {@code state MASTER} (true) or {@code BACKUP} (false, the default)
+ * @param interfaceName {@code interface}
+ * @param virtualRouterId {@code virtual_router_id}, 1-255
+ * @param priority {@code priority}, 1-255; keepalived's default is 255 with state MASTER, else 100
  * @param advertIntervalSeconds {@code advert_int}, whole seconds 1-255 as VRRPv2 carries it
- * @param authentication        {@code authentication { auth_type PASS; auth_pass ... }}, or none
- * @param virtualAddresses      {@code virtual_ipaddress}
- * @param trackScripts          {@code track_script}
- * @param trackInterfaces       {@code track_interface}
- * @param preempt               false with {@code nopreempt}
- * @param preemptDelay          {@code preempt_delay}, 0 by default
- * @param unicastSource         {@code unicast_src_ip}
- * @param unicastPeers          {@code unicast_peer}; empty means multicast
- * @param notifyScripts         the notify scripts
- * @param garp                  the gratuitous ARP settings
- * @param location              where the block starts
+ * @param authentication {@code authentication { auth_type PASS; auth_pass ... }}, or none
+ * @param virtualAddresses {@code virtual_ipaddress}
+ * @param trackScripts {@code track_script}
+ * @param trackInterfaces {@code track_interface}
+ * @param preempt false with {@code nopreempt}
+ * @param preemptDelay {@code preempt_delay}, 0 by default
+ * @param unicastSource {@code unicast_src_ip}
+ * @param unicastPeers {@code unicast_peer}; empty means multicast
+ * @param notifyScripts the notify scripts
+ * @param garp the gratuitous ARP settings
+ * @param location where the block starts
  */
 public record VrrpInstanceSpec(
-        String name,
-        boolean initialStateMaster,
-        String interfaceName,
-        int virtualRouterId,
-        int priority,
-        int advertIntervalSeconds,
-        VrrpAuthentication authentication,
-        List<VirtualAddressSpec> virtualAddresses,
-        List<TrackSpec> trackScripts,
-        List<TrackSpec> trackInterfaces,
-        boolean preempt,
-        Duration preemptDelay,
-        Optional<Ipv4Address> unicastSource,
-        List<Ipv4Address> unicastPeers,
-        NotifyScripts notifyScripts,
-        GarpSpec garp,
-        ConfigLocation location) {
+    String name,
+    boolean initialStateMaster,
+    String interfaceName,
+    int virtualRouterId,
+    int priority,
+    int advertIntervalSeconds,
+    VrrpAuthentication authentication,
+    List<VirtualAddressSpec> virtualAddresses,
+    List<TrackSpec> trackScripts,
+    List<TrackSpec> trackInterfaces,
+    boolean preempt,
+    Duration preemptDelay,
+    Optional<Ipv4Address> unicastSource,
+    List<Ipv4Address> unicastPeers,
+    NotifyScripts notifyScripts,
+    GarpSpec garp,
+    ConfigLocation location) {
 
-    public VrrpInstanceSpec {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(interfaceName, "interfaceName");
-        Objects.requireNonNull(authentication, "authentication");
-        virtualAddresses = List.copyOf(virtualAddresses);
-        trackScripts = List.copyOf(trackScripts);
-        trackInterfaces = List.copyOf(trackInterfaces);
-        Objects.requireNonNull(preemptDelay, "preemptDelay");
-        Objects.requireNonNull(unicastSource, "unicastSource");
-        unicastPeers = List.copyOf(unicastPeers);
-        Objects.requireNonNull(notifyScripts, "notifyScripts");
-        Objects.requireNonNull(garp, "garp");
-        Objects.requireNonNull(location, "location");
+  public VrrpInstanceSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(interfaceName, "interfaceName");
+    Objects.requireNonNull(authentication, "authentication");
+    virtualAddresses = List.copyOf(virtualAddresses);
+    trackScripts = List.copyOf(trackScripts);
+    trackInterfaces = List.copyOf(trackInterfaces);
+    Objects.requireNonNull(preemptDelay, "preemptDelay");
+    Objects.requireNonNull(unicastSource, "unicastSource");
+    unicastPeers = List.copyOf(unicastPeers);
+    Objects.requireNonNull(notifyScripts, "notifyScripts");
+    Objects.requireNonNull(garp, "garp");
+    Objects.requireNonNull(location, "location");
+  }
+
+  /**
+   * keepalived's gratuitous ARP settings, defaults from keepalived.conf(5): a burst of 5 on
+   * becoming master, another 5 after 5 s, no periodic refresh.
+   *
+   * @param masterDelay {@code garp_master_delay}: wait before the second burst (0 = no second
+   *     burst)
+   * @param masterRepeat {@code garp_master_repeat}: GARPs per burst
+   * @param masterRefresh {@code garp_master_refresh}: period of refresh bursts while master (0 =
+   *     never)
+   * @param masterRefreshRepeat {@code garp_master_refresh_repeat}: GARPs per refresh burst
+   */
+  public record GarpSpec(
+      Duration masterDelay, int masterRepeat, Duration masterRefresh, int masterRefreshRepeat) {
+
+    public static final GarpSpec KEEPALIVED_DEFAULTS =
+        new GarpSpec(Duration.ofSeconds(5), 5, Duration.ZERO, 1);
+
+    public GarpSpec {
+      Objects.requireNonNull(masterDelay, "masterDelay");
+      Objects.requireNonNull(masterRefresh, "masterRefresh");
     }
-
-    /**
-     * keepalived's gratuitous ARP settings, defaults from keepalived.conf(5): a burst of 5 on becoming master,
-     * another 5 after 5 s, no periodic refresh.
-     *
-     * @param masterDelay         {@code garp_master_delay}: wait before the second burst (0 = no second burst)
-     * @param masterRepeat        {@code garp_master_repeat}: GARPs per burst
-     * @param masterRefresh       {@code garp_master_refresh}: period of refresh bursts while master (0 = never)
-     * @param masterRefreshRepeat {@code garp_master_refresh_repeat}: GARPs per refresh burst
-     */
-    public record GarpSpec(Duration masterDelay, int masterRepeat, Duration masterRefresh, int masterRefreshRepeat) {
-
-        public static final GarpSpec KEEPALIVED_DEFAULTS = new GarpSpec(Duration.ofSeconds(5), 5, Duration.ZERO, 1);
-
-        public GarpSpec {
-            Objects.requireNonNull(masterDelay, "masterDelay");
-            Objects.requireNonNull(masterRefresh, "masterRefresh");
-        }
-    }
+  }
 }

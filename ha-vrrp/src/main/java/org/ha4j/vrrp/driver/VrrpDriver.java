@@ -16,233 +16,249 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one {@link VrrpStateMachine}: feeds it inputs stamped with the scheduler's clock and performs the
- * actions it returns, in list order, through the ports. The Linux instance and the simulated LAN both run
- * this class; only their ports differ (etcd's {@code node.go} over {@code raft.go}).
+ * Runs one {@link VrrpStateMachine}: feeds it inputs stamped with the scheduler's clock and
+ * performs the actions it returns, in list order, through the ports. The Linux instance and the
+ * simulated LAN both run this class; only their ports differ (etcd's {@code node.go} over {@code
+ * raft.go}).
  *
- * <p>Threads: every method except {@link #snapshot()} and the counters must be called on the scheduler's
- * thread (the one its timers run on), which is also the thread the ports and the observer are called on.
- * A port that throws {@link IOException} does not stop the actions after it: the failure is counted (adverts
- * and announcements) and logged, at most once per {@link #FAILURE_LOG_INTERVAL_NANOS} for sends.
+ * <p>Threads: every method except {@link #snapshot()} and the counters must be called on the
+ * scheduler's thread (the one its timers run on), which is also the thread the ports and the
+ * observer are called on. A port that throws {@link IOException} does not stop the actions after
+ * it: the failure is counted (adverts and announcements) and logged, at most once per {@link
+ * #FAILURE_LOG_INTERVAL_NANOS} for sends.
  */
 public final class VrrpDriver {
 
-    /** At most one log line per this interval for failed sends, so a dead link cannot flood the log. */
-    public static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
-    private static final Logger log = LoggerFactory.getLogger(VrrpDriver.class);
+  /**
+   * At most one log line per this interval for failed sends, so a dead link cannot flood the log.
+   */
+  public static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
-    private final String name;
+  private static final Logger log = LoggerFactory.getLogger(VrrpDriver.class);
+
+  private final String name;
+  private final VrrpStateMachine machine;
+  private final Scheduler scheduler;
+  private final AdvertisementSender adverts;
+  private final VirtualAddressTable addresses;
+  private final AddressAnnouncer announcer;
+  private final StateNotifier notifier;
+  private final ActionObserver observer;
+  private final Map<VrrpTimer, Scheduler.Timer> timers = new EnumMap<>(VrrpTimer.class);
+  private final AtomicLong advertisementsSent = new AtomicLong();
+  private final AtomicLong sendFailures = new AtomicLong();
+  private volatile VrrpSnapshot snapshot;
+  private boolean halted;
+  private long lastFailureLog = Long.MIN_VALUE / 2;
+
+  private VrrpDriver(Builder b) {
+    this.name = b.name;
+    this.machine = b.machine;
+    this.scheduler = required(b.scheduler, "scheduler");
+    this.adverts = required(b.adverts, "adverts");
+    this.addresses = required(b.addresses, "addresses");
+    this.announcer = required(b.announcer, "announcer");
+    this.notifier = b.notifier;
+    this.observer = b.observer;
+    this.snapshot = machine.snapshot();
+  }
+
+  private static <T> T required(T port, String what) {
+    if (port == null) {
+      throw new IllegalArgumentException(what + " is required: set it on VrrpDriver.builder()");
+    }
+    return port;
+  }
+
+  /**
+   * A driver for {@code machine} (fresh, in INITIALIZE); the scheduler and three ports are
+   * required.
+   */
+  public static Builder builder(VrrpStateMachine machine) {
+    return new Builder(machine);
+  }
+
+  /**
+   * Feeds one input and performs the resulting actions. Ignored once {@link #halt() halted}.
+   * Scheduler thread only.
+   */
+  public void handle(VrrpInput input) {
+    if (halted) {
+      return;
+    }
+    long now = scheduler.nanoTime();
+    List<VrrpAction> actions = machine.handle(now, input);
+    snapshot = machine.snapshot();
+    observer.decided(now, actions);
+    for (VrrpAction action : actions) {
+      observer.performing(now, action);
+      perform(action);
+    }
+  }
+
+  /**
+   * The graceful stop (RFC 3768 §6.4.3 Shutdown): a MASTER sends priority 0 and then removes its
+   * VIPs; then the driver halts. Scheduler thread only.
+   */
+  public void stop() {
+    handle(VrrpInput.shutdown());
+    halt();
+  }
+
+  /** Stops at once, as a crash would: cancels the timers and ignores every later input. */
+  public void halt() {
+    halted = true;
+    for (Scheduler.Timer timer : timers.values()) {
+      timer.cancel();
+    }
+    timers.clear();
+  }
+
+  /** The state machine's state after the last input; any thread. */
+  public VrrpSnapshot snapshot() {
+    return snapshot;
+  }
+
+  /** Adverts the sender accepted; any thread. */
+  public long advertisementsSent() {
+    return advertisementsSent.get();
+  }
+
+  /** Adverts and announcements whose port failed; any thread. */
+  public long sendFailures() {
+    return sendFailures.get();
+  }
+
+  private void perform(VrrpAction action) {
+    if (action instanceof VrrpAction.SendAdvertisement send) {
+      try {
+        adverts.send(send.advertisement());
+        advertisementsSent.incrementAndGet();
+      } catch (IOException e) {
+        sendFailed("advertisement", e);
+      }
+    } else if (action instanceof VrrpAction.AddVirtualAddresses add) {
+      try {
+        addresses.add(add.addresses());
+      } catch (IOException e) {
+        log.error("({}) adding VIPs failed: {}", name, e.getMessage());
+      }
+    } else if (action instanceof VrrpAction.RemoveVirtualAddresses remove) {
+      try {
+        addresses.remove(remove.addresses());
+      } catch (IOException e) {
+        log.error("({}) removing VIPs failed: {}", name, e.getMessage());
+      }
+    } else if (action instanceof VrrpAction.SendGratuitousArp announce) {
+      try {
+        announcer.announce(announce.addresses(), announce.count());
+      } catch (IOException e) {
+        sendFailed("address announcement", e);
+      }
+    } else if (action instanceof VrrpAction.ArmTimer arm) {
+      cancel(timers.remove(arm.timer()));
+      if (log.isDebugEnabled()) {
+        log.debug("({}) {} timer armed for {}", name, arm.timer(), arm.delay());
+      }
+      timers.put(arm.timer(), scheduler.schedule(arm.delay(), () -> handle(arm.expiry())));
+    } else if (action instanceof VrrpAction.CancelTimer cancel) {
+      cancel(timers.remove(cancel.timer()));
+    } else if (action instanceof VrrpAction.StateChanged changed) {
+      notifier.stateChanged(
+          changed.from(), changed.to(), changed.reason(), snapshot.effectivePriority());
+    } else if (action instanceof VrrpAction.PriorityChanged changed) {
+      notifier.priorityChanged(changed.from(), changed.to(), changed.reason());
+    }
+  }
+
+  private static void cancel(Scheduler.Timer timer) {
+    if (timer != null) {
+      timer.cancel();
+    }
+  }
+
+  private void sendFailed(String what, IOException e) {
+    sendFailures.incrementAndGet();
+    long now = scheduler.nanoTime();
+    if (now - lastFailureLog >= FAILURE_LOG_INTERVAL_NANOS) {
+      lastFailureLog = now;
+      log.warn(
+          "({}) sending {} failed ({} failures so far): {}",
+          name,
+          what,
+          sendFailures.get(),
+          e.getMessage());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "VrrpDriver(" + name + ")";
+  }
+
+  /** Assembles a {@link VrrpDriver} from its ports. */
+  public static final class Builder {
     private final VrrpStateMachine machine;
-    private final Scheduler scheduler;
-    private final AdvertisementSender adverts;
-    private final VirtualAddressTable addresses;
-    private final AddressAnnouncer announcer;
-    private final StateNotifier notifier;
-    private final ActionObserver observer;
-    private final Map<VrrpTimer, Scheduler.Timer> timers = new EnumMap<>(VrrpTimer.class);
-    private final AtomicLong advertisementsSent = new AtomicLong();
-    private final AtomicLong sendFailures = new AtomicLong();
-    private volatile VrrpSnapshot snapshot;
-    private boolean halted;
-    private long lastFailureLog = Long.MIN_VALUE / 2;
+    private String name;
+    private Scheduler scheduler;
+    private AdvertisementSender adverts;
+    private VirtualAddressTable addresses;
+    private AddressAnnouncer announcer;
+    private StateNotifier notifier = StateNotifier.NONE;
+    private ActionObserver observer = ActionObserver.NONE;
 
-    private VrrpDriver(Builder b) {
-        this.name = b.name;
-        this.machine = b.machine;
-        this.scheduler = required(b.scheduler, "scheduler");
-        this.adverts = required(b.adverts, "adverts");
-        this.addresses = required(b.addresses, "addresses");
-        this.announcer = required(b.announcer, "announcer");
-        this.notifier = b.notifier;
-        this.observer = b.observer;
-        this.snapshot = machine.snapshot();
+    private Builder(VrrpStateMachine machine) {
+      this.machine = Objects.requireNonNull(machine, "machine");
+      this.name = machine.config().instanceName();
     }
 
-    private static <T> T required(T port, String what) {
-        if (port == null) {
-            throw new IllegalArgumentException(what + " is required: set it on VrrpDriver.builder()");
-        }
-        return port;
+    /** The name in log lines; default: the instance name of the machine's configuration. */
+    public Builder name(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+      return this;
     }
 
-    /** A driver for {@code machine} (fresh, in INITIALIZE); the scheduler and three ports are required. */
-    public static Builder builder(VrrpStateMachine machine) {
-        return new Builder(machine);
+    /** Required: the clock inputs are stamped with, and the timers. */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** Required. */
+    public Builder adverts(AdvertisementSender adverts) {
+      this.adverts = Objects.requireNonNull(adverts, "adverts");
+      return this;
+    }
+
+    /** Required. */
+    public Builder addresses(VirtualAddressTable addresses) {
+      this.addresses = Objects.requireNonNull(addresses, "addresses");
+      return this;
+    }
+
+    /** Required. */
+    public Builder announcer(AddressAnnouncer announcer) {
+      this.announcer = Objects.requireNonNull(announcer, "announcer");
+      return this;
+    }
+
+    /** Default: {@link StateNotifier#NONE}. */
+    public Builder notifier(StateNotifier notifier) {
+      this.notifier = Objects.requireNonNull(notifier, "notifier");
+      return this;
+    }
+
+    /** Default: {@link ActionObserver#NONE}. */
+    public Builder observer(ActionObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
     }
 
     /**
-     * Feeds one input and performs the resulting actions. Ignored once {@link #halt() halted}.
-     * Scheduler thread only.
+     * @throws IllegalArgumentException naming a missing required port
      */
-    public void handle(VrrpInput input) {
-        if (halted) {
-            return;
-        }
-        long now = scheduler.nanoTime();
-        List<VrrpAction> actions = machine.handle(now, input);
-        snapshot = machine.snapshot();
-        observer.decided(now, actions);
-        for (VrrpAction action : actions) {
-            observer.performing(now, action);
-            perform(action);
-        }
+    public VrrpDriver build() {
+      return new VrrpDriver(this);
     }
-
-    /**
-     * The graceful stop (RFC 3768 §6.4.3 Shutdown): a MASTER sends priority 0 and then removes its VIPs;
-     * then the driver halts. Scheduler thread only.
-     */
-    public void stop() {
-        handle(VrrpInput.shutdown());
-        halt();
-    }
-
-    /** Stops at once, as a crash would: cancels the timers and ignores every later input. */
-    public void halt() {
-        halted = true;
-        for (Scheduler.Timer timer : timers.values()) {
-            timer.cancel();
-        }
-        timers.clear();
-    }
-
-    /** The state machine's state after the last input; any thread. */
-    public VrrpSnapshot snapshot() {
-        return snapshot;
-    }
-
-    /** Adverts the sender accepted; any thread. */
-    public long advertisementsSent() {
-        return advertisementsSent.get();
-    }
-
-    /** Adverts and announcements whose port failed; any thread. */
-    public long sendFailures() {
-        return sendFailures.get();
-    }
-
-    private void perform(VrrpAction action) {
-        if (action instanceof VrrpAction.SendAdvertisement send) {
-            try {
-                adverts.send(send.advertisement());
-                advertisementsSent.incrementAndGet();
-            } catch (IOException e) {
-                sendFailed("advertisement", e);
-            }
-        } else if (action instanceof VrrpAction.AddVirtualAddresses add) {
-            try {
-                addresses.add(add.addresses());
-            } catch (IOException e) {
-                log.error("({}) adding VIPs failed: {}", name, e.getMessage());
-            }
-        } else if (action instanceof VrrpAction.RemoveVirtualAddresses remove) {
-            try {
-                addresses.remove(remove.addresses());
-            } catch (IOException e) {
-                log.error("({}) removing VIPs failed: {}", name, e.getMessage());
-            }
-        } else if (action instanceof VrrpAction.SendGratuitousArp announce) {
-            try {
-                announcer.announce(announce.addresses(), announce.count());
-            } catch (IOException e) {
-                sendFailed("address announcement", e);
-            }
-        } else if (action instanceof VrrpAction.ArmTimer arm) {
-            cancel(timers.remove(arm.timer()));
-            if (log.isDebugEnabled()) {
-                log.debug("({}) {} timer armed for {}", name, arm.timer(), arm.delay());
-            }
-            timers.put(arm.timer(), scheduler.schedule(arm.delay(), () -> handle(arm.expiry())));
-        } else if (action instanceof VrrpAction.CancelTimer cancel) {
-            cancel(timers.remove(cancel.timer()));
-        } else if (action instanceof VrrpAction.StateChanged changed) {
-            notifier.stateChanged(changed.from(), changed.to(), changed.reason(), snapshot.effectivePriority());
-        } else if (action instanceof VrrpAction.PriorityChanged changed) {
-            notifier.priorityChanged(changed.from(), changed.to(), changed.reason());
-        }
-    }
-
-    private static void cancel(Scheduler.Timer timer) {
-        if (timer != null) {
-            timer.cancel();
-        }
-    }
-
-    private void sendFailed(String what, IOException e) {
-        sendFailures.incrementAndGet();
-        long now = scheduler.nanoTime();
-        if (now - lastFailureLog >= FAILURE_LOG_INTERVAL_NANOS) {
-            lastFailureLog = now;
-            log.warn("({}) sending {} failed ({} failures so far): {}", name, what, sendFailures.get(), e.getMessage());
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "VrrpDriver(" + name + ")";
-    }
-
-    /** Assembles a {@link VrrpDriver} from its ports. */
-    public static final class Builder {
-        private final VrrpStateMachine machine;
-        private String name;
-        private Scheduler scheduler;
-        private AdvertisementSender adverts;
-        private VirtualAddressTable addresses;
-        private AddressAnnouncer announcer;
-        private StateNotifier notifier = StateNotifier.NONE;
-        private ActionObserver observer = ActionObserver.NONE;
-
-        private Builder(VrrpStateMachine machine) {
-            this.machine = Objects.requireNonNull(machine, "machine");
-            this.name = machine.config().instanceName();
-        }
-
-        /** The name in log lines; default: the instance name of the machine's configuration. */
-        public Builder name(String name) {
-            this.name = Objects.requireNonNull(name, "name");
-            return this;
-        }
-
-        /** Required: the clock inputs are stamped with, and the timers. */
-        public Builder scheduler(Scheduler scheduler) {
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-            return this;
-        }
-
-        /** Required. */
-        public Builder adverts(AdvertisementSender adverts) {
-            this.adverts = Objects.requireNonNull(adverts, "adverts");
-            return this;
-        }
-
-        /** Required. */
-        public Builder addresses(VirtualAddressTable addresses) {
-            this.addresses = Objects.requireNonNull(addresses, "addresses");
-            return this;
-        }
-
-        /** Required. */
-        public Builder announcer(AddressAnnouncer announcer) {
-            this.announcer = Objects.requireNonNull(announcer, "announcer");
-            return this;
-        }
-
-        /** Default: {@link StateNotifier#NONE}. */
-        public Builder notifier(StateNotifier notifier) {
-            this.notifier = Objects.requireNonNull(notifier, "notifier");
-            return this;
-        }
-
-        /** Default: {@link ActionObserver#NONE}. */
-        public Builder observer(ActionObserver observer) {
-            this.observer = Objects.requireNonNull(observer, "observer");
-            return this;
-        }
-
-        /** @throws IllegalArgumentException naming a missing required port */
-        public VrrpDriver build() {
-            return new VrrpDriver(this);
-        }
-    }
+  }
 }

@@ -22,97 +22,108 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the takeover's code once, at start-up, before it is needed: encode and decode, the advert send
- * (with {@code MSG_PROBE}: nothing on the wire), a {@link VrrpDriver} over ports that do nothing taking
- * over in virtual time, the netlink add and the GARP send (both refused by the kernel for interface index
- * 0: nothing changes). A backup's JVM has run none of it; cold, its first takeover paid 10 to 30 ms of class
- * loading and call-site linking (failover-bench.sh, instrumented), about 1 ms warm.
+ * Runs the takeover's code once, at start-up, before it is needed: encode and decode, the advert
+ * send (with {@code MSG_PROBE}: nothing on the wire), a {@link VrrpDriver} over ports that do
+ * nothing taking over in virtual time, the netlink add and the GARP send (both refused by the
+ * kernel for interface index 0: nothing changes). A backup's JVM has run none of it; cold, its
+ * first takeover paid 10 to 30 ms of class loading and call-site linking (failover-bench.sh,
+ * instrumented), about 1 ms warm.
  *
  * <p>The warm-up lives here, not on the ports: the driver's ports only do what the protocol asks.
  */
 public final class TakeoverRehearsal {
 
-    private static final Logger log = LoggerFactory.getLogger(TakeoverRehearsal.class);
-    private static final VirtualAddressTable NO_ADDRESSES = new VirtualAddressTable() {
+  private static final Logger log = LoggerFactory.getLogger(TakeoverRehearsal.class);
+  private static final VirtualAddressTable NO_ADDRESSES =
+      new VirtualAddressTable() {
         @Override
-        public void add(List<Ipv4Cidr> addresses) {
-        }
+        public void add(List<Ipv4Cidr> addresses) {}
 
         @Override
-        public void remove(List<Ipv4Cidr> addresses) {
-        }
-    };
+        public void remove(List<Ipv4Cidr> addresses) {}
+      };
 
-    private final String name;
-    private final VrrpRouterConfig config;
-    private final ReceiveExpectations expectations;
+  private final String name;
+  private final VrrpRouterConfig config;
+  private final ReceiveExpectations expectations;
 
-    /** For the instance {@code name} running {@code config}, whose adverts are checked by {@code expectations}. */
-    public TakeoverRehearsal(String name, VrrpRouterConfig config, ReceiveExpectations expectations) {
-        this.name = name;
-        this.config = config;
-        this.expectations = expectations;
+  /**
+   * For the instance {@code name} running {@code config}, whose adverts are checked by {@code
+   * expectations}.
+   */
+  public TakeoverRehearsal(String name, VrrpRouterConfig config, ReceiveExpectations expectations) {
+    this.name = name;
+    this.config = config;
+    this.expectations = expectations;
+  }
+
+  /**
+   * Rehearses with the Linux adapters the instance will take over with; every failure is harmless
+   * and only logged at debug.
+   *
+   * @param mac the interface's hardware address, for the GARP frames
+   */
+  public void run(
+      VrrpTransport transport,
+      VirtualAddressManager addresses,
+      GratuitousArp gratuitousArp,
+      byte[] mac) {
+    VrrpAdvertisement advert = config.advertisement(config.priority() == 255 ? 255 : 1);
+    byte[] packet =
+        VrrpEncoder.encodePacket(advert, config.primaryAddress(), VrrpTransport.VRRP_GROUP, 0);
+    VrrpDecoder.decode(packet, expectations);
+    if (transport instanceof RawSocketVrrpTransport raw) {
+      try {
+        raw.probe(VrrpEncoder.encodeMessage(advert));
+      } catch (IOException e) {
+        log.debug("({}) the send rehearsal failed (harmless): {}", name, e.getMessage());
+      }
     }
-
-    /**
-     * Rehearses with the Linux adapters the instance will take over with; every failure is harmless and
-     * only logged at debug.
-     *
-     * @param mac the interface's hardware address, for the GARP frames
-     */
-    public void run(VrrpTransport transport, VirtualAddressManager addresses, GratuitousArp gratuitousArp, byte[] mac) {
-        VrrpAdvertisement advert = config.advertisement(config.priority() == 255 ? 255 : 1);
-        byte[] packet = VrrpEncoder.encodePacket(advert, config.primaryAddress(), VrrpTransport.VRRP_GROUP, 0);
-        VrrpDecoder.decode(packet, expectations);
-        if (transport instanceof RawSocketVrrpTransport raw) {
-            try {
-                raw.probe(VrrpEncoder.encodeMessage(advert));
-            } catch (IOException e) {
-                log.debug("({}) the send rehearsal failed (harmless): {}", name, e.getMessage());
-            }
-        }
-        if (mac.length == 6) {
-            for (Ipv4Cidr vip : config.virtualAddresses()) {
-                GratuitousArp.frame(mac, vip.address());
-            }
-        }
-        driveThroughTakeover(config);
-        if (!addresses.rehearseAdd()) {
-            log.debug("({}) the netlink rehearsal got an unexpected answer (harmless)", name);
-        }
-        String.valueOf(addresses.addresses()); // the "added VIPs" line formats these: a record's toString links once
-        if (!config.virtualAddresses().isEmpty() && !gratuitousArp.rehearse(config.virtualAddresses().get(0).address())) {
-            log.debug("({}) the gratuitous ARP rehearsal got an unexpected answer (harmless)", name);
-        }
+    if (mac.length == 6) {
+      for (Ipv4Cidr vip : config.virtualAddresses()) {
+        GratuitousArp.frame(mac, vip.address());
+      }
     }
-
-    /**
-     * A throw-away driver and state machine, over ports that do nothing and a virtual clock, through a
-     * takeover and two adverts, a priority-0 advert, a fault and a shutdown: pure code, no I/O, so the real
-     * transitions later run warm.
-     */
-    static void driveThroughTakeover(VrrpRouterConfig config) {
-        VirtualScheduler clock = new VirtualScheduler();
-        VrrpDriver driver = VrrpDriver.builder(VrrpStateMachine.create(config))
-                .scheduler(clock)
-                .adverts(advert -> {
-                })
-                .addresses(NO_ADDRESSES)
-                .announcer((addresses, repeat) -> {
-                })
-                .build();
-        driver.handle(VrrpInput.start());
-        Duration interval = Duration.ofSeconds(config.advertIntervalSeconds());
-        clock.advanceBy(VrrpTiming.masterDownInterval(config.advertIntervalSeconds(), config.priority())
-                .plus(interval.multipliedBy(2)));
-        Ipv4Address peer = Ipv4Address.ofBits(config.primaryAddress().bits() ^ 1);
-        driver.handle(VrrpInput.advertisement(peer, config.advertisement(0)));
-        for (TrackedInput input : config.trackedInputs()) {
-            driver.handle(VrrpInput.health(input.name(), HealthStatus.DOWN));
-            driver.handle(VrrpInput.health(input.name(), HealthStatus.UP));
-        }
-        driver.handle(VrrpInput.interfaceUp(false));
-        driver.handle(VrrpInput.interfaceUp(true));
-        driver.stop();
+    driveThroughTakeover(config);
+    if (!addresses.rehearseAdd()) {
+      log.debug("({}) the netlink rehearsal got an unexpected answer (harmless)", name);
     }
+    String.valueOf(
+        addresses
+            .addresses()); // the "added VIPs" line formats these: a record's toString links once
+    if (!config.virtualAddresses().isEmpty()
+        && !gratuitousArp.rehearse(config.virtualAddresses().get(0).address())) {
+      log.debug("({}) the gratuitous ARP rehearsal got an unexpected answer (harmless)", name);
+    }
+  }
+
+  /**
+   * A throw-away driver and state machine, over ports that do nothing and a virtual clock, through
+   * a takeover and two adverts, a priority-0 advert, a fault and a shutdown: pure code, no I/O, so
+   * the real transitions later run warm.
+   */
+  static void driveThroughTakeover(VrrpRouterConfig config) {
+    VirtualScheduler clock = new VirtualScheduler();
+    VrrpDriver driver =
+        VrrpDriver.builder(VrrpStateMachine.create(config))
+            .scheduler(clock)
+            .adverts(advert -> {})
+            .addresses(NO_ADDRESSES)
+            .announcer((addresses, repeat) -> {})
+            .build();
+    driver.handle(VrrpInput.start());
+    Duration interval = Duration.ofSeconds(config.advertIntervalSeconds());
+    clock.advanceBy(
+        VrrpTiming.masterDownInterval(config.advertIntervalSeconds(), config.priority())
+            .plus(interval.multipliedBy(2)));
+    Ipv4Address peer = Ipv4Address.ofBits(config.primaryAddress().bits() ^ 1);
+    driver.handle(VrrpInput.advertisement(peer, config.advertisement(0)));
+    for (TrackedInput input : config.trackedInputs()) {
+      driver.handle(VrrpInput.health(input.name(), HealthStatus.DOWN));
+      driver.handle(VrrpInput.health(input.name(), HealthStatus.UP));
+    }
+    driver.handle(VrrpInput.interfaceUp(false));
+    driver.handle(VrrpInput.interfaceUp(true));
+    driver.stop();
+  }
 }

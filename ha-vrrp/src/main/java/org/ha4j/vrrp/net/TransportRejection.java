@@ -6,8 +6,8 @@ package org.ha4j.vrrp.net;
  * authentication...) is the codec's {@code VrrpRejectReason}.
  */
 public enum TransportRejection {
-    /** A unicast instance received an advert from an address that is not one of its peers. */
-    NOT_A_PEER,
-    /** Our own advertisement, looped back. */
-    OWN_ADVERTISEMENT
+  /** A unicast instance received an advert from an address that is not one of its peers. */
+  NOT_A_PEER,
+  /** Our own advertisement, looped back. */
+  OWN_ADVERTISEMENT
 }

@@ -10,57 +10,61 @@ import org.ha4j.core.net.Ipv4Address;
  *
  * <p>Multicast (the default): sent to 224.0.0.18 with TTL 255 from the interface's primary address,
  * multicast loop off; received on a socket that joined the group on that interface only. Unicast
- * (keepalived's {@code unicast_src_ip}/{@code unicast_peer}): sent to each peer, and adverts from any other
- * address dropped as {@link TransportRejection#NOT_A_PEER}.
+ * (keepalived's {@code unicast_src_ip}/{@code unicast_peer}): sent to each peer, and adverts from
+ * any other address dropped as {@link TransportRejection#NOT_A_PEER}.
  *
  * <p>Thread-safety: one thread receives, any thread sends.
  */
 public interface VrrpTransport extends Closeable {
 
-    /** RFC 3768 §5.2.2: the VRRP multicast group. */
-    Ipv4Address VRRP_GROUP = Ipv4Address.parse("224.0.0.18");
-    /** RFC 3768 §5.2.4. */
-    int IPPROTO_VRRP = 112;
-    /** RFC 3768 §5.2.3. */
-    int TTL = 255;
+  /** RFC 3768 §5.2.2: the VRRP multicast group. */
+  Ipv4Address VRRP_GROUP = Ipv4Address.parse("224.0.0.18");
 
-    /** Opens the sockets for {@code config}; needs CAP_NET_RAW. */
-    static VrrpTransport open(TransportConfig config) throws IOException {
-        return RawSocketVrrpTransport.open(config);
+  /** RFC 3768 §5.2.4. */
+  int IPPROTO_VRRP = 112;
+
+  /** RFC 3768 §5.2.3. */
+  int TTL = 255;
+
+  /** Opens the sockets for {@code config}; needs CAP_NET_RAW. */
+  static VrrpTransport open(TransportConfig config) throws IOException {
+    return RawSocketVrrpTransport.open(config);
+  }
+
+  /** The address adverts are sent from. */
+  Ipv4Address sourceAddress();
+
+  /** The unicast peers; empty in multicast mode. */
+  List<Ipv4Address> unicastPeers();
+
+  /**
+   * Sends one encoded advertisement (VRRP message without IP header) to the group or to every peer.
+   */
+  void send(byte[] advertisement) throws IOException;
+
+  /**
+   * Waits up to {@code timeoutMillis} for one packet.
+   *
+   * @return the whole IPv4 packet, header first, for the decoder; null if nothing arrived in time
+   */
+  byte[] receive(int timeoutMillis) throws IOException;
+
+  /**
+   * The checks that depend on who sent an otherwise valid advert: not ourselves (looped back), and
+   * in unicast mode one of the configured peers (keepalived's {@code check_unicast_src}).
+   *
+   * @return null when the source is acceptable
+   */
+  static TransportRejection checkSource(TransportConfig config, Ipv4Address source) {
+    if (source.equals(config.source())) {
+      return TransportRejection.OWN_ADVERTISEMENT;
     }
-
-    /** The address adverts are sent from. */
-    Ipv4Address sourceAddress();
-
-    /** The unicast peers; empty in multicast mode. */
-    List<Ipv4Address> unicastPeers();
-
-    /** Sends one encoded advertisement (VRRP message without IP header) to the group or to every peer. */
-    void send(byte[] advertisement) throws IOException;
-
-    /**
-     * Waits up to {@code timeoutMillis} for one packet.
-     *
-     * @return the whole IPv4 packet, header first, for the decoder; null if nothing arrived in time
-     */
-    byte[] receive(int timeoutMillis) throws IOException;
-
-    /**
-     * The checks that depend on who sent an otherwise valid advert: not ourselves (looped back), and in
-     * unicast mode one of the configured peers (keepalived's {@code check_unicast_src}).
-     *
-     * @return null when the source is acceptable
-     */
-    static TransportRejection checkSource(TransportConfig config, Ipv4Address source) {
-        if (source.equals(config.source())) {
-            return TransportRejection.OWN_ADVERTISEMENT;
-        }
-        if (config.isUnicast() && !config.unicastPeers().contains(source)) {
-            return TransportRejection.NOT_A_PEER;
-        }
-        return null;
+    if (config.isUnicast() && !config.unicastPeers().contains(source)) {
+      return TransportRejection.NOT_A_PEER;
     }
+    return null;
+  }
 
-    @Override
-    void close();
+  @Override
+  void close();
 }

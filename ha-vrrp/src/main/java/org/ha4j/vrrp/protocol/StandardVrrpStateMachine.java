@@ -15,470 +15,563 @@ import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.vrrp.codec.VrrpAdvertisement;
 
 /**
- * The {@link VrrpStateMachine}. Each branch quotes the RFC 3768 §6.4 row (or the keepalived behaviour)
- * it implements.
+ * The {@link VrrpStateMachine}. Each branch quotes the RFC 3768 §6.4 row (or the keepalived
+ * behaviour) it implements.
  */
 final class StandardVrrpStateMachine implements VrrpStateMachine {
 
-    /** RFC 3768 §5.3.4: the priority a resigning master advertises. */
-    private static final int RESIGN_PRIORITY = 0;
+  /** RFC 3768 §5.3.4: the priority a resigning master advertises. */
+  private static final int RESIGN_PRIORITY = 0;
 
-    private final VrrpRouterConfig config;
-    private final Map<String, TrackedInput> trackedByName = new LinkedHashMap<>();
-    private final Map<String, HealthStatus> health = new LinkedHashMap<>();
-    /** The token of the live arming of each timer; absent = not armed. */
-    private final Map<VrrpTimer, Long> armed = new EnumMap<>(VrrpTimer.class);
+  private final VrrpRouterConfig config;
+  private final Map<String, TrackedInput> trackedByName = new LinkedHashMap<>();
+  private final Map<String, HealthStatus> health = new LinkedHashMap<>();
 
-    private VrrpState state = VrrpState.INITIALIZE;
-    private boolean interfaceUp = true;
-    private int effectivePriority;
-    private Ipv4Address masterAddress;
-    private int masterPriority = -1;
-    private boolean holdsVirtualAddresses;
-    private long lastTransitionNanos;
-    private long lastNowNanos = Long.MIN_VALUE;
-    private long nextToken = 1;
+  /** The token of the live arming of each timer; absent = not armed. */
+  private final Map<VrrpTimer, Long> armed = new EnumMap<>(VrrpTimer.class);
 
-    /** When the Master_Down_Timer was armed, and with which base (3 x interval, or 0 for Skew_Time). */
-    private long masterDownArmedAtNanos;
-    private long masterDownBaseNanos;
+  private VrrpState state = VrrpState.INITIALIZE;
+  private boolean interfaceUp = true;
+  private int effectivePriority;
+  private Ipv4Address masterAddress;
+  private int masterPriority = -1;
+  private boolean holdsVirtualAddresses;
+  private long lastTransitionNanos;
+  private long lastNowNanos = Long.MIN_VALUE;
+  private long nextToken = 1;
 
-    /** keepalived's preempt_time: until when lower-priority adverts are still accepted; 0 = not running. */
-    private long preemptDeadlineNanos;
-    private boolean preemptDelayRunning;
+  /**
+   * When the Master_Down_Timer was armed, and with which base (3 x interval, or 0 for Skew_Time).
+   */
+  private long masterDownArmedAtNanos;
 
-    StandardVrrpStateMachine(VrrpRouterConfig config) {
-        this.config = Objects.requireNonNull(config, "config");
-        for (TrackedInput input : config.trackedInputs()) {
-            trackedByName.put(input.name(), input);
-            health.put(input.name(), HealthStatus.UP);
-        }
-        this.effectivePriority = computeEffectivePriority();
+  private long masterDownBaseNanos;
+
+  /**
+   * keepalived's preempt_time: until when lower-priority adverts are still accepted; 0 = not
+   * running.
+   */
+  private long preemptDeadlineNanos;
+
+  private boolean preemptDelayRunning;
+
+  StandardVrrpStateMachine(VrrpRouterConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+    for (TrackedInput input : config.trackedInputs()) {
+      trackedByName.put(input.name(), input);
+      health.put(input.name(), HealthStatus.UP);
     }
+    this.effectivePriority = computeEffectivePriority();
+  }
 
-    @Override
-    public VrrpRouterConfig config() {
-        return config;
+  @Override
+  public VrrpRouterConfig config() {
+    return config;
+  }
+
+  @Override
+  public VrrpSnapshot snapshot() {
+    return new VrrpSnapshot(
+        state,
+        config.priority(),
+        effectivePriority,
+        Optional.ofNullable(masterAddress),
+        masterPriority,
+        holdsVirtualAddresses,
+        interfaceUp,
+        health,
+        lastTransitionNanos);
+  }
+
+  @Override
+  public List<VrrpAction> handle(long nowNanos, VrrpInput input) {
+    Objects.requireNonNull(input, "input");
+    if (nowNanos < lastNowNanos) {
+      throw new IllegalArgumentException(
+          "time went backwards: "
+              + nowNanos
+              + " < "
+              + lastNowNanos
+              + " (nowNanos must come from a monotonic clock)");
     }
-
-    @Override
-    public VrrpSnapshot snapshot() {
-        return new VrrpSnapshot(state, config.priority(), effectivePriority, Optional.ofNullable(masterAddress),
-                masterPriority, holdsVirtualAddresses, interfaceUp, health, lastTransitionNanos);
+    lastNowNanos = nowNanos;
+    List<VrrpAction> out = new ArrayList<>(4);
+    if (input instanceof VrrpInput.Start) {
+      onStart(nowNanos, out);
+    } else if (input instanceof VrrpInput.Shutdown) {
+      onShutdown(nowNanos, out);
+    } else if (input instanceof VrrpInput.AdvertisementReceived received) {
+      onAdvertisement(nowNanos, received.sender(), received.advertisement(), out);
+    } else if (input instanceof VrrpInput.TimerExpired expired) {
+      onTimer(nowNanos, expired, out);
+    } else if (input instanceof VrrpInput.TrackedHealthChanged changed) {
+      onHealth(nowNanos, changed, out);
+    } else if (input instanceof VrrpInput.InterfaceChanged changed) {
+      onInterface(nowNanos, changed.up(), out);
+    } else {
+      throw new IllegalArgumentException("unknown input " + input);
     }
+    return out;
+  }
 
-    @Override
-    public List<VrrpAction> handle(long nowNanos, VrrpInput input) {
-        Objects.requireNonNull(input, "input");
-        if (nowNanos < lastNowNanos) {
-            throw new IllegalArgumentException("time went backwards: " + nowNanos + " < " + lastNowNanos
-                    + " (nowNanos must come from a monotonic clock)");
-        }
-        lastNowNanos = nowNanos;
-        List<VrrpAction> out = new ArrayList<>(4);
-        if (input instanceof VrrpInput.Start) {
-            onStart(nowNanos, out);
-        } else if (input instanceof VrrpInput.Shutdown) {
-            onShutdown(nowNanos, out);
-        } else if (input instanceof VrrpInput.AdvertisementReceived received) {
-            onAdvertisement(nowNanos, received.sender(), received.advertisement(), out);
-        } else if (input instanceof VrrpInput.TimerExpired expired) {
-            onTimer(nowNanos, expired, out);
-        } else if (input instanceof VrrpInput.TrackedHealthChanged changed) {
-            onHealth(nowNanos, changed, out);
-        } else if (input instanceof VrrpInput.InterfaceChanged changed) {
-            onInterface(nowNanos, changed.up(), out);
-        } else {
-            throw new IllegalArgumentException("unknown input " + input);
-        }
-        return out;
+  // ---------------------------------------------------------------- start and stop
+
+  private void onStart(long now, List<VrrpAction> out) {
+    if (state != VrrpState.INITIALIZE) {
+      return; // already running: a second start changes nothing
     }
-
-    // ---------------------------------------------------------------- start and stop
-
-    private void onStart(long now, List<VrrpAction> out) {
-        if (state != VrrpState.INITIALIZE) {
-            return; // already running: a second start changes nothing
-        }
-        preemptDelayRunning = false;
-        Optional<String> fault = faultCause();
-        if (fault.isPresent()) {
-            // keepalived vrrp_init_state(): an instance whose interface or weight-0 tracker is down starts in FAULT.
-            out.add(new VrrpAction.RemoveVirtualAddresses(config.virtualAddresses()));
-            transition(now, VrrpState.FAULT, "start: " + fault.get(), out);
-            return;
-        }
-        if (config.isAddressOwner()) {
-            // §6.4.1: "If the Priority = 255 ... Send an ADVERTISEMENT, broadcast a gratuitous ARP ...
-            // set the Adver_Timer ... transition to the {Master} state".
-            becomeMaster(now, "start as address owner (priority 255)", out);
-            return;
-        }
-        // §6.4.1: "else ... Set the Master_Down_Timer to Master_Down_Interval, transition to {Backup}".
-        // keepalived 2.2.7 does the same for a non-owner configured `state MASTER`: it waits the full
-        // interval so that it cannot steal mastership from a running master (vrrp_scheduler.c vrrp_init_state).
-        // It also removes the VIPs a crashed earlier run may have left on the interface.
-        out.add(new VrrpAction.RemoveVirtualAddresses(config.virtualAddresses()));
-        long interval = armMasterDown(now, VrrpTiming.downBaseNanos(config.advertIntervalSeconds()), out);
-        String hint = config.initialState() == VrrpRouterConfig.InitialState.MASTER
-                ? " (state MASTER: a non-owner still starts as BACKUP, as keepalived does)" : "";
-        transition(now, VrrpState.BACKUP, "start: waiting Master_Down_Interval " + seconds(interval)
-                + " for a master" + hint, out);
+    preemptDelayRunning = false;
+    Optional<String> fault = faultCause();
+    if (fault.isPresent()) {
+      // keepalived vrrp_init_state(): an instance whose interface or weight-0 tracker is down
+      // starts in FAULT.
+      out.add(new VrrpAction.RemoveVirtualAddresses(config.virtualAddresses()));
+      transition(now, VrrpState.FAULT, "start: " + fault.get(), out);
+      return;
     }
-
-    private void onShutdown(long now, List<VrrpAction> out) {
-        switch (state) {
-            case INITIALIZE -> {
-                // nothing to stop
-            }
-            case BACKUP -> {
-                // §6.4.2: "If a Shutdown event is received, then: Cancel the Master_Down_Timer, transition to {Initialize}".
-                cancel(VrrpTimer.MASTER_DOWN, out);
-                transition(now, VrrpState.INITIALIZE, "shutdown", out);
-            }
-            case MASTER -> {
-                // §6.4.3: "Cancel the Adver_Timer, Send an ADVERTISEMENT with Priority = 0, transition to
-                // {Initialize}"; keepalived then removes the VIPs.
-                leaveMaster(true, out);
-                transition(now, VrrpState.INITIALIZE, "shutdown: resigned with a priority 0 advertisement", out);
-            }
-            case FAULT -> transition(now, VrrpState.INITIALIZE, "shutdown", out);
-            default -> throw new IllegalStateException(state.toString());
-        }
-        masterAddress = null;
-        masterPriority = -1;
+    if (config.isAddressOwner()) {
+      // §6.4.1: "If the Priority = 255 ... Send an ADVERTISEMENT, broadcast a gratuitous ARP ...
+      // set the Adver_Timer ... transition to the {Master} state".
+      becomeMaster(now, "start as address owner (priority 255)", out);
+      return;
     }
+    // §6.4.1: "else ... Set the Master_Down_Timer to Master_Down_Interval, transition to {Backup}".
+    // keepalived 2.2.7 does the same for a non-owner configured `state MASTER`: it waits the full
+    // interval so that it cannot steal mastership from a running master (vrrp_scheduler.c
+    // vrrp_init_state).
+    // It also removes the VIPs a crashed earlier run may have left on the interface.
+    out.add(new VrrpAction.RemoveVirtualAddresses(config.virtualAddresses()));
+    long interval =
+        armMasterDown(now, VrrpTiming.downBaseNanos(config.advertIntervalSeconds()), out);
+    String hint =
+        config.initialState() == VrrpRouterConfig.InitialState.MASTER
+            ? " (state MASTER: a non-owner still starts as BACKUP, as keepalived does)"
+            : "";
+    transition(
+        now,
+        VrrpState.BACKUP,
+        "start: waiting Master_Down_Interval " + seconds(interval) + " for a master" + hint,
+        out);
+  }
 
-    // ---------------------------------------------------------------- advertisements
-
-    private void onAdvertisement(long now, Ipv4Address sender, VrrpAdvertisement advert, List<VrrpAction> out) {
-        if (state == VrrpState.INITIALIZE || state == VrrpState.FAULT) {
-            return; // keepalived's dispatcher ignores adverts in INIT and FAULT
-        }
-        if (advert.virtualRouterId() != config.virtualRouterId()
-                || advert.advertIntervalSeconds() != config.advertIntervalSeconds()) {
-            return; // §7.1: another VRID, or an interval mismatch: MUST discard (the codec normally filters both)
-        }
-        if (config.isAddressOwner()) {
-            return; // §7.1: "MUST verify that ... the local router is not the IP Address owner"
-        }
-        if (sender.equals(config.primaryAddress())) {
-            return; // our own advertisement looped back: not a peer
-        }
-        if (state == VrrpState.BACKUP) {
-            onAdvertisementInBackup(now, sender, advert.priority(), out);
-        } else {
-            onAdvertisementInMaster(now, sender, advert.priority(), out);
-        }
-    }
-
-    private void onAdvertisementInBackup(long now, Ipv4Address sender, int priority, List<VrrpAction> out) {
-        if (priority == RESIGN_PRIORITY) {
-            // §6.4.2: "If the Priority in the ADVERTISEMENT is Zero, then: Set the Master_Down_Timer to Skew_Time".
-            armMasterDown(now, 0, out);
-            masterAddress = null;
-            masterPriority = -1;
-            return;
-        }
-        boolean higherOrEqual = priority >= effectivePriority;
-        if (!config.preempt() || higherOrEqual || acceptedDuringPreemptDelay(now)) {
-            // §6.4.2: "If Preempt_Mode is False, or If the Priority in the ADVERTISEMENT is greater than or
-            // equal to the local Priority, then: Reset the Master_Down_Timer to Master_Down_Interval".
-            // keepalived also accepts lower adverts until preempt_delay has run (vrrp.c vrrp_state_backup()).
-            armMasterDown(now, VrrpTiming.downBaseNanos(config.advertIntervalSeconds()), out);
-            masterAddress = sender;
-            masterPriority = priority;
-            if (higherOrEqual) {
-                preemptDelayRunning = false; // keepalived: "stop preempt delay"
-            }
-            return;
-        }
-        // §6.4.2: "Otherwise: Discard the ADVERTISEMENT". The Master_Down_Timer keeps running, so this
-        // router takes over from the lower-priority master when it expires.
-        masterAddress = sender;
-        masterPriority = priority;
-    }
-
-    /** keepalived: the first lower advert starts the delay; lower adverts are accepted until it has run. */
-    private boolean acceptedDuringPreemptDelay(long now) {
-        if (config.preemptDelay().isZero()) {
-            return false;
-        }
-        if (!preemptDelayRunning) {
-            preemptDelayRunning = true;
-            preemptDeadlineNanos = now + config.preemptDelay().toNanos();
-            return true;
-        }
-        return now < preemptDeadlineNanos;
-    }
-
-    private void onAdvertisementInMaster(long now, Ipv4Address sender, int priority, List<VrrpAction> out) {
-        if (priority == RESIGN_PRIORITY) {
-            // §6.4.3: "If the Priority in the ADVERTISEMENT is Zero, then: Send an ADVERTISEMENT, Reset the
-            // Adver_Timer to Advertisement_Interval".
-            out.add(advertisement(effectivePriority));
-            armTimer(VrrpTimer.ADVERTISEMENT, Duration.ofSeconds(config.advertIntervalSeconds()), out);
-            return;
-        }
-        // §6.4.3: "If the Priority in the ADVERTISEMENT is greater than the local Priority, or the Priority
-        // ... is equal to the local Priority and the primary IP Address of the sender is greater than the
-        // local primary IP Address" (an unsigned comparison in network byte order, RFC 9568 §6.4.3).
-        boolean senderWins = priority > effectivePriority
-                || (priority == effectivePriority && sender.compareTo(config.primaryAddress()) > 0);
-        if (senderWins) {
-            // "then: Cancel Adver_Timer, Set Master_Down_Timer to Master_Down_Interval, transition to {Backup}".
-            leaveMaster(false, out);
-            long interval = armMasterDown(now, VrrpTiming.downBaseNanos(config.advertIntervalSeconds()), out);
-            masterAddress = sender;
-            masterPriority = priority;
-            preemptDelayRunning = false;
-            String why = priority > effectivePriority
-                    ? "advertisement from " + sender + " with higher priority " + priority + " (ours "
-                            + effectivePriority + ")"
-                    : "advertisement from " + sender + " with equal priority " + priority + " and a higher address";
-            transition(now, VrrpState.BACKUP, why + "; Master_Down_Interval " + seconds(interval), out);
-            return;
-        }
-        // §6.4.3: "Otherwise: Discard the ADVERTISEMENT". keepalived (unless lower_prio_no_advert) and
-        // RFC 9568 §6.4.3 also advertise at once, so a lower-priority master left over from a split brain
-        // steps down without waiting for our next timer.
-        // A lower-priority master means a split brain just healed, and the last gratuitous ARPs the LAN saw may
-        // be the loser's: announce the VIPs again, now and after the usual delay, so neighbours' ARP caches
-        // point here rather than at the loser (keepalived vrrp_state_master_rx(): its garp_lower_prio_repeat
-        // and garp_lower_prio_delay default to garp_master_repeat and _delay). advertiseOnLowerPriority(false)
-        // is plain RFC 3768, which discards the advert and does nothing else.
-        if (config.advertiseOnLowerPriority()) {
-            out.add(advertisement(effectivePriority));
-            announceAgain(out);
-        }
-    }
-
-    private void announceAgain(List<VrrpAction> out) {
-        if (config.virtualAddresses().isEmpty() || config.garpMasterRepeat() == 0) {
-            return;
-        }
-        out.add(new VrrpAction.SendGratuitousArp(config.virtualAddresses(), config.garpMasterRepeat()));
-        if (!config.garpMasterDelay().isZero()) {
-            armTimer(VrrpTimer.GARP_SECOND_BURST, config.garpMasterDelay(), out);
-        }
-    }
-
-    // ---------------------------------------------------------------- timers
-
-    private void onTimer(long now, VrrpInput.TimerExpired expired, List<VrrpAction> out) {
-        Long live = armed.get(expired.timer());
-        if (live == null || live != expired.token()) {
-            return; // stale: cancelled or re-armed since this firing was scheduled
-        }
-        armed.remove(expired.timer());
-        switch (expired.timer()) {
-            case MASTER_DOWN -> {
-                // §6.4.2: "If the Master_Down_Timer fires, then: Send an ADVERTISEMENT, Broadcast a gratuitous
-                // ARP request ..., Set the Adver_Timer to Advertisement_Interval, Transition to {Master}".
-                String why;
-                if (masterDownBaseNanos == 0) {
-                    why = "master resigned (priority 0); Skew_Time " + seconds(VrrpTiming.skewNanos(effectivePriority))
-                            + " elapsed";
-                } else if (masterAddress != null && masterPriority >= 0 && masterPriority < effectivePriority
-                        && config.preempt()) {
-                    why = "preempting " + masterAddress + " (priority " + masterPriority + " < ours "
-                            + effectivePriority + ")";
-                } else {
-                    why = "no advertisement for Master_Down_Interval "
-                            + seconds(masterDownBaseNanos + VrrpTiming.skewNanos(effectivePriority));
-                }
-                becomeMaster(now, why, out);
-            }
-            case ADVERTISEMENT -> {
-                // §6.4.3: "If the Adver_Timer fires, then: Send an ADVERTISEMENT, Reset the Adver_Timer".
-                out.add(advertisement(effectivePriority));
-                armTimer(VrrpTimer.ADVERTISEMENT, Duration.ofSeconds(config.advertIntervalSeconds()), out);
-            }
-            case GARP_SECOND_BURST -> out.add(
-                    new VrrpAction.SendGratuitousArp(config.virtualAddresses(), config.garpMasterRepeat()));
-            case GARP_REFRESH -> {
-                out.add(new VrrpAction.SendGratuitousArp(config.virtualAddresses(), config.garpMasterRefreshRepeat()));
-                armTimer(VrrpTimer.GARP_REFRESH, config.garpMasterRefresh(), out);
-            }
-            default -> throw new IllegalStateException(expired.timer().toString());
-        }
-    }
-
-    // ---------------------------------------------------------------- tracked inputs and the interface
-
-    private void onHealth(long now, VrrpInput.TrackedHealthChanged changed, List<VrrpAction> out) {
-        TrackedInput input = trackedByName.get(changed.name());
-        if (input == null || health.get(changed.name()) == changed.status()) {
-            return; // not tracked by this router, or no change
-        }
-        health.put(changed.name(), changed.status());
-        reevaluate(now, "tracked " + changed.name() + " " + changed.status(), out);
-    }
-
-    private void onInterface(long now, boolean up, List<VrrpAction> out) {
-        if (interfaceUp == up) {
-            return;
-        }
-        interfaceUp = up;
-        reevaluate(now, "interface " + (up ? "up" : "down"), out);
-    }
-
-    /** After a tracked input or the interface changed: recompute the priority and the FAULT condition. */
-    private void reevaluate(long now, String cause, List<VrrpAction> out) {
-        int before = effectivePriority;
-        effectivePriority = computeEffectivePriority();
-        if (effectivePriority != before) {
-            out.add(new VrrpAction.PriorityChanged(before, effectivePriority, cause));
-        }
-        Optional<String> fault = faultCause();
-        switch (state) {
-            case INITIALIZE -> {
-                // remembered for start
-            }
-            case BACKUP -> {
-                if (fault.isPresent()) {
-                    cancel(VrrpTimer.MASTER_DOWN, out);
-                    transition(now, VrrpState.FAULT, fault.get(), out);
-                } else if (effectivePriority != before && armed.containsKey(VrrpTimer.MASTER_DOWN)) {
-                    // keepalived vrrp_set_effective_priority(): the running down timer is recomputed with the
-                    // new skew and its expiry moved by the difference, not restarted.
-                    long deadline = masterDownArmedAtNanos + masterDownBaseNanos + VrrpTiming.skewNanos(effectivePriority);
-                    long armedAt = masterDownArmedAtNanos;
-                    armTimer(VrrpTimer.MASTER_DOWN, Duration.ofNanos(Math.max(0, deadline - now)), out);
-                    masterDownArmedAtNanos = armedAt;
-                }
-            }
-            case MASTER -> {
-                if (fault.isPresent()) {
-                    // keepalived vrrp_state_leave_master() to FAULT: a priority-0 advert so the backup takes
-                    // over after Skew_Time, then the VIPs go. Not when the interface itself is down: the
-                    // advert could not leave it.
-                    leaveMaster(interfaceUp, out);
-                    transition(now, VrrpState.FAULT, fault.get(), out);
-                }
-                // a new effective priority simply goes out with the next advertisement
-            }
-            case FAULT -> {
-                if (fault.isEmpty()) {
-                    if (config.isAddressOwner()) {
-                        becomeMaster(now, cause + ": fault cleared, address owner", out);
-                    } else {
-                        // keepalived vrrp_state_leave_fault(): BACKUP with a fresh Master_Down_Interval.
-                        preemptDelayRunning = false;
-                        long interval = armMasterDown(now, VrrpTiming.downBaseNanos(config.advertIntervalSeconds()), out);
-                        transition(now, VrrpState.BACKUP, cause + ": fault cleared; Master_Down_Interval "
-                                + seconds(interval), out);
-                    }
-                }
-            }
-            default -> throw new IllegalStateException(state.toString());
-        }
-    }
-
-    /** keepalived vrrp_track.c: base + weights (positive while up, negative while down), clamped to 1-254. */
-    private int computeEffectivePriority() {
-        if (config.isAddressOwner()) {
-            return VrrpRouterConfig.OWNER_PRIORITY; // never changed (keepalived vrrp_set_effective_priority())
-        }
-        int total = config.priority();
-        for (TrackedInput input : trackedByName.values()) {
-            boolean up = health.get(input.name()) == HealthStatus.UP;
-            if (input.weight() > 0 && up) {
-                total += input.weight();
-            } else if (input.weight() < 0 && !up) {
-                total += input.weight();
-            }
-        }
-        return Math.max(1, Math.min(VrrpRouterConfig.OWNER_PRIORITY - 1, total));
-    }
-
-    private Optional<String> faultCause() {
-        if (!interfaceUp) {
-            return Optional.of("interface down");
-        }
-        for (TrackedInput input : trackedByName.values()) {
-            if (input.faultsWhenDown() && health.get(input.name()) == HealthStatus.DOWN) {
-                return Optional.of("tracked " + input.name() + " DOWN (weight 0)");
-            }
-        }
-        return Optional.empty();
-    }
-
-    // ---------------------------------------------------------------- transitions
-
-    private void becomeMaster(long now, String reason, List<VrrpAction> out) {
+  private void onShutdown(long now, List<VrrpAction> out) {
+    switch (state) {
+      case INITIALIZE -> {
+        // nothing to stop
+      }
+      case BACKUP -> {
+        // §6.4.2: "If a Shutdown event is received, then: Cancel the Master_Down_Timer, transition
+        // to {Initialize}".
         cancel(VrrpTimer.MASTER_DOWN, out);
-        // keepalived vrrp_state_master_tx(): the advert goes first, so the old master drops the VIPs
-        // before our gratuitous ARPs claim them.
+        transition(now, VrrpState.INITIALIZE, "shutdown", out);
+      }
+      case MASTER -> {
+        // §6.4.3: "Cancel the Adver_Timer, Send an ADVERTISEMENT with Priority = 0, transition to
+        // {Initialize}"; keepalived then removes the VIPs.
+        leaveMaster(true, out);
+        transition(
+            now, VrrpState.INITIALIZE, "shutdown: resigned with a priority 0 advertisement", out);
+      }
+      case FAULT -> transition(now, VrrpState.INITIALIZE, "shutdown", out);
+      default -> throw new IllegalStateException(state.toString());
+    }
+    masterAddress = null;
+    masterPriority = -1;
+  }
+
+  // ---------------------------------------------------------------- advertisements
+
+  private void onAdvertisement(
+      long now, Ipv4Address sender, VrrpAdvertisement advert, List<VrrpAction> out) {
+    if (state == VrrpState.INITIALIZE || state == VrrpState.FAULT) {
+      return; // keepalived's dispatcher ignores adverts in INIT and FAULT
+    }
+    if (advert.virtualRouterId() != config.virtualRouterId()
+        || advert.advertIntervalSeconds() != config.advertIntervalSeconds()) {
+      return; // §7.1: another VRID, or an interval mismatch: MUST discard (the codec normally
+      // filters both)
+    }
+    if (config.isAddressOwner()) {
+      return; // §7.1: "MUST verify that ... the local router is not the IP Address owner"
+    }
+    if (sender.equals(config.primaryAddress())) {
+      return; // our own advertisement looped back: not a peer
+    }
+    if (state == VrrpState.BACKUP) {
+      onAdvertisementInBackup(now, sender, advert.priority(), out);
+    } else {
+      onAdvertisementInMaster(now, sender, advert.priority(), out);
+    }
+  }
+
+  private void onAdvertisementInBackup(
+      long now, Ipv4Address sender, int priority, List<VrrpAction> out) {
+    if (priority == RESIGN_PRIORITY) {
+      // §6.4.2: "If the Priority in the ADVERTISEMENT is Zero, then: Set the Master_Down_Timer to
+      // Skew_Time".
+      armMasterDown(now, 0, out);
+      masterAddress = null;
+      masterPriority = -1;
+      return;
+    }
+    boolean higherOrEqual = priority >= effectivePriority;
+    if (!config.preempt() || higherOrEqual || acceptedDuringPreemptDelay(now)) {
+      // §6.4.2: "If Preempt_Mode is False, or If the Priority in the ADVERTISEMENT is greater than
+      // or
+      // equal to the local Priority, then: Reset the Master_Down_Timer to Master_Down_Interval".
+      // keepalived also accepts lower adverts until preempt_delay has run (vrrp.c
+      // vrrp_state_backup()).
+      armMasterDown(now, VrrpTiming.downBaseNanos(config.advertIntervalSeconds()), out);
+      masterAddress = sender;
+      masterPriority = priority;
+      if (higherOrEqual) {
+        preemptDelayRunning = false; // keepalived: "stop preempt delay"
+      }
+      return;
+    }
+    // §6.4.2: "Otherwise: Discard the ADVERTISEMENT". The Master_Down_Timer keeps running, so this
+    // router takes over from the lower-priority master when it expires.
+    masterAddress = sender;
+    masterPriority = priority;
+  }
+
+  /**
+   * keepalived: the first lower advert starts the delay; lower adverts are accepted until it has
+   * run.
+   */
+  private boolean acceptedDuringPreemptDelay(long now) {
+    if (config.preemptDelay().isZero()) {
+      return false;
+    }
+    if (!preemptDelayRunning) {
+      preemptDelayRunning = true;
+      preemptDeadlineNanos = now + config.preemptDelay().toNanos();
+      return true;
+    }
+    return now < preemptDeadlineNanos;
+  }
+
+  private void onAdvertisementInMaster(
+      long now, Ipv4Address sender, int priority, List<VrrpAction> out) {
+    if (priority == RESIGN_PRIORITY) {
+      // §6.4.3: "If the Priority in the ADVERTISEMENT is Zero, then: Send an ADVERTISEMENT, Reset
+      // the
+      // Adver_Timer to Advertisement_Interval".
+      out.add(advertisement(effectivePriority));
+      armTimer(VrrpTimer.ADVERTISEMENT, Duration.ofSeconds(config.advertIntervalSeconds()), out);
+      return;
+    }
+    // §6.4.3: "If the Priority in the ADVERTISEMENT is greater than the local Priority, or the
+    // Priority
+    // ... is equal to the local Priority and the primary IP Address of the sender is greater than
+    // the
+    // local primary IP Address" (an unsigned comparison in network byte order, RFC 9568 §6.4.3).
+    boolean senderWins =
+        priority > effectivePriority
+            || (priority == effectivePriority && sender.compareTo(config.primaryAddress()) > 0);
+    if (senderWins) {
+      // "then: Cancel Adver_Timer, Set Master_Down_Timer to Master_Down_Interval, transition to
+      // {Backup}".
+      leaveMaster(false, out);
+      long interval =
+          armMasterDown(now, VrrpTiming.downBaseNanos(config.advertIntervalSeconds()), out);
+      masterAddress = sender;
+      masterPriority = priority;
+      preemptDelayRunning = false;
+      String why =
+          priority > effectivePriority
+              ? "advertisement from "
+                  + sender
+                  + " with higher priority "
+                  + priority
+                  + " (ours "
+                  + effectivePriority
+                  + ")"
+              : "advertisement from "
+                  + sender
+                  + " with equal priority "
+                  + priority
+                  + " and a higher address";
+      transition(now, VrrpState.BACKUP, why + "; Master_Down_Interval " + seconds(interval), out);
+      return;
+    }
+    // §6.4.3: "Otherwise: Discard the ADVERTISEMENT". keepalived (unless lower_prio_no_advert) and
+    // RFC 9568 §6.4.3 also advertise at once, so a lower-priority master left over from a split
+    // brain
+    // steps down without waiting for our next timer.
+    // A lower-priority master means a split brain just healed, and the last gratuitous ARPs the LAN
+    // saw may
+    // be the loser's: announce the VIPs again, now and after the usual delay, so neighbours' ARP
+    // caches
+    // point here rather than at the loser (keepalived vrrp_state_master_rx(): its
+    // garp_lower_prio_repeat
+    // and garp_lower_prio_delay default to garp_master_repeat and _delay).
+    // advertiseOnLowerPriority(false)
+    // is plain RFC 3768, which discards the advert and does nothing else.
+    if (config.advertiseOnLowerPriority()) {
+      out.add(advertisement(effectivePriority));
+      announceAgain(out);
+    }
+  }
+
+  private void announceAgain(List<VrrpAction> out) {
+    if (config.virtualAddresses().isEmpty() || config.garpMasterRepeat() == 0) {
+      return;
+    }
+    out.add(new VrrpAction.SendGratuitousArp(config.virtualAddresses(), config.garpMasterRepeat()));
+    if (!config.garpMasterDelay().isZero()) {
+      armTimer(VrrpTimer.GARP_SECOND_BURST, config.garpMasterDelay(), out);
+    }
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  private void onTimer(long now, VrrpInput.TimerExpired expired, List<VrrpAction> out) {
+    Long live = armed.get(expired.timer());
+    if (live == null || live != expired.token()) {
+      return; // stale: cancelled or re-armed since this firing was scheduled
+    }
+    armed.remove(expired.timer());
+    switch (expired.timer()) {
+      case MASTER_DOWN -> {
+        // §6.4.2: "If the Master_Down_Timer fires, then: Send an ADVERTISEMENT, Broadcast a
+        // gratuitous
+        // ARP request ..., Set the Adver_Timer to Advertisement_Interval, Transition to {Master}".
+        String why;
+        if (masterDownBaseNanos == 0) {
+          why =
+              "master resigned (priority 0); Skew_Time "
+                  + seconds(VrrpTiming.skewNanos(effectivePriority))
+                  + " elapsed";
+        } else if (masterAddress != null
+            && masterPriority >= 0
+            && masterPriority < effectivePriority
+            && config.preempt()) {
+          why =
+              "preempting "
+                  + masterAddress
+                  + " (priority "
+                  + masterPriority
+                  + " < ours "
+                  + effectivePriority
+                  + ")";
+        } else {
+          why =
+              "no advertisement for Master_Down_Interval "
+                  + seconds(masterDownBaseNanos + VrrpTiming.skewNanos(effectivePriority));
+        }
+        becomeMaster(now, why, out);
+      }
+      case ADVERTISEMENT -> {
+        // §6.4.3: "If the Adver_Timer fires, then: Send an ADVERTISEMENT, Reset the Adver_Timer".
         out.add(advertisement(effectivePriority));
-        out.add(new VrrpAction.AddVirtualAddresses(config.virtualAddresses()));
-        holdsVirtualAddresses = true;
-        boolean anyAddress = !config.virtualAddresses().isEmpty();
-        if (anyAddress && config.garpMasterRepeat() > 0) {
-            out.add(new VrrpAction.SendGratuitousArp(config.virtualAddresses(), config.garpMasterRepeat()));
-        }
         armTimer(VrrpTimer.ADVERTISEMENT, Duration.ofSeconds(config.advertIntervalSeconds()), out);
-        if (anyAddress && config.garpMasterRepeat() > 0 && !config.garpMasterDelay().isZero()) {
-            armTimer(VrrpTimer.GARP_SECOND_BURST, config.garpMasterDelay(), out);
+      }
+      case GARP_SECOND_BURST ->
+          out.add(
+              new VrrpAction.SendGratuitousArp(
+                  config.virtualAddresses(), config.garpMasterRepeat()));
+      case GARP_REFRESH -> {
+        out.add(
+            new VrrpAction.SendGratuitousArp(
+                config.virtualAddresses(), config.garpMasterRefreshRepeat()));
+        armTimer(VrrpTimer.GARP_REFRESH, config.garpMasterRefresh(), out);
+      }
+      default -> throw new IllegalStateException(expired.timer().toString());
+    }
+  }
+
+  // ---------------------------------------------------------------- tracked inputs and the
+  // interface
+
+  private void onHealth(long now, VrrpInput.TrackedHealthChanged changed, List<VrrpAction> out) {
+    TrackedInput input = trackedByName.get(changed.name());
+    if (input == null || health.get(changed.name()) == changed.status()) {
+      return; // not tracked by this router, or no change
+    }
+    health.put(changed.name(), changed.status());
+    reevaluate(now, "tracked " + changed.name() + " " + changed.status(), out);
+  }
+
+  private void onInterface(long now, boolean up, List<VrrpAction> out) {
+    if (interfaceUp == up) {
+      return;
+    }
+    interfaceUp = up;
+    reevaluate(now, "interface " + (up ? "up" : "down"), out);
+  }
+
+  /**
+   * After a tracked input or the interface changed: recompute the priority and the FAULT condition.
+   */
+  private void reevaluate(long now, String cause, List<VrrpAction> out) {
+    int before = effectivePriority;
+    effectivePriority = computeEffectivePriority();
+    if (effectivePriority != before) {
+      out.add(new VrrpAction.PriorityChanged(before, effectivePriority, cause));
+    }
+    Optional<String> fault = faultCause();
+    switch (state) {
+      case INITIALIZE -> {
+        // remembered for start
+      }
+      case BACKUP -> {
+        if (fault.isPresent()) {
+          cancel(VrrpTimer.MASTER_DOWN, out);
+          transition(now, VrrpState.FAULT, fault.get(), out);
+        } else if (effectivePriority != before && armed.containsKey(VrrpTimer.MASTER_DOWN)) {
+          // keepalived vrrp_set_effective_priority(): the running down timer is recomputed with the
+          // new skew and its expiry moved by the difference, not restarted.
+          long deadline =
+              masterDownArmedAtNanos
+                  + masterDownBaseNanos
+                  + VrrpTiming.skewNanos(effectivePriority);
+          long armedAt = masterDownArmedAtNanos;
+          armTimer(VrrpTimer.MASTER_DOWN, Duration.ofNanos(Math.max(0, deadline - now)), out);
+          masterDownArmedAtNanos = armedAt;
         }
-        if (anyAddress && !config.garpMasterRefresh().isZero()) {
-            armTimer(VrrpTimer.GARP_REFRESH, config.garpMasterRefresh(), out);
+      }
+      case MASTER -> {
+        if (fault.isPresent()) {
+          // keepalived vrrp_state_leave_master() to FAULT: a priority-0 advert so the backup takes
+          // over after Skew_Time, then the VIPs go. Not when the interface itself is down: the
+          // advert could not leave it.
+          leaveMaster(interfaceUp, out);
+          transition(now, VrrpState.FAULT, fault.get(), out);
         }
-        masterAddress = config.primaryAddress();
-        masterPriority = effectivePriority;
-        preemptDelayRunning = false;
-        transition(now, VrrpState.MASTER, reason, out);
-    }
-
-    /** Stops the master's timers, optionally resigns with priority 0, and drops the VIPs. */
-    private void leaveMaster(boolean resign, List<VrrpAction> out) {
-        cancel(VrrpTimer.ADVERTISEMENT, out);
-        cancel(VrrpTimer.GARP_SECOND_BURST, out);
-        cancel(VrrpTimer.GARP_REFRESH, out);
-        if (resign) {
-            out.add(advertisement(RESIGN_PRIORITY));
+        // a new effective priority simply goes out with the next advertisement
+      }
+      case FAULT -> {
+        if (fault.isEmpty()) {
+          if (config.isAddressOwner()) {
+            becomeMaster(now, cause + ": fault cleared, address owner", out);
+          } else {
+            // keepalived vrrp_state_leave_fault(): BACKUP with a fresh Master_Down_Interval.
+            preemptDelayRunning = false;
+            long interval =
+                armMasterDown(now, VrrpTiming.downBaseNanos(config.advertIntervalSeconds()), out);
+            transition(
+                now,
+                VrrpState.BACKUP,
+                cause + ": fault cleared; Master_Down_Interval " + seconds(interval),
+                out);
+          }
         }
-        // keepalived vrrp_state_leave_master() -> vrrp_restore_interface(): the VIPs leave with mastership.
-        out.add(new VrrpAction.RemoveVirtualAddresses(config.virtualAddresses()));
-        holdsVirtualAddresses = false;
-        masterAddress = null;
-        masterPriority = -1;
+      }
+      default -> throw new IllegalStateException(state.toString());
     }
+  }
 
-    private void transition(long now, VrrpState to, String reason, List<VrrpAction> out) {
-        if (to == VrrpState.INITIALIZE || to == VrrpState.FAULT) {
-            for (VrrpTimer timer : VrrpTimer.values()) {
-                cancel(timer, out); // no timer runs in these states (§6.2)
-            }
-        }
-        VrrpState from = state;
-        state = to;
-        lastTransitionNanos = now;
-        out.add(new VrrpAction.StateChanged(from, to, reason));
+  /**
+   * keepalived vrrp_track.c: base + weights (positive while up, negative while down), clamped to
+   * 1-254.
+   */
+  private int computeEffectivePriority() {
+    if (config.isAddressOwner()) {
+      return VrrpRouterConfig
+          .OWNER_PRIORITY; // never changed (keepalived vrrp_set_effective_priority())
     }
+    int total = config.priority();
+    for (TrackedInput input : trackedByName.values()) {
+      boolean up = health.get(input.name()) == HealthStatus.UP;
+      if (input.weight() > 0 && up) {
+        total += input.weight();
+      } else if (input.weight() < 0 && !up) {
+        total += input.weight();
+      }
+    }
+    return Math.max(1, Math.min(VrrpRouterConfig.OWNER_PRIORITY - 1, total));
+  }
 
-    /** Arms the Master_Down_Timer at {@code base + Skew_Time}; returns that delay in nanoseconds. */
-    private long armMasterDown(long now, long baseNanos, List<VrrpAction> out) {
-        long delay = baseNanos + VrrpTiming.skewNanos(effectivePriority);
-        armTimer(VrrpTimer.MASTER_DOWN, Duration.ofNanos(delay), out);
-        masterDownArmedAtNanos = now;
-        masterDownBaseNanos = baseNanos;
-        return delay;
+  private Optional<String> faultCause() {
+    if (!interfaceUp) {
+      return Optional.of("interface down");
     }
+    for (TrackedInput input : trackedByName.values()) {
+      if (input.faultsWhenDown() && health.get(input.name()) == HealthStatus.DOWN) {
+        return Optional.of("tracked " + input.name() + " DOWN (weight 0)");
+      }
+    }
+    return Optional.empty();
+  }
 
-    private void armTimer(VrrpTimer timer, Duration delay, List<VrrpAction> out) {
-        long token = nextToken++;
-        armed.put(timer, token);
-        out.add(new VrrpAction.ArmTimer(timer, token, delay));
-    }
+  // ---------------------------------------------------------------- transitions
 
-    private void cancel(VrrpTimer timer, List<VrrpAction> out) {
-        if (armed.remove(timer) != null) {
-            out.add(new VrrpAction.CancelTimer(timer));
-        }
+  private void becomeMaster(long now, String reason, List<VrrpAction> out) {
+    cancel(VrrpTimer.MASTER_DOWN, out);
+    // keepalived vrrp_state_master_tx(): the advert goes first, so the old master drops the VIPs
+    // before our gratuitous ARPs claim them.
+    out.add(advertisement(effectivePriority));
+    out.add(new VrrpAction.AddVirtualAddresses(config.virtualAddresses()));
+    holdsVirtualAddresses = true;
+    boolean anyAddress = !config.virtualAddresses().isEmpty();
+    if (anyAddress && config.garpMasterRepeat() > 0) {
+      out.add(
+          new VrrpAction.SendGratuitousArp(config.virtualAddresses(), config.garpMasterRepeat()));
     }
+    armTimer(VrrpTimer.ADVERTISEMENT, Duration.ofSeconds(config.advertIntervalSeconds()), out);
+    if (anyAddress && config.garpMasterRepeat() > 0 && !config.garpMasterDelay().isZero()) {
+      armTimer(VrrpTimer.GARP_SECOND_BURST, config.garpMasterDelay(), out);
+    }
+    if (anyAddress && !config.garpMasterRefresh().isZero()) {
+      armTimer(VrrpTimer.GARP_REFRESH, config.garpMasterRefresh(), out);
+    }
+    masterAddress = config.primaryAddress();
+    masterPriority = effectivePriority;
+    preemptDelayRunning = false;
+    transition(now, VrrpState.MASTER, reason, out);
+  }
 
-    private VrrpAction.SendAdvertisement advertisement(int priority) {
-        return new VrrpAction.SendAdvertisement(config.advertisement(priority));
+  /** Stops the master's timers, optionally resigns with priority 0, and drops the VIPs. */
+  private void leaveMaster(boolean resign, List<VrrpAction> out) {
+    cancel(VrrpTimer.ADVERTISEMENT, out);
+    cancel(VrrpTimer.GARP_SECOND_BURST, out);
+    cancel(VrrpTimer.GARP_REFRESH, out);
+    if (resign) {
+      out.add(advertisement(RESIGN_PRIORITY));
     }
+    // keepalived vrrp_state_leave_master() -> vrrp_restore_interface(): the VIPs leave with
+    // mastership.
+    out.add(new VrrpAction.RemoveVirtualAddresses(config.virtualAddresses()));
+    holdsVirtualAddresses = false;
+    masterAddress = null;
+    masterPriority = -1;
+  }
+
+  private void transition(long now, VrrpState to, String reason, List<VrrpAction> out) {
+    if (to == VrrpState.INITIALIZE || to == VrrpState.FAULT) {
+      for (VrrpTimer timer : VrrpTimer.values()) {
+        cancel(timer, out); // no timer runs in these states (§6.2)
+      }
+    }
+    VrrpState from = state;
+    state = to;
+    lastTransitionNanos = now;
+    out.add(new VrrpAction.StateChanged(from, to, reason));
+  }
+
+  /** Arms the Master_Down_Timer at {@code base + Skew_Time}; returns that delay in nanoseconds. */
+  private long armMasterDown(long now, long baseNanos, List<VrrpAction> out) {
+    long delay = baseNanos + VrrpTiming.skewNanos(effectivePriority);
+    armTimer(VrrpTimer.MASTER_DOWN, Duration.ofNanos(delay), out);
+    masterDownArmedAtNanos = now;
+    masterDownBaseNanos = baseNanos;
+    return delay;
+  }
+
+  private void armTimer(VrrpTimer timer, Duration delay, List<VrrpAction> out) {
+    long token = nextToken++;
+    armed.put(timer, token);
+    out.add(new VrrpAction.ArmTimer(timer, token, delay));
+  }
+
+  private void cancel(VrrpTimer timer, List<VrrpAction> out) {
+    if (armed.remove(timer) != null) {
+      out.add(new VrrpAction.CancelTimer(timer));
+    }
+  }
+
+  private VrrpAction.SendAdvertisement advertisement(int priority) {
+    return new VrrpAction.SendAdvertisement(config.advertisement(priority));
+  }
 }

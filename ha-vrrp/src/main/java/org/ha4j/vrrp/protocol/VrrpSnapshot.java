@@ -8,29 +8,31 @@ import org.ha4j.core.net.Ipv4Address;
 /**
  * A read-only view of a router's protocol state at one instant.
  *
- * @param state                  the current state
- * @param basePriority           the configured priority
- * @param effectivePriority      the priority advertised and compared: base plus tracked weights, 1-254 (255 for the owner)
- * @param masterAddress          the master's primary address when known: this router's own in MASTER,
- *                               the last accepted advertiser in BACKUP; empty otherwise
- * @param masterPriority         the priority that master last advertised, or -1 when unknown
- * @param holdsVirtualAddresses  whether the virtual addresses are (asked to be) on the interface
- * @param interfaceUp            the last reported interface state
- * @param trackedHealth          the last reported state of each tracked input (UP until told otherwise)
- * @param lastTransitionNanos    when the state last changed, on the caller's clock (0 before the first)
+ * @param state the current state
+ * @param basePriority the configured priority
+ * @param effectivePriority the priority advertised and compared: base plus tracked weights, 1-254
+ *     (255 for the owner)
+ * @param masterAddress the master's primary address when known: this router's own in MASTER, the
+ *     last accepted advertiser in BACKUP; empty otherwise
+ * @param masterPriority the priority that master last advertised, or -1 when unknown
+ * @param holdsVirtualAddresses whether the virtual addresses are (asked to be) on the interface
+ * @param interfaceUp the last reported interface state
+ * @param trackedHealth the last reported state of each tracked input (UP until told otherwise)
+ * @param lastTransitionNanos when the state last changed, on the caller's clock (0 before the
+ *     first)
  */
 public record VrrpSnapshot(
-        VrrpState state,
-        int basePriority,
-        int effectivePriority,
-        Optional<Ipv4Address> masterAddress,
-        int masterPriority,
-        boolean holdsVirtualAddresses,
-        boolean interfaceUp,
-        Map<String, HealthStatus> trackedHealth,
-        long lastTransitionNanos) {
+    VrrpState state,
+    int basePriority,
+    int effectivePriority,
+    Optional<Ipv4Address> masterAddress,
+    int masterPriority,
+    boolean holdsVirtualAddresses,
+    boolean interfaceUp,
+    Map<String, HealthStatus> trackedHealth,
+    long lastTransitionNanos) {
 
-    public VrrpSnapshot {
-        trackedHealth = Map.copyOf(trackedHealth);
-    }
+  public VrrpSnapshot {
+    trackedHealth = Map.copyOf(trackedHealth);
+  }
 }

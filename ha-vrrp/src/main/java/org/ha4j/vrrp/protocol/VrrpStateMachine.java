@@ -3,16 +3,17 @@ package org.ha4j.vrrp.protocol;
 import java.util.List;
 
 /**
- * One VRRPv2 virtual router as a pure function of its inputs: RFC 3768 §6.4 plus what keepalived adds
- * and its users rely on (FAULT, {@code nopreempt}, {@code preempt_delay}, tracked-input weights, GARP
- * bursts).
+ * One VRRPv2 virtual router as a pure function of its inputs: RFC 3768 §6.4 plus what keepalived
+ * adds and its users rely on (FAULT, {@code nopreempt}, {@code preempt_delay}, tracked-input
+ * weights, GARP bursts).
  *
- * <p>It performs no I/O, reads no clock, starts no thread and draws no random number. Time comes in with
- * every call; everything it wants done comes back as {@link VrrpAction}s for the caller to perform. The
- * same configuration and the same sequence of {@code (nowNanos, input)} always give the same actions,
- * which is what lets the simulation replay a failure from its seed.
+ * <p>It performs no I/O, reads no clock, starts no thread and draws no random number. Time comes in
+ * with every call; everything it wants done comes back as {@link VrrpAction}s for the caller to
+ * perform. The same configuration and the same sequence of {@code (nowNanos, input)} always give
+ * the same actions, which is what lets the simulation replay a failure from its seed.
  *
  * <p>A caller (a shell owning a socket, a clock and the interface) runs this loop on one thread:
+ *
  * <pre>{@code
  * VrrpStateMachine router = VrrpStateMachine.create(config);
  * perform(router.handle(ticker.nanoTime(), VrrpInput.start()));
@@ -25,26 +26,27 @@ import java.util.List;
  * //   CancelTimer -> cancel that kind;      StateChanged / PriorityChanged -> log, notify.
  * }</pre>
  *
- * <p>Not thread-safe: call it from one thread (or under one lock), with non-decreasing {@code nowNanos}.
+ * <p>Not thread-safe: call it from one thread (or under one lock), with non-decreasing {@code
+ * nowNanos}.
  */
 public interface VrrpStateMachine {
 
-    /** A router in INITIALIZE for this configuration; send it {@link VrrpInput#start()} to run. */
-    static VrrpStateMachine create(VrrpRouterConfig config) {
-        return new StandardVrrpStateMachine(config);
-    }
+  /** A router in INITIALIZE for this configuration; send it {@link VrrpInput#start()} to run. */
+  static VrrpStateMachine create(VrrpRouterConfig config) {
+    return new StandardVrrpStateMachine(config);
+  }
 
-    /**
-     * Feeds one input and returns what to do, in order (often nothing).
-     *
-     * @param nowNanos the caller's monotonic clock ({@link org.ha4j.core.time.Ticker#nanoTime()}); never
-     *                 smaller than in the previous call
-     * @throws IllegalArgumentException if {@code nowNanos} goes backwards
-     */
-    List<VrrpAction> handle(long nowNanos, VrrpInput input);
+  /**
+   * Feeds one input and returns what to do, in order (often nothing).
+   *
+   * @param nowNanos the caller's monotonic clock ({@link org.ha4j.core.time.Ticker#nanoTime()});
+   *     never smaller than in the previous call
+   * @throws IllegalArgumentException if {@code nowNanos} goes backwards
+   */
+  List<VrrpAction> handle(long nowNanos, VrrpInput input);
 
-    /** The state after the last {@link #handle} call. */
-    VrrpSnapshot snapshot();
+  /** The state after the last {@link #handle} call. */
+  VrrpSnapshot snapshot();
 
-    VrrpRouterConfig config();
+  VrrpRouterConfig config();
 }

@@ -11,111 +11,123 @@ import org.ha4j.vrrp.protocol.VrrpState;
 import org.ha4j.vrrp.protocol.VrrpStateMachine;
 
 /**
- * One host on a {@link VirtualLan}, running one {@link VrrpStateMachine} through the {@link VrrpDriver}
- * the Linux instance runs. The methods are what can happen
- * to a real host: start, a clean stop, a crash, a health check changing, the link going down. Each takes
- * effect at the LAN's current virtual time and is followed by an invariant check.
+ * One host on a {@link VirtualLan}, running one {@link VrrpStateMachine} through the {@link
+ * VrrpDriver} the Linux instance runs. The methods are what can happen to a real host: start, a
+ * clean stop, a crash, a health check changing, the link going down. Each takes effect at the LAN's
+ * current virtual time and is followed by an invariant check.
  */
 public final class SimulatedRouter {
 
-    private final VirtualLan lan;
-    private final String name;
-    private final VrrpRouterConfig config;
-    final Map<String, HealthStatus> health = new LinkedHashMap<>();
+  private final VirtualLan lan;
+  private final String name;
+  private final VrrpRouterConfig config;
+  final Map<String, HealthStatus> health = new LinkedHashMap<>();
 
-    /** The driver of the current run; null when not running. */
-    VrrpDriver driver;
-    /** Bumped at every start, so timers of an earlier run (before a crash) can never reach this one. */
-    long incarnation;
-    boolean running;
-    boolean linkUp = true;
-    boolean holdsVirtualAddresses;
-    /** When the router entered its current state (or stopped running). */
-    long stateSinceNanos;
-    int partitionGroup;
-    long advertisementsSent;
-    long gratuitousArpsSent;
+  /** The driver of the current run; null when not running. */
+  VrrpDriver driver;
 
-    SimulatedRouter(VirtualLan lan, String name, VrrpRouterConfig config) {
-        this.lan = lan;
-        this.name = Objects.requireNonNull(name, "name");
-        this.config = Objects.requireNonNull(config, "config");
-        config.trackedInputs().forEach(input -> health.put(input.name(), HealthStatus.UP));
+  /**
+   * Bumped at every start, so timers of an earlier run (before a crash) can never reach this one.
+   */
+  long incarnation;
+
+  boolean running;
+  boolean linkUp = true;
+  boolean holdsVirtualAddresses;
+
+  /** When the router entered its current state (or stopped running). */
+  long stateSinceNanos;
+
+  int partitionGroup;
+  long advertisementsSent;
+  long gratuitousArpsSent;
+
+  SimulatedRouter(VirtualLan lan, String name, VrrpRouterConfig config) {
+    this.lan = lan;
+    this.name = Objects.requireNonNull(name, "name");
+    this.config = Objects.requireNonNull(config, "config");
+    config.trackedInputs().forEach(input -> health.put(input.name(), HealthStatus.UP));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public VrrpRouterConfig config() {
+    return config;
+  }
+
+  /**
+   * Starts a fresh state machine (after a crash: with no memory of the previous run). No-op if
+   * running.
+   */
+  public void start() {
+    lan.start(this);
+  }
+
+  /** A clean stop: the protocol's Shutdown event (a master resigns with priority 0). */
+  public void stop() {
+    lan.stop(this);
+  }
+
+  /** The host dies: no resignation, its timers stop, its addresses vanish with it. */
+  public void crash() {
+    lan.crash(this);
+  }
+
+  /** A tracked health input changes (remembered across restarts, like a real health check). */
+  public void setHealth(String input, HealthStatus status) {
+    lan.setHealth(this, input, status);
+  }
+
+  /** The host's link goes down (nothing in or out) or comes back. */
+  public void setLinkUp(boolean up) {
+    lan.setLink(this, up);
+  }
+
+  public boolean isRunning() {
+    return running;
+  }
+
+  public boolean linkUp() {
+    return linkUp;
+  }
+
+  /**
+   * Whether this host has the virtual addresses on its interface, as told by the actions it
+   * performed.
+   */
+  public boolean holdsVirtualAddresses() {
+    return holdsVirtualAddresses;
+  }
+
+  /** The protocol state; INITIALIZE when not running. */
+  public VrrpState state() {
+    return running ? driver.snapshot().state() : VrrpState.INITIALIZE;
+  }
+
+  /** The state machine's snapshot, or empty-handed INITIALIZE values when not running. */
+  public VrrpSnapshot snapshot() {
+    if (driver == null) {
+      return VrrpStateMachine.create(config).snapshot();
     }
+    return driver.snapshot();
+  }
 
-    public String name() {
-        return name;
-    }
+  public int effectivePriority() {
+    return snapshot().effectivePriority();
+  }
 
-    public VrrpRouterConfig config() {
-        return config;
-    }
+  public long advertisementsSent() {
+    return advertisementsSent;
+  }
 
-    /** Starts a fresh state machine (after a crash: with no memory of the previous run). No-op if running. */
-    public void start() {
-        lan.start(this);
-    }
+  public long gratuitousArpsSent() {
+    return gratuitousArpsSent;
+  }
 
-    /** A clean stop: the protocol's Shutdown event (a master resigns with priority 0). */
-    public void stop() {
-        lan.stop(this);
-    }
-
-    /** The host dies: no resignation, its timers stop, its addresses vanish with it. */
-    public void crash() {
-        lan.crash(this);
-    }
-
-    /** A tracked health input changes (remembered across restarts, like a real health check). */
-    public void setHealth(String input, HealthStatus status) {
-        lan.setHealth(this, input, status);
-    }
-
-    /** The host's link goes down (nothing in or out) or comes back. */
-    public void setLinkUp(boolean up) {
-        lan.setLink(this, up);
-    }
-
-    public boolean isRunning() {
-        return running;
-    }
-
-    public boolean linkUp() {
-        return linkUp;
-    }
-
-    /** Whether this host has the virtual addresses on its interface, as told by the actions it performed. */
-    public boolean holdsVirtualAddresses() {
-        return holdsVirtualAddresses;
-    }
-
-    /** The protocol state; INITIALIZE when not running. */
-    public VrrpState state() {
-        return running ? driver.snapshot().state() : VrrpState.INITIALIZE;
-    }
-
-    /** The state machine's snapshot, or empty-handed INITIALIZE values when not running. */
-    public VrrpSnapshot snapshot() {
-        if (driver == null) {
-            return VrrpStateMachine.create(config).snapshot();
-        }
-        return driver.snapshot();
-    }
-
-    public int effectivePriority() {
-        return snapshot().effectivePriority();
-    }
-
-    public long advertisementsSent() {
-        return advertisementsSent;
-    }
-
-    public long gratuitousArpsSent() {
-        return gratuitousArpsSent;
-    }
-
-    @Override
-    public String toString() {
-        return name;
-    }
+  @Override
+  public String toString() {
+    return name;
+  }
 }

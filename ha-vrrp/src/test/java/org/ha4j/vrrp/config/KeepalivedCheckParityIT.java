@@ -18,48 +18,64 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The keepalived column of {@link KeepalivedCheckParityTest}, checked against the real {@code keepalived -t}
- * in a namespace whose eth0 exists, so the table cannot drift from what keepalived says.
+ * The keepalived column of {@link KeepalivedCheckParityTest}, checked against the real {@code
+ * keepalived -t} in a namespace whose eth0 exists, so the table cannot drift from what keepalived
+ * says.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeepalivedCheckParityIT {
 
-    private NetnsLan lan;
-    private NetnsHost host;
+  private NetnsLan lan;
+  private NetnsHost host;
 
-    @BeforeAll
-    void namespace() throws IOException {
-        Privileges.assumeRoot("keepalived -t in a namespace");
-        Privileges.assumeCommand("keepalived");
-        lan = NetnsLan.create();
-        host = lan.addHost("kt", 11);
-    }
+  @BeforeAll
+  void namespace() throws IOException {
+    Privileges.assumeRoot("keepalived -t in a namespace");
+    Privileges.assumeCommand("keepalived");
+    lan = NetnsLan.create();
+    host = lan.addHost("kt", 11);
+  }
 
-    @AfterAll
-    void close() {
-        if (lan != null) {
-            lan.close();
-        }
+  @AfterAll
+  void close() {
+    if (lan != null) {
+      lan.close();
     }
+  }
 
-    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> table() {
-        return KeepalivedCheckParityTest.table();
-    }
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> table() {
+    return KeepalivedCheckParityTest.table();
+  }
 
-    @ParameterizedTest(name = "{0}: keepalived -t {2}")
-    @MethodSource("table")
-    void keepalivedSaysWhatTheTableSays(String what, String text, String keepalived, String ha4j) throws Exception {
-        Path conf = host.file("parity.conf");
-        Files.writeString(conf, text);
-        Process check = new ProcessBuilder(List.of("ip", "netns", "exec", host.namespace(), "keepalived", "-t", "-l",
-                "-n", "-f", conf.toString())).redirectErrorStream(true).start();
-        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(check.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        String[] verdict = keepalived.split(": ", 2);
-        assertThat(check.exitValue()).as("keepalived -t exit status; output:%n%s", output)
-                .isEqualTo(Integer.parseInt(verdict[0]));
-        if (verdict.length > 1) {
-            assertThat(output).contains(verdict[1]);
-        }
+  @ParameterizedTest(name = "{0}: keepalived -t {2}")
+  @MethodSource("table")
+  void keepalivedSaysWhatTheTableSays(String what, String text, String keepalived, String ha4j)
+      throws Exception {
+    Path conf = host.file("parity.conf");
+    Files.writeString(conf, text);
+    Process check =
+        new ProcessBuilder(
+                List.of(
+                    "ip",
+                    "netns",
+                    "exec",
+                    host.namespace(),
+                    "keepalived",
+                    "-t",
+                    "-l",
+                    "-n",
+                    "-f",
+                    conf.toString()))
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(check.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    String[] verdict = keepalived.split(": ", 2);
+    assertThat(check.exitValue())
+        .as("keepalived -t exit status; output:%n%s", output)
+        .isEqualTo(Integer.parseInt(verdict[0]));
+    if (verdict.length > 1) {
+      assertThat(output).contains(verdict[1]);
     }
+  }
 }

@@ -11,16 +11,17 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What {@code keepalived -t} (2.2.7) says of a one-instance file, next to what ha4j's loader says. The
- * keepalived column is what {@code keepalived -t -l -n -f FILE} prints and exits with on a host where eth0
- * exists ({@code KeepalivedCheckParityIT} runs it for every row). ha4j refuses at least what keepalived refuses (an {@code error} at the same line), except where a
- * row says why not.
+ * What {@code keepalived -t} (2.2.7) says of a one-instance file, next to what ha4j's loader says.
+ * The keepalived column is what {@code keepalived -t -l -n -f FILE} prints and exits with on a host
+ * where eth0 exists ({@code KeepalivedCheckParityIT} runs it for every row). ha4j refuses at least
+ * what keepalived refuses (an {@code error} at the same line), except where a row says why not.
  */
 class KeepalivedCheckParityTest {
 
-    /** The instance, with one placeholder per line that a row changes. */
-    static String file(String vrid, String priority, String advertInt, String authPass, String vip, String extra) {
-        return """
+  /** The instance, with one placeholder per line that a row changes. */
+  static String file(
+      String vrid, String priority, String advertInt, String authPass, String vip, String extra) {
+    return """
                 vrrp_instance VI_1 {
                     state MASTER
                     interface eth0
@@ -36,16 +37,22 @@ class KeepalivedCheckParityTest {
                     }
                     %s
                 }
-                """.formatted(vrid, priority, advertInt, authPass, vip, extra);
-    }
+                """
+        .formatted(vrid, priority, advertInt, authPass, vip, extra);
+  }
 
-    static String with(String key, String value) {
-        return file(key.equals("vrid") ? value : "51", key.equals("priority") ? value : "100",
-                key.equals("advert_int") ? value : "1", key.equals("auth_pass") ? value : "1111",
-                key.equals("vip") ? value : "10.200.0.100/24", key.equals("extra") ? value : "");
-    }
+  static String with(String key, String value) {
+    return file(
+        key.equals("vrid") ? value : "51",
+        key.equals("priority") ? value : "100",
+        key.equals("advert_int") ? value : "1",
+        key.equals("auth_pass") ? value : "1111",
+        key.equals("vip") ? value : "10.200.0.100/24",
+        key.equals("extra") ? value : "");
+  }
 
-    private static final String SECOND_INSTANCE = """
+  private static final String SECOND_INSTANCE =
+      """
             vrrp_instance %s {
                 interface eth0
                 virtual_router_id %s
@@ -56,63 +63,116 @@ class KeepalivedCheckParityTest {
             }
             """;
 
-    /** name, file, keepalived -t's verdict (exit status: message), ha4j's error as "line keyword" or "ok". */
-    static Stream<Arguments> table() {
-        return Stream.of(
-                Arguments.of("the reference instance", with("", ""), "0", "ok"),
-                Arguments.of("virtual_router_id 0", with("vrid", "0"), "5: VRID '0' not valid - must be between 1 & 255",
-                        "4 virtual_router_id"),
-                Arguments.of("virtual_router_id 256", with("vrid", "256"), "5: VRID '256' not valid", "4 virtual_router_id"),
-                Arguments.of("priority 0", with("priority", "0"), "5: Priority not valid! must be between 1 & 255",
-                        "5 priority"),
-                Arguments.of("priority 256", with("priority", "256"), "5: Priority not valid! must be between 1 & 255", "5 priority"),
-                Arguments.of("priority 255, the address owner", with("priority", "255"), "0", "ok"),
-                Arguments.of("advert_int 0", with("advert_int", "0"), "5: Advert interval (0) not valid! Must be > 0",
-                        "6 advert_int"),
-                Arguments.of("advert_int 256", with("advert_int", "256"), "5: Advert interval (256) not valid",
-                        "6 advert_int"),
-                // keepalived -t exits 5 but keepalived runs it, with the first 8 characters, and so does ha4j:
-                // peers truncating the same way still agree, so refusing it would break working pairs.
-                Arguments.of("auth_pass longer than 8", with("auth_pass", "123456789"),
-                        "5: Truncating auth_pass to 8 characters", "ok"),
-                Arguments.of("a VIP without a mask (/32)", with("vip", "10.200.0.100"), "0", "ok"),
-                Arguments.of("a VIP with mask /33", with("vip", "10.200.0.100/33"),
-                        // keepalived runs it as a /32; a mask that cannot be is a typo, and ha4j says so
-                        "5: Invalid address prefix len 33 for address 10.200.0.100/33", "12 10.200.0.100/33"),
-                Arguments.of("a VIP that is no address", with("vip", "10.200.0.300"),
-                        "5: VRRP parsed invalid IP 10.200.0.300", "12 10.200.0.300"),
-                Arguments.of("track_script naming no vrrp_script", with("extra", "track_script {\n        nosuch\n    }"),
-                        "5: track script nosuch not found", "1 vrrp_instance"),
-                Arguments.of("a notify line with an unterminated quote", with("extra", "notify_master \"/bin/echo 'a b\""),
-                        "5: missing terminating '", "14 notify_master"),
-                // keepalived -t checks neither existence nor the execute bit of notify scripts; nor does ha4j,
-                // whose notify runner logs a failed run by name.
-                Arguments.of("a notify script that does not exist", with("extra", "notify_master /nonexistent/x.sh"),
-                        "0", "ok"),
-                Arguments.of("two instances with one name", with("", "") + SECOND_INSTANCE.formatted("VI_1", "52"),
-                        "5: vrrp instance VI_1 already defined", "16 vrrp_instance"),
-                Arguments.of("two instances with one VRID on one interface",
-                        with("", "") + SECOND_INSTANCE.formatted("VI_2", "51"),
-                        "5: VI_1 and VI_2 both use VRID 51 with IPv4 on interface eth0", "16 vrrp_instance"));
-    }
+  /**
+   * name, file, keepalived -t's verdict (exit status: message), ha4j's error as "line keyword" or
+   * "ok".
+   */
+  static Stream<Arguments> table() {
+    return Stream.of(
+        Arguments.of("the reference instance", with("", ""), "0", "ok"),
+        Arguments.of(
+            "virtual_router_id 0",
+            with("vrid", "0"),
+            "5: VRID '0' not valid - must be between 1 & 255",
+            "4 virtual_router_id"),
+        Arguments.of(
+            "virtual_router_id 256",
+            with("vrid", "256"),
+            "5: VRID '256' not valid",
+            "4 virtual_router_id"),
+        Arguments.of(
+            "priority 0",
+            with("priority", "0"),
+            "5: Priority not valid! must be between 1 & 255",
+            "5 priority"),
+        Arguments.of(
+            "priority 256",
+            with("priority", "256"),
+            "5: Priority not valid! must be between 1 & 255",
+            "5 priority"),
+        Arguments.of("priority 255, the address owner", with("priority", "255"), "0", "ok"),
+        Arguments.of(
+            "advert_int 0",
+            with("advert_int", "0"),
+            "5: Advert interval (0) not valid! Must be > 0",
+            "6 advert_int"),
+        Arguments.of(
+            "advert_int 256",
+            with("advert_int", "256"),
+            "5: Advert interval (256) not valid",
+            "6 advert_int"),
+        // keepalived -t exits 5 but keepalived runs it, with the first 8 characters, and so does
+        // ha4j:
+        // peers truncating the same way still agree, so refusing it would break working pairs.
+        Arguments.of(
+            "auth_pass longer than 8",
+            with("auth_pass", "123456789"),
+            "5: Truncating auth_pass to 8 characters",
+            "ok"),
+        Arguments.of("a VIP without a mask (/32)", with("vip", "10.200.0.100"), "0", "ok"),
+        Arguments.of(
+            "a VIP with mask /33",
+            with("vip", "10.200.0.100/33"),
+            // keepalived runs it as a /32; a mask that cannot be is a typo, and ha4j says so
+            "5: Invalid address prefix len 33 for address 10.200.0.100/33",
+            "12 10.200.0.100/33"),
+        Arguments.of(
+            "a VIP that is no address",
+            with("vip", "10.200.0.300"),
+            "5: VRRP parsed invalid IP 10.200.0.300",
+            "12 10.200.0.300"),
+        Arguments.of(
+            "track_script naming no vrrp_script",
+            with("extra", "track_script {\n        nosuch\n    }"),
+            "5: track script nosuch not found",
+            "1 vrrp_instance"),
+        Arguments.of(
+            "a notify line with an unterminated quote",
+            with("extra", "notify_master \"/bin/echo 'a b\""),
+            "5: missing terminating '",
+            "14 notify_master"),
+        // keepalived -t checks neither existence nor the execute bit of notify scripts; nor does
+        // ha4j,
+        // whose notify runner logs a failed run by name.
+        Arguments.of(
+            "a notify script that does not exist",
+            with("extra", "notify_master /nonexistent/x.sh"),
+            "0",
+            "ok"),
+        Arguments.of(
+            "two instances with one name",
+            with("", "") + SECOND_INSTANCE.formatted("VI_1", "52"),
+            "5: vrrp instance VI_1 already defined",
+            "16 vrrp_instance"),
+        Arguments.of(
+            "two instances with one VRID on one interface",
+            with("", "") + SECOND_INSTANCE.formatted("VI_2", "51"),
+            "5: VI_1 and VI_2 both use VRID 51 with IPv4 on interface eth0",
+            "16 vrrp_instance"));
+  }
 
-    @ParameterizedTest(name = "{0}: keepalived -t {2}")
-    @MethodSource("table")
-    void ha4jRefusesWhatKeepalivedRefuses(String what, String text, String keepalived, String ha4j) {
-        ConfigException refused = null;
-        try {
-            KeepalivedConfigLoader.load("k.conf", text);
-        } catch (ConfigException e) {
-            refused = e;
-        }
-        if (ha4j.equals("ok")) {
-            assertThat(refused).as("refused:%n%s", refused == null ? "" : refused.problems()).isNull();
-            return;
-        }
-        assertThat(refused).as("accepted, but keepalived -t says %s", keepalived).isNotNull();
-        String[] lineAndKeyword = ha4j.split(" ", 2);
-        List<ConfigProblem> errors = refused.problems().stream().filter(ConfigProblem::isError).toList();
-        assertThat(errors).as("errors").anyMatch(p -> p.location().line() == Integer.parseInt(lineAndKeyword[0])
-                && p.keyword().equals(lineAndKeyword[1]));
+  @ParameterizedTest(name = "{0}: keepalived -t {2}")
+  @MethodSource("table")
+  void ha4jRefusesWhatKeepalivedRefuses(String what, String text, String keepalived, String ha4j) {
+    ConfigException refused = null;
+    try {
+      KeepalivedConfigLoader.load("k.conf", text);
+    } catch (ConfigException e) {
+      refused = e;
     }
+    if (ha4j.equals("ok")) {
+      assertThat(refused).as("refused:%n%s", refused == null ? "" : refused.problems()).isNull();
+      return;
+    }
+    assertThat(refused).as("accepted, but keepalived -t says %s", keepalived).isNotNull();
+    String[] lineAndKeyword = ha4j.split(" ", 2);
+    List<ConfigProblem> errors =
+        refused.problems().stream().filter(ConfigProblem::isError).toList();
+    assertThat(errors)
+        .as("errors")
+        .anyMatch(
+            p ->
+                p.location().line() == Integer.parseInt(lineAndKeyword[0])
+                    && p.keyword().equals(lineAndKeyword[1]));
+  }
 }

@@ -17,59 +17,66 @@ import org.junit.jupiter.api.Test;
 
 class KeepalivedConfigLoaderTest {
 
-    private static final Path REFERENCE = Path.of("..", "reference-deployment");
+  private static final Path REFERENCE = Path.of("..", "reference-deployment");
 
-    @Test
-    void loadsTheReferenceDeploymentsLb1FileAsItIs() throws Exception {
-        KeepalivedConfig config = KeepalivedConfigLoader.load(REFERENCE.resolve("lb1/keepalived.conf"));
+  @Test
+  void loadsTheReferenceDeploymentsLb1FileAsItIs() throws Exception {
+    KeepalivedConfig config = KeepalivedConfigLoader.load(REFERENCE.resolve("lb1/keepalived.conf"));
 
-        assertThat(config.warnings()).isEmpty();
-        VrrpScriptSpec script = config.scripts().get("check_nginx");
-        assertThat(script.command()).isEqualTo("/etc/nginx/check_nginx.sh");
-        assertThat(script.interval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(script.timeout()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(script.weight()).isZero();
-        assertThat(script.rise()).isEqualTo(1);
-        assertThat(script.fall()).isEqualTo(1);
+    assertThat(config.warnings()).isEmpty();
+    VrrpScriptSpec script = config.scripts().get("check_nginx");
+    assertThat(script.command()).isEqualTo("/etc/nginx/check_nginx.sh");
+    assertThat(script.interval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(script.timeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(script.weight()).isZero();
+    assertThat(script.rise()).isEqualTo(1);
+    assertThat(script.fall()).isEqualTo(1);
 
-        VrrpInstanceSpec instance = config.instances().get(0);
-        assertThat(instance.name()).isEqualTo("VI_1");
-        assertThat(instance.initialStateMaster()).isTrue();
-        assertThat(instance.interfaceName()).isEqualTo("ens3");
-        assertThat(instance.virtualRouterId()).isEqualTo(51);
-        assertThat(instance.priority()).isEqualTo(100);
-        assertThat(instance.advertIntervalSeconds()).isEqualTo(1);
-        assertThat(instance.authentication()).isEqualTo(VrrpAuthentication.password("1111"));
-        assertThat(instance.virtualAddresses()).extracting(VirtualAddressSpec::address)
-                .containsExactly(Ipv4Cidr.parse("192.168.122.100/32"));
-        assertThat(instance.trackScripts()).containsExactly(new TrackSpec("check_nginx", OptionalInt.empty()));
-        assertThat(instance.preempt()).isTrue();
-        assertThat(instance.garp()).isEqualTo(VrrpInstanceSpec.GarpSpec.KEEPALIVED_DEFAULTS);
+    VrrpInstanceSpec instance = config.instances().get(0);
+    assertThat(instance.name()).isEqualTo("VI_1");
+    assertThat(instance.initialStateMaster()).isTrue();
+    assertThat(instance.interfaceName()).isEqualTo("ens3");
+    assertThat(instance.virtualRouterId()).isEqualTo(51);
+    assertThat(instance.priority()).isEqualTo(100);
+    assertThat(instance.advertIntervalSeconds()).isEqualTo(1);
+    assertThat(instance.authentication()).isEqualTo(VrrpAuthentication.password("1111"));
+    assertThat(instance.virtualAddresses())
+        .extracting(VirtualAddressSpec::address)
+        .containsExactly(Ipv4Cidr.parse("192.168.122.100/32"));
+    assertThat(instance.trackScripts())
+        .containsExactly(new TrackSpec("check_nginx", OptionalInt.empty()));
+    assertThat(instance.preempt()).isTrue();
+    assertThat(instance.garp()).isEqualTo(VrrpInstanceSpec.GarpSpec.KEEPALIVED_DEFAULTS);
+  }
+
+  @Test
+  void loadsLb2AsBackupWithPriority90() throws Exception {
+    VrrpInstanceSpec instance =
+        KeepalivedConfigLoader.load(REFERENCE.resolve("lb2/keepalived.conf")).instances().get(0);
+    assertThat(instance.initialStateMaster()).isFalse();
+    assertThat(instance.priority()).isEqualTo(90);
+  }
+
+  @Test
+  void theShippedCopiesAreTheSeedsOwnFiles() throws Exception {
+    Path shared = Path.of("..", "..", "shared", "seed");
+    if (!Files.isDirectory(shared)) {
+      return; // only a checkout beside shared/ can compare; the copies are what every test reads
     }
-
-    @Test
-    void loadsLb2AsBackupWithPriority90() throws Exception {
-        VrrpInstanceSpec instance = KeepalivedConfigLoader.load(REFERENCE.resolve("lb2/keepalived.conf"))
-                .instances().get(0);
-        assertThat(instance.initialStateMaster()).isFalse();
-        assertThat(instance.priority()).isEqualTo(90);
+    for (String file :
+        List.of("lb1/keepalived.conf", "lb2/keepalived.conf", "nginx.conf", "check_nginx.sh")) {
+      assertThat(Files.readString(REFERENCE.resolve(file)))
+          .as(file)
+          .isEqualTo(Files.readString(shared.resolve(file)));
     }
+  }
 
-    @Test
-    void theShippedCopiesAreTheSeedsOwnFiles() throws Exception {
-        Path shared = Path.of("..", "..", "shared", "seed");
-        if (!Files.isDirectory(shared)) {
-            return; // only a checkout beside shared/ can compare; the copies are what every test reads
-        }
-        for (String file : List.of("lb1/keepalived.conf", "lb2/keepalived.conf", "nginx.conf", "check_nginx.sh")) {
-            assertThat(Files.readString(REFERENCE.resolve(file))).as(file)
-                    .isEqualTo(Files.readString(shared.resolve(file)));
-        }
-    }
-
-    @Test
-    void readsEveryImplementedKeyword() throws Exception {
-        KeepalivedConfig config = KeepalivedConfigLoader.load("full.conf", """
+  @Test
+  void readsEveryImplementedKeyword() throws Exception {
+    KeepalivedConfig config =
+        KeepalivedConfigLoader.load(
+            "full.conf",
+            """
                 global_defs {
                    router_id LB_A
                    notification_email { ops@example.org }
@@ -112,30 +119,37 @@ class KeepalivedConfigLoaderTest {
                    garp_master_refresh 60
                 }
                 """);
-        assertThat(config.routerId()).contains("LB_A");
-        assertThat(config.warnings()).extracting(ConfigProblem::keyword).containsExactly("notification_email");
-        VrrpScriptSpec chk = config.scripts().get("chk");
-        assertThat(chk.command()).isEqualTo("/usr/local/bin/check --fast");
-        assertThat(chk.timeout()).isEqualTo(Duration.ofMillis(500));
-        assertThat(chk.weight()).isEqualTo(-20);
-        VrrpInstanceSpec vi = config.instances().get(0);
-        assertThat(vi.preempt()).isFalse();
-        assertThat(vi.preemptDelay()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(vi.unicastSource()).contains(Ipv4Address.parse("10.200.0.10"));
-        assertThat(vi.unicastPeers()).hasSize(2);
-        assertThat(vi.virtualAddresses().get(0).device()).contains("eth1");
-        assertThat(vi.virtualAddresses().get(0).label()).contains("eth1:vip");
-        assertThat(vi.trackScripts()).containsExactly(new TrackSpec("chk", OptionalInt.of(-30)));
-        assertThat(vi.trackInterfaces()).containsExactly(new TrackSpec("eth2", OptionalInt.empty()));
-        assertThat(vi.notifyScripts().notifyMaster()).contains("/etc/ha/master.sh up");
-        assertThat(vi.notifyScripts().notifyGeneric()).contains("/etc/ha/notify.sh");
-        assertThat(vi.garp()).isEqualTo(new VrrpInstanceSpec.GarpSpec(Duration.ofSeconds(1), 3,
-                Duration.ofSeconds(60), 1));
-    }
+    assertThat(config.routerId()).contains("LB_A");
+    assertThat(config.warnings())
+        .extracting(ConfigProblem::keyword)
+        .containsExactly("notification_email");
+    VrrpScriptSpec chk = config.scripts().get("chk");
+    assertThat(chk.command()).isEqualTo("/usr/local/bin/check --fast");
+    assertThat(chk.timeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(chk.weight()).isEqualTo(-20);
+    VrrpInstanceSpec vi = config.instances().get(0);
+    assertThat(vi.preempt()).isFalse();
+    assertThat(vi.preemptDelay()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(vi.unicastSource()).contains(Ipv4Address.parse("10.200.0.10"));
+    assertThat(vi.unicastPeers()).hasSize(2);
+    assertThat(vi.virtualAddresses().get(0).device()).contains("eth1");
+    assertThat(vi.virtualAddresses().get(0).label()).contains("eth1:vip");
+    assertThat(vi.trackScripts()).containsExactly(new TrackSpec("chk", OptionalInt.of(-30)));
+    assertThat(vi.trackInterfaces()).containsExactly(new TrackSpec("eth2", OptionalInt.empty()));
+    assertThat(vi.notifyScripts().notifyMaster()).contains("/etc/ha/master.sh up");
+    assertThat(vi.notifyScripts().notifyGeneric()).contains("/etc/ha/notify.sh");
+    assertThat(vi.garp())
+        .isEqualTo(
+            new VrrpInstanceSpec.GarpSpec(Duration.ofSeconds(1), 3, Duration.ofSeconds(60), 1));
+  }
 
-    @Test
-    void everyErrorIsReportedWithFileLineAndKeyword() {
-        assertThatThrownBy(() -> KeepalivedConfigLoader.load("bad.conf", """
+  @Test
+  void everyErrorIsReportedWithFileLineAndKeyword() {
+    assertThatThrownBy(
+            () ->
+                KeepalivedConfigLoader.load(
+                    "bad.conf",
+                    """
                 vrrp_strict
                 vrrp_instance VI_1 {
                     interface eth0
@@ -154,24 +168,35 @@ class KeepalivedConfigLoaderTest {
                     }
                 }
                 """))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-                        .extracting(ConfigProblem::toString)
-                        .contains(
-                                "bad.conf:1: error: 'vrrp_strict' strict mode is not supported: it makes the VIP "
-                                        + "drop all traffic that is not VRRP (users comment it out for that reason); remove it",
-                                "bad.conf:4: error: 'virtual_router_id' expected a whole number 1-255, got '300'",
-                                "bad.conf:5: error: 'priority' expected a whole number 1-255, got 'high'",
-                                "bad.conf:6: error: 'advert_intt' unknown or unsupported keyword in vrrp_instance",
-                                "bad.conf:12: error: '10.0.0.300' not an IPv4 address: not an IPv4 address "
-                                        + "(expected a.b.c.d): '10.0.0.300'",
-                                "bad.conf:2: error: 'vrrp_instance' track_script missing_script names no vrrp_script")
-                        .anyMatch(p -> p.startsWith("bad.conf:7: error: 'authentication' auth_type AH is not supported")));
-    }
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(ConfigProblem::toString)
+                    .contains(
+                        "bad.conf:1: error: 'vrrp_strict' strict mode is not supported: it makes the VIP "
+                            + "drop all traffic that is not VRRP (users comment it out for that reason); remove it",
+                        "bad.conf:4: error: 'virtual_router_id' expected a whole number 1-255, got '300'",
+                        "bad.conf:5: error: 'priority' expected a whole number 1-255, got 'high'",
+                        "bad.conf:6: error: 'advert_intt' unknown or unsupported keyword in vrrp_instance",
+                        "bad.conf:12: error: '10.0.0.300' not an IPv4 address: not an IPv4 address "
+                            + "(expected a.b.c.d): '10.0.0.300'",
+                        "bad.conf:2: error: 'vrrp_instance' track_script missing_script names no vrrp_script")
+                    .anyMatch(
+                        p ->
+                            p.startsWith(
+                                "bad.conf:7: error: 'authentication' auth_type AH is not supported")));
+  }
 
-    @Test
-    void digitsOfOtherScriptsAreNoNumbers() {
-        // Java's Integer.parseInt reads Arabic-Indic digits; keepalived's strtol does not, and nor may ha4j
-        assertThatThrownBy(() -> KeepalivedConfigLoader.load("digits.conf", """
+  @Test
+  void digitsOfOtherScriptsAreNoNumbers() {
+    // Java's Integer.parseInt reads Arabic-Indic digits; keepalived's strtol does not, and nor may
+    // ha4j
+    assertThatThrownBy(
+            () ->
+                KeepalivedConfigLoader.load(
+                    "digits.conf",
+                    """
                 vrrp_instance VI_1 {
                     interface eth0
                     virtual_router_id \u0665\u0661
@@ -181,15 +206,28 @@ class KeepalivedConfigLoaderTest {
                     }
                 }
                 """))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-                        .extracting(ConfigProblem::toString)
-                        .anyMatch(p -> p.startsWith("digits.conf:3: error: 'virtual_router_id' expected a whole number"))
-                        .anyMatch(p -> p.startsWith("digits.conf:4: error: 'priority' expected a whole number")));
-    }
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(ConfigProblem::toString)
+                    .anyMatch(
+                        p ->
+                            p.startsWith(
+                                "digits.conf:3: error: 'virtual_router_id' expected a whole number"))
+                    .anyMatch(
+                        p ->
+                            p.startsWith(
+                                "digits.conf:4: error: 'priority' expected a whole number")));
+  }
 
-    @Test
-    void anOwnerCannotHaveAWeightedTrackScript() {
-        assertThatThrownBy(() -> KeepalivedConfigLoader.load("owner.conf", """
+  @Test
+  void anOwnerCannotHaveAWeightedTrackScript() {
+    assertThatThrownBy(
+            () ->
+                KeepalivedConfigLoader.load(
+                    "owner.conf",
+                    """
                 vrrp_script chk {
                     script /bin/true
                     weight 10
@@ -205,12 +243,16 @@ class KeepalivedConfigLoaderTest {
                         chk
                     }
                 }
-                """)).hasMessageContaining("an address owner's priority (255) never changes");
-    }
+                """))
+        .hasMessageContaining("an address owner's priority (255) never changes");
+  }
 
-    @Test
-    void warnsWhereKeepalivedWouldRoundOrIgnore() throws Exception {
-        KeepalivedConfig config = KeepalivedConfigLoader.load("w.conf", """
+  @Test
+  void warnsWhereKeepalivedWouldRoundOrIgnore() throws Exception {
+    KeepalivedConfig config =
+        KeepalivedConfigLoader.load(
+            "w.conf",
+            """
                 vrrp_instance VI_1 {
                     state MASTER
                     priority 100
@@ -227,11 +269,12 @@ class KeepalivedConfigLoaderTest {
                     }
                 }
                 """);
-        assertThat(config.warnings()).extracting(ConfigProblem::keyword)
-                .containsExactlyInAnyOrder("nopreempt", "advert_int", "auth_pass");
-        VrrpInstanceSpec vi = config.instances().get(0);
-        assertThat(vi.preempt()).isTrue();
-        assertThat(vi.advertIntervalSeconds()).isEqualTo(1);
-        assertThat(vi.authentication()).isEqualTo(VrrpAuthentication.password("01234567"));
-    }
+    assertThat(config.warnings())
+        .extracting(ConfigProblem::keyword)
+        .containsExactlyInAnyOrder("nopreempt", "advert_int", "auth_pass");
+    VrrpInstanceSpec vi = config.instances().get(0);
+    assertThat(vi.preempt()).isTrue();
+    assertThat(vi.advertIntervalSeconds()).isEqualTo(1);
+    assertThat(vi.authentication()).isEqualTo(VrrpAuthentication.password("01234567"));
+  }
 }

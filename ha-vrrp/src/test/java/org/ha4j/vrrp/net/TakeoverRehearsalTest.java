@@ -12,22 +12,30 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The pure part of the start-up rehearsal never fails a start, whatever the configuration. */
 class TakeoverRehearsalTest {
 
-    @ParameterizedTest(name = "priority {0}")
-    @ValueSource(ints = {1, 100, 254, 255})
-    void theDriverRehearsalRunsForEveryKindOfRouter(int priority) {
-        VrrpRouterConfig.Builder config = VrrpRouterConfig.builder()
-                .virtualRouterId(51)
-                .priority(priority)
-                .advertIntervalSeconds(3)
-                .primaryAddress(Ipv4Address.parse("10.200.0.10"))
-                .addVirtualAddress(Ipv4Cidr.parse("10.200.0.100/24"))
-                .garpMasterRefresh(Duration.ofSeconds(1))
-                .track("check_nginx", 0)
-                .track("weighted", -20);
-        assertThatCode(() -> TakeoverRehearsal.driveThroughTakeover(config.build())).doesNotThrowAnyException();
-        assertThatCode(() -> TakeoverRehearsal.driveThroughTakeover(config.preemptDelay(Duration.ofSeconds(5)).build()))
-                .doesNotThrowAnyException();
-        assertThatCode(() -> TakeoverRehearsal.driveThroughTakeover(config.virtualAddresses(java.util.List.of()).build()))
-                .doesNotThrowAnyException();
-    }
+  @ParameterizedTest(name = "priority {0}")
+  @ValueSource(ints = {1, 100, 254, 255})
+  void theDriverRehearsalRunsForEveryKindOfRouter(int priority) {
+    VrrpRouterConfig.Builder config =
+        VrrpRouterConfig.builder()
+            .virtualRouterId(51)
+            .priority(priority)
+            .advertIntervalSeconds(3)
+            .primaryAddress(Ipv4Address.parse("10.200.0.10"))
+            .addVirtualAddress(Ipv4Cidr.parse("10.200.0.100/24"))
+            .garpMasterRefresh(Duration.ofSeconds(1))
+            .track("check_nginx", 0)
+            .track("weighted", -20);
+    assertThatCode(() -> TakeoverRehearsal.driveThroughTakeover(config.build()))
+        .doesNotThrowAnyException();
+    assertThatCode(
+            () ->
+                TakeoverRehearsal.driveThroughTakeover(
+                    config.preemptDelay(Duration.ofSeconds(5)).build()))
+        .doesNotThrowAnyException();
+    assertThatCode(
+            () ->
+                TakeoverRehearsal.driveThroughTakeover(
+                    config.virtualAddresses(java.util.List.of()).build()))
+        .doesNotThrowAnyException();
+  }
 }
