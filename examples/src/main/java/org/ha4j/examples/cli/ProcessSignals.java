@@ -2,6 +2,8 @@ package org.ha4j.examples.cli;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -23,15 +25,25 @@ import java.util.function.Consumer;
  * <p>Why handlers and not a shutdown hook: the JVM's own handlers end the process on HUP and USR1
  * with nothing cleaned up, and a hook runs while the JVM is already exiting with 128+N, so even a
  * clean drain reports 143, which systemd counts as a failure. With these handlers the command's
- * main thread does the stop itself and returns 0. On this JDK (17) {@code USR2} is free for
- * applications: HotSpot's thread suspend/resume signal does not block a handler here (checked at
- * start; a refusal is logged, not fatal).
+ * main thread does the stop itself and returns 0.
+ *
+ * <p>{@code USR2} is HotSpot's thread suspend/resume signal unless the environment variable {@value
+ * #SUSPEND_SIGNAL_VARIABLE} moves it elsewhere. The JDK lets an application take {@code USR2} over
+ * anyway, and then every thread sample that JFR or a profiler asks for lands in the application's
+ * handler instead: a recording of the node gets no execution samples. So {@code USR2} is caught
+ * only when that variable names another signal (the {@code ha4j} launcher sets it); otherwise it
+ * stays the JVM's, which logs a stray {@code USR2} as a warning and keeps running.
  *
  * <p>{@code sun.misc.Signal} (module jdk.unsupported) is reached by reflection because javac
  * reports any compiled reference to it as a warning that cannot be suppressed, and the build treats
  * warnings as errors.
  */
 final class ProcessSignals {
+
+  /** HotSpot reads the number of its thread suspend/resume signal from this variable at start. */
+  static final String SUSPEND_SIGNAL_VARIABLE = "_JAVA_SR_SIGNUM";
+
+  private static final int SIGUSR2 = 12;
 
   /** Signals that are caught and only logged, with what they will mean once implemented. */
   static final Map<String, String> NOT_YET =
@@ -49,11 +61,12 @@ final class ProcessSignals {
   }
 
   /**
-   * Catches TERM, INT, HUP, USR1 and USR2 for this process; {@code log} gets one line per signal.
+   * Catches TERM, INT, HUP, USR1 and, when the JVM does not need it, USR2 for this process; {@code
+   * log} gets one line per signal.
    */
   static ProcessSignals install(Consumer<String> log) {
     ProcessSignals signals = new ProcessSignals(log);
-    for (String name : new String[] {"TERM", "INT", "HUP", "USR1", "USR2"}) {
+    for (String name : caughtSignals(System.getenv())) {
       try {
         Handlers.handle(name, signals::received);
       } catch (ReflectiveOperationException | RuntimeException e) {
@@ -67,6 +80,27 @@ final class ProcessSignals {
       }
     }
     return signals;
+  }
+
+  /** The signals {@link #install} catches, given the process environment. */
+  static List<String> caughtSignals(Map<String, String> environment) {
+    List<String> names = new ArrayList<>(List.of("TERM", "INT", "HUP", "USR1"));
+    if (suspendSignalMoved(environment.get(SUSPEND_SIGNAL_VARIABLE))) {
+      names.add("USR2");
+    }
+    return names;
+  }
+
+  /**
+   * Whether HotSpot took the variable's value: it accepts a number above SIGSEGV and below 65, the
+   * first signal number Linux does not have, and otherwise keeps USR2.
+   */
+  private static boolean suspendSignalMoved(String value) {
+    if (value == null || !value.matches("[0-9]{1,2}")) {
+      return false;
+    }
+    int signal = Integer.parseInt(value);
+    return signal > 11 && signal < 65 && signal != SIGUSR2;
   }
 
   /**

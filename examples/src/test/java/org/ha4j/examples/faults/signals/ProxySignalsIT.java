@@ -90,11 +90,19 @@ class ProxySignalsIT {
     echo.close();
   }
 
+  /** A process started with the environment the {@code ha4j} launcher gives the JVM. */
+  private static ProcessBuilder asLaunched(List<String> command) {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    String[] variable = SignalLan.SUSPEND_SIGNAL_AS_LAUNCHED.split("=", 2);
+    builder.environment().put(variable[0], variable[1]);
+    return builder;
+  }
+
   /** A proxy in front of the echo backend; returns it once it printed its port. */
   private Proxied startProxy(int port, String logName) throws IOException {
     Path log = dir.resolve(logName);
     Process process =
-        new ProcessBuilder(
+        asLaunched(
                 NetnsHost.javaCommand(
                     "org.ha4j.examples.cli.Ha4jCommandLine",
                     "proxy",
@@ -197,7 +205,7 @@ class ProxySignalsIT {
                 + ";\n        proxy_pass echo;\n    }\n}\n");
     Path log = dir.resolve("nginx-proxy.log");
     Process process =
-        new ProcessBuilder(
+        asLaunched(
                 NetnsHost.javaCommand(
                     "org.ha4j.examples.cli.Ha4jCommandLine", "proxy", "--nginx", nginx.toString()))
             .redirectErrorStream(true)

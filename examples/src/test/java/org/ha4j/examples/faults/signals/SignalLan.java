@@ -25,6 +25,13 @@ import org.ha4j.examples.vrrp.VrrpTestbed;
 final class SignalLan implements AutoCloseable {
 
   static final String VIP = "10.200.0.100";
+
+  /**
+   * The environment the {@code ha4j} launcher gives the JVM: its thread suspend signal moved off
+   * USR2, so that the command can catch USR2.
+   */
+  static final String SUSPEND_SIGNAL_AS_LAUNCHED = "_JAVA_SR_SIGNUM=40";
+
   static final int PORT = 8080;
   static final Duration START = Duration.ofSeconds(30);
 
@@ -56,10 +63,11 @@ final class SignalLan implements AutoCloseable {
    * {@code ha4j ARGS} as its own JVM in {@code host}'s namespace, once it printed {@code ready}.
    */
   NetnsProcess start(NetnsHost host, String ready, List<String> args) throws IOException {
-    NetnsProcess process =
-        host.start(
-            NetnsHost.javaCommand(
-                "org.ha4j.examples.cli.Ha4jCommandLine", args.toArray(String[]::new)));
+    List<String> command = new ArrayList<>(List.of("env", SUSPEND_SIGNAL_AS_LAUNCHED));
+    command.addAll(
+        NetnsHost.javaCommand(
+            "org.ha4j.examples.cli.Ha4jCommandLine", args.toArray(String[]::new)));
+    NetnsProcess process = host.start(command);
     started.add(process);
     process.awaitOutput(out -> out.contains(ready), START, ready);
     return process;
