@@ -11,6 +11,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -306,6 +307,16 @@ public final class Proxy implements Lifecycle, HealthSource {
   /** Sessions in progress across all listeners. */
   public int activeSessions() {
     return drain.size();
+  }
+
+  /** Each upstream's servers with their counters, by upstream name in configuration order. */
+  public Map<String, List<BackendStats>> backendStats() {
+    long now = ticker.nanoTime();
+    Map<String, List<BackendStats>> out = new LinkedHashMap<>();
+    for (Upstream u : upstreams.values()) {
+      out.put(u.name(), u.stats(now));
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   public List<ListenerStats> listenerStats() {

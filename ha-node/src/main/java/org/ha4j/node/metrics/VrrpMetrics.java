@@ -1,0 +1,132 @@
+package org.ha4j.node.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+import org.ha4j.vrrp.VrrpInstance;
+import org.ha4j.vrrp.VrrpInstanceSnapshot;
+import org.ha4j.vrrp.codec.VrrpRejectReason;
+import org.ha4j.vrrp.protocol.VrrpState;
+
+/**
+ * Meters of VRRP instances, tagged {@code instance} with keepalived's instance name:
+ *
+ * <ul>
+ *   <li>{@code ha4j.vrrp.state} (gauge, tag {@code state}): 1 for the state the instance is in, 0
+ *       for the others, so an alert can ask for "exactly one MASTER";
+ *   <li>{@code ha4j.vrrp.priority} (gauge, tag {@code kind} = {@code base} or {@code effective});
+ *   <li>{@code ha4j.vrrp.adverts} (counter, tag {@code direction} = {@code sent} or {@code
+ *       received});
+ *   <li>{@code ha4j.vrrp.dropped} (counter, tag {@code reason}): one per decoder rejection and
+ *       {@code all} for every drop, those by source address included;
+ *   <li>{@code ha4j.vrrp.send.failures} (counter) and {@code ha4j.vrrp.interface.up} (gauge).
+ * </ul>
+ */
+public final class VrrpMetrics implements MeterBinder {
+
+  private final Supplier<? extends Collection<VrrpInstance>> instances;
+
+  /**
+   * @param instances the instances to meter, read when bound (for example {@code node::instances})
+   */
+  public VrrpMetrics(Supplier<? extends Collection<VrrpInstance>> instances) {
+    this.instances = Objects.requireNonNull(instances, "instances");
+  }
+
+  private static final Map<String, String> DESCRIPTIONS =
+      Map.of(
+          "ha4j.vrrp.state", "1 for the instance's current state, 0 for the others",
+          "ha4j.vrrp.priority", "configured (base) or with tracked weights applied (effective)",
+          "ha4j.vrrp.interface.up", "1 while the instance's interface is up",
+          "ha4j.vrrp.adverts", "advertisements sent (resignations included) or validly received",
+          "ha4j.vrrp.send.failures", "advertisements or gratuitous ARPs the kernel refused",
+          "ha4j.vrrp.dropped", "received packets dropped, by reason");
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    for (VrrpInstance instance : instances.get()) {
+      Tags tags = Tags.of("instance", instance.name());
+      for (VrrpState state : VrrpState.values()) {
+        gauge(
+            registry,
+            instance,
+            "ha4j.vrrp.state",
+            tags.and("state", state.name()),
+            s -> s.state() == state ? 1 : 0);
+      }
+      gauge(
+          registry,
+          instance,
+          "ha4j.vrrp.priority",
+          tags.and("kind", "base"),
+          VrrpInstanceSnapshot::basePriority);
+      gauge(
+          registry,
+          instance,
+          "ha4j.vrrp.priority",
+          tags.and("kind", "effective"),
+          VrrpInstanceSnapshot::effectivePriority);
+      gauge(registry, instance, "ha4j.vrrp.interface.up", tags, s -> s.interfaceUp() ? 1 : 0);
+      counter(
+          registry,
+          instance,
+          "ha4j.vrrp.adverts",
+          tags.and("direction", "sent"),
+          VrrpInstanceSnapshot::advertsSent);
+      counter(
+          registry,
+          instance,
+          "ha4j.vrrp.adverts",
+          tags.and("direction", "received"),
+          VrrpInstanceSnapshot::advertsReceived);
+      counter(
+          registry, instance, "ha4j.vrrp.send.failures", tags, VrrpInstanceSnapshot::sendFailures);
+      counter(
+          registry,
+          instance,
+          "ha4j.vrrp.dropped",
+          tags.and("reason", "all"),
+          VrrpInstanceSnapshot::droppedTotal);
+      for (VrrpRejectReason reason : VrrpRejectReason.values()) {
+        counter(
+            registry,
+            instance,
+            "ha4j.vrrp.dropped",
+            tags.and("reason", reason.name()),
+            s -> s.dropped(reason.name()));
+      }
+    }
+  }
+
+  private static void gauge(
+      MeterRegistry registry,
+      VrrpInstance instance,
+      String name,
+      Tags tags,
+      ToDoubleFunction<VrrpInstanceSnapshot> value) {
+    Gauge.builder(name, instance, i -> value.applyAsDouble(i.snapshot()))
+        .description(DESCRIPTIONS.get(name))
+        .tags(tags)
+        .strongReference(true)
+        .register(registry);
+  }
+
+  private static void counter(
+      MeterRegistry registry,
+      VrrpInstance instance,
+      String name,
+      Tags tags,
+      ToDoubleFunction<VrrpInstanceSnapshot> value) {
+    FunctionCounter.builder(name, instance, i -> value.applyAsDouble(i.snapshot()))
+        .description(DESCRIPTIONS.get(name))
+        .tags(tags)
+        .register(registry);
+  }
+}

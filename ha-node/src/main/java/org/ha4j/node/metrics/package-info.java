@@ -1,0 +1,14 @@
+/**
+ * Micrometer meter binders for the parts of a node: register them in the application's own {@code
+ * MeterRegistry}. Micrometer is an optional dependency of ha-node; an application that does not use
+ * these classes does not need it on its class path.
+ *
+ * <pre>{@code
+ * new VrrpMetrics(node::instances).bindTo(registry);
+ * new ProxyMetrics(proxy).bindTo(registry);
+ * }</pre>
+ *
+ * <p>Every meter is read from the snapshots the parts already keep, when the registry is scraped:
+ * binding adds no work on the packet or session paths.
+ */
+package org.ha4j.node.metrics;

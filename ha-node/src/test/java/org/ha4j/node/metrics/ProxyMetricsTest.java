@@ -1,0 +1,138 @@
+package org.ha4j.node.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.ha4j.proxy.Proxy;
+import org.ha4j.proxy.Upstream;
+import org.ha4j.proxy.balance.BalancingStrategies;
+import org.ha4j.proxy.balance.ServerSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The meters read what a real proxy on loopback did: sessions, bytes, picks, refusals. */
+class ProxyMetricsTest {
+
+  private final MeterRegistry registry = new SimpleMeterRegistry();
+  private ServerSocket backend;
+  private Thread echo;
+  private Proxy proxy;
+  private String listener;
+  private String server;
+
+  @BeforeEach
+  void start() throws Exception {
+    backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    echo = new Thread(this::echoUntilClosed, "echo-backend");
+    echo.start();
+    server = "127.0.0.1:" + backend.getLocalPort();
+    proxy =
+        Proxy.builder()
+            .listen(
+                "127.0.0.1:0",
+                new Upstream(
+                    "app",
+                    BalancingStrategies.roundRobin(),
+                    List.of(ServerSpec.of(server), ServerSpec.parse("127.0.0.1:1 down"))))
+            .drainTimeout(Duration.ofSeconds(1))
+            .build();
+    proxy.start();
+    new ProxyMetrics(proxy).bindTo(registry);
+    InetSocketAddress bound = proxy.boundAddresses().get(0);
+    listener = proxy.listenerStats().get(0).address();
+    assertThat(listener).endsWith(":" + bound.getPort());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    proxy.stop();
+    backend.close();
+    echo.join(10_000);
+  }
+
+  @Test
+  void sessionsBytesAndPicksAreCountedPerListenerAndServer() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertThat(exchange("hello " + i)).isEqualTo("hello " + i);
+    }
+    awaitEnded(3);
+
+    assertThat(counter("ha4j.proxy.connections", "listener", listener)).isEqualTo(3);
+    assertThat(counter("ha4j.proxy.bytes", "listener", listener, "direction", "from_client"))
+        .isEqualTo(3 * "hello 0".length());
+    assertThat(counter("ha4j.proxy.bytes", "listener", listener, "direction", "to_client"))
+        .isEqualTo(3 * "hello 0".length());
+    assertThat(registry.get("ha4j.proxy.sessions.active").gauge().value()).isZero();
+    assertThat(counter("ha4j.backend.picks", "upstream", "app", "server", server)).isEqualTo(3);
+    assertThat(gauge("ha4j.backend.usable", "upstream", "app", "server", "127.0.0.1:1")).isZero();
+    assertThat(gauge("ha4j.backend.usable", "upstream", "app", "server", server)).isEqualTo(1);
+    assertThat(counter("ha4j.proxy.faults", "fault", "NO_LIVE_UPSTREAMS")).isZero();
+  }
+
+  @Test
+  void aSessionWithNoLiveServerIsA502AndANamedFault() throws Exception {
+    proxy.upstream("app").drain(server, true);
+    try (Socket s =
+        new Socket(InetAddress.getLoopbackAddress(), proxy.boundAddresses().get(0).getPort())) {
+      s.setSoTimeout(10_000);
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+    awaitEnded(1);
+    assertThat(counter("ha4j.proxy.sessions.ended", "listener", listener, "status", "502"))
+        .isEqualTo(1);
+    assertThat(counter("ha4j.proxy.faults", "fault", "NO_LIVE_UPSTREAMS")).isEqualTo(1);
+  }
+
+  private double counter(String name, String... tags) {
+    return registry.get(name).tags(tags).functionCounter().count();
+  }
+
+  private double gauge(String name, String... tags) {
+    return registry.get(name).tags(tags).gauge().value();
+  }
+
+  /** Sessions are counted when they end, on the proxy's thread, after the client saw its bytes. */
+  private void awaitEnded(int sessions) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                proxy.listenerStats().get(0).accepted() == sessions && proxy.activeSessions() == 0);
+  }
+
+  private String exchange(String text) throws IOException {
+    try (Socket s =
+        new Socket(InetAddress.getLoopbackAddress(), proxy.boundAddresses().get(0).getPort())) {
+      s.setSoTimeout(10_000);
+      byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+      s.getOutputStream().write(bytes);
+      s.shutdownOutput();
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    }
+  }
+
+  private void echoUntilClosed() {
+    while (!backend.isClosed()) {
+      try (Socket s = backend.accept()) {
+        InputStream in = s.getInputStream();
+        OutputStream out = s.getOutputStream();
+        in.transferTo(out);
+      } catch (IOException closed) {
+        return;
+      }
+    }
+  }
+}
