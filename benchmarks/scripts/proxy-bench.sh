@@ -6,12 +6,18 @@
 # The JVM is warmed (WARMUP seconds of the same workloads) before anything is counted.
 #
 # usage: benchmarks/scripts/proxy-bench.sh        (env: DURATION=10 WARMUP=15 IDLE=4000 CONNS=64 THREADS=2)
+#   RELAYS="auto splice copy"  the ha4j relays to measure
+#   BASELINE_JAR=path/ha4j.jar another build of ha4j, run beside this one with the same relays (targets
+#                              base-RELAY), to show a change's effect in one run: ratios ha4j-RELAY / base-RELAY
+#   IDLE=0                     skips the idle-session memory measurement
 # needs: nginx + libnginx-mod-stream, haproxy, wrk, python3, java 17, maven (to build the ha4j jar once)
 set -euo pipefail
 
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-15}
 IDLE=${IDLE:-4000}
+RELAYS=${RELAYS:-auto splice copy}
+BASELINE_JAR=${BASELINE_JAR:-}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 HA4J_JAVA_OPTS=${HA4J_JAVA_OPTS:-"-Xmx1g -XX:+UseParallelGC"}
@@ -102,18 +108,22 @@ backend b
 CONF
 haproxy -db -f "$work/haproxy.cfg" & haproxy_pid=$!; pids+=($haproxy_pid)
 
-# ---- ha4j (splice-auto, splice and copy relays) ----
-ha4j_auto_port=$(free_port)
-java $HA4J_JAVA_OPTS -jar "$jar" proxy --listen "127.0.0.1:$ha4j_auto_port" \
-  --upstream "127.0.0.1:$backend_port" --relay auto > "$work/ha4j-auto.out" 2>&1 & ha4j_auto_pid=$!; pids+=($ha4j_auto_pid)
-ha4j_splice_port=$(free_port)
-java $HA4J_JAVA_OPTS -jar "$jar" proxy --listen "127.0.0.1:$ha4j_splice_port" \
-  --upstream "127.0.0.1:$backend_port" --relay splice > "$work/ha4j-splice.out" 2>&1 & ha4j_splice_pid=$!; pids+=($ha4j_splice_pid)
-ha4j_copy_port=$(free_port)
-java $HA4J_JAVA_OPTS -jar "$jar" proxy --listen "127.0.0.1:$ha4j_copy_port" \
-  --upstream "127.0.0.1:$backend_port" --relay copy > "$work/ha4j-copy.out" 2>&1 & ha4j_copy_pid=$!; pids+=($ha4j_copy_pid)
+# ---- ha4j: each relay, from this build and, when given, from a baseline build ----
+declare -A PORT=([direct]=$backend_port [nginx]=$nginx_port [haproxy]=$haproxy_port)
+declare -A PID=([nginx]=$nginx_pid [haproxy]=$haproxy_pid)
+ha4j_targets=()
+start_ha4j() { # target jar relay
+  local port; port=$(free_port)
+  java $HA4J_JAVA_OPTS -jar "$2" proxy --listen "127.0.0.1:$port" --upstream "127.0.0.1:$backend_port" \
+    --relay "$3" > "$work/$1.out" 2>&1 &
+  PID[$1]=$!; pids+=($!); PORT[$1]=$port; ha4j_targets+=("$1")
+}
+for relay in $RELAYS; do
+  start_ha4j "ha4j-$relay" "$jar" "$relay"
+  if [ -n "$BASELINE_JAR" ]; then start_ha4j "base-$relay" "$BASELINE_JAR" "$relay"; fi
+done
 
-for p in $nginx_port $haproxy_port $ha4j_auto_port $ha4j_splice_port $ha4j_copy_port; do wait_port "$p"; done
+for t in nginx haproxy "${ha4j_targets[@]}"; do wait_port "${PORT[$t]}"; done
 
 # ---- measurements ----
 # every wrk run must see only 2xx answers, or its figure would measure error pages
@@ -167,18 +177,15 @@ PY
 }
 
 echo "warming the JVMs (${WARMUP}s of each workload) ..." >&2
-for p in $ha4j_auto_port $ha4j_splice_port $ha4j_copy_port; do
-  small_rps "$p" "$WARMUP" >/dev/null; big_mbs "$p" "$WARMUP" >/dev/null; close_rps "$p" 5 >/dev/null
+for t in "${ha4j_targets[@]}"; do
+  p=${PORT[$t]}
+  small_rps "$p" "$WARMUP" >/dev/null; big_mbs "$p" "$WARMUP" >/dev/null; close_rps "$p" "$WARMUP" >/dev/null
 done
 
 declare -A KA BIG CONN IDLEB RSSMB CPUKA CPUBIG CPUCONN
 # microseconds of proxy CPU per operation of the last wrk run, given the ticks before and after
 per_op() { sleep 0.2; awk -v t=$(($2 - $1)) -v n="$(cat "$work/n")" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / hz / n; else print "-" }'; }
-targets=(direct nginx haproxy ha4j-auto ha4j-splice ha4j-copy)
-declare -A PORT=([direct]=$backend_port [nginx]=$nginx_port [haproxy]=$haproxy_port [ha4j-auto]=$ha4j_auto_port
-  [ha4j-splice]=$ha4j_splice_port [ha4j-copy]=$ha4j_copy_port)
-declare -A PID=([nginx]=$nginx_pid [haproxy]=$haproxy_pid [ha4j-auto]=$ha4j_auto_pid [ha4j-splice]=$ha4j_splice_pid
-  [ha4j-copy]=$ha4j_copy_pid)
+targets=(direct nginx haproxy "${ha4j_targets[@]}")
 for t in "${targets[@]}"; do
   echo "measuring $t ..." >&2
   pid=${PID[$t]:-}
@@ -188,7 +195,7 @@ for t in "${targets[@]}"; do
   CPUBIG[$t]=$([ -n "$pid" ] && per_op "$c0" "$(cpu_ticks "$pid")" || echo -); sleep 2
   c0=$([ -n "$pid" ] && cpu_ticks "$pid" || echo 0); CONN[$t]=$(close_rps "${PORT[$t]}" "$DURATION")
   CPUCONN[$t]=$([ -n "$pid" ] && per_op "$c0" "$(cpu_ticks "$pid")" || echo -); sleep 5   # let TIME_WAIT settle
-  if [ "$t" = direct ]; then IDLEB[$t]="-"; RSSMB[$t]="-"; else
+  if [ "$t" = direct ] || [ "$IDLE" = 0 ]; then IDLEB[$t]="-"; RSSMB[$t]="-"; else
     read -r IDLEB[$t] RSSMB[$t] < <(idle_rss_per_session "${PORT[$t]}" "${PID[$t]}"); fi
   sleep 2
 done
@@ -212,11 +219,13 @@ for t in "${targets[@]}"; do
   printf "| %-11s | %18s | %18s | %18s |\n" "$t" "${CPUKA[$t]}" "${CPUBIG[$t]}" "${CPUCONN[$t]}"
 done
 echo
-printf "| %-22s | %10s | %10s | %10s | %16s |\n" ratio "keep-alive" "1 MiB" "conn/s" "idle memory"
-printf "|%s|%s|%s|%s|%s|\n" "------------------------" "------------" "------------" "------------" "------------------"
-for h in ha4j-auto ha4j-splice ha4j-copy; do
-  for peer in direct nginx haproxy; do
-    printf "| %-22s | %10s | %10s | %10s | %16s |\n" "$h / $peer" "$(ratio "${KA[$h]}" "${KA[$peer]}")" \
+printf "| %-26s | %10s | %10s | %10s | %16s |\n" ratio "keep-alive" "1 MiB" "conn/s" "idle memory"
+printf "|%s|%s|%s|%s|%s|\n" "----------------------------" "------------" "------------" "------------" "------------------"
+for relay in $RELAYS; do
+  h=ha4j-$relay
+  peers=(direct nginx haproxy); [ -n "$BASELINE_JAR" ] && peers+=("base-$relay")
+  for peer in "${peers[@]}"; do
+    printf "| %-26s | %10s | %10s | %10s | %16s |\n" "$h / $peer" "$(ratio "${KA[$h]}" "${KA[$peer]}")" \
       "$(ratio "${BIG[$h]}" "${BIG[$peer]}")" "$(ratio "${CONN[$h]}" "${CONN[$peer]}")" "$(ratio "${IDLEB[$h]}" "${IDLEB[$peer]}")"
   done
 done
