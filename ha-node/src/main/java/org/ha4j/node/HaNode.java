@@ -3,9 +3,11 @@ package org.ha4j.node;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -422,6 +424,37 @@ public final class HaNode implements Lifecycle {
     }
     out.addAll(proxy.status());
     return out;
+  }
+
+  /** The node's state now: the document behind {@code /status} and the state dump. */
+  public NodeState state() {
+    List<NodeState.Instance> out = new ArrayList<>();
+    for (VrrpInstance instance : instances()) {
+      List<String> vips = new ArrayList<>();
+      for (VrrpInstanceSpec spec : keepalived.instances()) {
+        if (spec.name().equals(instance.name())) {
+          spec.virtualAddresses().forEach(v -> vips.add(v.address().toString()));
+        }
+      }
+      out.add(new NodeState.Instance(instance.snapshot(), vips));
+    }
+    Optional<Proxy> current = proxy.current();
+    NodeState.ProxyState proxyState =
+        current
+            .map(
+                p ->
+                    new NodeState.ProxyState(
+                        true, p.activeSessions(), p.listenerStats(), p.backendStats(), p.faults()))
+            .orElseGet(() -> new NodeState.ProxyState(false, 0, List.of(), Map.of(), Map.of()));
+    return new NodeState(Instant.now(), out, proxyState);
+  }
+
+  /**
+   * The proxy while it runs; empty while stopped ({@link #stopProxy}) and before start. A restart
+   * brings a new {@link Proxy} with the same listeners and upstreams.
+   */
+  public Optional<Proxy> runningProxy() {
+    return proxy.current();
   }
 
   /** The {@code vrrp_script} names the keepalived.conf defines. */

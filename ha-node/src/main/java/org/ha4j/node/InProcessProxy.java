@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.ha4j.core.Lifecycle;
 import org.ha4j.core.config.ConfigLocation;
@@ -230,6 +231,11 @@ final class InProcessProxy implements Lifecycle {
   }
 
   /** One line per proxy with its counters, for {@code status}. */
+  /** The running proxy, if any: one serves every server block. */
+  synchronized Optional<Proxy> current() {
+    return running.isEmpty() ? Optional.empty() : Optional.of(running.get(0));
+  }
+
   synchronized List<String> status() {
     List<String> out = new ArrayList<>();
     for (Proxy proxy : running) {

@@ -7,7 +7,10 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.ha4j.proxy.BackendStats;
 import org.ha4j.proxy.ListenerStats;
@@ -15,7 +18,7 @@ import org.ha4j.proxy.Proxy;
 import org.ha4j.proxy.ProxyFault;
 
 /**
- * Meters of a {@link Proxy}: per listener (tag {@code listener}, the bound address), per backend
+ * Meters of a {@link Proxy}: per listener (tag {@code listener}, the bound address), per server
  * (tags {@code upstream} and {@code server}), the expected faults by name, and the relay's buffers.
  *
  * <ul>
@@ -36,31 +39,48 @@ import org.ha4j.proxy.ProxyFault;
  *       ha4j.proxy.relay.pipes} (gauge, pooled splice pipes).
  * </ul>
  *
- * <p>Bind after {@link Proxy#start()} so that listeners on port 0 are tagged with the port they
- * got. Backends are the ones configured when bound.
+ * <p>Bind after the proxy started, so that listeners on port 0 are tagged with the port they got;
+ * the listeners and servers are the ones it has when bound. A node's proxy can be stopped and
+ * started again with the same configuration: built on {@code node::runningProxy}, the meters follow
+ * each new proxy and read 0 while none runs (its counters start from 0 again, as a restarted
+ * nginx's do).
  */
 public final class ProxyMetrics implements MeterBinder {
 
-  private final Proxy proxy;
+  private final Supplier<Optional<Proxy>> proxy;
 
   public ProxyMetrics(Proxy proxy) {
+    Optional<Proxy> fixed = Optional.of(proxy);
+    this.proxy = () -> fixed;
+  }
+
+  /**
+   * @param proxy the proxy to read at each scrape, empty while there is none (for example {@code
+   *     node::runningProxy})
+   */
+  public ProxyMetrics(Supplier<Optional<Proxy>> proxy) {
     this.proxy = Objects.requireNonNull(proxy, "proxy");
   }
 
+  /**
+   * @throws IllegalStateException no proxy runs, so there are no listeners and servers to bind
+   */
   @Override
   public void bindTo(MeterRegistry registry) {
-    List<ListenerStats> listeners = proxy.listenerStats();
+    Proxy now =
+        proxy
+            .get()
+            .orElseThrow(
+                () -> new IllegalStateException("bind after start: no proxy runs to meter"));
+    List<ListenerStats> listeners = now.listenerStats();
     for (int i = 0; i < listeners.size(); i++) {
       bindListener(registry, i, Tags.of("listener", listeners.get(i).address()));
     }
-    proxy
-        .backendStats()
-        .forEach(
-            (upstream, servers) -> {
-              for (BackendStats backend : servers) {
-                bindBackend(registry, upstream, backend.server());
-              }
-            });
+    for (Map.Entry<String, List<BackendStats>> upstream : now.backendStats().entrySet()) {
+      for (BackendStats server : upstream.getValue()) {
+        bindServer(registry, upstream.getKey(), server.server());
+      }
+    }
     for (ProxyFault fault : ProxyFault.values()) {
       counter(
           registry,
@@ -70,15 +90,18 @@ public final class ProxyMetrics implements MeterBinder {
           null,
           p -> p.faults().getOrDefault(fault, 0L));
     }
-    Gauge.builder("ha4j.proxy.relay.buffered", proxy, Proxy::bufferedBytes)
-        .description("bytes read from one side of a session and not yet written to the other")
-        .baseUnit(BaseUnits.BYTES)
-        .strongReference(true)
-        .register(registry);
-    Gauge.builder("ha4j.proxy.relay.pipes", proxy, Proxy::pooledPipes)
-        .description("pipes the splice relay keeps for reuse")
-        .strongReference(true)
-        .register(registry);
+    gauge(
+        registry,
+        "ha4j.proxy.relay.buffered",
+        "bytes read from one side of a session and not yet written to the other",
+        Tags.empty(),
+        Proxy::bufferedBytes);
+    gauge(
+        registry,
+        "ha4j.proxy.relay.pipes",
+        "pipes the splice relay keeps for reuse",
+        Tags.empty(),
+        Proxy::pooledPipes);
   }
 
   private void bindListener(MeterRegistry registry, int index, Tags tags) {
@@ -88,55 +111,66 @@ public final class ProxyMetrics implements MeterBinder {
         "connections accepted",
         tags,
         null,
-        p -> listener(p, index).accepted());
-    Gauge.builder("ha4j.proxy.sessions.active", proxy, p -> listener(p, index).active())
-        .description("sessions in progress")
-        .tags(tags)
-        .strongReference(true)
-        .register(registry);
-    ended(registry, tags, "200", index, ListenerStats::byStatus200);
-    ended(registry, tags, "403", index, ListenerStats::forbidden);
-    ended(registry, tags, "502", index, ListenerStats::badGateway);
-    ended(registry, tags, "503", index, ListenerStats::unavailable);
+        listener(index, ListenerStats::accepted));
+    gauge(
+        registry,
+        "ha4j.proxy.sessions.active",
+        "sessions in progress",
+        tags,
+        listener(index, ListenerStats::active));
+    String ended = "sessions ended, by nginx's $status";
+    counter(
+        registry,
+        "ha4j.proxy.sessions.ended",
+        ended,
+        tags.and("status", "200"),
+        null,
+        listener(index, ListenerStats::byStatus200));
+    counter(
+        registry,
+        "ha4j.proxy.sessions.ended",
+        ended,
+        tags.and("status", "403"),
+        null,
+        listener(index, ListenerStats::forbidden));
+    counter(
+        registry,
+        "ha4j.proxy.sessions.ended",
+        ended,
+        tags.and("status", "502"),
+        null,
+        listener(index, ListenerStats::badGateway));
+    counter(
+        registry,
+        "ha4j.proxy.sessions.ended",
+        ended,
+        tags.and("status", "503"),
+        null,
+        listener(index, ListenerStats::unavailable));
     counter(
         registry,
         "ha4j.proxy.bytes",
         "bytes received from clients",
         tags.and("direction", "from_client"),
         BaseUnits.BYTES,
-        p -> listener(p, index).bytesReceived());
+        listener(index, ListenerStats::bytesReceived));
     counter(
         registry,
         "ha4j.proxy.bytes",
         "bytes sent to clients",
         tags.and("direction", "to_client"),
         BaseUnits.BYTES,
-        p -> listener(p, index).bytesSent());
+        listener(index, ListenerStats::bytesSent));
     counter(
         registry,
         "ha4j.proxy.accept.failures",
         "accept() calls that failed",
         tags,
         null,
-        p -> listener(p, index).acceptFailures());
+        listener(index, ListenerStats::acceptFailures));
   }
 
-  private void ended(
-      MeterRegistry registry,
-      Tags tags,
-      String status,
-      int index,
-      ToDoubleFunction<ListenerStats> count) {
-    counter(
-        registry,
-        "ha4j.proxy.sessions.ended",
-        "sessions ended, by nginx's $status",
-        tags.and("status", status),
-        null,
-        p -> count.applyAsDouble(listener(p, index)));
-  }
-
-  private void bindBackend(MeterRegistry registry, String upstream, String server) {
+  private void bindServer(MeterRegistry registry, String upstream, String server) {
     Tags tags = Tags.of("upstream", upstream, "server", server);
     counter(
         registry,
@@ -144,72 +178,91 @@ public final class ProxyMetrics implements MeterBinder {
         "times the balancer chose the server",
         tags,
         null,
-        p -> backend(p, upstream, server).picks());
+        server(upstream, server, BackendStats::picks));
     counter(
         registry,
         "ha4j.backend.sessions",
         "sessions connected to the server",
         tags,
         null,
-        p -> backend(p, upstream, server).sessions());
+        server(upstream, server, BackendStats::sessions));
     counter(
         registry,
         "ha4j.backend.connect.failures",
         "connection attempts that failed or timed out",
         tags,
         null,
-        p -> backend(p, upstream, server).connectFailures());
+        server(upstream, server, BackendStats::connectFailures));
     counter(
         registry,
         "ha4j.backend.bytes",
         "bytes sent to the server",
         tags.and("direction", "to_backend"),
         BaseUnits.BYTES,
-        p -> backend(p, upstream, server).bytesSent());
+        server(upstream, server, BackendStats::bytesSent));
     counter(
         registry,
         "ha4j.backend.bytes",
         "bytes received from the server",
         tags.and("direction", "from_backend"),
         BaseUnits.BYTES,
-        p -> backend(p, upstream, server).bytesReceived());
-    backendGauge(
+        server(upstream, server, BackendStats::bytesReceived));
+    gauge(
         registry,
         "ha4j.backend.sessions.active",
         "sessions in progress, connection attempts included",
         tags,
-        upstream,
-        server,
-        BackendStats::active);
-    backendGauge(
+        server(upstream, server, BackendStats::active));
+    gauge(
         registry,
         "ha4j.backend.usable",
         "1 while the server could take a session",
         tags,
-        upstream,
-        server,
-        b -> b.usable() ? 1 : 0);
-    backendGauge(
+        server(upstream, server, b -> b.usable() ? 1 : 0));
+    gauge(
         registry,
         "ha4j.backend.healthy",
         "1 while the server's active health check passes (always 1 without one)",
         tags,
-        upstream,
-        server,
-        b -> b.healthy() ? 1 : 0);
-    backendGauge(
-        registry, "ha4j.backend.weight", "current weight", tags, upstream, server, b -> b.weight());
+        server(upstream, server, b -> b.healthy() ? 1 : 0));
+    gauge(
+        registry,
+        "ha4j.backend.weight",
+        "current weight",
+        tags,
+        server(upstream, server, BackendStats::weight));
   }
 
-  private void backendGauge(
+  private static ToDoubleFunction<Proxy> listener(
+      int index, ToDoubleFunction<ListenerStats> value) {
+    return p -> value.applyAsDouble(p.listenerStats().get(index));
+  }
+
+  /** A server removed since binding reads as 0 rather than failing the scrape. */
+  private static ToDoubleFunction<Proxy> server(
+      String upstream, String server, ToDoubleFunction<BackendStats> value) {
+    return p -> {
+      for (BackendStats stats : p.backendStats().getOrDefault(upstream, List.of())) {
+        if (stats.server().equals(server)) {
+          return value.applyAsDouble(stats);
+        }
+      }
+      return 0;
+    };
+  }
+
+  /** The value from the proxy running now, 0 while none runs. */
+  private double read(ToDoubleFunction<Proxy> value) {
+    return proxy.get().map(value::applyAsDouble).orElse(0.0);
+  }
+
+  private void gauge(
       MeterRegistry registry,
       String name,
       String description,
       Tags tags,
-      String upstream,
-      String server,
-      ToDoubleFunction<BackendStats> value) {
-    Gauge.builder(name, proxy, p -> value.applyAsDouble(backend(p, upstream, server)))
+      ToDoubleFunction<Proxy> value) {
+    Gauge.builder(name, this, m -> m.read(value))
         .description(description)
         .tags(tags)
         .strongReference(true)
@@ -223,27 +276,10 @@ public final class ProxyMetrics implements MeterBinder {
       Tags tags,
       String baseUnit,
       ToDoubleFunction<Proxy> value) {
-    FunctionCounter.builder(name, proxy, value)
+    FunctionCounter.builder(name, this, m -> m.read(value))
         .description(description)
         .tags(tags)
         .baseUnit(baseUnit)
         .register(registry);
-  }
-
-  private static ListenerStats listener(Proxy proxy, int index) {
-    return proxy.listenerStats().get(index);
-  }
-
-  /**
-   * The server's current counters; a server removed since binding reads as zeros rather than
-   * failing the scrape.
-   */
-  private static BackendStats backend(Proxy proxy, String upstream, String server) {
-    for (BackendStats stats : proxy.backendStats().getOrDefault(upstream, List.of())) {
-      if (stats.server().equals(server)) {
-        return stats;
-      }
-    }
-    return new BackendStats(server, 0, 0, 0, 0, 0, 0, 0, false, false, false);
   }
 }

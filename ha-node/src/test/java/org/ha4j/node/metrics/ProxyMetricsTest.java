@@ -1,6 +1,7 @@
 package org.ha4j.node.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +16,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.ha4j.proxy.Proxy;
 import org.ha4j.proxy.Upstream;
 import org.ha4j.proxy.balance.BalancingStrategies;
@@ -80,6 +83,27 @@ class ProxyMetricsTest {
     assertThat(gauge("ha4j.backend.usable", "upstream", "app", "server", "127.0.0.1:1")).isZero();
     assertThat(gauge("ha4j.backend.usable", "upstream", "app", "server", server)).isEqualTo(1);
     assertThat(counter("ha4j.proxy.faults", "fault", "NO_LIVE_UPSTREAMS")).isZero();
+  }
+
+  @Test
+  void metersBuiltOnASupplierReadZeroWhileNoProxyRunsAndFollowTheNextOne() throws Exception {
+    AtomicReference<Proxy> current = new AtomicReference<>(proxy);
+    MeterRegistry following = new SimpleMeterRegistry();
+    new ProxyMetrics(() -> Optional.ofNullable(current.get())).bindTo(following);
+    assertThat(exchange("one")).isEqualTo("one");
+    awaitEnded(1);
+    assertThat(following.get("ha4j.proxy.connections").functionCounter().count()).isEqualTo(1);
+    current.set(null);
+    assertThat(following.get("ha4j.proxy.connections").functionCounter().count()).isZero();
+    assertThat(following.get("ha4j.backend.usable").tags("server", server).gauge().value())
+        .isZero();
+  }
+
+  @Test
+  void bindingWithNoRunningProxyIsAnError() {
+    assertThatThrownBy(() -> new ProxyMetrics(Optional::empty).bindTo(new SimpleMeterRegistry()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("bind after start");
   }
 
   @Test
