@@ -1,0 +1,154 @@
+package org.ha4j.examples.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.ha4j.node.NodeState;
+import org.ha4j.node.metrics.ProxyMetrics;
+import org.ha4j.proxy.Proxy;
+import org.ha4j.proxy.Upstream;
+import org.ha4j.proxy.balance.BalancingStrategies;
+import org.ha4j.proxy.balance.ServerSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** /metrics and /status scraped over HTTP from a proxy that carried real sessions. */
+class StatusServerTest {
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private ServerSocket backend;
+  private Thread echo;
+  private Proxy proxy;
+  private StatusServer status;
+
+  @BeforeEach
+  void start() throws Exception {
+    backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    echo = new Thread(this::echoUntilClosed, "echo-backend");
+    echo.start();
+    proxy =
+        Proxy.builder()
+            .listen(
+                "127.0.0.1:0",
+                new Upstream(
+                    "app",
+                    BalancingStrategies.roundRobin(),
+                    List.of(ServerSpec.of("127.0.0.1:" + backend.getLocalPort()))))
+            .drainTimeout(Duration.ofSeconds(1))
+            .build();
+    proxy.start();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new ProxyMetrics(proxy).bindTo(registry);
+    status =
+        new StatusServer(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            registry,
+            () ->
+                new NodeState(
+                    Instant.now(),
+                    List.of(),
+                    new NodeState.ProxyState(
+                        true,
+                        proxy.activeSessions(),
+                        proxy.listenerStats(),
+                        proxy.backendStats(),
+                        proxy.faults())));
+    status.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    status.stop();
+    proxy.stop();
+    backend.close();
+    echo.join(10_000);
+  }
+
+  @Test
+  void metricsAreInPrometheusTextAndStatusIsTheStateDocument() throws Exception {
+    for (int i = 0; i < 2; i++) {
+      try (Socket s =
+          new Socket(InetAddress.getLoopbackAddress(), proxy.boundAddresses().get(0).getPort())) {
+        s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+        s.shutdownOutput();
+        assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+            .isEqualTo("ping");
+      }
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> proxy.activeSessions() == 0);
+
+    HttpResponse<String> metrics = get("/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("Content-Type")).hasValue(StatusServer.PROMETHEUS_TEXT);
+    String listener = proxy.listenerStats().get(0).address();
+    assertThat(metrics.body())
+        .contains("# TYPE ha4j_proxy_connections_total counter")
+        .contains("ha4j_proxy_connections_total{listener=\"" + listener + "\"} 2.0")
+        .contains(
+            "ha4j_proxy_bytes_total{direction=\"from_client\",listener=\"" + listener + "\"} 8.0");
+
+    HttpResponse<String> state = get("/status");
+    assertThat(state.statusCode()).isEqualTo(200);
+    assertThat(state.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(state.body()).contains("\"accepted\":2").contains("\"running\":true");
+
+    assertThat(get("/other").statusCode()).isEqualTo(404);
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(uri("/metrics"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(405);
+  }
+
+  @Test
+  void stoppingReleasesThePortAndTheThread() throws Exception {
+    InetSocketAddress bound = status.boundAddress();
+    assertThat(get("/status").statusCode()).isEqualTo(200);
+    status.stop();
+    assertThat(Thread.getAllStackTraces().keySet())
+        .noneMatch(t -> t.getName().equals("ha4j-status") && t.isAlive());
+    try (ServerSocket again = new ServerSocket()) {
+      again.bind(bound);
+      assertThat(again.isBound()).isTrue();
+    }
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI uri(String path) {
+    InetSocketAddress a = status.boundAddress();
+    return URI.create("http://127.0.0.1:" + a.getPort() + path);
+  }
+
+  private void echoUntilClosed() {
+    while (!backend.isClosed()) {
+      try (Socket s = backend.accept()) {
+        s.getInputStream().transferTo(s.getOutputStream());
+      } catch (IOException closed) {
+        return;
+      }
+    }
+  }
+}
