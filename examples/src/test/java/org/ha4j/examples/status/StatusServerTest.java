@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.ha4j.core.testing.LoopbackEchoServer;
 import org.ha4j.node.NodeState;
 import org.ha4j.node.metrics.ProxyMetrics;
 import org.ha4j.proxy.Proxy;
@@ -32,16 +33,13 @@ import org.junit.jupiter.api.Test;
 class StatusServerTest {
 
   private final HttpClient http = HttpClient.newHttpClient();
-  private ServerSocket backend;
-  private Thread echo;
+  private LoopbackEchoServer backend;
   private Proxy proxy;
   private StatusServer status;
 
   @BeforeEach
   void start() throws Exception {
-    backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    echo = new Thread(this::echoUntilClosed, "echo-backend");
-    echo.start();
+    backend = new LoopbackEchoServer();
     proxy =
         Proxy.builder()
             .listen(
@@ -49,7 +47,7 @@ class StatusServerTest {
                 new Upstream(
                     "app",
                     BalancingStrategies.roundRobin(),
-                    List.of(ServerSpec.of("127.0.0.1:" + backend.getLocalPort()))))
+                    List.of(ServerSpec.of(backend.hostPort()))))
             .drainTimeout(Duration.ofSeconds(1))
             .build();
     proxy.start();
@@ -77,7 +75,6 @@ class StatusServerTest {
     status.stop();
     proxy.stop();
     backend.close();
-    echo.join(10_000);
   }
 
   @Test
@@ -140,15 +137,5 @@ class StatusServerTest {
   private URI uri(String path) {
     InetSocketAddress a = status.boundAddress();
     return URI.create("http://127.0.0.1:" + a.getPort() + path);
-  }
-
-  private void echoUntilClosed() {
-    while (!backend.isClosed()) {
-      try (Socket s = backend.accept()) {
-        s.getInputStream().transferTo(s.getOutputStream());
-      } catch (IOException closed) {
-        return;
-      }
-    }
   }
 }

@@ -7,17 +7,15 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.ha4j.core.testing.LoopbackEchoServer;
 import org.ha4j.proxy.Proxy;
 import org.ha4j.proxy.Upstream;
 import org.ha4j.proxy.balance.BalancingStrategies;
@@ -30,18 +28,15 @@ import org.junit.jupiter.api.Test;
 class ProxyMetricsTest {
 
   private final MeterRegistry registry = new SimpleMeterRegistry();
-  private ServerSocket backend;
-  private Thread echo;
+  private LoopbackEchoServer backend;
   private Proxy proxy;
   private String listener;
   private String server;
 
   @BeforeEach
   void start() throws Exception {
-    backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    echo = new Thread(this::echoUntilClosed, "echo-backend");
-    echo.start();
-    server = "127.0.0.1:" + backend.getLocalPort();
+    backend = new LoopbackEchoServer();
+    server = backend.hostPort();
     proxy =
         Proxy.builder()
             .listen(
@@ -63,7 +58,6 @@ class ProxyMetricsTest {
   void stop() throws Exception {
     proxy.stop();
     backend.close();
-    echo.join(10_000);
   }
 
   @Test
@@ -145,18 +139,6 @@ class ProxyMetricsTest {
       s.getOutputStream().write(bytes);
       s.shutdownOutput();
       return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-    }
-  }
-
-  private void echoUntilClosed() {
-    while (!backend.isClosed()) {
-      try (Socket s = backend.accept()) {
-        InputStream in = s.getInputStream();
-        OutputStream out = s.getOutputStream();
-        in.transferTo(out);
-      } catch (IOException closed) {
-        return;
-      }
     }
   }
 }
