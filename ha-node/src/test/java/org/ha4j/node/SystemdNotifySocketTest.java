@@ -188,7 +188,7 @@ class SystemdNotifySocketTest {
   private static void assertLeftNothingBehind(Set<String> socketsBefore) {
     await()
         .atMost(Duration.ofSeconds(5))
-        .untilAsserted(() -> assertThat(OpenSockets.openedSince(socketsBefore)).isEmpty());
+        .untilAsserted(() -> assertThat(OpenSockets.leakedSince(socketsBefore)).isEmpty());
     assertThat(watchdogThreads()).isEmpty();
   }
 
