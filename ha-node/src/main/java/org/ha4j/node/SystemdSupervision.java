@@ -24,6 +24,7 @@ final class SystemdSupervision<S extends Scheduler> implements Lifecycle {
   private S scheduler;
   private Scheduler.Timer nextTick;
   private boolean ticking;
+  private boolean stopping;
 
   SystemdSupervision(
       Lifecycle node, SystemdNotifier notifier, Supplier<S> schedulers, Consumer<S> closer) {
@@ -44,9 +45,19 @@ final class SystemdSupervision<S extends Scheduler> implements Lifecycle {
     }
   }
 
-  /** Ends the watchdog, sends STOPPING=1, then stops the node. */
+  /**
+   * Ends the watchdog, sends STOPPING=1, then stops the node. A second call (a signal handler and a
+   * finally block both stopping) passes on to the node's own idempotent stop and sends nothing.
+   */
   @Override
   public void stop() {
+    synchronized (this) {
+      if (stopping) {
+        node.stop();
+        return;
+      }
+      stopping = true;
+    }
     stopWatchdog();
     notifier.stopping();
     node.stop();

@@ -82,8 +82,10 @@ class SystemdNotifierTest {
     Lifecycle node = supervised(systemd, new VirtualScheduler());
     node.start();
     node.stop();
+    node.stop();
     assertThat(lifecycle)
-        .containsExactly("node started", "/run/n READY=1", "/run/n STOPPING=1", "node stopped");
+        .containsExactly(
+            "node started", "/run/n READY=1", "/run/n STOPPING=1", "node stopped", "node stopped");
   }
 
   @Test
