@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -111,8 +112,12 @@ public final class SystemdNotifier {
    * unusable is logged (a warning naming it) and ignored.
    */
   public static SystemdNotifier fromEnvironment() {
-    NotifyEnvironment environment =
-        NotifyEnvironment.of(System.getenv(), ProcessHandle.current().pid());
+    return fromEnvironment(System.getenv(), ProcessHandle.current().pid());
+  }
+
+  /** {@link #fromEnvironment()} for a given environment and PID, wired as in production. */
+  static SystemdNotifier fromEnvironment(Map<String, String> variables, long pid) {
+    NotifyEnvironment environment = NotifyEnvironment.of(variables, pid);
     if (environment.socket().isEmpty() && environment.problems().isEmpty()) {
       return DISABLED;
     }

@@ -128,6 +128,25 @@ class SystemdNotifySocketTest {
   }
 
   @Test
+  void inProductionAMissingSocketIsOneWarningInTheLog() throws Exception {
+    String missing = dir.resolve("absent").toString();
+    String log =
+        capturingStderr(
+            () -> {
+              SystemdNotifier notifier =
+                  SystemdNotifier.fromEnvironment(
+                      Map.of(NotifyEnvironment.NOTIFY_SOCKET, missing),
+                      ProcessHandle.current().pid());
+              notifier.ready();
+              notifier.stopping();
+            });
+    assertThat(log.lines().filter(l -> l.contains("systemd notify:")))
+        .singleElement()
+        .asString()
+        .contains("WARN", "SystemdNotifier", "READY=1 not sent", ": socket missing (");
+  }
+
+  @Test
   void anUnboundAbstractNameIsASocketMissingToo() throws Exception {
     SystemdNotifier notifier = notifier("@ha4j-nobody-" + System.nanoTime(), Map.of());
     notifier.ready();
@@ -137,19 +156,36 @@ class SystemdNotifySocketTest {
 
   @Test
   void withoutNotifySocketTheNodeRunsAsItIsAndNothingIsLogged() throws Exception {
+    String log =
+        capturingStderr(
+            () -> {
+              Lifecycle node = SystemdNotifier.fromEnvironment().supervise(proxyNode());
+              node.start();
+              assertThat(connects()).isTrue();
+              node.stop();
+            });
+    assertThat(log).doesNotContainIgnoringCase("notify");
+    assertThat(watchdogThreads()).isEmpty();
+  }
+
+  @FunctionalInterface
+  private interface Action {
+    void run() throws Exception;
+  }
+
+  /**
+   * What is logged while {@code action} runs: slf4j-simple writes to the System.err of the moment.
+   */
+  private static String capturingStderr(Action action) throws Exception {
     PrintStream stderr = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
-      Lifecycle node = SystemdNotifier.fromEnvironment().supervise(proxyNode());
-      node.start();
-      assertThat(connects()).isTrue();
-      node.stop();
+      action.run();
     } finally {
       System.setErr(stderr);
     }
-    assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContainIgnoringCase("notify");
-    assertThat(watchdogThreads()).isEmpty();
+    return captured.toString(StandardCharsets.UTF_8);
   }
 
   private SystemdNotifier notifier(String socket, Map<String, String> more) {
