@@ -40,8 +40,13 @@ final class FakeNotifySocket implements AutoCloseable {
 
   /** The next message, waiting at most 5 s for it. */
   String next() throws Exception {
-    String message = poll(5_000);
-    assertThat(message).as("a notify message on " + name + " within 5 s").isNotNull();
+    return next(java.time.Duration.ofSeconds(5));
+  }
+
+  /** The next message, waiting at most {@code timeout} for it. */
+  String next(java.time.Duration timeout) throws Exception {
+    String message = poll((int) timeout.toMillis());
+    assertThat(message).as("a notify message on " + name + " within " + timeout).isNotNull();
     return message;
   }
 
