@@ -19,5 +19,6 @@ module org.ha4j.core {
   exports org.ha4j.core.linux to
       org.ha4j.vrrp,
       org.ha4j.health,
-      org.ha4j.proxy;
+      org.ha4j.proxy,
+      org.ha4j.node;
 }

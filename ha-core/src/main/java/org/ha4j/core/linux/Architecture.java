@@ -6,10 +6,11 @@ import java.util.Optional;
 /**
  * The CPU architectures whose struct layouts the native layer knows. Only {@code struct
  * epoll_event} differs between them; every other struct ha4j passes ({@code sockaddr_in}, {@code
- * sockaddr_ll}, {@code sockaddr_nl}, {@code ip_mreqn}, {@code pollfd}, the netlink headers) is
- * built from fixed-width fields at their natural alignment, so it is the same on both ({@code
- * StructsTest}), and the constants of {@link LinuxConstants} are the asm-generic values both use.
- * On an architecture not listed here, whatever needs epoll is unavailable.
+ * sockaddr_ll}, {@code sockaddr_nl}, {@code sockaddr_un}, {@code ip_mreqn}, {@code pollfd}, {@code
+ * timespec}, the netlink headers) is built from fixed-width fields at their natural alignment, so
+ * it is the same on both ({@code StructsTest}), and the constants of {@link LinuxConstants} are the
+ * asm-generic values both use. On an architecture not listed here, whatever needs epoll is
+ * unavailable.
  */
 public enum Architecture {
 

@@ -22,6 +22,7 @@ public final class Errno {
   public static final int EADDRNOTAVAIL = 99;
   public static final int ECONNRESET = 104;
   public static final int ENOBUFS = 105;
+  public static final int ECONNREFUSED = 111;
 
   /** Reported by ha4j itself for a call on a socket this process already closed. */
   public static final int EBADF = 9;

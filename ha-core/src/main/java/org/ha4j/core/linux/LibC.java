@@ -106,6 +106,9 @@ final class LibC {
 
   static native int eventfd(int initialValue, int flags);
 
+  // <time.h>: struct timespec as two longs (time_t and long are both 64-bit on every Architecture)
+  static native int clock_gettime(int clockId, long[] timespec);
+
   // <signal.h>, <sys/prctl.h>, <sys/wait.h>
   static native int kill(int pid, int signal);
 

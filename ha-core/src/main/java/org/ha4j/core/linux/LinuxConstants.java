@@ -11,9 +11,11 @@ final class LinuxConstants {
 
   /** {@code <sys/socket.h>}, {@code <asm-generic/socket.h>}. */
   static final class Socket {
+    static final int AF_UNIX = 1;
     static final int AF_INET = 2;
     static final int AF_NETLINK = 16;
     static final int AF_PACKET = 17;
+    static final int SOCK_DGRAM = 2;
     static final int SOCK_RAW = 3;
     static final int SOCK_NONBLOCK = 0_4000;
     static final int SOCK_CLOEXEC = 0_2000000;
@@ -77,6 +79,13 @@ final class LinuxConstants {
     static final int WNOHANG = 1;
 
     private Process() {}
+  }
+
+  /** {@code <time.h>}, {@code <linux/time.h>}. */
+  static final class Time {
+    static final int CLOCK_MONOTONIC = 1;
+
+    private Time() {}
   }
 
   /** {@code <poll.h>}. */

@@ -38,6 +38,11 @@ public final class LinuxNetwork {
     return new NativeLinkMonitor();
   }
 
+  /** An AF_UNIX datagram socket, unbound: systemd's notify protocol. Needs no privilege. */
+  public static UnixDatagramSocket openUnixDatagram() throws IOException {
+    return new NativeUnixDatagramSocket();
+  }
+
   /**
    * {@code if_nametoindex(3)}.
    *

@@ -23,6 +23,12 @@ final class Structs {
   /** {@code sizeof(struct ip_mreqn)}, {@code <linux/in.h>}. */
   static final int IP_MREQN_SIZE = 12;
 
+  /** {@code sizeof(struct sockaddr_un)}, {@code <sys/un.h>}: a 2-byte family, then the path. */
+  static final int SOCKADDR_UN_SIZE = 110;
+
+  /** {@code sizeof(sun_path)}: room for a 107-byte path and its NUL. */
+  static final int SUN_PATH_SIZE = SOCKADDR_UN_SIZE - 2;
+
   /** {@code sizeof(struct pollfd)}, {@code <poll.h>}. */
   static final int POLLFD_SIZE = 8;
 
@@ -77,6 +83,44 @@ final class Structs {
     buffer.putShort(0, (short) LinuxConstants.Socket.AF_NETLINK);
     buffer.putInt(4, portId);
     buffer.putInt(8, groups);
+    return bytes;
+  }
+
+  /**
+   * {@code struct sockaddr_un {sa_family_t sun_family; char sun_path[108];}} for a filesystem path
+   * or, written {@code @name}, a name in the abstract namespace (unix(7)). Only the bytes that name
+   * the socket are passed: a path with its NUL, an abstract name as a NUL then the name without a
+   * terminator, since every byte of the given length belongs to an abstract name.
+   *
+   * @throws IllegalArgumentException for an empty name, a NUL inside it, or more than 107 bytes
+   */
+  static byte[] sockaddrUn(String name) {
+    boolean abstractName = name.startsWith("@");
+    byte[] text =
+        (abstractName ? name.substring(1) : name).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (name.isEmpty() || (abstractName && text.length == 0)) {
+      throw new IllegalArgumentException(
+          "an AF_UNIX socket name is a path or @name of 1-107 bytes, got '" + name + "'");
+    }
+    if (text.length > SUN_PATH_SIZE - 1) {
+      throw new IllegalArgumentException(
+          "an AF_UNIX socket name has at most "
+              + (SUN_PATH_SIZE - 1)
+              + " bytes, got "
+              + text.length
+              + ": "
+              + name);
+    }
+    for (byte b : text) {
+      if (b == 0) {
+        throw new IllegalArgumentException("an AF_UNIX socket name has no NUL byte: " + name);
+      }
+    }
+    // Both forms are the family, one NUL and the text: the NUL leads an abstract name and ends a
+    // path.
+    byte[] bytes = new byte[2 + 1 + text.length];
+    hostOrder(bytes).putShort(0, (short) LinuxConstants.Socket.AF_UNIX);
+    System.arraycopy(text, 0, bytes, abstractName ? 3 : 2, text.length);
     return bytes;
   }
 

@@ -39,4 +39,11 @@ class LinuxConstantsTest {
     assertThat(LinuxConstants.Socket.SO_BINDTODEVICE).isEqualTo(25);
     assertThat(LinuxConstants.Socket.SO_RCVBUF).isEqualTo(8);
   }
+
+  @Test
+  void unixDatagramAndTheMonotonicClockAreTheGenericValues() {
+    assertThat(LinuxConstants.Socket.AF_UNIX).isEqualTo(1); // <bits/socket.h> PF_LOCAL
+    assertThat(LinuxConstants.Socket.SOCK_DGRAM).isEqualTo(2); // 1 on mips
+    assertThat(LinuxConstants.Time.CLOCK_MONOTONIC).isEqualTo(1); // <linux/time.h>
+  }
 }

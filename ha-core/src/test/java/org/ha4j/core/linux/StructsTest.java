@@ -84,4 +84,41 @@ class StructsTest {
   void cStringIsNulTerminated() {
     assertThat(Structs.cString("eth0")).containsExactly('e', 't', 'h', '0', 0);
   }
+
+  @Test
+  void sockaddrUnForAPathIsFamilyThenThePathAndItsNul() {
+    byte[] bytes = Structs.sockaddrUn("/run/x.sock");
+    assertThat(bytes).hasSize(2 + 11 + 1);
+    assertThat(slice(bytes, 0, 2)).isEqualTo(hostShort(1)); // AF_UNIX
+    assertThat(new String(slice(bytes, 2, 11), java.nio.charset.StandardCharsets.US_ASCII))
+        .isEqualTo("/run/x.sock");
+    assertThat(bytes[13]).isZero();
+  }
+
+  @Test
+  void sockaddrUnForAnAbstractNameIsALeadingNulAndNoTerminator() {
+    byte[] bytes = Structs.sockaddrUn("@ha4j/notify");
+    assertThat(bytes).hasSize(2 + 1 + 11);
+    assertThat(slice(bytes, 0, 2)).isEqualTo(hostShort(1));
+    assertThat(bytes[2]).isZero();
+    assertThat(new String(slice(bytes, 3, 11), java.nio.charset.StandardCharsets.US_ASCII))
+        .isEqualTo("ha4j/notify");
+  }
+
+  @Test
+  void sockaddrUnHoldsAt107BytesOfNameBecauseSunPathHas108() {
+    assertThat(Structs.SOCKADDR_UN_SIZE).isEqualTo(110);
+    assertThat(Structs.sockaddrUn("/" + "p".repeat(106))).hasSize(110);
+    assertThat(Structs.sockaddrUn("@" + "a".repeat(107))).hasSize(110);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Structs.sockaddrUn("/" + "p".repeat(107)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 107 bytes, got 108");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Structs.sockaddrUn("@"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1-107 bytes");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Structs.sockaddrUn("/a\0b"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no NUL");
+  }
 }

@@ -1,0 +1,32 @@
+package org.ha4j.node;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.ha4j.core.Lifecycle;
+
+/**
+ * A node from two files under {@link SystemdNotifier#supervise}, as a process of its own for {@link
+ * SystemdNotifyNodeIT}: what systemd would start, before the command line wires it in. Events go to
+ * stdout; TERM stops the node through a shutdown hook.
+ */
+public final class SupervisedNodeMain {
+
+  private SupervisedNodeMain() {}
+
+  public static void main(String[] args) throws Exception {
+    HaNode node =
+        HaNode.fromFiles(
+            Path.of(args[0]), Path.of(args[1]), NodeOptions.defaults(System.out::println));
+    Lifecycle supervised = SystemdNotifier.fromEnvironment().supervise(node);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  supervised.stop();
+                  stopped.countDown();
+                }));
+    supervised.start();
+    stopped.await();
+  }
+}
