@@ -22,6 +22,7 @@ import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.core.time.SystemScheduler;
 import org.ha4j.vrrp.codec.ReceiveExpectations;
 import org.ha4j.vrrp.codec.VrrpEncoder;
+import org.ha4j.vrrp.driver.SyncGroupPort;
 import org.ha4j.vrrp.driver.VrrpDriver;
 import org.ha4j.vrrp.net.GratuitousArp;
 import org.ha4j.vrrp.net.LinkWatcher;
@@ -66,6 +67,8 @@ final class DefaultVrrpInstance implements VrrpInstance {
   private final List<VrrpListener> listeners;
   private final NotifyScripts notifyScripts;
   private final int basePriority;
+  private final VrrpSyncGroup syncGroup;
+  private SyncGroupCoordinator.Member groupMember;
 
   private final List<HealthSource.Subscription> subscriptions = new ArrayList<>();
 
@@ -100,6 +103,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
     this.listeners = List.copyOf(builder.listeners);
     this.notifyScripts = builder.notifyScripts;
     this.basePriority = builder.priority;
+    this.syncGroup = builder.syncGroup;
   }
 
   @Override
@@ -169,8 +173,13 @@ final class DefaultVrrpInstance implements VrrpInstance {
     notifyRunner = new NotifyRunner(name);
     InstanceNotifier notifier = new InstanceNotifier(this, listeners, notifyScripts, notifyRunner);
     VrrpTransport sender = transport;
+    SystemScheduler protocolThread = scheduler;
+    if (syncGroup != null) {
+      groupMember = syncGroup.coordinator().join(name, config, protocolThread::execute);
+    }
     VrrpDriver linuxDriver =
         VrrpDriver.builder(VrrpStateMachine.create(config))
+            .syncGroup(groupMember != null ? groupMember : SyncGroupPort.NONE)
             .name(name)
             .scheduler(scheduler)
             .adverts(advert -> sender.send(VrrpEncoder.encodeMessage(advert)))
@@ -179,6 +188,9 @@ final class DefaultVrrpInstance implements VrrpInstance {
             .notifier(notifier)
             .build();
     driver = linuxDriver;
+    if (groupMember != null) {
+      groupMember.attach(linuxDriver);
+    }
 
     boolean up = link.isUp();
     onProtocolThread(
@@ -300,6 +312,10 @@ final class DefaultVrrpInstance implements VrrpInstance {
     }
     if (receiver != null) {
       receiver.close();
+    }
+    if (groupMember != null) {
+      groupMember.leave(); // before the protocol thread ends: the group posts nothing more here
+      groupMember = null;
     }
     if (scheduler != null) {
       scheduler.close(); // pending timers die with it

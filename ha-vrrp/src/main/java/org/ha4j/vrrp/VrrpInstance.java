@@ -83,6 +83,7 @@ public interface VrrpInstance extends Lifecycle {
     final Map<HealthSource, Integer> tracked = new LinkedHashMap<>();
     final List<VrrpListener> listeners = new ArrayList<>();
     NotifyScripts notifyScripts = NotifyScripts.none();
+    VrrpSyncGroup syncGroup;
 
     Builder() {}
 
@@ -234,6 +235,21 @@ public interface VrrpInstance extends Lifecycle {
     /** keepalived-compatible notify scripts; none by default. */
     public Builder notifyScripts(NotifyScripts scripts) {
       this.notifyScripts = Objects.requireNonNull(scripts, "scripts");
+      return this;
+    }
+
+    /**
+     * Makes this instance a member of {@code group} (keepalived's {@code vrrp_sync_group}); at most
+     * one group per instance, as in keepalived.
+     */
+    public Builder syncGroup(VrrpSyncGroup group) {
+      Objects.requireNonNull(group, "group");
+      if (syncGroup != null) {
+        throw new IllegalArgumentException(
+            "an instance is in at most one sync group; already in " + syncGroup.name());
+      }
+      syncGroup = group;
+      protocol.track(SyncGroupCoordinator.trackedInputName(group.name()), 0);
       return this;
     }
 
