@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +23,7 @@ import org.ha4j.proxy.nginx.NginxStreamConfig;
 import org.ha4j.proxy.nginx.NginxStreamConfigLoader;
 import org.ha4j.vrrp.VrrpInstance;
 import org.ha4j.vrrp.VrrpInstanceSnapshot;
+import org.ha4j.vrrp.VrrpSyncGroup;
 import org.ha4j.vrrp.config.KeepalivedConfig;
 import org.ha4j.vrrp.config.KeepalivedConfigLoader;
 import org.ha4j.vrrp.config.TrackSpec;
@@ -325,6 +327,7 @@ public final class HaNode implements Lifecycle {
     try {
       scripts.start();
       List<VrrpInstance> built = new ArrayList<>();
+      Map<String, VrrpSyncGroup> syncGroups = KeepalivedMapping.syncGroups(keepalived);
       for (VrrpInstanceSpec spec : keepalived.instances()) {
         built.add(
             KeepalivedMapping.instanceBuilder(
@@ -332,7 +335,8 @@ public final class HaNode implements Lifecycle {
                     keepalived,
                     options,
                     proxy.health(),
-                    script -> scripts.run(script).source())
+                    script -> scripts.run(script).source(),
+                    syncGroups)
                 .listener(new VrrpEventPrinter(options.events()))
                 .build());
       }

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.ha4j.core.health.HealthSource;
+import org.ha4j.core.health.HealthStatus;
 import org.ha4j.core.linux.InterfaceAddress;
 import org.ha4j.core.linux.LinkInfo;
 import org.ha4j.core.linux.LinkMonitor;
@@ -68,6 +69,8 @@ final class DefaultVrrpInstance implements VrrpInstance {
   private final NotifyScripts notifyScripts;
   private final int basePriority;
   private final VrrpSyncGroup syncGroup;
+  private final List<String> trackedInterfaces;
+  private final List<LinkWatcher> trackedLinkWatchers = new ArrayList<>();
   private SyncGroupCoordinator.Member groupMember;
 
   private final List<HealthSource.Subscription> subscriptions = new ArrayList<>();
@@ -104,6 +107,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
     this.notifyScripts = builder.notifyScripts;
     this.basePriority = builder.priority;
     this.syncGroup = builder.syncGroup;
+    this.trackedInterfaces = List.copyOf(builder.trackedInterfaces.keySet());
   }
 
   @Override
@@ -193,11 +197,17 @@ final class DefaultVrrpInstance implements VrrpInstance {
     }
 
     boolean up = link.isUp();
+    List<String> trackedDown = watchTrackedInterfaces(linuxDriver);
     onProtocolThread(
         () -> {
           linuxDriver.handle(VrrpInput.start());
           if (!up) {
             linuxDriver.handle(VrrpInput.interfaceUp(false));
+          }
+          for (String down : trackedDown) {
+            linuxDriver.handle(
+                VrrpInput.health(
+                    VrrpInstance.Builder.trackedInterfaceInput(down), HealthStatus.DOWN));
           }
           for (HealthSource healthSource : tracked.keySet()) {
             if (!healthSource.current().isUp()) {
@@ -222,6 +232,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
             up,
             nowUp -> scheduler.execute(() -> linuxDriver.handle(VrrpInput.interfaceUp(nowUp))));
     linkWatcher.start();
+    trackedLinkWatchers.forEach(LinkWatcher::start);
     receiver =
         new AdvertReceiver(
             name,
@@ -243,6 +254,43 @@ final class DefaultVrrpInstance implements VrrpInstance {
         transportConfig.isUnicast() ? "unicast to " + unicastPeers : "multicast",
         config.virtualRouterId(),
         config.priority());
+  }
+
+  /**
+   * A link watcher per {@code track_interface}, listening from now on but started later (after the
+   * protocol heard the initial states); returns the interfaces whose link is down now.
+   *
+   * @throws IOException naming an interface that does not exist, as keepalived -t does
+   */
+  private List<String> watchTrackedInterfaces(VrrpDriver linuxDriver) throws IOException {
+    List<String> down = new ArrayList<>();
+    for (String tracked : trackedInterfaces) {
+      LinkInfo link =
+          netlink
+              .link(tracked)
+              .orElseThrow(
+                  () ->
+                      new IOException(
+                          "(" + name + ") tracked interface " + tracked + " doesn't exist"));
+      String input = VrrpInstance.Builder.trackedInterfaceInput(tracked);
+      LinkWatcher watcher =
+          new LinkWatcher(
+              LinuxNetwork.openLinkMonitor(),
+              tracked,
+              link.index(),
+              link.isUp(),
+              nowUp ->
+                  scheduler.execute(
+                      () ->
+                          linuxDriver.handle(
+                              VrrpInput.health(
+                                  input, nowUp ? HealthStatus.UP : HealthStatus.DOWN))));
+      trackedLinkWatchers.add(watcher);
+      if (!link.isUp()) {
+        down.add(tracked);
+      }
+    }
+    return down;
   }
 
   private static ReceiveExpectations expectations(
@@ -310,6 +358,8 @@ final class DefaultVrrpInstance implements VrrpInstance {
     if (linkWatcher != null) {
       linkWatcher.close();
     }
+    trackedLinkWatchers.forEach(LinkWatcher::close);
+    trackedLinkWatchers.clear();
     if (receiver != null) {
       receiver.close();
     }

@@ -84,6 +84,7 @@ public interface VrrpInstance extends Lifecycle {
     final List<VrrpListener> listeners = new ArrayList<>();
     NotifyScripts notifyScripts = NotifyScripts.none();
     VrrpSyncGroup syncGroup;
+    final Map<String, Integer> trackedInterfaces = new LinkedHashMap<>();
 
     Builder() {}
 
@@ -225,6 +226,28 @@ public interface VrrpInstance extends Lifecycle {
       protocol.track(source.name(), weight);
       tracked.put(source, weight);
       return this;
+    }
+
+    /**
+     * Tracks the link of another interface (keepalived's {@code track_interface}): {@code weight 0}
+     * means FAULT while its link is down; otherwise the weight applies as for {@link #track}. The
+     * instance's own interface is always followed (FAULT while down); list it only to weight it.
+     *
+     * @param weight -253..253
+     */
+    public Builder trackInterface(String interfaceName, int weight) {
+      Objects.requireNonNull(interfaceName, "interfaceName");
+      if (trackedInterfaces.containsKey(interfaceName)) {
+        throw new IllegalArgumentException("interface " + interfaceName + " is tracked twice");
+      }
+      protocol.track(trackedInterfaceInput(interfaceName), weight);
+      trackedInterfaces.put(interfaceName, weight);
+      return this;
+    }
+
+    /** The tracked-input name under which an interface's link state reaches the protocol. */
+    static String trackedInterfaceInput(String interfaceName) {
+      return "track_interface " + interfaceName;
     }
 
     public Builder listener(VrrpListener listener) {
