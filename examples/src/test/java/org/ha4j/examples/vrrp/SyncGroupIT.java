@@ -70,9 +70,7 @@ class SyncGroupIT {
   @Test
   void aTrackedInterfaceGoingDownMovesTheWholeGroupToTheKeepalivedPeerAndBack() throws Exception {
     NetnsHost lb1 = bed.lb1;
-    lb1.run("ip", "link", "add", "trk0", "type", "veth", "peer", "name", "trk1");
-    lb1.run("ip", "link", "set", "trk1", "up");
-    lb1.run("ip", "link", "set", "trk0", "up");
+    addTrackedVeth(lb1);
     Path notifyLog = lb1.file("group-notify.log");
     Path notify = lb1.file("group-notify.sh");
     Files.writeString(notify, "#!/bin/sh\necho \"$*\" >> " + notifyLog + "\n");
@@ -83,23 +81,7 @@ class SyncGroupIT {
         instance("VI_1", 51, 100, VIP1.toString(), "    track_interface {\n        trk0\n    }\n")
             + instance("VI_2", 52, 100, VIP2.toString(), "")
             + syncGroup("    notify " + notify + "\n"));
-    Path nginxConf = lb1.file("nginx.conf");
-    Files.writeString(
-        nginxConf,
-        "stream {\n    upstream app { server 127.0.0.1:9; }\n"
-            + "    server {\n        listen 8080;\n        proxy_pass app;\n    }\n}\n");
-    NetnsProcess ha4j =
-        lb1.start(
-            org.ha4j.core.testing.netns.NetnsHost.javaCommand(
-                "org.ha4j.examples.cli.Ha4jCommandLine",
-                "run",
-                "--keepalived",
-                keepalivedConf.toString(),
-                "--nginx",
-                nginxConf.toString(),
-                "--relay",
-                "copy"));
-    ha4j.awaitOutput(out -> out.contains("STARTED VI_2"), VrrpTestbed.START, "node start");
+    NetnsProcess ha4j = run(lb1, keepalivedConf, "VI_2");
     awaitHolder(lb1, ha4j);
 
     NetnsProcess keepalived =
@@ -139,6 +121,85 @@ class SyncGroupIT {
             "GROUP VG_1 BACKUP 0",
             "GROUP VG_1 MASTER 0",
             "GROUP VG_1 STOP 0");
+  }
+
+  @Test
+  void aWeightedTrackedInterfaceLowersThePriorityBelowThePeersInsteadOfFaulting() throws Exception {
+    NetnsHost lb1 = bed.lb1;
+    addTrackedVeth(lb1);
+    Path keepalivedConf = lb1.file("keepalived.conf");
+    Files.writeString(
+        keepalivedConf,
+        instance(
+            "VI_1",
+            51,
+            100,
+            VIP1.toString(),
+            "    track_interface {\n        trk0 weight -20\n    }\n"));
+    NetnsProcess ha4j = run(lb1, keepalivedConf, "VI_1");
+    awaitVip1(lb1, ha4j);
+    NetnsProcess keepalived =
+        Keepalived.start(bed.lb2, Keepalived.config("BACKUP", 90, VIP1 + "/24"));
+
+    // 100 - 20 = 80 < 90: keepalived preempts; ha4j is BACKUP, not FAULT
+    lb1.run("ip", "link", "set", "trk0", "down");
+    awaitVip1(bed.lb2, ha4j);
+    assertThat(ha4j.output())
+        .contains("PRIORITY VI_1 100 -> 80")
+        .contains("STATE VI_1 MASTER -> BACKUP")
+        .doesNotContain("FAULT");
+
+    lb1.run("ip", "link", "set", "trk0", "up");
+    awaitVip1(lb1, ha4j);
+    assertThat(ha4j.output()).contains("PRIORITY VI_1 80 -> 100");
+    assertThat(Keepalived.rejections(keepalived)).isEmpty();
+
+    ha4j.signal("TERM");
+    assertThat(ha4j.awaitExit(Duration.ofSeconds(40))).isZero();
+    awaitVip1(bed.lb2, ha4j);
+  }
+
+  /** trk0, one end of a veth pair inside {@code host}'s namespace, both ends up. */
+  private static void addTrackedVeth(NetnsHost host) throws IOException {
+    host.run("ip", "link", "add", "trk0", "type", "veth", "peer", "name", "trk1");
+    host.run("ip", "link", "set", "trk1", "up");
+    host.run("ip", "link", "set", "trk0", "up");
+  }
+
+  /** {@code ha4j run} with {@code keepalivedConf} and a one-listener proxy, once started. */
+  private static NetnsProcess run(NetnsHost host, Path keepalivedConf, String lastInstance)
+      throws IOException {
+    Path nginxConf = host.file("nginx.conf");
+    Files.writeString(
+        nginxConf,
+        "stream {\n    upstream app { server 127.0.0.1:9; }\n"
+            + "    server {\n        listen 8080;\n        proxy_pass app;\n    }\n}\n");
+    NetnsProcess ha4j =
+        host.start(
+            NetnsHost.javaCommand(
+                "org.ha4j.examples.cli.Ha4jCommandLine",
+                "run",
+                "--keepalived",
+                keepalivedConf.toString(),
+                "--nginx",
+                nginxConf.toString(),
+                "--relay",
+                "copy"));
+    ha4j.awaitOutput(
+        out -> out.contains("STARTED " + lastInstance), VrrpTestbed.START, "node start");
+    return ha4j;
+  }
+
+  /** Waits until {@code holder} alone has VIP1. */
+  private void awaitVip1(NetnsHost holder, NetnsProcess ha4j) {
+    await(
+        () ->
+            List.of(bed.lb1, bed.lb2, bed.client).stream()
+                .filter(h -> holds(h, VIP1))
+                .toList()
+                .equals(List.of(holder)),
+        SETTLE,
+        () -> VIP1 + " on " + holder.name() + " only; ha4j said:\n" + ha4j.output());
   }
 
   /** Waits until {@code holder} has both VIPs and the other LB neither. */
