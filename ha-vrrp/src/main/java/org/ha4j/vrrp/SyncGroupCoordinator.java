@@ -114,14 +114,39 @@ final class SyncGroupCoordinator {
       Runnable held = other.release;
       other.release = null;
       if (other != member && held != null) {
+        other.releasing = true;
         other.post(held);
       }
     }
     return true;
   }
 
+  /**
+   * keepalived moves every member to MASTER in one step; here a released member runs its takeover
+   * on its own thread, and an advert may reach it first. Then it stays BACKUP under a master, and
+   * the group follows it there, as keepalived's would once that master's advert arrived.
+   */
   private synchronized void takeOverWithdrawn(Member member) {
     member.release = null;
+    if (member.releasing) {
+      member.releasing = false;
+      member.fellBack = true;
+      if (state == VrrpState.MASTER) {
+        member.fellBack = false;
+        syncToBackup(member);
+      }
+    }
+  }
+
+  /** keepalived vrrp_sync_backup(): every other MASTER member leaves mastership too. */
+  private void syncToBackup(Member from) {
+    log.info("VRRP_Group({}) Syncing instances to BACKUP state", name);
+    for (Member other : members.values()) {
+      if (other != from) {
+        other.post(other::leaveMasterForGroup);
+      }
+    }
+    enter(VrrpState.BACKUP);
   }
 
   private synchronized void changed(Member member, VrrpSnapshot before, VrrpSnapshot after) {
@@ -129,6 +154,8 @@ final class SyncGroupCoordinator {
     member.ownFault = member.ownFault(after);
     if (after.state() != VrrpState.BACKUP) {
       member.release = null;
+      member.releasing = false;
+      member.fellBack = false; // it is MASTER after all, or in FAULT, which the group follows
     }
     boolean anyOwnFault = members.values().stream().anyMatch(m -> m.ownFault);
     if (anyOwnFault && state != VrrpState.FAULT) {
@@ -149,16 +176,19 @@ final class SyncGroupCoordinator {
     }
     if (after.state() == VrrpState.MASTER && before.state() != VrrpState.MASTER) {
       enter(VrrpState.MASTER);
-    } else if (after.state() == VrrpState.BACKUP && before.state() == VrrpState.MASTER) {
-      if (state == VrrpState.MASTER) {
-        log.info("VRRP_Group({}) Syncing instances to BACKUP state", name);
-        for (Member other : members.values()) {
-          if (other != member) {
-            other.post(other::leaveMasterForGroup);
-          }
+      for (Member other : members.values()) {
+        if (other.fellBack) {
+          other.fellBack = false;
+          syncToBackup(other);
+          return;
         }
       }
-      enter(VrrpState.BACKUP);
+    } else if (after.state() == VrrpState.BACKUP && before.state() == VrrpState.MASTER) {
+      if (state == VrrpState.MASTER) {
+        syncToBackup(member);
+      } else {
+        enter(VrrpState.BACKUP);
+      }
     } else if (after.state() == VrrpState.BACKUP && state == VrrpState.INITIALIZE) {
       enter(VrrpState.BACKUP);
     }
@@ -190,6 +220,12 @@ final class SyncGroupCoordinator {
     private boolean ownFault;
     private Runnable release;
     private boolean left;
+
+    /** The group posted this member's takeover; it has not run yet. */
+    private boolean releasing;
+
+    /** A posted takeover was withdrawn before the group reached MASTER. */
+    private boolean fellBack;
 
     private Member(String instance, VrrpRouterConfig config, Executor executor) {
       this.instance = instance;

@@ -30,6 +30,15 @@ class SyncGroupCoordinatorTest {
   static final Ipv4Address PEER = Ipv4Address.parse("10.200.0.11");
   static final String GROUP_INPUT = SyncGroupCoordinator.trackedInputName("VG_1");
 
+  static final VirtualAddressTable NO_ADDRESSES =
+      new VirtualAddressTable() {
+        @Override
+        public void add(List<Ipv4Cidr> addresses) {}
+
+        @Override
+        public void remove(List<Ipv4Cidr> addresses) {}
+      };
+
   final VirtualScheduler clock = new VirtualScheduler();
 
   /** Every member transition, group notification and advert sent, in order. */
@@ -63,14 +72,7 @@ class SyncGroupCoordinatorTest {
         VrrpDriver.builder(VrrpStateMachine.create(config))
             .scheduler(clock)
             .adverts(advert -> events.add(name + " advert " + advert.priority()))
-            .addresses(
-                new VirtualAddressTable() {
-                  @Override
-                  public void add(List<Ipv4Cidr> addresses) {}
-
-                  @Override
-                  public void remove(List<Ipv4Cidr> addresses) {}
-                })
+            .addresses(NO_ADDRESSES)
             .announcer((addresses, count) -> {})
             .notifier(
                 new StateNotifier() {
@@ -177,6 +179,45 @@ class SyncGroupCoordinatorTest {
 
     // VI_2's own timer ran out long ago, but VI_1 still hears its master
     assertThat(states()).containsExactly(VrrpState.BACKUP, VrrpState.BACKUP);
+  }
+
+  @Test
+  void aReleasedMemberThatHearsItsMasterFirstTakesTheGroupBackToBackup() {
+    // VI_1's work runs on a thread of its own here: what the group posts to it waits in this queue
+    List<Runnable> vi1Thread = new ArrayList<>();
+    SyncGroupCoordinator racing =
+        new SyncGroupCoordinator("VG_1", (name, to) -> events.add("GROUP " + name + " " + to));
+    VrrpDriver a = raceMember(racing, vi1, vi1Thread::add);
+    VrrpDriver b = raceMember(racing, vi2, clock::execute);
+    a.handle(VrrpInput.start());
+    b.handle(VrrpInput.start());
+    clock.advanceBy(Duration.ofMillis(3900)); // VI_1 held at 3.61 s; VI_2 releases it at 3.80 s
+    assertThat(b.snapshot().state()).isEqualTo(VrrpState.MASTER);
+    assertThat(vi1Thread).hasSize(1);
+
+    // before VI_1's thread runs the release, it hears a master on VRID 51
+    peerAdvertises(a, vi1, 200);
+    clock.runDue();
+    vi1Thread.forEach(Runnable::run);
+
+    assertThat(List.of(a.snapshot().state(), b.snapshot().state()))
+        .containsExactly(VrrpState.BACKUP, VrrpState.BACKUP);
+    assertThat(racing.state()).isEqualTo(VrrpState.BACKUP);
+  }
+
+  VrrpDriver raceMember(
+      SyncGroupCoordinator coordinator, VrrpRouterConfig config, java.util.concurrent.Executor on) {
+    SyncGroupCoordinator.Member member = coordinator.join(config.instanceName(), config, on);
+    VrrpDriver driver =
+        VrrpDriver.builder(VrrpStateMachine.create(config))
+            .scheduler(clock)
+            .adverts(advert -> {})
+            .addresses(NO_ADDRESSES)
+            .announcer((addresses, count) -> {})
+            .syncGroup(member)
+            .build();
+    member.attach(driver);
+    return driver;
   }
 
   @Test
