@@ -124,6 +124,40 @@ class SyncGroupIT {
   }
 
   @Test
+  void whenAPeerPreemptsOneMemberTheOtherFollowsToBackupAndStaysThere() throws Exception {
+    NetnsHost lb1 = bed.lb1;
+    Path keepalivedConf = lb1.file("keepalived.conf");
+    Files.writeString(
+        keepalivedConf,
+        instance("VI_1", 51, 100, VIP1.toString(), "")
+            + instance("VI_2", 52, 100, VIP2.toString(), "")
+            + syncGroup(""));
+    NetnsProcess ha4j = run(lb1, keepalivedConf, "VI_2");
+    awaitHolder(lb1, ha4j);
+
+    // keepalived without a group: its VI_1 (110) preempts ours, its VI_2 (90) would not
+    NetnsProcess keepalived =
+        Keepalived.start(
+            bed.lb2,
+            "global_defs {\n    enable_script_security\n    script_user root\n}\n"
+                + instance("VI_1", 51, 110, VIP1.toString(), "")
+                + instance("VI_2", 52, 90, VIP2.toString(), ""));
+    awaitHolder(bed.lb2, ha4j);
+    assertThat(ha4j.output())
+        .contains("STATE VI_1 MASTER -> BACKUP")
+        .contains("STATE VI_2 MASTER -> BACKUP");
+
+    // our VI_2 (100) outranks keepalived's (90), but VI_1 hears its master: the group stays BACKUP
+    assertHolderThroughout(bed.lb2, Duration.ofSeconds(6));
+    assertThat(ha4j.output()).contains("(VI_2) Master_Down_Timer expired; held in BACKUP");
+    assertThat(Keepalived.rejections(keepalived)).isEmpty();
+
+    ha4j.signal("TERM");
+    assertThat(ha4j.awaitExit(Duration.ofSeconds(40))).isZero();
+    assertOneHolder(bed.lb2);
+  }
+
+  @Test
   void aWeightedTrackedInterfaceLowersThePriorityBelowThePeersInsteadOfFaulting() throws Exception {
     NetnsHost lb1 = bed.lb1;
     addTrackedVeth(lb1);
@@ -214,6 +248,15 @@ class SyncGroupIT {
         SETTLE,
         () -> "both VIPs on " + holder.name() + " only; ha4j said:\n" + ha4j.output());
     assertOneHolder(holder);
+  }
+
+  /** Both VIPs stay on {@code holder} alone, checked every 50 ms for {@code window}. */
+  private void assertHolderThroughout(NetnsHost holder, Duration window) throws IOException {
+    long deadline = System.nanoTime() + window.toNanos();
+    while (System.nanoTime() - deadline < 0) {
+      assertOneHolder(holder);
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+    }
   }
 
   /** Exactly one holder per VIP, the same for both: the group moved as one. */
