@@ -24,6 +24,7 @@ import org.ha4j.proxy.nginx.NginxStreamConfig;
 import org.ha4j.proxy.nginx.NginxStreamConfigLoader;
 import org.ha4j.vrrp.VrrpInstance;
 import org.ha4j.vrrp.VrrpInstanceSnapshot;
+import org.ha4j.vrrp.VrrpSyncGroup;
 import org.ha4j.vrrp.config.KeepalivedConfig;
 import org.ha4j.vrrp.config.KeepalivedConfigLoader;
 import org.ha4j.vrrp.config.TrackSpec;
@@ -327,6 +328,7 @@ public final class HaNode implements Lifecycle {
     try {
       scripts.start();
       List<VrrpInstance> built = new ArrayList<>();
+      Map<String, VrrpSyncGroup> syncGroups = KeepalivedMapping.syncGroups(keepalived);
       for (VrrpInstanceSpec spec : keepalived.instances()) {
         built.add(
             KeepalivedMapping.instanceBuilder(
@@ -334,7 +336,8 @@ public final class HaNode implements Lifecycle {
                     keepalived,
                     options,
                     proxy.health(),
-                    script -> scripts.run(script).source())
+                    script -> scripts.run(script).source(),
+                    syncGroups)
                 .listener(new VrrpEventPrinter(options.events()))
                 .build());
       }

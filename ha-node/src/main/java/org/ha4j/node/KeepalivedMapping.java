@@ -1,13 +1,19 @@
 package org.ha4j.node;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.ha4j.core.config.ConfigProblem;
 import org.ha4j.core.health.HealthSignal;
 import org.ha4j.core.health.HealthSource;
 import org.ha4j.vrrp.VirtualAddress;
 import org.ha4j.vrrp.VrrpInstance;
+import org.ha4j.vrrp.VrrpSyncGroup;
 import org.ha4j.vrrp.config.KeepalivedConfig;
+import org.ha4j.vrrp.config.SyncGroupSpec;
 import org.ha4j.vrrp.config.TrackSpec;
 import org.ha4j.vrrp.config.VirtualAddressSpec;
 import org.ha4j.vrrp.config.VrrpInstanceSpec;
@@ -29,6 +35,7 @@ final class KeepalivedMapping {
    */
   static void validateInstances(
       KeepalivedConfig keepalived, NodeOptions options, List<ConfigProblem> problems) {
+    Map<String, VrrpSyncGroup> groups = syncGroups(keepalived);
     for (VrrpInstanceSpec spec : keepalived.instances()) {
       try {
         instanceBuilder(
@@ -36,7 +43,8 @@ final class KeepalivedMapping {
                 keepalived,
                 options,
                 HealthSignal.up("proxy"),
-                script -> HealthSignal.up(script.name()))
+                script -> HealthSignal.up(script.name()),
+                groups)
             .build();
       } catch (IllegalArgumentException e) {
         problems.add(
@@ -51,6 +59,19 @@ final class KeepalivedMapping {
   }
 
   /**
+   * One {@link VrrpSyncGroup} per {@code vrrp_sync_group}, by member instance name: the members'
+   * builders must share it.
+   */
+  static Map<String, VrrpSyncGroup> syncGroups(KeepalivedConfig config) {
+    Map<String, VrrpSyncGroup> byMember = new HashMap<>();
+    for (SyncGroupSpec spec : config.syncGroups()) {
+      VrrpSyncGroup group = VrrpSyncGroup.create(spec.name(), spec.notifyScripts());
+      spec.members().forEach(member -> byMember.put(member, group));
+    }
+    return byMember;
+  }
+
+  /**
    * One {@code vrrp_instance} as a builder. Every instance tracks {@code proxyHealth} with weight
    * 0, so it resigns the moment the proxy fails; {@code scripts} gives the source of each tracked
    * {@code vrrp_script} not replaced by that health.
@@ -60,7 +81,8 @@ final class KeepalivedMapping {
       KeepalivedConfig config,
       NodeOptions options,
       HealthSource proxyHealth,
-      Function<VrrpScriptSpec, HealthSource> scripts) {
+      Function<VrrpScriptSpec, HealthSource> scripts,
+      Map<String, VrrpSyncGroup> syncGroups) {
     VrrpInstance.Builder b =
         VrrpInstance.builder()
             .name(spec.name())
@@ -96,22 +118,19 @@ final class KeepalivedMapping {
     spec.unicastSource().ifPresent(b::unicastSource);
     spec.unicastPeers().forEach(b::unicastPeer);
     b.notifyScripts(spec.notifyScripts());
-    for (TrackSpec track : spec.trackInterfaces()) {
-      if (!track.name().equals(spec.interfaceName()) || track.weight().orElse(0) != 0) {
-        throw new UnsupportedSetting(
-            "track_interface",
-            "track_interface "
-                + track.name()
-                + track.weight().stream().mapToObj(w -> " weight " + w).findFirst().orElse("")
-                + ": ./ha4j run tracks only the instance's own interface, with weight 0 (FAULT while down)");
-      }
+    Optional<SyncGroupSpec> group = config.syncGroupOf(spec.name());
+    for (TrackSpec track : trackedInterfaces(spec, group)) {
       // The instance already follows its own interface's link (FAULT while down), as keepalived
-      // does.
+      // does; listed with weight 0 it adds nothing.
+      if (!track.name().equals(spec.interfaceName()) || track.weight().orElse(0) != 0) {
+        b.trackInterface(track.name(), track.weight().orElse(0));
+      }
     }
+    Optional.ofNullable(syncGroups.get(spec.name())).ifPresent(b::syncGroup);
     // The proxy's health replaces check_nginx.sh: weight 0, so the instance resigns the moment it
     // fails.
     b.track(proxyHealth, 0);
-    for (TrackSpec track : spec.trackScripts()) {
+    for (TrackSpec track : trackedScripts(spec, group)) {
       if (options.proxyHealthReplaces().contains(track.name())) {
         continue;
       }
@@ -119,6 +138,30 @@ final class KeepalivedMapping {
       b.track(scripts.apply(script), track.weight().orElse(script.weight()));
     }
     return b;
+  }
+
+  /**
+   * The instance's track_interface entries, then its sync group's that it does not list itself
+   * (keepalived keeps one entry per interface and warns).
+   */
+  private static List<TrackSpec> trackedInterfaces(
+      VrrpInstanceSpec spec, Optional<SyncGroupSpec> group) {
+    return withGroups(spec.trackInterfaces(), group.map(SyncGroupSpec::trackInterfaces));
+  }
+
+  private static List<TrackSpec> trackedScripts(
+      VrrpInstanceSpec spec, Optional<SyncGroupSpec> group) {
+    return withGroups(spec.trackScripts(), group.map(SyncGroupSpec::trackScripts));
+  }
+
+  private static List<TrackSpec> withGroups(List<TrackSpec> own, Optional<List<TrackSpec>> group) {
+    List<TrackSpec> all = new ArrayList<>(own);
+    for (TrackSpec track : group.orElse(List.of())) {
+      if (all.stream().noneMatch(t -> t.name().equals(track.name()))) {
+        all.add(track);
+      }
+    }
+    return all;
   }
 
   /** A keepalived setting that loads but that a node cannot carry out. */

@@ -78,7 +78,7 @@ class HaNodeTest {
   }
 
   @Test
-  void badServerParametersAndTrackInterfacesElsewhereAreErrorsWithFileAndLine(@TempDir Path dir)
+  void badServerParametersAndVipsOnAnotherInterfaceAreErrorsWithFileAndLine(@TempDir Path dir)
       throws Exception {
     Path nginx =
         write(
@@ -98,8 +98,7 @@ class HaNodeTest {
                 vrrp_instance VI_1 {
                   interface eth0
                   virtual_router_id 51
-                  virtual_ipaddress { 10.200.0.100 }
-                  track_interface { eth1 }
+                  virtual_ipaddress { 10.200.0.100 dev eth1 }
                 }
                 """);
     assertThatThrownBy(() -> HaNode.fromFiles(keepalived, nginx, NodeOptions.defaults(events::add)))
@@ -108,7 +107,7 @@ class HaNodeTest {
             e -> {
               String all = e.problems().toString();
               assertThat(all).contains("nginx.conf:2").contains("weight");
-              assertThat(all).contains("keepalived.conf:1").contains("track_interface eth1");
+              assertThat(all).contains("keepalived.conf:1").contains("dev eth1");
             });
   }
 

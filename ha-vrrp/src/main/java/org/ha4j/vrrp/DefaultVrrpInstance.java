@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.ha4j.core.health.HealthSource;
+import org.ha4j.core.health.HealthStatus;
 import org.ha4j.core.linux.InterfaceAddress;
 import org.ha4j.core.linux.LinkInfo;
 import org.ha4j.core.linux.LinkMonitor;
@@ -22,6 +23,7 @@ import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.core.time.SystemScheduler;
 import org.ha4j.vrrp.codec.ReceiveExpectations;
 import org.ha4j.vrrp.codec.VrrpEncoder;
+import org.ha4j.vrrp.driver.SyncGroupPort;
 import org.ha4j.vrrp.driver.VrrpDriver;
 import org.ha4j.vrrp.net.GratuitousArp;
 import org.ha4j.vrrp.net.LinkWatcher;
@@ -66,6 +68,10 @@ final class DefaultVrrpInstance implements VrrpInstance {
   private final List<VrrpListener> listeners;
   private final NotifyScripts notifyScripts;
   private final int basePriority;
+  private final VrrpSyncGroup syncGroup;
+  private final List<String> trackedInterfaces;
+  private final List<LinkWatcher> trackedLinkWatchers = new ArrayList<>();
+  private SyncGroupCoordinator.Member groupMember;
 
   private final List<HealthSource.Subscription> subscriptions = new ArrayList<>();
 
@@ -100,6 +106,8 @@ final class DefaultVrrpInstance implements VrrpInstance {
     this.listeners = List.copyOf(builder.listeners);
     this.notifyScripts = builder.notifyScripts;
     this.basePriority = builder.priority;
+    this.syncGroup = builder.syncGroup;
+    this.trackedInterfaces = List.copyOf(builder.trackedInterfaces.keySet());
   }
 
   @Override
@@ -169,8 +177,13 @@ final class DefaultVrrpInstance implements VrrpInstance {
     notifyRunner = new NotifyRunner(name);
     InstanceNotifier notifier = new InstanceNotifier(this, listeners, notifyScripts, notifyRunner);
     VrrpTransport sender = transport;
+    SystemScheduler protocolThread = scheduler;
+    if (syncGroup != null) {
+      groupMember = syncGroup.coordinator().join(name, config, protocolThread::execute);
+    }
     VrrpDriver linuxDriver =
         VrrpDriver.builder(VrrpStateMachine.create(config))
+            .syncGroup(groupMember != null ? groupMember : SyncGroupPort.NONE)
             .name(name)
             .scheduler(scheduler)
             .adverts(advert -> sender.send(VrrpEncoder.encodeMessage(advert)))
@@ -179,13 +192,22 @@ final class DefaultVrrpInstance implements VrrpInstance {
             .notifier(notifier)
             .build();
     driver = linuxDriver;
+    if (groupMember != null) {
+      groupMember.attach(linuxDriver);
+    }
 
     boolean up = link.isUp();
+    List<String> trackedDown = watchTrackedInterfaces(linuxDriver);
     onProtocolThread(
         () -> {
           linuxDriver.handle(VrrpInput.start());
           if (!up) {
             linuxDriver.handle(VrrpInput.interfaceUp(false));
+          }
+          for (String down : trackedDown) {
+            linuxDriver.handle(
+                VrrpInput.health(
+                    VrrpInstance.Builder.trackedInterfaceInput(down), HealthStatus.DOWN));
           }
           for (HealthSource healthSource : tracked.keySet()) {
             if (!healthSource.current().isUp()) {
@@ -210,6 +232,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
             up,
             nowUp -> scheduler.execute(() -> linuxDriver.handle(VrrpInput.interfaceUp(nowUp))));
     linkWatcher.start();
+    trackedLinkWatchers.forEach(LinkWatcher::start);
     receiver =
         new AdvertReceiver(
             name,
@@ -231,6 +254,43 @@ final class DefaultVrrpInstance implements VrrpInstance {
         transportConfig.isUnicast() ? "unicast to " + unicastPeers : "multicast",
         config.virtualRouterId(),
         config.priority());
+  }
+
+  /**
+   * A link watcher per {@code track_interface}, listening from now on but started later (after the
+   * protocol heard the initial states); returns the interfaces whose link is down now.
+   *
+   * @throws IOException naming an interface that does not exist, as keepalived -t does
+   */
+  private List<String> watchTrackedInterfaces(VrrpDriver linuxDriver) throws IOException {
+    List<String> down = new ArrayList<>();
+    for (String tracked : trackedInterfaces) {
+      LinkInfo link =
+          netlink
+              .link(tracked)
+              .orElseThrow(
+                  () ->
+                      new IOException(
+                          "(" + name + ") tracked interface " + tracked + " doesn't exist"));
+      String input = VrrpInstance.Builder.trackedInterfaceInput(tracked);
+      LinkWatcher watcher =
+          new LinkWatcher(
+              LinuxNetwork.openLinkMonitor(),
+              tracked,
+              link.index(),
+              link.isUp(),
+              nowUp ->
+                  scheduler.execute(
+                      () ->
+                          linuxDriver.handle(
+                              VrrpInput.health(
+                                  input, nowUp ? HealthStatus.UP : HealthStatus.DOWN))));
+      trackedLinkWatchers.add(watcher);
+      if (!link.isUp()) {
+        down.add(tracked);
+      }
+    }
+    return down;
   }
 
   private static ReceiveExpectations expectations(
@@ -298,8 +358,14 @@ final class DefaultVrrpInstance implements VrrpInstance {
     if (linkWatcher != null) {
       linkWatcher.close();
     }
+    trackedLinkWatchers.forEach(LinkWatcher::close);
+    trackedLinkWatchers.clear();
     if (receiver != null) {
       receiver.close();
+    }
+    if (groupMember != null) {
+      groupMember.leave(); // before the protocol thread ends: the group posts nothing more here
+      groupMember = null;
     }
     if (scheduler != null) {
       scheduler.close(); // pending timers die with it

@@ -87,6 +87,19 @@ public record NotifyScripts(
    * in order: the specific script, then the generic one with its four extra arguments.
    */
   public List<List<String>> commandsFor(String keepalivedState, String instanceName, int priority) {
+    return commandsFor("INSTANCE", keepalivedState, instanceName, priority);
+  }
+
+  /**
+   * The command lines for a {@code vrrp_sync_group} entering {@code keepalivedState}: keepalived
+   * appends {@code GROUP <name> <state> 0} to the generic script (vrrp_notify.c).
+   */
+  public List<List<String>> groupCommandsFor(String keepalivedState, String groupName) {
+    return commandsFor("GROUP", keepalivedState, groupName, 0);
+  }
+
+  private List<List<String>> commandsFor(
+      String kind, String keepalivedState, String name, int priority) {
     Optional<String> specific =
         switch (keepalivedState) {
           case "MASTER" -> notifyMaster;
@@ -100,8 +113,8 @@ public record NotifyScripts(
     notifyGeneric.ifPresent(
         command -> {
           java.util.ArrayList<String> generic = new java.util.ArrayList<>(split(command));
-          generic.add("INSTANCE");
-          generic.add(instanceName);
+          generic.add(kind);
+          generic.add(name);
           generic.add(keepalivedState);
           generic.add(Integer.toString(priority));
           commands.add(List.copyOf(generic));

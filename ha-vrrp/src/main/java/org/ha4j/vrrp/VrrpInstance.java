@@ -83,6 +83,8 @@ public interface VrrpInstance extends Lifecycle {
     final Map<HealthSource, Integer> tracked = new LinkedHashMap<>();
     final List<VrrpListener> listeners = new ArrayList<>();
     NotifyScripts notifyScripts = NotifyScripts.none();
+    VrrpSyncGroup syncGroup;
+    final Map<String, Integer> trackedInterfaces = new LinkedHashMap<>();
 
     Builder() {}
 
@@ -226,6 +228,28 @@ public interface VrrpInstance extends Lifecycle {
       return this;
     }
 
+    /**
+     * Tracks the link of another interface (keepalived's {@code track_interface}): {@code weight 0}
+     * means FAULT while its link is down; otherwise the weight applies as for {@link #track}. The
+     * instance's own interface is always followed (FAULT while down); list it only to weight it.
+     *
+     * @param weight -253..253
+     */
+    public Builder trackInterface(String interfaceName, int weight) {
+      Objects.requireNonNull(interfaceName, "interfaceName");
+      if (trackedInterfaces.containsKey(interfaceName)) {
+        throw new IllegalArgumentException("interface " + interfaceName + " is tracked twice");
+      }
+      protocol.track(trackedInterfaceInput(interfaceName), weight);
+      trackedInterfaces.put(interfaceName, weight);
+      return this;
+    }
+
+    /** The tracked-input name under which an interface's link state reaches the protocol. */
+    static String trackedInterfaceInput(String interfaceName) {
+      return "track_interface " + interfaceName;
+    }
+
     public Builder listener(VrrpListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
@@ -234,6 +258,21 @@ public interface VrrpInstance extends Lifecycle {
     /** keepalived-compatible notify scripts; none by default. */
     public Builder notifyScripts(NotifyScripts scripts) {
       this.notifyScripts = Objects.requireNonNull(scripts, "scripts");
+      return this;
+    }
+
+    /**
+     * Makes this instance a member of {@code group} (keepalived's {@code vrrp_sync_group}); at most
+     * one group per instance, as in keepalived.
+     */
+    public Builder syncGroup(VrrpSyncGroup group) {
+      Objects.requireNonNull(group, "group");
+      if (syncGroup != null) {
+        throw new IllegalArgumentException(
+            "an instance is in at most one sync group; already in " + syncGroup.name());
+      }
+      syncGroup = group;
+      protocol.track(SyncGroupCoordinator.trackedInputName(group.name()), 0);
       return this;
     }
 

@@ -84,4 +84,23 @@ class VrrpInstanceBuilderTest {
     assertThat(second.name()).isEqualTo("VI_52");
     assertThat(((DefaultVrrpInstance) second).protocolConfig(source).priority()).isEqualTo(200);
   }
+
+  @Test
+  void trackedInterfacesAndSyncGroupsAreCheckedAtOnce() {
+    assertThatThrownBy(() -> VrrpInstance.builder().trackInterface("eth1", 254))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-253..253");
+    assertThatThrownBy(
+            () -> VrrpInstance.builder().trackInterface("eth1", -20).trackInterface("eth1", 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("eth1 is tracked twice");
+    VrrpSyncGroup group = VrrpSyncGroup.create("VG_1", NotifyScripts.none());
+    VrrpSyncGroup other = VrrpSyncGroup.create("VG_2", NotifyScripts.none());
+    assertThatThrownBy(() -> VrrpInstance.builder().syncGroup(group).syncGroup(other))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most one sync group; already in VG_1");
+    assertThatThrownBy(() -> VrrpSyncGroup.create(" ", NotifyScripts.none()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(group.state()).isEqualTo(VrrpState.INITIALIZE);
+  }
 }

@@ -62,12 +62,6 @@ class CheckMatchesRunTest {
             NGINX,
             "k.conf:1: error: 'virtual_ipaddress' VIP 10.200.0.100/24 dev eth1"),
         Arguments.of(
-            "track_interface with a weight",
-            INSTANCE.formatted(
-                "10.200.0.100/24", "track_interface {\n        eth1 weight 10\n    }"),
-            NGINX,
-            "k.conf:1: error: 'track_interface' track_interface eth1 weight 10"),
-        Arguments.of(
             "no vrrp_instance",
             "global_defs {\n    router_id LB1\n}\n",
             NGINX,

@@ -84,6 +84,7 @@ public final class KeepalivedConfigLoader {
   private final Map<String, ConfigLocation> instanceNames = new HashMap<>();
 
   private final List<VrrpInstanceSpec> instances = new ArrayList<>();
+  private final List<SyncGroupSpec> syncGroups = new ArrayList<>();
   private Optional<String> routerId = Optional.empty();
   private GarpSpec globalGarp = GarpSpec.KEEPALIVED_DEFAULTS;
 
@@ -106,7 +107,11 @@ public final class KeepalivedConfigLoader {
     loader.readTop(top);
     loader.problems.throwIfErrors();
     return new KeepalivedConfig(
-        loader.routerId, loader.scripts, loader.instances, loader.problems.all());
+        loader.routerId,
+        loader.scripts,
+        loader.instances,
+        loader.problems.all(),
+        loader.syncGroups);
   }
 
   private void readTop(List<ConfigStatement> top) {
@@ -127,8 +132,7 @@ public final class KeepalivedConfigLoader {
                 statement,
                 "strict mode is not supported: it makes the VIP drop all "
                     + "traffic that is not VRRP (users comment it out for that reason); remove it");
-        case "vrrp_sync_group" ->
-            problems.error(statement, "sync groups are not supported yet; use one instance");
+        case "vrrp_sync_group" -> {} // read below, once every instance is known
         case "virtual_server", "virtual_server_group" ->
             problems.error(
                 statement,
@@ -138,6 +142,181 @@ public final class KeepalivedConfigLoader {
                 statement, "include is not supported; put the included text in this file");
         default -> problems.error(statement, "unknown or unsupported keyword at top level");
       }
+    }
+    for (ConfigStatement statement : top) {
+      if (statement.keyword().equals("vrrp_sync_group")) {
+        readSyncGroup(statement);
+      }
+    }
+  }
+
+  /**
+   * A {@code vrrp_sync_group}, with keepalived 2.2.7's checks (vrrp_parser.c, vrrp_sync.c
+   * vrrp_sync_set_group): a name once, one {@code group} list naming existing instances, each in
+   * one group only.
+   */
+  private void readSyncGroup(ConfigStatement block) {
+    if (block.args().size() != 1) {
+      problems.error(block, "vrrp_sync_group must have a name (one word)");
+      return;
+    }
+    String name = block.args().get(0);
+    if (!requireBlock(block)) {
+      return;
+    }
+    for (SyncGroupSpec other : syncGroups) {
+      if (other.name().equals(name)) {
+        problems.error(
+            block,
+            "vrrp sync group " + name + " is defined twice (first at " + other.location() + ")");
+        return;
+      }
+    }
+    int errorsBefore = problems.errorCount();
+    ConfigStatement groupList = null;
+    List<TrackSpec> trackScripts = new ArrayList<>();
+    List<TrackSpec> trackInterfaces = new ArrayList<>();
+    boolean trackingWeight = false;
+    Map<String, String> notify = new HashMap<>();
+    for (ConfigStatement s : block.block()) {
+      switch (s.keyword()) {
+        case "group" -> {
+          if (groupList != null) {
+            problems.error(s, "group list already given for sync group " + name);
+          } else if (requireBlock(s)) {
+            groupList = s;
+          }
+        }
+        case "track_script" -> readTracks(s, trackScripts);
+        case "track_interface" -> readTrackedInterfaces(s, trackInterfaces);
+        case "sync_group_tracking_weight", "global_tracking" -> trackingWeight = true;
+        case "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify" ->
+            readNotify(s, notify);
+        case "smtp_alert" -> problems.warning(s, "accepted and ignored: ha4j sends no mail");
+        case "notify_priority_changes" ->
+            problems.warning(
+                s, "accepted and ignored: ha4j runs no notify script on a priority change");
+        default -> problems.error(s, "unknown or unsupported keyword in vrrp_sync_group");
+      }
+    }
+    List<String> members = groupList == null ? List.of() : syncGroupMembers(name, groupList);
+    if (groupList != null && groupList.block().isEmpty()) {
+      problems.error(groupList, "sync group " + name + " has an empty group list");
+    } else if (groupList == null) {
+      problems.error(block, "sync group " + name + " has no 'group { ... }' list of instances");
+    } else if (members.size() == 1) {
+      // keepalived -t flags it but runs it: a one-member group is a lone instance
+      problems.warning(
+          groupList,
+          "sync group " + name + " has only 1 instance; this probably isn't what you want");
+    }
+    for (TrackSpec track : trackScripts) {
+      if (!scripts.containsKey(track.name())) {
+        problems.error(block, "track_script " + track.name() + " names no vrrp_script");
+      }
+    }
+    if (groupList != null) {
+      checkSyncGroupMembers(name, groupList, members, trackingWeight);
+    }
+    if (problems.errorCount() > errorsBefore) {
+      return;
+    }
+    syncGroups.add(
+        new SyncGroupSpec(
+            name,
+            members,
+            trackScripts,
+            trackInterfaces,
+            trackingWeight,
+            notifyScripts(notify),
+            block.location()));
+  }
+
+  private List<String> syncGroupMembers(String group, ConfigStatement groupList) {
+    List<String> members = new ArrayList<>();
+    for (ConfigStatement line : groupList.block()) {
+      List<String> names = new ArrayList<>();
+      names.add(line.keyword());
+      names.addAll(line.args());
+      for (String member : names) {
+        if (!instanceNames.containsKey(member)) {
+          problems.error(
+              line, "instance " + member + " in sync group " + group + " does not exist");
+          continue;
+        }
+        Optional<SyncGroupSpec> other =
+            syncGroups.stream().filter(g -> g.members().contains(member)).findFirst();
+        if (other.isPresent() || members.contains(member)) {
+          problems.error(
+              line,
+              "instance "
+                  + member
+                  + " cannot be in more than one sync group (already in "
+                  + other.map(SyncGroupSpec::name).orElse(group)
+                  + ")");
+          continue;
+        }
+        members.add(member);
+      }
+    }
+    return members;
+  }
+
+  /**
+   * keepalived ignores members' tracker weights unless the group has sync_group_tracking_weight
+   * (vrrp.c vrrp_complete_instance), so a weight there does not do what it says: refused.
+   */
+  private void checkSyncGroupMembers(
+      String group, ConfigStatement groupList, List<String> members, boolean trackingWeight) {
+    boolean owner = false;
+    boolean nonOwner = false;
+    for (VrrpInstanceSpec instance : instances) {
+      if (!members.contains(instance.name())) {
+        continue;
+      }
+      owner |= instance.priority() == 255;
+      nonOwner |= instance.priority() != 255;
+      if (trackingWeight) {
+        continue;
+      }
+      for (TrackSpec track : instance.trackScripts()) {
+        VrrpScriptSpec script = scripts.get(track.name());
+        int weight = track.weight().orElse(script == null ? 0 : script.weight());
+        if (weight != 0) {
+          problems.error(
+              groupList,
+              "instance "
+                  + instance.name()
+                  + " tracks script "
+                  + track.name()
+                  + " with weight "
+                  + weight
+                  + ", which keepalived ignores in sync group "
+                  + group
+                  + ": use weight 0 or add sync_group_tracking_weight to the group");
+        }
+      }
+      for (TrackSpec track : instance.trackInterfaces()) {
+        if (track.weight().orElse(0) != 0) {
+          problems.error(
+              groupList,
+              "instance "
+                  + instance.name()
+                  + " tracks interface "
+                  + track.name()
+                  + " with a weight, which keepalived ignores in sync group "
+                  + group
+                  + ": remove the weight or add sync_group_tracking_weight to the group");
+        }
+      }
+    }
+    if (owner && nonOwner) {
+      problems.error(
+          groupList,
+          "sync group "
+              + group
+              + " mixes address owners (priority 255) with other instances: an owner is always "
+              + "MASTER, so the group could never follow it to BACKUP");
     }
   }
 
@@ -320,7 +499,7 @@ public final class KeepalivedConfigLoader {
         case "authentication" -> authentication = authentication(s).orElse(authentication);
         case "virtual_ipaddress" -> readVirtualAddresses(s, vips);
         case "track_script" -> readTracks(s, trackScripts);
-        case "track_interface" -> readTracks(s, trackInterfaces);
+        case "track_interface" -> readTrackedInterfaces(s, trackInterfaces);
         case "nopreempt" -> {
           preempt = false;
           nopreempt = s;
@@ -329,19 +508,8 @@ public final class KeepalivedConfigLoader {
         case "preempt_delay" -> preemptDelay = seconds(s, 0, 1000).orElse(preemptDelay);
         case "unicast_src_ip", "mcast_src_ip" -> source = address(s);
         case "unicast_peer" -> readPeers(s, peers);
-        case "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify" -> {
-          if (s.args().isEmpty()) {
-            problems.error(s, "needs the script to run");
-          } else {
-            String command = String.join(" ", s.args());
-            try {
-              CommandLine.split(command); // split as vrrp_script's line is, quotes and all
-              notify.put(s.keyword(), command);
-            } catch (IllegalArgumentException e) {
-              problems.error(s, e.getMessage());
-            }
-          }
-        }
+        case "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify" ->
+            readNotify(s, notify);
         case "garp_master_delay" -> {
           GarpSpec g = garp;
           garp =
@@ -454,13 +622,7 @@ public final class KeepalivedConfigLoader {
     if (problems.errorCount() > errorsBefore) {
       return;
     }
-    NotifyScripts notifySpec =
-        new NotifyScripts(
-            Optional.ofNullable(notify.get("notify_master")),
-            Optional.ofNullable(notify.get("notify_backup")),
-            Optional.ofNullable(notify.get("notify_fault")),
-            Optional.ofNullable(notify.get("notify_stop")),
-            Optional.ofNullable(notify.get("notify")));
+    NotifyScripts notifySpec = notifyScripts(notify);
     instances.add(
         new VrrpInstanceSpec(
             name.get(),
@@ -611,6 +773,71 @@ public final class KeepalivedConfigLoader {
         problems.error(line, "expected 'NAME' or 'NAME weight N' (reverse is not supported)");
       }
       into.add(new TrackSpec(line.keyword(), weight));
+    }
+  }
+
+  /** A notify line, split as vrrp_script's line is (quotes and all) so a bad one fails here. */
+  private void readNotify(ConfigStatement s, Map<String, String> into) {
+    if (s.args().isEmpty()) {
+      problems.error(s, "needs the script to run");
+      return;
+    }
+    String command = String.join(" ", s.args());
+    try {
+      CommandLine.split(command);
+      into.put(s.keyword(), command);
+    } catch (IllegalArgumentException e) {
+      problems.error(s, e.getMessage());
+    }
+  }
+
+  private static NotifyScripts notifyScripts(Map<String, String> notify) {
+    return new NotifyScripts(
+        Optional.ofNullable(notify.get("notify_master")),
+        Optional.ofNullable(notify.get("notify_backup")),
+        Optional.ofNullable(notify.get("notify_fault")),
+        Optional.ofNullable(notify.get("notify_stop")),
+        Optional.ofNullable(notify.get("notify")));
+  }
+
+  /**
+   * {@code track_interface { NAME [weight N] }} as keepalived 2.2.7 checks it (vrrp_track.c
+   * alloc_track_if): N in -253..253, each interface once; {@code reverse} is not supported.
+   */
+  private void readTrackedInterfaces(ConfigStatement block, List<TrackSpec> into) {
+    if (!requireBlock(block)) {
+      return;
+    }
+    List<String> seen = new ArrayList<>();
+    for (ConfigStatement line : block.block()) {
+      String name = line.keyword();
+      List<String> args = line.args();
+      if (seen.contains(name)) {
+        problems.error(line, "track_interface " + name + " is listed twice");
+        continue;
+      }
+      seen.add(name);
+      if (args.isEmpty()) {
+        into.add(new TrackSpec(name, OptionalInt.empty()));
+      } else if (!args.get(0).equals("weight")) {
+        problems.error(
+            line, "unknown track_interface option '" + args.get(0) + "' (expected weight)");
+      } else if (args.size() == 1) {
+        problems.error(line, "weight needs a value, -253..253");
+      } else if (args.size() > 2) {
+        problems.error(
+            line,
+            args.get(2).equals("reverse")
+                ? "'reverse' weights are not supported"
+                : "unexpected '" + args.get(2) + "' after the weight");
+      } else {
+        try {
+          int weight = ConfigNumbers.parseInt(args.get(1), -253, 253);
+          into.add(new TrackSpec(name, OptionalInt.of(weight)));
+        } catch (NumberFormatException e) {
+          problems.error(line, "weight: " + e.getMessage());
+        }
+      }
     }
   }
 

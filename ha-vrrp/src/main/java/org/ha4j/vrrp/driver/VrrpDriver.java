@@ -10,6 +10,7 @@ import org.ha4j.core.time.Scheduler;
 import org.ha4j.vrrp.protocol.VrrpAction;
 import org.ha4j.vrrp.protocol.VrrpInput;
 import org.ha4j.vrrp.protocol.VrrpSnapshot;
+import org.ha4j.vrrp.protocol.VrrpState;
 import org.ha4j.vrrp.protocol.VrrpStateMachine;
 import org.ha4j.vrrp.protocol.VrrpTimer;
 import org.slf4j.Logger;
@@ -44,11 +45,16 @@ public final class VrrpDriver {
   private final AddressAnnouncer announcer;
   private final StateNotifier notifier;
   private final ActionObserver observer;
+  private final SyncGroupPort group;
   private final Map<VrrpTimer, Scheduler.Timer> timers = new EnumMap<>(VrrpTimer.class);
   private final AtomicLong advertisementsSent = new AtomicLong();
   private final AtomicLong sendFailures = new AtomicLong();
   private volatile VrrpSnapshot snapshot;
   private boolean halted;
+
+  /** A Master_Down_Timer expiry the sync group holds back, or null. */
+  private VrrpInput heldTakeOver;
+
   private long lastFailureLog = Long.MIN_VALUE / 2;
 
   private VrrpDriver(Builder b) {
@@ -60,6 +66,7 @@ public final class VrrpDriver {
     this.announcer = required(b.announcer, "announcer");
     this.notifier = b.notifier;
     this.observer = b.observer;
+    this.group = b.group;
     this.snapshot = machine.snapshot();
   }
 
@@ -87,12 +94,50 @@ public final class VrrpDriver {
       return;
     }
     long now = scheduler.nanoTime();
+    VrrpSnapshot before = snapshot;
     List<VrrpAction> actions = machine.handle(now, input);
     snapshot = machine.snapshot();
     observer.decided(now, actions);
     for (VrrpAction action : actions) {
       observer.performing(now, action);
       perform(action);
+    }
+    if (!snapshot.equals(before)) {
+      group.changed(before, snapshot);
+    }
+  }
+
+  /**
+   * The Master_Down_Timer ran out. In BACKUP the sync group may hold the takeover back; the held
+   * expiry keeps its token, so it is still the live one when released unless the protocol re-armed
+   * the timer since.
+   */
+  private void masterDownExpired(VrrpInput expiry) {
+    if (halted) {
+      return;
+    }
+    if (snapshot.state() == VrrpState.BACKUP) {
+      heldTakeOver = expiry;
+      if (!group.mayTakeOver(() -> releaseTakeOver(expiry))) {
+        log.info("({}) Master_Down_Timer expired; held in BACKUP by its sync group", name);
+        return;
+      }
+      heldTakeOver = null;
+    }
+    handle(expiry);
+  }
+
+  private void releaseTakeOver(VrrpInput expiry) {
+    if (heldTakeOver == expiry) {
+      heldTakeOver = null;
+      handle(expiry);
+    }
+  }
+
+  private void withdrawHeldTakeOver() {
+    if (heldTakeOver != null) {
+      heldTakeOver = null;
+      group.takeOverWithdrawn();
     }
   }
 
@@ -160,8 +205,17 @@ public final class VrrpDriver {
       if (log.isDebugEnabled()) {
         log.debug("({}) {} timer armed for {}", name, arm.timer(), arm.delay());
       }
-      timers.put(arm.timer(), scheduler.schedule(arm.delay(), () -> handle(arm.expiry())));
+      if (arm.timer() == VrrpTimer.MASTER_DOWN) {
+        withdrawHeldTakeOver();
+        timers.put(
+            arm.timer(), scheduler.schedule(arm.delay(), () -> masterDownExpired(arm.expiry())));
+      } else {
+        timers.put(arm.timer(), scheduler.schedule(arm.delay(), () -> handle(arm.expiry())));
+      }
     } else if (action instanceof VrrpAction.CancelTimer cancel) {
+      if (cancel.timer() == VrrpTimer.MASTER_DOWN) {
+        withdrawHeldTakeOver();
+      }
       cancel(timers.remove(cancel.timer()));
     } else if (action instanceof VrrpAction.StateChanged changed) {
       notifier.stateChanged(
@@ -206,6 +260,7 @@ public final class VrrpDriver {
     private AddressAnnouncer announcer;
     private StateNotifier notifier = StateNotifier.NONE;
     private ActionObserver observer = ActionObserver.NONE;
+    private SyncGroupPort group = SyncGroupPort.NONE;
 
     private Builder(VrrpStateMachine machine) {
       this.machine = Objects.requireNonNull(machine, "machine");
@@ -251,6 +306,12 @@ public final class VrrpDriver {
     /** Default: {@link ActionObserver#NONE}. */
     public Builder observer(ActionObserver observer) {
       this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
+
+    /** Default: {@link SyncGroupPort#NONE}, a router in no sync group. */
+    public Builder syncGroup(SyncGroupPort group) {
+      this.group = Objects.requireNonNull(group, "group");
       return this;
     }
 
