@@ -169,7 +169,8 @@ class NodeCommandTest {
             List.of("--garp-master-refresh", "60", "--garp-master-refresh-repeat", "0"));
     List<String> messages =
         List.of(
-            "--garp-master-refresh must be 0-86400", "--garp-master-refresh-repeat must be 1-255");
+            "--garp-master-refresh must be nginx time (500ms, 1s, 1m, 1h30m) or plain seconds",
+            "--garp-master-refresh-repeat must be 1-255");
     for (int i = 0; i < refused.size(); i++) {
       List<String> args = new ArrayList<>(base);
       args.addAll(refused.get(i));

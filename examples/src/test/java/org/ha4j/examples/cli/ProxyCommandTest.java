@@ -64,8 +64,9 @@ class ProxyCommandTest {
           CompletableFuture.supplyAsync(
               () -> {
                 try {
-                  return command.run(
-                      List.of(
+                  return Ha4jCommandLine.commandLine(printer, printer, List.of(command))
+                      .execute(
+                          "proxy",
                           "--listen",
                           "127.0.0.1:0",
                           "--upstream",
@@ -73,11 +74,9 @@ class ProxyCommandTest {
                           "--upstream",
                           "127.0.0.1:" + b.getLocalPort(),
                           "--access-log",
-                          log.toString()),
-                      printer,
-                      printer);
-                } catch (Exception e) {
-                  throw new RuntimeException(e);
+                          log.toString());
+                } catch (RuntimeException e) {
+                  throw e;
                 }
               });
       Pattern listening =
