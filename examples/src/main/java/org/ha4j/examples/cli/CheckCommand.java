@@ -32,13 +32,14 @@ final class CheckCommand extends CliCommand {
   @Option(
       names = "--keepalived",
       paramLabel = "FILE",
-      description = "A keepalived.conf, whatever its content looks like; repeatable.")
+      description =
+          "A keepalived.conf, whatever its content looks like; repeatable (default: none).")
   private List<Path> keepalivedFlags = List.of();
 
   @Option(
       names = "--nginx",
       paramLabel = "FILE",
-      description = "An nginx.conf, whatever its content looks like; repeatable.")
+      description = "An nginx.conf, whatever its content looks like; repeatable (default: none).")
   private List<Path> nginxFlags = List.of();
 
   @Option(

@@ -15,7 +15,9 @@ import org.ha4j.proxy.RelayKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code ./ha4j} command line: {@code ./ha4j COMMAND [FLAGS]}.
@@ -52,13 +54,15 @@ public final class Ha4jCommandLine implements Runnable {
   static final int EXIT_FAILURE = 1;
   static final int EXIT_USAGE = 2;
 
+  @Spec private CommandSpec spec;
+
   private Ha4jCommandLine() {}
 
   /** {@code ./ha4j} alone: the command list, as a usage error. */
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "give a COMMAND (ha4j --help lists them)");
+        spec.commandLine(), "give a COMMAND (ha4j --help lists them)");
   }
 
   public static void main(String[] args) {

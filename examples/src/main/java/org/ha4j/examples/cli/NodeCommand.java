@@ -120,7 +120,8 @@ final class NodeCommand extends CliCommand {
       names = "--unicast-peer",
       paramLabel = "IP",
       converter = VrrpFlags.AddressConverter.class,
-      description = "A unicast peer, repeatable; adverts from anyone else are dropped.")
+      description =
+          "A unicast peer, repeatable; adverts from anyone else are dropped (default: none).")
   private List<Ipv4Address> unicastPeers = List.of();
 
   @Option(

@@ -59,7 +59,7 @@ final class ProxyCommand extends CliCommand {
       paramLabel = "FILE",
       description =
           "Run the file's stream {} block, checked as ./ha4j check checks it; replaces the flags"
-              + " below except --relay.")
+              + " below except --relay (default: none).")
   private Path nginx;
 
   @Option(
@@ -68,13 +68,14 @@ final class ProxyCommand extends CliCommand {
       converter = CliTypes.ListenConverter.class,
       description =
           "Where to accept, as nginx's listen: ADDRESS:PORT, *:PORT, or PORT alone for"
-              + " 0.0.0.0:PORT.")
+              + " 0.0.0.0:PORT (default: none; needed without --nginx).")
   private String listen;
 
   @Option(
       names = "--upstream",
       paramLabel = "SERVER",
-      description = "A backend server, repeatable, in nginx's server syntax.")
+      description =
+          "A backend server, repeatable, in nginx's server syntax (default: none; needed without --nginx).")
   private List<String> upstreams = List.of();
 
   @Option(

@@ -82,7 +82,7 @@ final class RunCommand extends CliCommand {
       names = "--console",
       description =
           "Read commands from stdin: proxy stop, proxy start, status, stop; end of input stops"
-              + " the node.")
+              + " the node (default: no console).")
   private boolean withConsole;
 
   RunCommand() {

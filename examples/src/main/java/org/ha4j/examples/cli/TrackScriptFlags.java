@@ -26,7 +26,7 @@ final class TrackScriptFlags {
       paramLabel = "CMD",
       description =
           "Run CMD as a keepalived vrrp_script and track it; repeatable, each --track-* flag"
-              + " after it applies to it.")
+              + " after it applies to it (default: none).")
   String command;
 
   @Option(
