@@ -104,6 +104,46 @@ class ProxyCommandTest {
   }
 
   @Test
+  void aBarePortListensOnTheIpv4WildcardAsNginxListenDoes() throws Exception {
+    try (ServerSocket a = named("A")) {
+      int port;
+      try (ServerSocket probe = new ServerSocket(0)) {
+        port = probe.getLocalPort();
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      PrintStream printer = new PrintStream(out, true, StandardCharsets.UTF_8);
+      ProcessSignals stop = ProcessSignals.manual(line -> {});
+      ProxyCommand command = new ProxyCommand(signalLog -> stop);
+      CompletableFuture<Integer> exit =
+          CompletableFuture.supplyAsync(
+              () ->
+                  Ha4jCommandLine.commandLine(printer, printer, List.of(command))
+                      .execute(
+                          "proxy",
+                          "--listen",
+                          String.valueOf(port),
+                          "--upstream",
+                          "127.0.0.1:" + a.getLocalPort(),
+                          "--connect-timeout",
+                          "500ms",
+                          "--idle-timeout",
+                          "1m"));
+      String banner = "listening on 0.0.0.0:" + port + " -> 1 server(s)";
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> out.toString(StandardCharsets.UTF_8).contains(banner) || exit.isDone());
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains(banner);
+      assertThat(fetch(port)).isEqualTo("A");
+      stop.requestStop("test");
+      assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
+      // the listener is gone with the proxy: the port can be bound again
+      try (ServerSocket again = new ServerSocket(port)) {
+        assertThat(again.getLocalPort()).isEqualTo(port);
+      }
+    }
+  }
+
+  @Test
   void badFlagsAreUsageErrors() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream printer = new PrintStream(err, true, StandardCharsets.UTF_8);
