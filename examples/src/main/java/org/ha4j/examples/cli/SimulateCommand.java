@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.ha4j.core.config.ConfigText;
 import org.ha4j.core.health.HealthStatus;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
@@ -20,7 +21,9 @@ import org.ha4j.vrrp.simulation.SimulationListener;
 import org.ha4j.vrrp.simulation.Timeline;
 import org.ha4j.vrrp.simulation.VirtualLan;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code ./ha4j simulate}: the reference deployment's failover story, run by the real state
@@ -53,12 +56,12 @@ final class SimulateCommand extends CliCommand {
   @Option(
       names = "--loss",
       paramLabel = "P",
-      description = "The share of advertisements lost, 0-1 or 0%-100% (default: ${DEFAULT-VALUE}).")
-  private String lossText = "0";
+      converter = LossConverter.class,
+      description = "The share of advertisements lost, 0-1 or 0%-100% (default: 0).")
+  private double loss = 0;
 
   @Override
-  int run(PrintStream out, PrintStream err) throws UsageException {
-    double loss = parseLoss(lossText);
+  int run(PrintStream out, PrintStream err) {
 
     out.printf(
         Locale.ROOT,
@@ -185,18 +188,23 @@ final class SimulateCommand extends CliCommand {
     return s * 1_000_000_000L;
   }
 
-  private static double parseLoss(String text) throws UsageException {
-    try {
-      double value =
-          text.endsWith("%")
-              ? Double.parseDouble(text.substring(0, text.length() - 1)) / 100
-              : Double.parseDouble(text);
-      if (!(value >= 0 && value <= 1)) {
-        throw new UsageException("--loss must be 0-1 (or 0%-100%), got '" + text + "'");
+  /** A share: {@code 0.1} or {@code 10%}. */
+  static final class LossConverter implements ITypeConverter<Double> {
+    @Override
+    public Double convert(String text) {
+      try {
+        double value =
+            text.endsWith("%")
+                ? Double.parseDouble(text.substring(0, text.length() - 1)) / 100
+                : Double.parseDouble(text);
+        if (value >= 0 && value <= 1) {
+          return value;
+        }
+      } catch (NumberFormatException e) {
+        // named below, with what is allowed
       }
-      return value;
-    } catch (NumberFormatException e) {
-      throw new UsageException("--loss must be 0-1 (or 0%-100%), got '" + text + "'");
+      throw new TypeConversionException(
+          "must be 0-1 (or 0%-100%), got '" + ConfigText.echo(text) + "'");
     }
   }
 

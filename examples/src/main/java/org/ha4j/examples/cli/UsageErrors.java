@@ -45,7 +45,13 @@ final class UsageErrors implements IParameterExceptionHandler, IExecutionExcepti
   private static void printSynopsis(CommandLine command, PrintWriter err) {
     CommandLine.Help help = command.getHelp();
     err.print(help.synopsisHeading() + help.synopsis(help.synopsisHeadingLength()));
-    err.println("(" + prefix(command) + " --help describes every flag)");
+    boolean top = command.getParent() == null;
+    err.println(
+        "("
+            + prefix(command)
+            + " --help "
+            + (top ? "lists the commands" : "describes every flag")
+            + ")");
     err.flush();
   }
 
