@@ -32,7 +32,7 @@ final class ConfigCheck {
       Pattern.compile(
           "(?m)^\\s*(global_defs|vrrp_instance|vrrp_script|vrrp_sync_group|virtual_server)\\b");
 
-  private final List<String> out = new ArrayList<>();
+  private final List<CheckReport.Entry> out = new ArrayList<>();
 
   private ConfigCheck() {}
 
@@ -55,27 +55,27 @@ final class ConfigCheck {
       try {
         KeepalivedConfig config =
             KeepalivedConfigLoader.load(file.toString(), ConfigFiles.read(file));
-        out.add(file + ": ok (keepalived)");
+        summary(file + ": ok (keepalived)");
         describe(config);
-        config.warnings().forEach(w -> out.add("  " + w));
+        config.warnings().forEach(w -> problem(w, IgnoredDirectives.KEEPALIVED));
         loadedKeepalived.add(config);
       } catch (ConfigException e) {
         ok = false;
-        out.add(file + ": FAILED (keepalived)");
-        e.problems().forEach(p -> out.add("  " + p));
+        summary(file + ": FAILED (keepalived)");
+        e.problems().forEach(p -> problem(p, IgnoredDirectives.KEEPALIVED));
       }
     }
     for (Path file : nginxFiles) {
       try {
         NginxStreamConfig config =
             NginxStreamConfigLoader.load(file.toString(), ConfigFiles.read(file));
-        out.add(file + ": ok (nginx, stream {})");
+        summary(file + ": ok (nginx, stream {})");
         describe(config);
-        config.notes().forEach(n -> out.add("  " + n));
+        config.notes().forEach(n -> problem(n, IgnoredDirectives.NGINX));
       } catch (ConfigException e) {
         ok = false;
-        out.add(file + ": FAILED (nginx)");
-        e.problems().forEach(p -> out.add("  " + p));
+        summary(file + ": FAILED (nginx)");
+        e.problems().forEach(p -> problem(p, IgnoredDirectives.NGINX));
       }
     }
     if (ok) {
@@ -83,7 +83,7 @@ final class ConfigCheck {
     }
     for (KeepalivedConfig config : loadedKeepalived) {
       for (VrrpScriptSpec script : config.scripts().values()) {
-        out.add(
+        summary(
             "note: vrrp_script "
                 + script.name()
                 + " runs '"
@@ -96,7 +96,7 @@ final class ConfigCheck {
                     : ""));
       }
     }
-    return new CheckReport(out, ok);
+    return new CheckReport(out);
   }
 
   /**
@@ -132,19 +132,33 @@ final class ConfigCheck {
       }
       return true;
     } catch (ConfigException e) {
-      out.add(
+      summary(
           "FAILED as ./ha4j "
               + (keepalivedFiles.isEmpty() ? "proxy --nginx" : "run")
               + " would refuse it:");
-      e.problems().stream().filter(ConfigProblem::isError).forEach(p -> out.add("  " + p));
+      e.problems().stream()
+          .filter(ConfigProblem::isError)
+          .forEach(p -> out.add(new CheckReport.Entry(CheckReport.Kind.ERROR, "  " + p, "")));
       return false;
     }
   }
 
+  private void summary(String line) {
+    out.add(new CheckReport.Entry(CheckReport.Kind.SUMMARY, line, ""));
+  }
+
+  private void problem(ConfigProblem problem, IgnoredDirectives directives) {
+    out.add(
+        new CheckReport.Entry(
+            problem.isError() ? CheckReport.Kind.ERROR : CheckReport.Kind.WARNING,
+            "  " + problem,
+            problem.isError() ? "" : directives.explain(problem)));
+  }
+
   private void describe(KeepalivedConfig config) {
-    config.routerId().ifPresent(id -> out.add("  router_id " + id));
+    config.routerId().ifPresent(id -> summary("  router_id " + id));
     for (VrrpInstanceSpec vi : config.instances()) {
-      out.add(
+      summary(
           String.format(
               "  vrrp_instance %s: interface %s, VRID %d, priority %d, initial state %s, "
                   + "advert_int %ds, auth %s, %s%s",
@@ -159,13 +173,13 @@ final class ConfigCheck {
               vi.preemptDelay().isZero()
                   ? ""
                   : ", preempt_delay " + vi.preemptDelay().toMillis() + "ms"));
-      out.add(
+      summary(
           "    VIPs: "
               + vi.virtualAddresses().stream()
                   .map(ConfigCheck::describe)
                   .collect(Collectors.joining(", ")));
       if (!vi.unicastPeers().isEmpty()) {
-        out.add(
+        summary(
             "    unicast from "
                 + vi.unicastSource().map(Object::toString).orElse("(primary address)")
                 + " to "
@@ -174,7 +188,7 @@ final class ConfigCheck {
       for (TrackSpec track : vi.trackScripts()) {
         VrrpScriptSpec script = config.scripts().get(track.name());
         int weight = track.weight().orElse(script.weight());
-        out.add(
+        summary(
             String.format(
                 "    track_script %s: '%s' every %dms, timeout %dms, rise %d, fall %d, %s",
                 track.name(),
@@ -186,7 +200,7 @@ final class ConfigCheck {
                 weightMeaning(weight)));
       }
       for (TrackSpec track : vi.trackInterfaces()) {
-        out.add(
+        summary(
             String.format(
                 "    track_interface %s: %s",
                 track.name(), weightMeaning(track.weight().orElse(0))));
@@ -209,15 +223,15 @@ final class ConfigCheck {
 
   private void describe(NginxStreamConfig config) {
     for (NginxStreamConfig.Upstream upstream : config.upstreams()) {
-      out.add(
+      summary(
           "  upstream "
               + upstream.name()
               + ": "
               + upstream.method().orElse("round robin (weighted)"));
-      upstream.servers().forEach(s -> out.add("    server " + s.text()));
+      upstream.servers().forEach(s -> summary("    server " + s.text()));
     }
     for (NginxStreamConfig.Server server : config.servers()) {
-      out.add(
+      summary(
           String.format(
               "  server: listen %s%s -> %s; connect timeout %s, idle timeout %s, next upstream %s",
               server.listenText(),
@@ -227,7 +241,7 @@ final class ConfigCheck {
               ConfigDurations.format(server.idleTimeout()),
               server.nextUpstream() ? "on" : "off"));
       if (!server.accessRules().isEmpty()) {
-        out.add(
+        summary(
             "    access: "
                 + server.accessRules().stream()
                     .map(NginxStreamConfig.AccessRule::text)
@@ -235,15 +249,15 @@ final class ConfigCheck {
       }
       server
           .maxConnectionsPerClient()
-          .ifPresent(n -> out.add("    at most " + n + " connections per client"));
+          .ifPresent(n -> summary("    at most " + n + " connections per client"));
       server
           .maxConnections()
-          .ifPresent(n -> out.add("    at most " + n + " connections on this listener"));
+          .ifPresent(n -> summary("    at most " + n + " connections on this listener"));
       server
           .accessLogPath()
           .ifPresent(
               path ->
-                  out.add(
+                  summary(
                       "    access log " + path + " '" + server.accessLogFormat().orElse("") + "'"));
     }
   }

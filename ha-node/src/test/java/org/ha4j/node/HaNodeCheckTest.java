@@ -48,4 +48,35 @@ class HaNodeCheckTest {
             ConfigException.class,
             e -> assertThat(e.problems()).extracting(Object::toString).containsExactly(error));
   }
+
+  @Test
+  void everyIgnoredDirectiveOfTheSeedSaysWhatItWouldHaveDone() throws Exception {
+    CheckReport report = HaNode.check(List.of(LB1), List.of(NGINX));
+    List<CheckReport.Entry> warnings =
+        report.entries().stream().filter(e -> e.kind() == CheckReport.Kind.WARNING).toList();
+    assertThat(warnings).hasSize(7);
+    assertThat(warnings).allSatisfy(w -> assertThat(w.explanation()).startsWith("in nginx, '"));
+    assertThat(report.passed()).isTrue();
+    assertThat(report.passedStrictly()).isFalse();
+  }
+
+  @Test
+  void ignoredKeepalivedAndListenParametersAreExplainedToo(@TempDir Path dir) throws Exception {
+    Path keepalived =
+        Files.writeString(
+            dir.resolve("k.conf"),
+            "global_defs {\n  smtp_server 127.0.0.1\n}\n"
+                + "vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 5\n  priority 100\n"
+                + "  virtual_ipaddress {\n    10.200.0.100\n  }\n}\n");
+    Path nginx =
+        Files.writeString(
+            dir.resolve("n.conf"),
+            "stream {\n  server {\n    listen 127.0.0.1:9000 deferred;\n"
+                + "    proxy_pass 127.0.0.1:9001;\n  }\n}\n");
+    CheckReport report = HaNode.check(List.of(keepalived), List.of(nginx));
+    assertThat(report.lines())
+        .contains(
+            "    in keepalived, 'smtp_server' names the mail server for state-change mails",
+            "    in nginx, 'listen deferred' accepts only once data arrives (TCP_DEFER_ACCEPT)");
+  }
 }

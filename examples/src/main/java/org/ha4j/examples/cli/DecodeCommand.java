@@ -1,57 +1,77 @@
 package org.ha4j.examples.cli;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.ha4j.vrrp.codec.ReceiveExpectations;
 import org.ha4j.vrrp.codec.VrrpAdvertisement;
 import org.ha4j.vrrp.codec.VrrpAuthentication;
 import org.ha4j.vrrp.codec.VrrpDecodeResult;
 import org.ha4j.vrrp.codec.VrrpDecoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code ./ha4j decode [--auth-pass P] [--adver-int N] HEX}: decodes one IPv4 packet carrying a
+ * {@code ./ha4j decode [--auth-pass P] [--advert-int T] HEX}: decodes one IPv4 packet carrying a
  * VRRPv2 advertisement, as captured from a raw socket or tcpdump, and says whether a receiver would
  * accept it.
  *
  * <p>Prints one line. {@code VALID vrid=.. priority=.. auth=.. advert_int=.. addresses=..
  * checksum=.. source=.. destination=.. ttl=..} and exit 0; or {@code REJECT <REASON> (<rule>)
  * <detail>} and exit 1. Without flags only the wire format and the TTL are checked; {@code
- * --auth-pass} adds the auth type and password check, {@code --adver-int} the interval check.
+ * --auth-pass} adds the auth type and password check, {@code --advert-int} the interval check.
  */
-final class DecodeCommand implements Subcommand {
+@Command(
+    name = "decode",
+    description = "Check a captured VRRPv2 packet (IPv4, hex) the way a receiver does.",
+    footer = {
+      "%nPrints VALID and the fields (exit 0) or REJECT and the RFC rule it breaks (exit 1). Without"
+          + " flags only the wire format and TTL 255 are checked."
+    })
+final class DecodeCommand extends CliCommand {
 
-  @Override
-  public String name() {
-    return "decode";
+  @Option(
+      names = "--auth-pass",
+      paramLabel = "P",
+      description = "Also check the auth type (PASS) and this password (default: not checked).")
+  private String authPass;
+
+  @Option(
+      names = "--advert-int",
+      paramLabel = "T",
+      description =
+          "Also check the advertisement interval, whole seconds 1-255 as VRRPv2 carries it, as "
+              + CliTypes.DURATION_FORMS
+              + " (default: not checked).")
+  private Duration advertInt;
+
+  // The spelling this command had before --advert-int was the one name everywhere.
+  @Option(names = "--adver-int", hidden = true)
+  private void adverInt(Duration interval) {
+    advertInt = interval;
   }
 
-  @Override
-  public String summary() {
-    return "check a captured VRRPv2 packet (IPv4, hex) the way a receiver does";
-  }
+  @Parameters(
+      paramLabel = "HEX",
+      arity = "0..*",
+      description = "The whole IPv4 packet in hex; spaces, colons and a 0x prefix are allowed.")
+  private List<String> hex = List.of();
 
   @Override
-  public String usage() {
-    return "decode [--auth-pass P] [--adver-int N] HEX   (HEX: the whole IPv4 packet; spaces and colons allowed)";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
-    Flags flags = Flags.parse(args, Set.of("auth-pass", "adver-int"), Set.of());
-    byte[] packet = parseHex(String.join("", flags.positional()));
+  int run(PrintStream out, PrintStream err) throws UsageException {
+    byte[] packet = parseHex(String.join("", hex));
     ReceiveExpectations.Builder expectations = ReceiveExpectations.builder();
-    if (flags.has("auth-pass")) {
-      String password = flags.required("auth-pass");
-      if (password.isEmpty()) {
+    if (authPass != null) {
+      if (authPass.isEmpty()) {
         throw new UsageException("--auth-pass must not be empty");
       }
-      expectations.authentication(VrrpAuthentication.password(password));
+      expectations.authentication(VrrpAuthentication.password(authPass));
     }
-    if (flags.has("adver-int")) {
-      expectations.advertIntervalSeconds(flags.intValue("adver-int", 1, 1, 255));
+    if (advertInt != null) {
+      expectations.advertIntervalSeconds(VrrpFlags.advertSeconds(advertInt));
     }
 
     VrrpDecodeResult result = VrrpDecoder.decode(packet, expectations.build());

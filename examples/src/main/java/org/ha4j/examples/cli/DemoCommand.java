@@ -10,9 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.ha4j.examples.demo.DemoNetwork;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./ha4j demo}: the reference deployment for real. As root it builds the seed's LAN in
@@ -22,36 +23,42 @@ import org.ha4j.examples.demo.DemoNetwork;
  * processes and the work directory go away on every exit path. Without root it says what is missing
  * and plays the same story in the virtual network ({@code simulate}).
  */
-final class DemoCommand implements Subcommand {
+@Command(
+    name = "demo",
+    description = {
+      "Play the reference deployment's story (seed section 2.5) in network namespaces: two"
+          + " load balancers, two Tomcats, a client. Needs root; without it the same story runs"
+          + " simulated."
+    })
+final class DemoCommand extends CliCommand {
+
+  @Option(
+      names = "--subnet",
+      paramLabel = "A.B.C",
+      defaultValue = DemoNetwork.SEED_SUBNET,
+      description = "The /24 the namespaces' LAN uses (default: ${DEFAULT-VALUE}, the seed's).")
+  private String subnet;
+
+  @Option(
+      names = "--seed-dir",
+      paramLabel = "DIR",
+      description =
+          "Where the reference deployment's files are (default: ./reference-deployment, or the"
+              + " repository's).")
+  private Path seedDirFlag;
+
+  @Option(
+      names = "--keep-logs",
+      description = "Keep the work directory (adapted files, access logs) (default: deleted).")
+  private boolean keepLogs;
 
   @Override
-  public String name() {
-    return "demo";
-  }
-
-  @Override
-  public String summary() {
-    return "play the reference deployment's story (seed section 2.5) in network namespaces (root), else simulated";
-  }
-
-  @Override
-  public String usage() {
-    return "demo [--subnet A.B.C (default 192.168.122, the seed's)] [--seed-dir DIR (default ./reference-deployment)]"
-        + " [--keep-logs]";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-    Flags flags = Flags.parse(args, Set.of("subnet", "seed-dir"), Set.of("keep-logs"));
-    if (!flags.positional().isEmpty()) {
-      throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
-    }
-    String subnet = flags.single("subnet").orElse(DemoNetwork.SEED_SUBNET);
+  int run(PrintStream out, PrintStream err) throws Exception {
     if (!subnet.matches("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})")) {
       throw new UsageException(
           "--subnet must be three octets such as 192.168.122, got '" + subnet + "'");
     }
-    Path seedDir = flags.single("seed-dir").map(Path::of).orElseGet(DemoCommand::findSeedDir);
+    Path seedDir = seedDirFlag != null ? seedDirFlag : findSeedDir();
     if (!Files.isReadable(seedDir.resolve("lb1/keepalived.conf"))
         || !Files.isReadable(seedDir.resolve("nginx.conf"))) {
       throw new UsageException(
@@ -66,7 +73,7 @@ final class DemoCommand implements Subcommand {
           "  (sudo ./ha4j demo builds the seed's LAN in network namespaces and runs it for real.)");
       out.println("  Playing the same story in the virtual network instead (./ha4j simulate):");
       out.println();
-      return new SimulateCommand().run(List.of(), out, err);
+      return new SimulateCommand().run(out, err);
     }
 
     out.println(
@@ -77,7 +84,6 @@ final class DemoCommand implements Subcommand {
     Path workDir = Files.createTempDirectory("ha4j-demo-");
     DemoNetwork[] network = new DemoNetwork[1];
     Process[] driver = new Process[1];
-    boolean keepLogs = flags.has("keep-logs");
     Thread cleanup =
         new Thread(
             () -> cleanUp(network[0], driver[0], workDir, keepLogs, out), "ha4j-demo-cleanup");

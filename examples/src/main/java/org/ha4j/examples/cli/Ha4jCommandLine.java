@@ -2,43 +2,67 @@ package org.ha4j.examples.cli;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Properties;
+import org.ha4j.proxy.RelayKind;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
- * The {@code ./ha4j} command line: {@code ./ha4j SUBCOMMAND [FLAGS]}.
+ * The {@code ./ha4j} command line: {@code ./ha4j COMMAND [FLAGS]}.
  *
- * <p>Exit codes are shared by every subcommand: 0 success, 1 a negative answer (a rejected packet,
- * a config with errors) or a runtime failure, 2 a usage error.
+ * <p>Exit codes are shared by every command: 0 success, 1 a negative answer (a rejected packet, a
+ * config with errors) or a runtime failure, 2 a usage error. Usage errors and failures go to
+ * stderr; what a command was asked for goes to stdout.
  */
-public final class Ha4jCommandLine {
+@Command(
+    name = "ha4j",
+    scope = ScopeType.INHERIT,
+    mixinStandardHelpOptions = true,
+    versionProvider = Ha4jCommandLine.BuildVersion.class,
+    sortOptions = false,
+    sortSynopsis = false,
+    usageHelpAutoWidth = false,
+    usageHelpWidth = 100,
+    synopsisHeading = "usage: ",
+    descriptionHeading = "%n",
+    parameterListHeading = "%nArguments:%n",
+    optionListHeading = "%nFlags:%n",
+    commandListHeading = "%nCommands (ha4j COMMAND --help describes each one's flags):%n",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:a negative answer (a rejected packet, a config with errors) or a runtime failure",
+      "2:a usage error: an unknown or malformed flag, a missing argument"
+    },
+    description =
+        "High availability for the JVM: VRRP (keepalived) and a TCP proxy (nginx stream).")
+public final class Ha4jCommandLine implements Runnable {
 
   static final int EXIT_OK = 0;
   static final int EXIT_FAILURE = 1;
   static final int EXIT_USAGE = 2;
 
-  private static final Map<String, Subcommand> COMMANDS = new LinkedHashMap<>();
-
-  static {
-    // Each issue registers its subcommands here, in the order they are listed by --help.
-    register(new DecodeCommand());
-    register(new SimulateCommand());
-    register(new CheckCommand());
-    register(new ProbeCommand());
-    register(new NodeCommand());
-    register(new ProxyCommand());
-    register(new RunCommand());
-    register(new DemoCommand());
-  }
+  @Spec private CommandSpec spec;
 
   private Ha4jCommandLine() {}
 
-  private static void register(Subcommand command) {
-    COMMANDS.put(command.name(), command);
+  /** {@code ./ha4j} alone: the command list, as a usage error. */
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "give a COMMAND (ha4j --help lists them)");
   }
 
   public static void main(String[] args) {
@@ -53,38 +77,58 @@ public final class Ha4jCommandLine {
 
   /** Runs one command line and returns its exit code; used by {@link #main} and by tests. */
   static int run(List<String> args, PrintStream out, PrintStream err) {
-    if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("help")) {
-      printCommands(args.isEmpty() ? err : out);
-      return args.isEmpty() ? EXIT_USAGE : EXIT_OK;
-    }
-    Subcommand command = COMMANDS.get(args.get(0));
-    if (command == null) {
-      err.println("ha4j: unknown command '" + args.get(0) + "'");
-      printCommands(err);
-      return EXIT_USAGE;
-    }
-    List<String> rest = args.subList(1, args.size());
-    if (rest.contains("--help")) {
-      out.println("usage: ha4j " + command.usage());
-      return EXIT_OK;
-    }
-    try {
-      return command.run(rest, out, err);
-    } catch (UsageException e) {
-      err.println("ha4j " + command.name() + ": " + e.getMessage());
-      err.println("usage: ha4j " + command.usage());
-      return EXIT_USAGE;
-    } catch (Exception e) {
-      err.println("ha4j " + command.name() + ": " + e.getMessage());
-      return EXIT_FAILURE;
-    }
+    return commandLine(out, err, allCommands(System.in)).execute(args.toArray(String[]::new));
   }
 
-  private static void printCommands(PrintStream stream) {
-    stream.println("usage: ha4j COMMAND [ARGS]   (ha4j COMMAND --help for its flags)");
-    stream.println();
-    for (Subcommand command : COMMANDS.values()) {
-      stream.printf("  %-10s %s%n", command.name(), command.summary());
+  /** Every command, in the order {@code --help} lists them. */
+  static List<CliCommand> allCommands(InputStream console) {
+    return List.of(
+        new DecodeCommand(),
+        new SimulateCommand(),
+        new CheckCommand(),
+        new ProbeCommand(),
+        new NodeCommand(),
+        new ProxyCommand(),
+        new RunCommand(console),
+        new DemoCommand());
+  }
+
+  /** The picocli tree of {@code commands}, printing to {@code out} and {@code err}. */
+  static CommandLine commandLine(PrintStream out, PrintStream err, List<CliCommand> commands) {
+    CommandLine root = new CommandLine(new Ha4jCommandLine());
+    for (CliCommand command : commands) {
+      command.streams(out, err);
+      root.addSubcommand(command);
+    }
+    root.addSubcommand(new CommandLine.HelpCommand());
+    root.registerConverter(Duration.class, new CliTypes.DurationConverter());
+    root.registerConverter(Integer.class, new CliTypes.IntConverter());
+    root.registerConverter(Integer.TYPE, new CliTypes.IntConverter());
+    root.registerConverter(Long.class, new CliTypes.LongConverter());
+    root.registerConverter(Long.TYPE, new CliTypes.LongConverter());
+    root.registerConverter(RelayKind.class, new CliTypes.RelayConverter());
+    root.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    root.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    UsageErrors errors = new UsageErrors();
+    root.setParameterExceptionHandler(errors);
+    root.setExecutionExceptionHandler(errors);
+    return root;
+  }
+
+  /** The version Maven wrote into {@code ha4j-version.properties} when it built the jar. */
+  static final class BuildVersion implements IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties build = new Properties();
+      try (InputStream in = Ha4jCommandLine.class.getResourceAsStream("/ha4j-version.properties")) {
+        if (in != null) {
+          build.load(in);
+        }
+      }
+      return new String[] {
+        "ha4j " + build.getProperty("version", "(unknown: not built by Maven)"),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
+      };
     }
   }
 }

@@ -4,10 +4,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ha4j.core.net.Ipv4Address;
@@ -23,6 +22,10 @@ import org.ha4j.vrrp.VrrpInstanceSnapshot;
 import org.ha4j.vrrp.VrrpListener;
 import org.ha4j.vrrp.protocol.VrrpRouterConfig;
 import org.ha4j.vrrp.protocol.VrrpState;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./ha4j node}: one VRRP instance from flags, in the foreground, like {@code keepalived -n}
@@ -41,158 +44,241 @@ import org.ha4j.vrrp.protocol.VrrpState;
  * STOPPED
  * </pre>
  */
-final class NodeCommand implements Subcommand {
+@Command(
+    name = "node",
+    description =
+        "Run one VRRP instance (a keepalived vrrp_instance) from flags, in the foreground, until"
+            + " SIGTERM or Ctrl-C.",
+    footer = {
+      "%nPrints one line per event on stdout (STARTED, STATE, PRIORITY, DROPPED, COUNTERS,"
+          + " STOPPED). Needs CAP_NET_RAW and CAP_NET_ADMIN."
+    })
+final class NodeCommand extends CliCommand {
 
-  private static final Set<String> WITH_VALUE =
-      Set.of(
-          "interface",
-          "vrid",
-          "priority",
-          "state",
-          "advert-int",
-          "auth-pass",
-          "vip",
-          "unicast-src",
-          "unicast-peer",
-          "preempt-delay",
-          "pidfile",
-          "track-file",
-          "garp-master-delay",
-          "garp-master-repeat",
-          "garp-master-refresh",
-          "garp-master-refresh-repeat",
-          "notify-master",
-          "notify-backup",
-          "notify-fault",
-          "notify-stop",
-          "notify");
-  private static final Set<String> SWITCHES = Set.of("nopreempt");
+  @Option(
+      names = "--interface",
+      required = true,
+      paramLabel = "IF",
+      description = "The interface to advertise on and add the VIPs to.")
+  private String interfaceName;
+
+  @Option(
+      names = "--vrid",
+      required = true,
+      paramLabel = "N",
+      description = "The virtual router id, 1-255 (keepalived's virtual_router_id).")
+  private int vrid;
+
+  @Option(
+      names = "--priority",
+      required = true,
+      paramLabel = "N",
+      description = "1-255; 255 means this host owns the VIPs.")
+  private int priority;
+
+  @Option(
+      names = "--state",
+      paramLabel = "MASTER|BACKUP",
+      converter = VrrpFlags.StateConverter.class,
+      description = "The initial state, as keepalived's state (default: BACKUP).")
+  private VrrpRouterConfig.InitialState state;
+
+  @Option(
+      names = "--advert-int",
+      paramLabel = "T",
+      defaultValue = "1s",
+      description =
+          "The advertisement interval, whole seconds 1-255, as "
+              + CliTypes.DURATION_FORMS
+              + " (default: ${DEFAULT-VALUE}).")
+  private Duration advertInt;
+
+  @Option(
+      names = "--auth-pass",
+      paramLabel = "P",
+      description = "PASS authentication with this password (default: none).")
+  private String authPass;
+
+  @Option(
+      names = "--vip",
+      required = true,
+      paramLabel = "A.B.C.D[/N]",
+      converter = VrrpFlags.CidrConverter.class,
+      description = "A virtual address, repeatable; without a prefix a /32, as in keepalived.")
+  private List<Ipv4Cidr> vips;
+
+  @Option(
+      names = "--unicast-src",
+      paramLabel = "IP",
+      converter = VrrpFlags.AddressConverter.class,
+      description =
+          "Send adverts by unicast from IP to each --unicast-peer (default: multicast to"
+              + " 224.0.0.18).")
+  private Ipv4Address unicastSource;
+
+  @Option(
+      names = "--unicast-peer",
+      paramLabel = "IP",
+      converter = VrrpFlags.AddressConverter.class,
+      description =
+          "A unicast peer, repeatable; adverts from anyone else are dropped (default: none).")
+  private List<Ipv4Address> unicastPeers = List.of();
+
+  @Option(
+      names = "--nopreempt",
+      description = "Do not take over from a lower-priority master (default: preempt).")
+  private boolean noPreempt;
+
+  @Option(
+      names = "--preempt-delay",
+      paramLabel = "T",
+      defaultValue = "0s",
+      description = "Wait this long before preempting, 0-1000s (default: ${DEFAULT-VALUE}).")
+  private Duration preemptDelay;
+
+  @Mixin private SharedFlags.PidFileFlag pidFlag = new SharedFlags.PidFileFlag();
+
+  @Option(
+      names = "--track-file",
+      paramLabel = "F",
+      description =
+          "keepalived's track_file with weight 0: FAULT while F holds a non-zero integer"
+              + " (default: none).")
+  private Path trackFilePath;
+
+  @Option(
+      names = "--garp-master-delay",
+      paramLabel = "T",
+      defaultValue = "5s",
+      description =
+          "Repeat the gratuitous ARPs this long after becoming MASTER, 0-1h (default:"
+              + " ${DEFAULT-VALUE}).")
+  private Duration garpMasterDelay;
+
+  @Option(
+      names = "--garp-master-repeat",
+      paramLabel = "N",
+      defaultValue = "5",
+      description = "Gratuitous ARPs per announcement, 0-255 (default: ${DEFAULT-VALUE}).")
+  private int garpMasterRepeat;
+
+  @Option(
+      names = "--garp-master-refresh",
+      paramLabel = "T",
+      defaultValue = "0s",
+      description =
+          "A MASTER re-announces its VIPs this often, 0-1d; 0 never (default: ${DEFAULT-VALUE}).")
+  private Duration garpMasterRefresh;
+
+  @Option(
+      names = "--garp-master-refresh-repeat",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Gratuitous ARPs per refresh, 1-255 (default: ${DEFAULT-VALUE}).")
+  private int garpMasterRefreshRepeat;
+
+  @Option(
+      names = "--notify-master",
+      paramLabel = "CMD",
+      description = "Run CMD on becoming MASTER (default: none).")
+  private String notifyMaster;
+
+  @Option(
+      names = "--notify-backup",
+      paramLabel = "CMD",
+      description = "Run CMD on becoming BACKUP (default: none).")
+  private String notifyBackup;
+
+  @Option(
+      names = "--notify-fault",
+      paramLabel = "CMD",
+      description = "Run CMD on entering FAULT (default: none).")
+  private String notifyFault;
+
+  @Option(
+      names = "--notify-stop",
+      paramLabel = "CMD",
+      description = "Run CMD when the instance stops (default: none).")
+  private String notifyStop;
+
+  @Option(
+      names = "--notify",
+      paramLabel = "CMD",
+      description =
+          "Run CMD on every state change with keepalived's arguments: INSTANCE NAME STATE"
+              + " PRIORITY (default: none).")
+  private String notifyAny;
+
+  @ArgGroup(exclusive = false, multiplicity = "0..*", heading = "%nTracked scripts:%n")
+  private List<TrackScriptFlags> trackScripts = new ArrayList<>();
 
   @Override
-  public String name() {
-    return "node";
-  }
-
-  @Override
-  public String summary() {
-    return "run one VRRP instance (a keepalived vrrp_instance) from flags, in the foreground";
-  }
-
-  @Override
-  public String usage() {
-    return "node --interface IF --vrid N --priority N [--state MASTER|BACKUP] [--advert-int S] [--auth-pass P]"
-        + " --vip A.B.C.D[/N] [--vip ...] [--unicast-src IP --unicast-peer IP ...] [--nopreempt]"
-        + " [--preempt-delay S] [--pidfile F] [--track-file F] [--garp-master-delay S] [--garp-master-repeat N]"
-        + " [--garp-master-refresh S] [--garp-master-refresh-repeat N]"
-        + " [--notify-master CMD] [--notify-backup CMD] [--notify-fault CMD] [--notify-stop CMD] [--notify CMD]"
-        + " [--track-script CMD [--track-weight W] [--track-interval S] [--track-timeout S] [--track-rise N]"
-        + " [--track-fall N]] ...";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-    // keepalived's vrrp_script as flags; each --track-* modifier applies to the --track-script
-    // before it
-    TrackScript.Flags trackScripts;
-    try {
-      trackScripts = TrackScript.parseFlags(args);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
-    Flags flags = Flags.parse(trackScripts.remaining(), WITH_VALUE, SWITCHES);
-    if (!flags.positional().isEmpty()) {
-      throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
-    }
+  int run(PrintStream out, PrintStream err) throws Exception {
+    List<VrrpScript> scripts =
+        TrackScriptFlags.scripts(trackScripts, spec.commandLine().getParseResult().originalArgs());
     VrrpInstance.Builder builder =
-        VrrpInstance.builder().interfaceName(interfaceName(flags.required("interface")));
-    int vrid = flags.intValue("vrid", 0, 1, 255);
-    if (!flags.has("vrid")) {
-      throw new UsageException("--vrid is required");
+        VrrpInstance.builder()
+            .interfaceName(interfaceName(interfaceName))
+            .virtualRouterId(CliTypes.within(vrid, "--vrid", 1, 255))
+            .priority(CliTypes.within(priority, "--priority", 1, 255))
+            .advertIntervalSeconds(VrrpFlags.advertSeconds(advertInt));
+    if (state != null) {
+      builder.initialState(state);
     }
-    if (!flags.has("priority")) {
-      throw new UsageException("--priority is required");
-    }
-    builder.virtualRouterId(vrid).priority(flags.intValue("priority", 100, 1, 255));
-    if (flags.has("state")) {
-      String state = flags.required("state").toUpperCase(Locale.ROOT);
-      switch (state) {
-        case "MASTER" -> builder.initialState(VrrpRouterConfig.InitialState.MASTER);
-        case "BACKUP" -> builder.initialState(VrrpRouterConfig.InitialState.BACKUP);
-        default ->
-            throw new UsageException(
-                "--state must be MASTER or BACKUP, got '" + flags.required("state") + "'");
-      }
-    }
-    builder.advertIntervalSeconds(flags.intValue("advert-int", 1, 1, 255));
-    if (flags.has("auth-pass")) {
-      String password = flags.required("auth-pass");
-      if (password.isEmpty()) {
+    if (authPass != null) {
+      if (authPass.isEmpty()) {
         throw new UsageException("--auth-pass must not be empty");
       }
-      builder.authPassword(password);
+      builder.authPassword(authPass);
     }
-    List<String> vips = flags.all("vip");
-    if (vips.isEmpty()) {
-      throw new UsageException("at least one --vip A.B.C.D[/N] is required");
+    for (Ipv4Cidr vip : vips) {
+      builder.virtualAddress(new VirtualAddress(vip, null));
     }
-    for (String vip : vips) {
-      builder.virtualAddress(new VirtualAddress(parse(vip, "--vip", Ipv4Cidr::parse), null));
-    }
-    List<String> peers = flags.all("unicast-peer");
-    if (flags.has("unicast-src") && peers.isEmpty()) {
+    if (unicastSource != null && unicastPeers.isEmpty()) {
       throw new UsageException("--unicast-src needs at least one --unicast-peer");
     }
-    if (flags.has("unicast-src")) {
-      builder.unicastSource(
-          parse(flags.required("unicast-src"), "--unicast-src", Ipv4Address::parse));
+    if (unicastSource != null) {
+      builder.unicastSource(unicastSource);
     }
-    for (String peer : peers) {
-      builder.unicastPeer(parse(peer, "--unicast-peer", Ipv4Address::parse));
+    unicastPeers.forEach(builder::unicastPeer);
+    builder
+        .preempt(!noPreempt)
+        .preemptDelay(
+            CliTypes.within(
+                preemptDelay, "--preempt-delay", Duration.ZERO, Duration.ofSeconds(1000)))
+        .garpMasterDelay(
+            CliTypes.within(
+                garpMasterDelay, "--garp-master-delay", Duration.ZERO, Duration.ofHours(1)))
+        .garpMasterRepeat(CliTypes.within(garpMasterRepeat, "--garp-master-repeat", 0, 255))
+        .garpMasterRefresh(
+            CliTypes.within(
+                garpMasterRefresh, "--garp-master-refresh", Duration.ZERO, Duration.ofDays(1)))
+        .garpMasterRefreshRepeat(
+            CliTypes.within(garpMasterRefreshRepeat, "--garp-master-refresh-repeat", 1, 255));
+    NotifyScripts notify = NotifyScripts.none();
+    if (notifyMaster != null) {
+      notify = notify.withMaster(notifyMaster);
     }
-    if (flags.has("nopreempt")) {
-      builder.preempt(false);
+    if (notifyBackup != null) {
+      notify = notify.withBackup(notifyBackup);
     }
-    if (flags.has("preempt-delay")) {
-      builder.preemptDelay(Duration.ofSeconds(flags.intValue("preempt-delay", 0, 0, 1000)));
+    if (notifyFault != null) {
+      notify = notify.withFault(notifyFault);
     }
-    if (flags.has("garp-master-delay")) {
-      builder.garpMasterDelay(Duration.ofSeconds(flags.intValue("garp-master-delay", 5, 0, 3600)));
+    if (notifyStop != null) {
+      notify = notify.withStop(notifyStop);
     }
-    if (flags.has("garp-master-repeat")) {
-      builder.garpMasterRepeat(flags.intValue("garp-master-repeat", 5, 0, 255));
+    if (notifyAny != null) {
+      notify = notify.withNotify(notifyAny);
     }
-    if (flags.has("garp-master-refresh")) {
-      builder.garpMasterRefresh(
-          Duration.ofSeconds(flags.intValue("garp-master-refresh", 0, 0, 86400)));
-    }
-    if (flags.has("garp-master-refresh-repeat")) {
-      builder.garpMasterRefreshRepeat(flags.intValue("garp-master-refresh-repeat", 1, 1, 255));
-    }
-    NotifyScripts scripts = NotifyScripts.none();
-    if (flags.has("notify-master")) {
-      scripts = scripts.withMaster(flags.required("notify-master"));
-    }
-    if (flags.has("notify-backup")) {
-      scripts = scripts.withBackup(flags.required("notify-backup"));
-    }
-    if (flags.has("notify-fault")) {
-      scripts = scripts.withFault(flags.required("notify-fault"));
-    }
-    if (flags.has("notify-stop")) {
-      scripts = scripts.withStop(flags.required("notify-stop"));
-    }
-    if (flags.has("notify")) {
-      scripts = scripts.withNotify(flags.required("notify"));
-    }
-    builder.notifyScripts(scripts);
+    builder.notifyScripts(notify);
     FileHealth trackFile = null;
-    if (flags.has("track-file")) {
-      trackFile = new FileHealth(Path.of(flags.required("track-file")));
+    if (trackFilePath != null) {
+      trackFile = new FileHealth(trackFilePath);
       builder.track(trackFile, 0);
     }
-    Path pidfile = flags.single("pidfile").map(Path::of).orElse(null);
-    HealthChecks checks = trackScripts.scripts().isEmpty() ? null : HealthChecks.create();
-    for (VrrpScript script : trackScripts.scripts()) {
+    HealthChecks checks = scripts.isEmpty() ? null : HealthChecks.create();
+    for (VrrpScript script : scripts) {
       TrackedSource tracked = TrackScript.start(script, checks);
       builder.track(tracked.source(), tracked.weight());
     }
@@ -215,13 +301,13 @@ final class NodeCommand implements Subcommand {
     }
     PidFile pid = null;
     try {
-      pid = pidfile == null ? null : PidFile.write(pidfile);
+      pid = pidFlag.pidfile == null ? null : PidFile.write(pidFlag.pidfile);
       VrrpInstanceSnapshot started = instance.snapshot();
       console.println(
           "STARTED "
               + instance.name()
               + " on "
-              + flags.required("interface")
+              + interfaceName
               + " from "
               + started.sourceAddress()
               + " priority "
@@ -279,18 +365,6 @@ final class NodeCommand implements Subcommand {
           "--interface must be an interface name of 1-15 characters, got '" + name + "'");
     }
     return name;
-  }
-
-  private interface Parser<T> {
-    T parse(String text);
-  }
-
-  private static <T> T parse(String text, String flag, Parser<T> parser) throws UsageException {
-    try {
-      return parser.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(flag + ": " + e.getMessage());
-    }
   }
 
   /**

@@ -6,12 +6,10 @@ import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.health.AsyncProbe;
 import org.ha4j.health.CheckSchedule;
 import org.ha4j.health.HealthChecks;
@@ -19,6 +17,9 @@ import org.ha4j.health.ProbeContext;
 import org.ha4j.health.ProbeResult;
 import org.ha4j.health.Probes;
 import org.ha4j.health.ScheduledProbe;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code ha4j probe SPEC...}: runs ha4j health probes from the shell. Once by default, exiting 0
@@ -26,70 +27,99 @@ import org.ha4j.health.ScheduledProbe;
  * vrrp_script}); with {@code --watch}, on a schedule with rise/fall, printing each transition as it
  * happens.
  */
-final class ProbeCommand implements Subcommand {
+@Command(
+    name = "probe",
+    description = {
+      "Run health probes once (exit 0 when every one is healthy, 1 otherwise, so it can stand in"
+          + " for a keepalived vrrp_script), or --watch them and print each transition."
+    },
+    footer = {
+      "%nSPEC: tcp:HOST:PORT, http://HOST:PORT/PATH, exec:COMMAND, process:NAME, pidfile:FILE,"
+          + " load:N, cpu:P%, memory:P%, diskio:P%; e.g. tcp:127.0.0.1:8080,"
+          + " 'exec:/etc/nginx/check_nginx.sh'."
+    })
+final class ProbeCommand extends CliCommand {
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "T",
+      description =
+          "How long one probe may take, "
+              + CliTypes.DURATION_FORMS
+              + " (default: 5s once, the interval with --watch).")
+  private Duration timeout;
+
+  @Option(
+      names = "--watch",
+      description = "Probe on a schedule with rise/fall and print each transition (default: once).")
+  private boolean watch;
+
+  @Option(
+      names = "--interval",
+      paramLabel = "T",
+      description = "With --watch: how often each probe runs (default: 1s).")
+  private Duration interval;
+
+  @Option(
+      names = "--rise",
+      paramLabel = "N",
+      description = "With --watch: passes in a row before a probe counts as up (default: 1).")
+  private Integer rise;
+
+  @Option(
+      names = "--fall",
+      paramLabel = "N",
+      description = "With --watch: failures in a row before a probe counts as down (default: 1).")
+  private Integer fall;
+
+  @Option(
+      names = "--for",
+      paramLabel = "T",
+      description = "With --watch: stop after this long (default: until interrupted).")
+  private Duration runFor;
+
+  @Parameters(
+      paramLabel = "SPEC",
+      arity = "0..*",
+      description = "A probe, e.g. tcp:127.0.0.1:8080, process:nginx, memory:10%.")
+  private List<String> specs = List.of();
 
   @Override
-  public String name() {
-    return "probe";
-  }
-
-  @Override
-  public String summary() {
-    return "run health probes (tcp:, http://, exec:, process:, pidfile:, load:, cpu:, memory:, diskio:)";
-  }
-
-  @Override
-  public String usage() {
-    return "probe [--timeout S] [--watch [--interval S] [--rise N] [--fall N] [--for S]] SPEC ...   "
-        + "(SPEC e.g. tcp:127.0.0.1:8080, process:nginx, 'exec:/etc/nginx/check_nginx.sh', memory:10%)";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-    Flags flags =
-        Flags.parse(args, Set.of("timeout", "interval", "rise", "fall", "for"), Set.of("watch"));
-    if (flags.positional().isEmpty()) {
+  int run(PrintStream out, PrintStream err) throws Exception {
+    if (specs.isEmpty()) {
       throw new UsageException("give at least one probe SPEC");
     }
     List<AsyncProbe> probes = new ArrayList<>();
-    for (String spec : flags.positional()) {
+    for (String spec : specs) {
       try {
         probes.add(Probes.parse(spec));
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       }
     }
-    boolean watch = flags.has("watch");
-    if (!watch
-        && (flags.has("interval") || flags.has("rise") || flags.has("fall") || flags.has("for"))) {
+    if (!watch && (interval != null || rise != null || fall != null || runFor != null)) {
       throw new UsageException("--interval, --rise, --fall and --for go with --watch");
     }
-    Duration interval = seconds(flags, "interval", Duration.ofSeconds(1));
+    Duration every = interval == null ? Duration.ofSeconds(1) : interval;
     CheckSchedule schedule;
     try {
       schedule =
           CheckSchedule.builder()
-              .interval(interval)
-              .timeout(seconds(flags, "timeout", watch ? interval : Duration.ofSeconds(5)))
-              .rise(flags.intValue("rise", 1, 1, CheckSchedule.MAX_COUNT))
-              .fall(flags.intValue("fall", 1, 1, CheckSchedule.MAX_COUNT))
+              .interval(every)
+              .timeout(timeout != null ? timeout : watch ? every : Duration.ofSeconds(5))
+              .rise(CliTypes.within(rise == null ? 1 : rise, "--rise", 1, CheckSchedule.MAX_COUNT))
+              .fall(CliTypes.within(fall == null ? 1 : fall, "--fall", 1, CheckSchedule.MAX_COUNT))
               .build();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
     try (HealthChecks checks = HealthChecks.create()) {
-      return watch
-          ? watch(checks, flags, probes, schedule, out)
-          : once(checks, flags, probes, schedule, out);
+      return watch ? watch(checks, probes, schedule, out) : once(checks, probes, schedule, out);
     }
   }
 
-  private static int once(
-      HealthChecks checks,
-      Flags flags,
-      List<AsyncProbe> probes,
-      CheckSchedule schedule,
-      PrintStream out)
+  private int once(
+      HealthChecks checks, List<AsyncProbe> probes, CheckSchedule schedule, PrintStream out)
       throws Exception {
     List<CompletableFuture<ProbeResult>> results = new ArrayList<>();
     List<Long> started = new ArrayList<>();
@@ -117,21 +147,16 @@ final class ProbeCommand implements Subcommand {
       }
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started.get(i));
       allHealthy &= result.healthy();
-      out.println(flags.positional().get(i) + ": " + result + " in " + millis + " ms");
+      out.println(specs.get(i) + ": " + result + " in " + millis + " ms");
     }
     return allHealthy ? Ha4jCommandLine.EXIT_OK : Ha4jCommandLine.EXIT_FAILURE;
   }
 
-  private static int watch(
-      HealthChecks checks,
-      Flags flags,
-      List<AsyncProbe> probes,
-      CheckSchedule schedule,
-      PrintStream out)
+  private int watch(
+      HealthChecks checks, List<AsyncProbe> probes, CheckSchedule schedule, PrintStream out)
       throws Exception {
-    Duration runFor = flags.has("for") ? seconds(flags, "for", Duration.ZERO) : null;
     for (int i = 0; i < probes.size(); i++) {
-      ScheduledProbe probe = checks.schedule(flags.positional().get(i), probes.get(i), schedule);
+      ScheduledProbe probe = checks.schedule(specs.get(i), probes.get(i), schedule);
       out.println(
           stamp()
               + " "
@@ -166,19 +191,5 @@ final class ProbeCommand implements Subcommand {
 
   private static String stamp() {
     return LocalTime.now().truncatedTo(ChronoUnit.MILLIS).toString();
-  }
-
-  private static Duration seconds(Flags flags, String name, Duration defaultValue)
-      throws UsageException {
-    String text = flags.single(name).orElse(null);
-    if (text == null) {
-      return defaultValue;
-    }
-    try {
-      return ConfigDurations.parseSeconds(text);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(
-          "--" + name + " must be seconds such as 1 or 0.5, got '" + text + "'");
-    }
   }
 }

@@ -3,6 +3,7 @@ package org.ha4j.examples.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,11 +18,13 @@ import org.ha4j.node.StreamProxyNode;
 import org.ha4j.proxy.AccessLog;
 import org.ha4j.proxy.AccessLogFormat;
 import org.ha4j.proxy.Proxy;
-import org.ha4j.proxy.RelayKind;
 import org.ha4j.proxy.Upstream;
 import org.ha4j.proxy.balance.BalancingStrategies;
 import org.ha4j.proxy.balance.BalancingStrategy;
 import org.ha4j.proxy.balance.ServerSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ha4j proxy}: a TCP load balancer from flags, with nginx's own syntax for servers and
@@ -36,9 +39,81 @@ import org.ha4j.proxy.balance.ServerSpec;
  * Runs until SIGTERM or Ctrl-C, then stops gracefully (stop accepting, drain, close) and exits 0;
  * HUP, USR1 and USR2 are logged and ignored ({@link ProcessSignals}).
  */
-final class ProxyCommand implements Subcommand {
+@Command(
+    name = "proxy",
+    description = {
+      "Run a TCP load balancer (nginx stream semantics) until SIGTERM or Ctrl-C: the stream {}"
+          + " block of an nginx.conf (--nginx FILE), or one proxy from flags in nginx's syntax.",
+    },
+    footer = {
+      "%nSERVER is nginx's server syntax, e.g. \"10.0.0.1:8080 weight=5 max_fails=3 backup\".",
+      "METHOD: round_robin (default), least_conn, \"hash $remote_addr [consistent]\", random,"
+          + " \"random two\", ip_hash, \"least_time connect\"."
+    })
+final class ProxyCommand extends CliCommand {
 
   private final Function<Consumer<String>, ProcessSignals> signals;
+
+  @Option(
+      names = "--nginx",
+      paramLabel = "FILE",
+      description =
+          "Run the file's stream {} block, checked as ./ha4j check checks it; replaces the flags"
+              + " below except --relay (default: none).")
+  private Path nginx;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "ADDR:PORT",
+      converter = CliTypes.ListenConverter.class,
+      description =
+          "Where to accept, as nginx's listen: ADDRESS:PORT, *:PORT, or PORT alone for"
+              + " 0.0.0.0:PORT (default: none; needed without --nginx).")
+  private String listen;
+
+  @Option(
+      names = "--upstream",
+      paramLabel = "SERVER",
+      description =
+          "A backend server, repeatable, in nginx's server syntax (default: none; needed without --nginx).")
+  private List<String> upstreams = List.of();
+
+  @Option(
+      names = "--balance",
+      paramLabel = "METHOD",
+      defaultValue = "round_robin",
+      description = "The balancing method (default: ${DEFAULT-VALUE}).")
+  private String balance;
+
+  @Option(
+      names = "--access-log",
+      paramLabel = "FILE",
+      description = "Append one line per session to FILE (default: no access log).")
+  private Path accessLog;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      description =
+          "The access log's nginx log_format (default: '"
+              + AccessLogFormat.REFERENCE_FORMAT
+              + "').")
+  private String logFormat;
+
+  @Mixin private SharedFlags.RelayFlag relayFlag = new SharedFlags.RelayFlag();
+
+  @Option(
+      names = "--connect-timeout",
+      paramLabel = "T",
+      description =
+          "nginx's proxy_connect_timeout, " + CliTypes.DURATION_FORMS + " (default: 60s).")
+  private Duration connectTimeout;
+
+  @Option(
+      names = "--idle-timeout",
+      paramLabel = "T",
+      description = "nginx's proxy_timeout (default: 10m).")
+  private Duration idleTimeout;
 
   ProxyCommand() {
     this(ProcessSignals::install);
@@ -50,58 +125,18 @@ final class ProxyCommand implements Subcommand {
   }
 
   @Override
-  public String name() {
-    return "proxy";
-  }
-
-  @Override
-  public String summary() {
-    return "run a TCP load balancer (nginx stream semantics) until SIGTERM";
-  }
-
-  @Override
-  public String usage() {
-    return "proxy --nginx FILE [--relay splice|copy|auto]   (the file's stream {} block, no VRRP)\n"
-        + "  or: proxy --listen ADDR:PORT --upstream SERVER [--upstream SERVER ...] [--balance METHOD]"
-        + " [--access-log FILE] [--log-format FORMAT] [--relay splice|copy|auto]"
-        + " [--connect-timeout T] [--idle-timeout T]\n"
-        + "  SERVER: nginx server syntax, e.g. \"10.0.0.1:8080 weight=5 max_fails=3 backup\"\n"
-        + "  METHOD: round_robin (default), least_conn, \"hash $remote_addr [consistent]\", random,"
-        + " \"random two\", ip_hash, \"least_time connect\"\n"
-        + "  FORMAT: nginx log_format, default '"
-        + AccessLogFormat.REFERENCE_FORMAT
-        + "'";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-    Flags flags =
-        Flags.parse(
-            args,
-            Set.of(
-                "listen",
-                "upstream",
-                "balance",
-                "access-log",
-                "log-format",
-                "relay",
-                "connect-timeout",
-                "idle-timeout",
-                "nginx"),
-            Set.of());
-    if (!flags.positional().isEmpty()) {
-      throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
+  int run(PrintStream out, PrintStream err) throws Exception {
+    if (nginx != null) {
+      return runNginx(out, err);
     }
-    if (flags.has("nginx")) {
-      return runNginx(flags, out, err);
+    if (listen == null) {
+      throw new UsageException("--listen is required (or --nginx FILE)");
     }
-    String listen = flags.required("listen");
-    List<String> upstreamFlags = flags.all("upstream");
-    if (upstreamFlags.isEmpty()) {
+    if (upstreams.isEmpty()) {
       throw new UsageException("at least one --upstream is required");
     }
     List<ServerSpec> servers = new ArrayList<>();
-    for (String server : upstreamFlags) {
+    for (String server : upstreams) {
       try {
         servers.add(ServerSpec.parse(server));
       } catch (IllegalArgumentException e) {
@@ -110,42 +145,38 @@ final class ProxyCommand implements Subcommand {
     }
     BalancingStrategy strategy;
     try {
-      strategy = BalancingStrategies.parse(flags.single("balance").orElse(""));
+      strategy = BalancingStrategies.parse(balance);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--balance: " + e.getMessage());
     }
-    RelayKind relay = relay(flags);
     Upstream upstream;
     try {
       upstream = new Upstream("upstream", strategy, servers);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    Proxy.Builder builder = Proxy.builder().relay(relay);
+    Proxy.Builder builder = Proxy.builder().relay(relayFlag.relay);
     try {
       builder.listen(listen, upstream);
-      if (flags.has("connect-timeout")) {
-        builder.connectTimeout(
-            org.ha4j.core.config.ConfigDurations.parseNginx(flags.required("connect-timeout")));
+      if (connectTimeout != null) {
+        builder.connectTimeout(connectTimeout);
       }
-      if (flags.has("idle-timeout")) {
-        builder.idleTimeout(
-            org.ha4j.core.config.ConfigDurations.parseNginx(flags.required("idle-timeout")));
+      if (idleTimeout != null) {
+        builder.idleTimeout(idleTimeout);
       }
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    if (flags.has("access-log")) {
+    if (accessLog != null) {
       AccessLogFormat format;
       try {
         format =
-            AccessLogFormat.parse(
-                flags.single("log-format").orElse(AccessLogFormat.REFERENCE_FORMAT));
+            AccessLogFormat.parse(logFormat == null ? AccessLogFormat.REFERENCE_FORMAT : logFormat);
       } catch (IllegalArgumentException e) {
         throw new UsageException("--log-format: " + e.getMessage());
       }
       try {
-        builder.accessLog(AccessLog.toFile(Path.of(flags.required("access-log")), format));
+        builder.accessLog(AccessLog.toFile(accessLog, format));
       } catch (IOException e) {
         err.println("ha4j proxy: cannot open access log: " + e.getMessage());
         return Ha4jCommandLine.EXIT_FAILURE;
@@ -191,35 +222,25 @@ final class ProxyCommand implements Subcommand {
     return Ha4jCommandLine.EXIT_OK;
   }
 
-  private static RelayKind relay(Flags flags) throws UsageException {
-    return switch (flags.single("relay").orElse("splice")) {
-      case "copy" -> RelayKind.COPY;
-      case "splice" -> RelayKind.SPLICE;
-      case "auto" -> RelayKind.AUTO;
-      default -> throw new UsageException("--relay must be splice, copy or auto");
-    };
-  }
-
   /**
    * {@code --nginx FILE}: the file's {@code stream {}} block, checked as {@code ./ha4j check FILE}
    * checks it.
    */
-  private int runNginx(Flags flags, PrintStream out, PrintStream err) throws Exception {
+  private int runNginx(PrintStream out, PrintStream err) throws Exception {
     for (String replaced :
         List.of(
-            "listen",
-            "upstream",
-            "balance",
-            "access-log",
-            "log-format",
-            "connect-timeout",
-            "idle-timeout")) {
-      if (flags.has(replaced)) {
-        throw new UsageException(
-            "--" + replaced + " cannot be combined with --nginx: the file says it");
+            "--listen",
+            "--upstream",
+            "--balance",
+            "--access-log",
+            "--log-format",
+            "--connect-timeout",
+            "--idle-timeout")) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(replaced)) {
+        throw new UsageException(replaced + " cannot be combined with --nginx: the file says it");
       }
     }
-    Path file = Path.of(flags.required("nginx"));
+    Path file = nginx;
     if (!java.nio.file.Files.isReadable(file)) {
       throw new UsageException("cannot read " + file);
     }
@@ -230,7 +251,7 @@ final class ProxyCommand implements Subcommand {
               file,
               new NodeOptions(
                   Set.of(),
-                  relay(flags),
+                  relayFlag.relay,
                   Proxy.DEFAULT_DRAIN_TIMEOUT,
                   line -> {
                     out.println(line);

@@ -10,12 +10,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.node.HaNode;
 import org.ha4j.node.NodeOptions;
-import org.ha4j.proxy.RelayKind;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./ha4j run --keepalived FILE --nginx FILE}: the reference deployment's load balancer
@@ -29,13 +30,60 @@ import org.ha4j.proxy.RelayKind;
  * nginx}), {@code status}, {@code stop}; end of input stops the node too, so a node never outlives
  * the program that drives it.
  */
-final class RunCommand implements Subcommand {
-
-  private static final Set<String> WITH_VALUE =
-      Set.of("keepalived", "nginx", "proxy-health-replaces", "relay", "drain-timeout", "pidfile");
-  private static final Set<String> SWITCHES = Set.of("console");
+@Command(
+    name = "run",
+    description =
+        "Run a load-balancer node (VRRP + proxy) from a keepalived.conf and an nginx.conf, until"
+            + " SIGTERM or Ctrl-C.",
+    footer = {
+      "%nThe files are loaded as ./ha4j check loads them; a file it refuses is not run (exit 1)."
+    })
+final class RunCommand extends CliCommand {
 
   private final InputStream console;
+
+  @Option(
+      names = "--keepalived",
+      required = true,
+      paramLabel = "FILE",
+      description = "The keepalived.conf: its vrrp_instances and vrrp_scripts.")
+  private Path keepalivedConf;
+
+  @Option(
+      names = "--nginx",
+      required = true,
+      paramLabel = "FILE",
+      description = "The nginx.conf: its stream {} block.")
+  private Path nginxConf;
+
+  @Option(
+      names = "--proxy-health-replaces",
+      paramLabel = "SCRIPT_NAME",
+      description =
+          "Do not run this vrrp_script (e.g. check_nginx): the proxy's own health replaces it;"
+              + " repeatable (default: every script runs).")
+  private List<String> proxyHealthReplaces = List.of();
+
+  @Mixin private SharedFlags.RelayFlag relayFlag = new SharedFlags.RelayFlag();
+
+  @Option(
+      names = "--drain-timeout",
+      paramLabel = "T",
+      defaultValue = "5s",
+      description =
+          "On stop, how long open sessions may finish, 0-1h, "
+              + CliTypes.DURATION_FORMS
+              + " (default: ${DEFAULT-VALUE}).")
+  private Duration drainTimeout;
+
+  @Mixin private SharedFlags.PidFileFlag pidFlag = new SharedFlags.PidFileFlag();
+
+  @Option(
+      names = "--console",
+      description =
+          "Read commands from stdin: proxy stop, proxy start, status, stop; end of input stops"
+              + " the node (default: no console).")
+  private boolean withConsole;
 
   RunCommand() {
     this(System.in);
@@ -46,45 +94,15 @@ final class RunCommand implements Subcommand {
   }
 
   @Override
-  public String name() {
-    return "run";
-  }
-
-  @Override
-  public String summary() {
-    return "run a load-balancer node (VRRP + proxy) from a keepalived.conf and an nginx.conf";
-  }
-
-  @Override
-  public String usage() {
-    return "run --keepalived FILE --nginx FILE [--proxy-health-replaces SCRIPT_NAME ...] [--relay splice|copy|auto]"
-        + " [--drain-timeout S] [--pidfile F] [--console]";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-    Flags flags = Flags.parse(args, WITH_VALUE, SWITCHES);
-    if (!flags.positional().isEmpty()) {
-      throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
-    }
-    Path keepalivedConf = Path.of(flags.required("keepalived"));
-    Path nginxConf = Path.of(flags.required("nginx"));
+  int run(PrintStream out, PrintStream err) throws Exception {
     for (Path file : List.of(keepalivedConf, nginxConf)) {
       if (!Files.isReadable(file)) {
         throw new UsageException("cannot read " + file);
       }
     }
-    RelayKind relay =
-        switch (flags.single("relay").orElse("splice").toLowerCase(Locale.ROOT)) {
-          case "copy" -> RelayKind.COPY;
-          case "splice" -> RelayKind.SPLICE;
-          case "auto" -> RelayKind.AUTO;
-          default ->
-              throw new UsageException(
-                  "--relay must be splice, copy or auto, got '" + flags.required("relay") + "'");
-        };
-    Duration drain = Duration.ofSeconds(flags.intValue("drain-timeout", 5, 0, 3600));
-    Set<String> replaced = new LinkedHashSet<>(flags.all("proxy-health-replaces"));
+    Duration drain =
+        CliTypes.within(drainTimeout, "--drain-timeout", Duration.ZERO, Duration.ofHours(1));
+    Set<String> replaced = new LinkedHashSet<>(proxyHealthReplaces);
     PrintStream events = new PrintStream(out, true, StandardCharsets.UTF_8);
     HaNode node;
     try {
@@ -94,7 +112,7 @@ final class RunCommand implements Subcommand {
               nginxConf,
               new NodeOptions(
                   replaced,
-                  relay,
+                  relayFlag.relay,
                   drain,
                   line -> {
                     synchronized (events) {
@@ -121,11 +139,8 @@ final class RunCommand implements Subcommand {
     node.start();
     PidFile pid = null;
     try {
-      pid =
-          flags.single("pidfile").isPresent()
-              ? PidFile.write(Path.of(flags.required("pidfile")))
-              : null;
-      if (flags.has("console")) {
+      pid = pidFlag.pidfile == null ? null : PidFile.write(pidFlag.pidfile);
+      if (withConsole) {
         events.println("CONSOLE ready: proxy stop | proxy start | status | stop");
         Thread reader =
             new Thread(

@@ -5,8 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import org.ha4j.core.config.ConfigNumbers;
+import org.ha4j.core.config.ConfigText;
 import org.ha4j.core.health.HealthStatus;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
@@ -21,6 +20,10 @@ import org.ha4j.vrrp.simulation.SimulatedRouter;
 import org.ha4j.vrrp.simulation.SimulationListener;
 import org.ha4j.vrrp.simulation.Timeline;
 import org.ha4j.vrrp.simulation.VirtualLan;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code ./ha4j simulate}: the reference deployment's failover story, run by the real state
@@ -34,34 +37,31 @@ import org.ha4j.vrrp.simulation.VirtualLan;
  * (check_nginx fails) at 10 s; it is back at 20 s; LB1 crashes at 30 s (no resignation); the run
  * ends at 40 s.
  */
-final class SimulateCommand implements Subcommand {
+@Command(
+    name = "simulate",
+    description =
+        "Run the reference deployment's VRRP failover story in virtual time, on a virtual LAN:"
+            + " nothing touches the host's network.")
+final class SimulateCommand extends CliCommand {
 
   static final Duration NETWORK_DELAY = Duration.ofMillis(1);
   static final long END_SECONDS = 40;
 
-  @Override
-  public String name() {
-    return "simulate";
-  }
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description = "The seed of the virtual network's randomness (default: ${DEFAULT-VALUE}).")
+  private long seed = 1;
+
+  @Option(
+      names = "--loss",
+      paramLabel = "P",
+      converter = LossConverter.class,
+      description = "The share of advertisements lost, 0-1 or 0%-100% (default: 0).")
+  private double loss = 0;
 
   @Override
-  public String summary() {
-    return "run the reference deployment's VRRP failover story in virtual time";
-  }
-
-  @Override
-  public String usage() {
-    return "simulate [--seed N] [--loss P]   (P: 0-1 or a percentage like 5%)";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
-    Flags flags = Flags.parse(args, Set.of("seed", "loss"), Set.of());
-    if (!flags.positional().isEmpty()) {
-      throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
-    }
-    long seed = parseSeed(flags);
-    double loss = parseLoss(flags);
+  int run(PrintStream out, PrintStream err) {
 
     out.printf(
         Locale.ROOT,
@@ -188,28 +188,23 @@ final class SimulateCommand implements Subcommand {
     return s * 1_000_000_000L;
   }
 
-  private static long parseSeed(Flags flags) throws UsageException {
-    String text = flags.single("seed").orElse("1");
-    try {
-      return ConfigNumbers.parseLong(text, Long.MIN_VALUE, Long.MAX_VALUE);
-    } catch (NumberFormatException e) {
-      throw new UsageException("--seed must be a whole number, got '" + text + "'");
-    }
-  }
-
-  private static double parseLoss(Flags flags) throws UsageException {
-    String text = flags.single("loss").orElse("0");
-    try {
-      double value =
-          text.endsWith("%")
-              ? Double.parseDouble(text.substring(0, text.length() - 1)) / 100
-              : Double.parseDouble(text);
-      if (!(value >= 0 && value <= 1)) {
-        throw new UsageException("--loss must be 0-1 (or 0%-100%), got '" + text + "'");
+  /** A share: {@code 0.1} or {@code 10%}. */
+  static final class LossConverter implements ITypeConverter<Double> {
+    @Override
+    public Double convert(String text) {
+      try {
+        double value =
+            text.endsWith("%")
+                ? Double.parseDouble(text.substring(0, text.length() - 1)) / 100
+                : Double.parseDouble(text);
+        if (value >= 0 && value <= 1) {
+          return value;
+        }
+      } catch (NumberFormatException e) {
+        // named below, with what is allowed
       }
-      return value;
-    } catch (NumberFormatException e) {
-      throw new UsageException("--loss must be 0-1 (or 0%-100%), got '" + text + "'");
+      throw new TypeConversionException(
+          "must be 0-1 (or 0%-100%), got '" + ConfigText.echo(text) + "'");
     }
   }
 

@@ -169,7 +169,8 @@ class NodeCommandTest {
             List.of("--garp-master-refresh", "60", "--garp-master-refresh-repeat", "0"));
     List<String> messages =
         List.of(
-            "--garp-master-refresh must be 0-86400", "--garp-master-refresh-repeat must be 1-255");
+            "--garp-master-refresh must be nginx time (500ms, 1s, 1m, 1h30m) or plain seconds",
+            "--garp-master-refresh-repeat must be 1-255");
     for (int i = 0; i < refused.size(); i++) {
       List<String> args = new ArrayList<>(base);
       args.addAll(refused.get(i));
@@ -205,5 +206,55 @@ class NodeCommandTest {
                 "10.200.0.1"))
         .isEqualTo(1);
     assertThat(err()).contains("no interface named h4jnone0");
+  }
+
+  @Test
+  void everyTimeFlagTakesNginxDurationsAndPlainSeconds() {
+    List<String> base =
+        List.of(
+            "--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1");
+    List<String> accepted = new ArrayList<>(base);
+    accepted.addAll(
+        List.of(
+            "--advert-int",
+            "2s",
+            "--preempt-delay",
+            "1m",
+            "--garp-master-delay",
+            "500ms",
+            "--garp-master-refresh",
+            "1h",
+            "--track-script",
+            "/bin/true",
+            "--track-interval",
+            "500ms",
+            "--track-timeout",
+            "0.2",
+            "--track-script",
+            "/bin/true",
+            "--track-interval=2"));
+    // accepted: the run gets as far as looking for the interface
+    assertThat(run(accepted.toArray(String[]::new))).isEqualTo(1);
+    assertThat(err()).contains("no interface named h4jnone0");
+
+    List<List<String>> refused =
+        List.of(
+            List.of("--advert-int", "1500ms"),
+            List.of("--preempt-delay", "17m"),
+            List.of("--track-script", "/bin/true", "--track-rise", "2", "--track-rise", "3"),
+            List.of("--track-script", "/bin/true", "--track-interval", "0"));
+    List<String> messages =
+        List.of(
+            "--advert-int must be whole seconds 1-255",
+            "--preempt-delay must be 0s-16m40s, got 17m",
+            "--track-rise given twice for one --track-script",
+            "--track-interval must be at least 0.001 seconds");
+    for (int i = 0; i < refused.size(); i++) {
+      List<String> args = new ArrayList<>(base);
+      args.addAll(refused.get(i));
+      err.reset();
+      assertThat(run(args.toArray(String[]::new))).as("%s", args).isEqualTo(2);
+      assertThat(err()).contains(messages.get(i));
+    }
   }
 }

@@ -64,8 +64,9 @@ class ProxyCommandTest {
           CompletableFuture.supplyAsync(
               () -> {
                 try {
-                  return command.run(
-                      List.of(
+                  return Ha4jCommandLine.commandLine(printer, printer, List.of(command))
+                      .execute(
+                          "proxy",
                           "--listen",
                           "127.0.0.1:0",
                           "--upstream",
@@ -73,11 +74,9 @@ class ProxyCommandTest {
                           "--upstream",
                           "127.0.0.1:" + b.getLocalPort(),
                           "--access-log",
-                          log.toString()),
-                      printer,
-                      printer);
-                } catch (Exception e) {
-                  throw new RuntimeException(e);
+                          log.toString());
+                } catch (RuntimeException e) {
+                  throw e;
                 }
               });
       Pattern listening =
@@ -101,6 +100,46 @@ class ProxyCommandTest {
       assertThat(lines)
           .filteredOn(line -> line.startsWith("127.0.0.1 127.0.0.1:" + b.getLocalPort() + " - ["))
           .hasSize(1);
+    }
+  }
+
+  @Test
+  void aBarePortListensOnTheIpv4WildcardAsNginxListenDoes() throws Exception {
+    try (ServerSocket a = named("A")) {
+      int port;
+      try (ServerSocket probe = new ServerSocket(0)) {
+        port = probe.getLocalPort();
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      PrintStream printer = new PrintStream(out, true, StandardCharsets.UTF_8);
+      ProcessSignals stop = ProcessSignals.manual(line -> {});
+      ProxyCommand command = new ProxyCommand(signalLog -> stop);
+      CompletableFuture<Integer> exit =
+          CompletableFuture.supplyAsync(
+              () ->
+                  Ha4jCommandLine.commandLine(printer, printer, List.of(command))
+                      .execute(
+                          "proxy",
+                          "--listen",
+                          String.valueOf(port),
+                          "--upstream",
+                          "127.0.0.1:" + a.getLocalPort(),
+                          "--connect-timeout",
+                          "500ms",
+                          "--idle-timeout",
+                          "1m"));
+      String banner = "listening on 0.0.0.0:" + port + " -> 1 server(s)";
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> out.toString(StandardCharsets.UTF_8).contains(banner) || exit.isDone());
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains(banner);
+      assertThat(fetch(port)).isEqualTo("A");
+      stop.requestStop("test");
+      assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
+      // the listener is gone with the proxy: the port can be bound again
+      try (ServerSocket again = new ServerSocket(port)) {
+        assertThat(again.getLocalPort()).isEqualTo(port);
+      }
     }
   }
 

@@ -84,6 +84,6 @@ class SimulateCommandTest {
     assertThat(run("simulate", "--bogus").exit()).isEqualTo(2);
     assertThat(run("simulate", "extra").exit()).isEqualTo(2);
     assertThat(run("simulate", "--help").out())
-        .contains("usage: ha4j simulate [--seed N] [--loss P]");
+        .contains("usage: ha4j simulate [-hV] [--seed=N] [--loss=P]");
   }
 }
