@@ -72,10 +72,19 @@ public final class BlockConfigParser {
    */
   public static List<ConfigStatement> parse(String fileName, String text, Dialect dialect)
       throws ConfigException {
+    return parse(fileName, text, dialect, 0);
+  }
+
+  /**
+   * As {@link #parse(String, String, Dialect)} for text that stands {@code depth} levels deep
+   * already (an included file counts the blocks and includes around it against {@link #MAX_DEPTH}).
+   */
+  static List<ConfigStatement> parse(String fileName, String text, Dialect dialect, int depth)
+      throws ConfigException {
     BlockConfigParser parser =
         new BlockConfigParser(
             dialect, fileName, text.startsWith("\uFEFF") ? text.substring(1) : text);
-    return parser.statements(null, 0);
+    return parser.statements(null, depth);
   }
 
   /**
