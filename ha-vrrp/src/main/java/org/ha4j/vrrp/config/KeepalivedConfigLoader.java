@@ -18,6 +18,7 @@ import org.ha4j.core.config.CommandLine;
 import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.core.config.ConfigFiles;
+import org.ha4j.core.config.ConfigIncludes;
 import org.ha4j.core.config.ConfigLocation;
 import org.ha4j.core.config.ConfigNumbers;
 import org.ha4j.core.config.ConfigProblems;
@@ -30,7 +31,9 @@ import org.ha4j.vrrp.config.VrrpInstanceSpec.GarpSpec;
 
 /**
  * Loads a keepalived.conf as keepalived 2.2 reads it, for the parts ha4j implements: {@code
- * global_defs}, {@code vrrp_script} and {@code vrrp_instance}.
+ * global_defs}, {@code vrrp_script} and {@code vrrp_instance}, with {@code include}s followed as
+ * keepalived follows them ({@link KeepalivedIncludes}). LVS {@code virtual_server} blocks are
+ * skipped with a warning.
  *
  * <p>Nothing is silently misread. A keyword ha4j implements is applied; one that keepalived would
  * also accept without effect here (mail alerts, script users, LVS tuning) is a warning; anything
@@ -95,7 +98,8 @@ public final class KeepalivedConfigLoader {
   }
 
   /**
-   * Loads text; {@code fileName} labels every problem.
+   * Loads text; {@code fileName} labels every problem, and its directory is where a relative {@code
+   * include} in it starts.
    *
    * @throws ConfigException carrying every error and warning, when there is at least one error
    */
@@ -103,6 +107,10 @@ public final class KeepalivedConfigLoader {
     List<ConfigStatement> top =
         BlockConfigParser.parse(fileName, text, BlockConfigParser.Dialect.KEEPALIVED);
     KeepalivedConfigLoader loader = new KeepalivedConfigLoader();
+    top =
+        ConfigIncludes.with(
+                BlockConfigParser.Dialect.KEEPALIVED, new KeepalivedIncludes(), loader.problems)
+            .expand(fileName, top);
     loader.readTop(top);
     loader.problems.throwIfErrors();
     return new KeepalivedConfig(
@@ -129,15 +137,25 @@ public final class KeepalivedConfigLoader {
                     + "traffic that is not VRRP (users comment it out for that reason); remove it");
         case "vrrp_sync_group" ->
             problems.error(statement, "sync groups are not supported yet; use one instance");
-        case "virtual_server", "virtual_server_group" ->
-            problems.error(
-                statement,
-                "LVS virtual servers are not supported: ha4j's proxy (nginx stream {} config) balances TCP");
-        case "include" ->
-            problems.error(
-                statement, "include is not supported; put the included text in this file");
+        case "virtual_server", "virtual_server_group" -> skipLvs(statement);
         default -> problems.error(statement, "unknown or unsupported keyword at top level");
       }
+    }
+  }
+
+  /**
+   * keepalived's LVS half programs the kernel's IPVS tables; ha4j does not, so a stock
+   * keepalived.conf, whose sample virtual servers sit below the instance, loads with a warning and
+   * runs the VRRP part alone.
+   */
+  private void skipLvs(ConfigStatement block) {
+    if (requireBlock(block)) {
+      problems.warning(
+          block,
+          "skipped: ha4j does not program IPVS (the kernel's LVS), so this "
+              + block.keyword()
+              + " and its real_servers and health checkers do nothing; ha4j's proxy, configured"
+              + " by nginx.conf's stream {}, is what balances TCP");
     }
   }
 
