@@ -1,13 +1,8 @@
 package org.ha4j.vrrp.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.ha4j.core.testing.Privileges;
@@ -55,29 +50,6 @@ class KeepalivedIncludeParityIT {
     Path dir = host.file("include-row-" + rowNumber.incrementAndGet());
     Files.createDirectories(dir);
     Path main = KeepalivedIncludeTest.write(row, dir);
-    Process check =
-        new ProcessBuilder(
-                List.of(
-                    "ip",
-                    "netns",
-                    "exec",
-                    host.namespace(),
-                    "keepalived",
-                    "-t",
-                    "-l",
-                    "-n",
-                    "-f",
-                    main.toString()))
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(check.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    String[] verdict = row.keepalived().split(": ", 2);
-    assertThat(check.exitValue())
-        .as("keepalived -t exit status; output:%n%s", output)
-        .isEqualTo(Integer.parseInt(verdict[0]));
-    if (verdict.length > 1) {
-      assertThat(output).contains(verdict[1]);
-    }
+    KeepalivedCheckParityIT.assertKeepalivedSays(host, main, row.keepalived());
   }
 }
