@@ -99,7 +99,7 @@ public final class ConfigIncludes {
     for (ConfigStatement statement : statements) {
       if (rules.isInclude(statement)) {
         out.addAll(include(statement, file, depth));
-      } else if (statement.hasBlock()) {
+      } else if (statement.hasBlock() && rules.expandsInside(statement)) {
         out.add(
             new ConfigStatement(
                 statement.keyword(),

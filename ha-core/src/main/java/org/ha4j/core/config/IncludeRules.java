@@ -33,6 +33,14 @@ public interface IncludeRules {
     SPECIAL
   }
 
+  /**
+   * Whether includes inside {@code block} are followed. A loader that skips a block whole need not
+   * read, or find, the files included only there.
+   */
+  default boolean expandsInside(ConfigStatement block) {
+    return true;
+  }
+
   /** Whether {@code statement} is an include (in any of the tool's spellings). */
   boolean isInclude(ConfigStatement statement);
 
