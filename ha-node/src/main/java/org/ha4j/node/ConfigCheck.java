@@ -168,6 +168,13 @@ final class ConfigCheck {
               + vi.virtualAddresses().stream()
                   .map(ConfigCheck::describe)
                   .collect(Collectors.joining(", ")));
+      if (!vi.excludedAddresses().isEmpty()) {
+        out.add(
+            "    excluded from adverts: "
+                + vi.excludedAddresses().stream()
+                    .map(ConfigCheck::describe)
+                    .collect(Collectors.joining(", ")));
+      }
       if (!vi.unicastPeers().isEmpty()) {
         out.add(
             "    unicast from "

@@ -311,6 +311,7 @@ public final class KeepalivedConfigLoader {
     int advertInterval = 1;
     VrrpAuthentication authentication = VrrpAuthentication.none();
     List<VirtualAddressSpec> vips = new ArrayList<>();
+    List<VirtualAddressSpec> excluded = new ArrayList<>();
     List<TrackSpec> trackScripts = new ArrayList<>();
     List<TrackSpec> trackInterfaces = new ArrayList<>();
     boolean preempt = true;
@@ -337,6 +338,7 @@ public final class KeepalivedConfigLoader {
         case "advert_int" -> advertInterval = advertInterval(s).orElse(advertInterval);
         case "authentication" -> authentication = authentication(s).orElse(authentication);
         case "virtual_ipaddress" -> readVirtualAddresses(s, vips);
+        case "virtual_ipaddress_excluded" -> readVirtualAddresses(s, excluded);
         case "track_script" -> readTracks(s, trackScripts);
         case "track_interface" -> readTracks(s, trackInterfaces);
         case "nopreempt" -> {
@@ -425,6 +427,16 @@ public final class KeepalivedConfigLoader {
     if (vrid == null) {
       problems.error(block, "vrrp_instance " + name.get() + " needs 'virtual_router_id' (1-255)");
     }
+    List<Ipv4Address> vipAddresses = vips.stream().map(v -> v.address().address()).toList();
+    for (VirtualAddressSpec address : excluded) {
+      if (vipAddresses.contains(address.address().address())) {
+        problems.error(
+            block,
+            "virtual_ipaddress_excluded "
+                + address.address()
+                + " is also in virtual_ipaddress: list each address once");
+      }
+    }
     if (vips.isEmpty()) {
       problems.error(
           block,
@@ -489,6 +501,7 @@ public final class KeepalivedConfigLoader {
             advertInterval,
             authentication,
             vips,
+            excluded,
             trackScripts,
             trackInterfaces,
             preempt,
@@ -598,7 +611,9 @@ public final class KeepalivedConfigLoader {
           default ->
               problems.error(
                   line,
-                  "unsupported virtual_ipaddress option '"
+                  "unsupported "
+                      + block.keyword()
+                      + " option '"
                       + option
                       + "' (supported: dev, label; ignored: brd, scope, no_track)");
         }

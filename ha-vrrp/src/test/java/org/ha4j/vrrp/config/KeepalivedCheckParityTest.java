@@ -148,7 +148,23 @@ class KeepalivedCheckParityTest {
             "two instances with one VRID on one interface",
             with("", "") + SECOND_INSTANCE.formatted("VI_2", "51"),
             "5: VI_1 and VI_2 both use VRID 51 with IPv4 on interface eth0",
-            "16 vrrp_instance"));
+            "16 vrrp_instance"),
+        Arguments.of(
+            "virtual_ipaddress_excluded",
+            with("extra", "virtual_ipaddress_excluded {\n10.200.0.200/24\n}"),
+            "0",
+            "ok"),
+        Arguments.of(
+            "virtual_ipaddress_excluded with an invalid address",
+            with("extra", "virtual_ipaddress_excluded {\n10.200.0.300/24\n}"),
+            "5: VRRP parsed invalid IP 10.200.0.300/24",
+            "15 10.200.0.300/24"),
+        // keepalived takes the address twice without a word; ha4j would add and remove it twice
+        Arguments.of(
+            "virtual_ipaddress_excluded repeating a VIP (ha4j is stricter)",
+            with("extra", "virtual_ipaddress_excluded {\n10.200.0.100/24\n}"),
+            "0",
+            "1 vrrp_instance"));
   }
 
   @ParameterizedTest(name = "{0}: keepalived -t {2}")
