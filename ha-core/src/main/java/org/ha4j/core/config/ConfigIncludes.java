@@ -88,7 +88,7 @@ public final class ConfigIncludes {
     return expanded;
   }
 
-  /** The main file, then every included file in the order read. */
+  /** The main file, then every file an include opened (or tried to), in that order. */
   public List<String> files() {
     return List.copyOf(files);
   }
@@ -192,6 +192,7 @@ public final class ConfigIncludes {
               + "); not reading further");
       return Optional.empty();
     }
+    files.add(match.toString());
     List<ConfigStatement> statements;
     try {
       String text = ConfigFiles.read(match);
@@ -215,7 +216,6 @@ public final class ConfigIncludes {
       e.problems().forEach(problems::add);
       return Optional.empty();
     }
-    files.add(match.toString());
     reading.push(real);
     try {
       return Optional.of(expand(statements, match, depth));

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.core.config.ConfigProblem;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -158,6 +159,30 @@ class NginxIncludeTest {
                 assertThat(p.location().toString()).isEqualTo(dir + "/" + where[0]);
                 assertThat(p.keyword()).isEqualTo(where[1]);
               });
+    }
+  }
+
+  @Test
+  void problemsAreListedFileByFileInTheOrderTheFilesWereRead(@TempDir Path dir) throws Exception {
+    Row row =
+        new Row(
+            "",
+            Map.of(
+                "nginx.conf",
+                "stream {\n include stream.d/*.conf;\n bogus_main;\n}\n",
+                "stream.d/app.conf",
+                "bogus_included;\n" + APP),
+            "",
+            "");
+    Path conf = write(row, dir);
+    try {
+      NginxStreamConfigLoader.load(conf);
+      throw new AssertionError("loaded with two unknown directives");
+    } catch (ConfigException e) {
+      assertThat(e.problems())
+          .filteredOn(ConfigProblem::isError)
+          .extracting(p -> p.location().toString())
+          .containsExactly(dir + "/nginx.conf:7", dir + "/stream.d/app.conf:1");
     }
   }
 
