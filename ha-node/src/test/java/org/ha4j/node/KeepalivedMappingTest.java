@@ -2,6 +2,8 @@ package org.ha4j.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.ha4j.core.config.ConfigProblem;
@@ -10,6 +12,7 @@ import org.ha4j.vrrp.VrrpInstance;
 import org.ha4j.vrrp.config.KeepalivedConfig;
 import org.ha4j.vrrp.config.KeepalivedConfigLoader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** keepalived.conf's instance settings reach the VRRP instance a node runs. */
 class KeepalivedMappingTest {
@@ -47,6 +50,19 @@ class KeepalivedMappingTest {
     assertThat(instance.toString())
         .contains("vips [10.200.0.100/24]")
         .contains("excluded [10.200.0.200/24, 10.200.0.201/32]");
+  }
+
+  @Test
+  void checkShowsTheExcludedAddressesApartFromTheVips(@TempDir Path dir) throws Exception {
+    Path conf = Files.writeString(dir.resolve("keepalived.conf"), INSTANCE.formatted(""));
+
+    CheckReport report = HaNode.check(List.of(conf), List.of());
+
+    assertThat(report.passed()).as("%s", report.lines()).isTrue();
+    assertThat(report.lines())
+        .contains(
+            "    VIPs: 10.200.0.100/24",
+            "    excluded from adverts: 10.200.0.200/24, 10.200.0.201/32");
   }
 
   @Test
