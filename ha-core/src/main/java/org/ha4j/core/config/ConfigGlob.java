@@ -24,6 +24,12 @@ final class ConfigGlob {
   static final int MAX_ALTERNATIVES = 1024;
 
   /**
+   * Directory entries one pattern may look at: {@code /*}{@code /*}{@code /*} would otherwise walk
+   * the whole file system before a single file is read.
+   */
+  static final int MAX_ENTRIES = 65_536;
+
+  /**
    * What a pattern matched.
    *
    * @param paths every match, in glob's order (a directory too: the caller decides about it)
@@ -33,20 +39,28 @@ final class ConfigGlob {
   record Matches(List<Path> paths, boolean wildcard, int missing) {}
 
   private final List<Path> paths = new ArrayList<>();
+  private final int maxEntries;
   private boolean wildcard;
   private int missing;
+  private int entries;
 
-  private ConfigGlob() {}
+  private ConfigGlob(int maxEntries) {
+    this.maxEntries = maxEntries;
+  }
 
   /**
    * The matches of {@code pattern}, with {@code {a,b}} alternatives expanded first when {@code
    * braces} is set.
    *
    * @throws IllegalArgumentException when braces expand to more than {@value #MAX_ALTERNATIVES}
-   *     patterns
+   *     patterns, or matching looks at more than {@value #MAX_ENTRIES} directory entries
    */
   static Matches expand(String pattern, boolean braces) {
-    ConfigGlob glob = new ConfigGlob();
+    return expand(pattern, braces, MAX_ENTRIES);
+  }
+
+  static Matches expand(String pattern, boolean braces, int maxEntries) {
+    ConfigGlob glob = new ConfigGlob(maxEntries);
     List<String> alternatives = braces ? alternatives(pattern) : List.of(pattern);
     for (String alternative : alternatives) {
       glob.walk(alternative);
@@ -106,6 +120,10 @@ final class ConfigGlob {
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
       for (Path entry : entries) {
+        if (++this.entries > maxEntries) {
+          throw new IllegalArgumentException(
+              "the pattern looks at more than " + maxEntries + " directory entries");
+        }
         String name = entry.getFileName().toString();
         if (matches(component, name)) {
           names.add(name);

@@ -81,6 +81,17 @@ class ConfigGlobTest {
   }
 
   @Test
+  void aPatternThatWalksTooManyEntriesIsRefused(@TempDir Path dir) throws Exception {
+    for (int i = 0; i < 3; i++) {
+      Files.createDirectories(dir.resolve("d" + i + "/e"));
+    }
+    assertThat(ConfigGlob.expand(dir + "/*/*/x", false, 6).paths()).isEmpty();
+    assertThatThrownBy(() -> ConfigGlob.expand(dir + "/*/*/x", false, 5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the pattern looks at more than 5 directory entries");
+  }
+
+  @Test
   void bracesThatExplodeAreRefused() {
     String pattern = "{a,b}".repeat(11);
     assertThatThrownBy(() -> ConfigGlob.alternatives(pattern))
