@@ -27,10 +27,14 @@ import org.ha4j.vrrp.config.VrrpScriptSpec;
  */
 final class ConfigCheck {
 
-  /** keepalived.conf's top-level keywords; a file with none of them is read as an nginx.conf. */
+  /**
+   * keepalived.conf's top-level keywords, or an include line without nginx's ';' (a keepalived.conf
+   * may be nothing but includes); a file with none of them is read as an nginx.conf.
+   */
   private static final Pattern KEEPALIVED_KEYWORD =
       Pattern.compile(
-          "(?m)^\\s*(global_defs|vrrp_instance|vrrp_script|vrrp_sync_group|virtual_server)\\b");
+          "(?m)^\\s*((global_defs|vrrp_instance|vrrp_script|vrrp_sync_group|virtual_server)\\b"
+              + "|include[rmwba]?[ \\t]+[^;\\n]*$)");
 
   private final List<CheckReport.Entry> out = new ArrayList<>();
 
@@ -178,6 +182,13 @@ final class ConfigCheck {
               + vi.virtualAddresses().stream()
                   .map(ConfigCheck::describe)
                   .collect(Collectors.joining(", ")));
+      if (!vi.excludedAddresses().isEmpty()) {
+        summary(
+            "    excluded from adverts: "
+                + vi.excludedAddresses().stream()
+                    .map(ConfigCheck::describe)
+                    .collect(Collectors.joining(", ")));
+      }
       if (!vi.unicastPeers().isEmpty()) {
         summary(
             "    unicast from "

@@ -102,18 +102,10 @@ final class KeepalivedMapping {
             .garpMasterRefresh(spec.garp().masterRefresh())
             .garpMasterRefreshRepeat(spec.garp().masterRefreshRepeat());
     for (VirtualAddressSpec vip : spec.virtualAddresses()) {
-      if (vip.device().isPresent() && !vip.device().get().equals(spec.interfaceName())) {
-        throw new UnsupportedSetting(
-            "virtual_ipaddress",
-            "VIP "
-                + vip.address()
-                + " dev "
-                + vip.device().get()
-                + ": ha4j puts the VIPs on the instance's interface ("
-                + spec.interfaceName()
-                + ") only");
-      }
-      b.virtualAddress(new VirtualAddress(vip.address(), vip.label().orElse(null)));
+      b.virtualAddress(onInstanceInterface(spec, vip, "virtual_ipaddress"));
+    }
+    for (VirtualAddressSpec excluded : spec.excludedAddresses()) {
+      b.excludedAddress(onInstanceInterface(spec, excluded, "virtual_ipaddress_excluded"));
     }
     spec.unicastSource().ifPresent(b::unicastSource);
     spec.unicastPeers().forEach(b::unicastPeer);
@@ -162,6 +154,22 @@ final class KeepalivedMapping {
       }
     }
     return all;
+  }
+
+  private static VirtualAddress onInstanceInterface(
+      VrrpInstanceSpec spec, VirtualAddressSpec vip, String keyword) {
+    if (vip.device().isPresent() && !vip.device().get().equals(spec.interfaceName())) {
+      throw new UnsupportedSetting(
+          keyword,
+          (keyword.equals("virtual_ipaddress") ? "VIP " : "excluded address ")
+              + vip.address()
+              + " dev "
+              + vip.device().get()
+              + ": ha4j puts the VIPs on the instance's interface ("
+              + spec.interfaceName()
+              + ") only");
+    }
+    return new VirtualAddress(vip.address(), vip.label().orElse(null));
   }
 
   /** A keepalived setting that loads but that a node cannot carry out. */

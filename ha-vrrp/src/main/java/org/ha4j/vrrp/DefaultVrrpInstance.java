@@ -61,7 +61,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
   /** Validated at build time with a placeholder primary address; the real one is read at start. */
   private final VrrpRouterConfig protocol;
 
-  private final List<VirtualAddress> virtualAddresses;
+  private final List<VirtualAddress> heldAddresses;
   private final Ipv4Address unicastSource;
   private final List<Ipv4Address> unicastPeers;
   private final Map<HealthSource, Integer> tracked;
@@ -99,7 +99,11 @@ final class DefaultVrrpInstance implements VrrpInstance {
     this.name = name;
     this.interfaceName = builder.interfaceName;
     this.protocol = protocol;
-    this.virtualAddresses = List.copyOf(builder.virtualAddresses);
+    // The table holds the excluded addresses too: they come and go with the VIPs.
+    this.heldAddresses =
+        java.util.stream.Stream.concat(
+                builder.virtualAddresses.stream(), builder.excludedAddresses.stream())
+            .toList();
     this.unicastSource = builder.unicastSource;
     this.unicastPeers = List.copyOf(builder.unicastPeers);
     this.tracked = new LinkedHashMap<>(builder.tracked);
@@ -143,7 +147,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
             .orElseThrow(
                 () -> new IOException("(" + name + ") no interface named " + interfaceName));
     VirtualAddressManager addresses =
-        new VirtualAddressManager(netlink, interfaceName, link.index(), virtualAddresses);
+        new VirtualAddressManager(netlink, interfaceName, link.index(), heldAddresses);
     List<InterfaceAddress> present = addresses.findHostOwned();
     Ipv4Address source = unicastSource;
     if (source == null) {
@@ -404,8 +408,9 @@ final class DefaultVrrpInstance implements VrrpInstance {
         running == null ? 0 : running.sendFailures());
   }
 
+  /** The instance and the protocol settings it runs with, for logs and for a node's checks. */
   @Override
   public String toString() {
-    return "VrrpInstance(" + name + " on " + interfaceName + ")";
+    return "VrrpInstance(" + name + " on " + interfaceName + ": " + protocol + ")";
   }
 }

@@ -78,6 +78,7 @@ public interface VrrpInstance extends Lifecycle {
     int virtualRouterId;
     int priority = VrrpRouterConfig.DEFAULT_PRIORITY;
     final List<VirtualAddress> virtualAddresses = new ArrayList<>();
+    final List<VirtualAddress> excludedAddresses = new ArrayList<>();
     Ipv4Address unicastSource;
     final List<Ipv4Address> unicastPeers = new ArrayList<>();
     final Map<HealthSource, Integer> tracked = new LinkedHashMap<>();
@@ -152,6 +153,15 @@ public interface VrrpInstance extends Lifecycle {
     /** A VIP with an optional {@code label IF:x}. */
     public Builder virtualAddress(VirtualAddress address) {
       virtualAddresses.add(Objects.requireNonNull(address, "address"));
+      return this;
+    }
+
+    /**
+     * keepalived's {@code virtual_ipaddress_excluded}: an address added and removed with the
+     * virtual addresses on becoming and leaving MASTER, but never carried in advertisements.
+     */
+    public Builder excludedAddress(VirtualAddress address) {
+      excludedAddresses.add(Objects.requireNonNull(address, "address"));
       return this;
     }
 
@@ -295,6 +305,7 @@ public interface VrrpInstance extends Lifecycle {
       String instanceName = name != null ? name : "VI_" + virtualRouterId;
       protocol.instanceName(instanceName);
       protocol.virtualAddresses(virtualAddresses.stream().map(VirtualAddress::address).toList());
+      protocol.excludedAddresses(excludedAddresses.stream().map(VirtualAddress::address).toList());
       // The primary address is only known once the interface is read, in start(); a placeholder
       // lets
       // build() validate everything else now, so misuse fails here and not later.

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads the brace-block syntax that keepalived.conf and nginx.conf share into {@link
@@ -45,6 +46,10 @@ public final class BlockConfigParser {
 
   static final int MAX_DEPTH = 64;
 
+  /** keepalived's spellings of include, each read as a whole line (see {@link #includeLine}). */
+  private static final Set<String> KEEPALIVED_INCLUDES =
+      Set.of("include", "includer", "includem", "includew", "includeb", "includea");
+
   private final Dialect dialect;
   private final String fileName;
   private final String text;
@@ -72,10 +77,19 @@ public final class BlockConfigParser {
    */
   public static List<ConfigStatement> parse(String fileName, String text, Dialect dialect)
       throws ConfigException {
+    return parse(fileName, text, dialect, 0);
+  }
+
+  /**
+   * As {@link #parse(String, String, Dialect)} for text that stands {@code depth} levels deep
+   * already (an included file counts the blocks and includes around it against {@link #MAX_DEPTH}).
+   */
+  static List<ConfigStatement> parse(String fileName, String text, Dialect dialect, int depth)
+      throws ConfigException {
     BlockConfigParser parser =
         new BlockConfigParser(
             dialect, fileName, text.startsWith("\uFEFF") ? text.substring(1) : text);
-    return parser.statements(null, 0);
+    return parser.statements(null, depth);
   }
 
   /**
@@ -111,6 +125,9 @@ public final class BlockConfigParser {
   }
 
   private ConfigStatement statement(Token keyword, int depth) throws ConfigException {
+    if (dialect == Dialect.KEEPALIVED && KEEPALIVED_INCLUDES.contains(keyword.text)) {
+      return includeLine(keyword);
+    }
     List<String> args = new ArrayList<>();
     while (true) {
       Token token = next();
@@ -245,6 +262,37 @@ public final class BlockConfigParser {
               ConfigText.undecodableByte(text.charAt(firstUndecodable)), ConfigText.echo(word)));
     }
     return new Token(Kind.WORD, word, at);
+  }
+
+  /**
+   * keepalived takes an include line before splitting it into words (lib/parser.c, check_include):
+   * the rest of the line, up to a comment, is one glob pattern, and its braces are {@code
+   * GLOB_BRACE} alternatives, not a block.
+   */
+  private ConfigStatement includeLine(Token keyword) throws ConfigException {
+    int start = position;
+    while (position < text.length()
+        && text.charAt(position) != '\n'
+        && text.charAt(position) != '#'
+        && text.charAt(position) != '!') {
+      position++;
+    }
+    String pattern = text.substring(start, position).strip();
+    for (int i = 0; i < pattern.length(); i++) {
+      if (ConfigText.isUndecodable(pattern.charAt(i))) {
+        throw syntax(
+            keyword.location,
+            String.format(
+                "byte 0x%02X in '%s' is not UTF-8: save the file as UTF-8",
+                ConfigText.undecodableByte(pattern.charAt(i)), ConfigText.echo(pattern)));
+      }
+    }
+    return new ConfigStatement(
+        keyword.text,
+        pattern.isEmpty() ? List.of() : List.of(pattern),
+        List.of(),
+        false,
+        keyword.location);
   }
 
   private String quoted(char quote, ConfigLocation at) throws ConfigException {

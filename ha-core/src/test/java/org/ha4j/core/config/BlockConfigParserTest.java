@@ -67,6 +67,25 @@ class BlockConfigParserTest {
             """;
 
   @Test
+  void aKeepalivedIncludeLineIsOnePatternUpToItsComment() throws Exception {
+    List<ConfigStatement> top =
+        BlockConfigParser.parse(
+            "k.conf",
+            "vrrp_instance VI_1 {\n  includeb  conf.d/{a,b} x.conf   # both\n}\ninclude\n",
+            Dialect.KEEPALIVED);
+
+    ConfigStatement include = top.get(0).block().get(0);
+    assertThat(include.keyword()).isEqualTo("includeb");
+    assertThat(include.args()).containsExactly("conf.d/{a,b} x.conf");
+    assertThat(include.hasBlock()).isFalse();
+    assertThat(top.get(1).args()).isEmpty();
+    // nginx's include is an ordinary directive
+    assertThat(
+            BlockConfigParser.parse("n.conf", "include a.conf; # c\n", Dialect.NGINX).get(0).args())
+        .containsExactly("a.conf");
+  }
+
+  @Test
   void readsTheSeedKeepalivedConf() throws Exception {
     List<ConfigStatement> top =
         BlockConfigParser.parse("keepalived.conf", SEED_KEEPALIVED, Dialect.KEEPALIVED);

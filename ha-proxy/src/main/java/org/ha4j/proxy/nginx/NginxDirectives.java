@@ -41,7 +41,6 @@ final class NginxDirectives {
           "worker_processes",
           "error_log",
           "pid",
-          "include",
           "load_module",
           "events",
           "http",

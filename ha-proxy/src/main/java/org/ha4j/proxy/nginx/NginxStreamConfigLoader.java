@@ -20,6 +20,7 @@ import org.ha4j.core.config.BlockConfigParser;
 import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.core.config.ConfigFiles;
+import org.ha4j.core.config.ConfigIncludes;
 import org.ha4j.core.config.ConfigProblem;
 import org.ha4j.core.config.ConfigProblems;
 import org.ha4j.core.config.ConfigStatement;
@@ -37,6 +38,10 @@ import org.ha4j.proxy.nginx.NginxStreamConfig.Upstream;
  * with nginx's defaults and inheritance (stream-level {@code proxy_*}, {@code allow}/{@code deny}
  * and {@code access_log} apply to every server that does not set its own); one that nginx would
  * accept without effect here is a warning; anything else is an error with file:line.
+ *
+ * <p>{@code include} is followed at any level, as nginx follows it ({@link NginxIncludes}), so a
+ * {@code stream {}} kept in {@code modules-enabled/} or {@code stream.d/} is found; every problem
+ * names the file it is in.
  *
  * <p>Everything {@code ./ha4j run} would refuse is found here, before anything binds: server lines,
  * balancing methods and their variables, listen addresses (names are resolved, as nginx resolves
@@ -74,6 +79,9 @@ public final class NginxStreamConfigLoader {
   }
 
   /**
+   * Loads text; {@code fileName} labels every problem, and its directory is nginx's configuration
+   * prefix, where relative includes start.
+   *
    * @throws ConfigException with every error and note, when there is at least one error (including
    *     a file with no {@code stream {}} block, which leaves ha4j nothing to run)
    */
@@ -87,9 +95,12 @@ public final class NginxStreamConfigLoader {
    */
   static NginxStreamConfig load(String fileName, String text, Predicate<Path> directoryExists)
       throws ConfigException {
-    List<ConfigStatement> top =
+    List<ConfigStatement> parsed =
         BlockConfigParser.parse(fileName, text, BlockConfigParser.Dialect.NGINX);
     NginxStreamConfigLoader loader = new NginxStreamConfigLoader(directoryExists);
+    ConfigIncludes includes =
+        ConfigIncludes.with(BlockConfigParser.Dialect.NGINX, new NginxIncludes(), loader.problems);
+    List<ConfigStatement> top = includes.expand(fileName, parsed);
     List<ConfigStatement> streams = new ArrayList<>();
     for (ConfigStatement statement : top) {
       if (statement.keyword().equals("stream")) {
@@ -113,8 +124,11 @@ public final class NginxStreamConfigLoader {
       loader.readStream(stream);
     }
     // in file order, as a reader goes through them; the checks themselves run in nginx's order
+    List<String> files = includes.files();
     List<ConfigProblem> found = new ArrayList<>(loader.problems.all());
-    found.sort(java.util.Comparator.comparingInt(p -> p.location().line()));
+    found.sort(
+        java.util.Comparator.<ConfigProblem>comparingInt(p -> files.indexOf(p.location().file()))
+            .thenComparingInt(p -> p.location().line()));
     if (loader.problems.hasErrors()) {
       throw new ConfigException(found);
     }

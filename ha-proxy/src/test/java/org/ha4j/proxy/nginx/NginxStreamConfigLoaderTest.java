@@ -30,8 +30,8 @@ class NginxStreamConfigLoaderTest {
     assertThat(config.notes())
         .allMatch(p -> !p.isError())
         .extracting(ConfigProblem::keyword)
-        .containsExactly(
-            "user", "worker_processes", "error_log", "pid", "include", "events", "http");
+        // include /usr/share/nginx/modules/*.conf is followed: on Debian it matches nothing
+        .containsExactly("user", "worker_processes", "error_log", "pid", "events", "http");
     assertThat(config.logFormats())
         .containsEntry(
             "main", "$remote_addr $upstream_addr - [$time_local] $status $upstream_bytes_sent");

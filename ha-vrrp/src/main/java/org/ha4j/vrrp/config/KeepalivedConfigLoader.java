@@ -18,6 +18,7 @@ import org.ha4j.core.config.CommandLine;
 import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.core.config.ConfigFiles;
+import org.ha4j.core.config.ConfigIncludes;
 import org.ha4j.core.config.ConfigLocation;
 import org.ha4j.core.config.ConfigNumbers;
 import org.ha4j.core.config.ConfigProblems;
@@ -30,7 +31,9 @@ import org.ha4j.vrrp.config.VrrpInstanceSpec.GarpSpec;
 
 /**
  * Loads a keepalived.conf as keepalived 2.2 reads it, for the parts ha4j implements: {@code
- * global_defs}, {@code vrrp_script} and {@code vrrp_instance}.
+ * global_defs}, {@code vrrp_script} and {@code vrrp_instance}, with {@code include}s followed as
+ * keepalived follows them ({@link KeepalivedIncludes}). LVS {@code virtual_server} blocks are
+ * skipped with a warning.
  *
  * <p>Nothing is silently misread. A keyword ha4j implements is applied; one that keepalived would
  * also accept without effect here (mail alerts, script users, LVS tuning) is a warning; anything
@@ -96,7 +99,8 @@ public final class KeepalivedConfigLoader {
   }
 
   /**
-   * Loads text; {@code fileName} labels every problem.
+   * Loads text; {@code fileName} labels every problem, and its directory is where a relative {@code
+   * include} in it starts.
    *
    * @throws ConfigException carrying every error and warning, when there is at least one error
    */
@@ -104,6 +108,10 @@ public final class KeepalivedConfigLoader {
     List<ConfigStatement> top =
         BlockConfigParser.parse(fileName, text, BlockConfigParser.Dialect.KEEPALIVED);
     KeepalivedConfigLoader loader = new KeepalivedConfigLoader();
+    top =
+        ConfigIncludes.with(
+                BlockConfigParser.Dialect.KEEPALIVED, new KeepalivedIncludes(), loader.problems)
+            .expand(fileName, top);
     loader.readTop(top);
     loader.problems.throwIfErrors();
     return new KeepalivedConfig(
@@ -133,13 +141,7 @@ public final class KeepalivedConfigLoader {
                 "strict mode is not supported: it makes the VIP drop all "
                     + "traffic that is not VRRP (users comment it out for that reason); remove it");
         case "vrrp_sync_group" -> {} // read below, once every instance is known
-        case "virtual_server", "virtual_server_group" ->
-            problems.error(
-                statement,
-                "LVS virtual servers are not supported: ha4j's proxy (nginx stream {} config) balances TCP");
-        case "include" ->
-            problems.error(
-                statement, "include is not supported; put the included text in this file");
+        case "virtual_server", "virtual_server_group" -> skipLvs(statement);
         default -> problems.error(statement, "unknown or unsupported keyword at top level");
       }
     }
@@ -320,6 +322,22 @@ public final class KeepalivedConfigLoader {
     }
   }
 
+  /**
+   * keepalived's LVS half programs the kernel's IPVS tables; ha4j does not, so a stock
+   * keepalived.conf, whose sample virtual servers sit below the instance, loads with a warning and
+   * runs the VRRP part alone.
+   */
+  private void skipLvs(ConfigStatement block) {
+    if (requireBlock(block)) {
+      problems.warning(
+          block,
+          "skipped: ha4j does not program IPVS (the kernel's LVS), so this "
+              + block.keyword()
+              + " and its real_servers and health checkers do nothing; ha4j's proxy, configured"
+              + " by nginx.conf's stream {}, is what balances TCP");
+    }
+  }
+
   private void readGlobalDefs(ConfigStatement block) {
     if (!requireBlock(block)) {
       return;
@@ -472,6 +490,7 @@ public final class KeepalivedConfigLoader {
     int advertInterval = 1;
     VrrpAuthentication authentication = VrrpAuthentication.none();
     List<VirtualAddressSpec> vips = new ArrayList<>();
+    List<VirtualAddressSpec> excluded = new ArrayList<>();
     List<TrackSpec> trackScripts = new ArrayList<>();
     List<TrackSpec> trackInterfaces = new ArrayList<>();
     boolean preempt = true;
@@ -498,6 +517,7 @@ public final class KeepalivedConfigLoader {
         case "advert_int" -> advertInterval = advertInterval(s).orElse(advertInterval);
         case "authentication" -> authentication = authentication(s).orElse(authentication);
         case "virtual_ipaddress" -> readVirtualAddresses(s, vips);
+        case "virtual_ipaddress_excluded" -> readVirtualAddresses(s, excluded);
         case "track_script" -> readTracks(s, trackScripts);
         case "track_interface" -> readTrackedInterfaces(s, trackInterfaces);
         case "nopreempt" -> {
@@ -575,6 +595,16 @@ public final class KeepalivedConfigLoader {
     if (vrid == null) {
       problems.error(block, "vrrp_instance " + name.get() + " needs 'virtual_router_id' (1-255)");
     }
+    List<Ipv4Address> vipAddresses = vips.stream().map(v -> v.address().address()).toList();
+    for (VirtualAddressSpec address : excluded) {
+      if (vipAddresses.contains(address.address().address())) {
+        problems.error(
+            block,
+            "virtual_ipaddress_excluded "
+                + address.address()
+                + " is also in virtual_ipaddress: list each address once");
+      }
+    }
     if (vips.isEmpty()) {
       problems.error(
           block,
@@ -633,6 +663,7 @@ public final class KeepalivedConfigLoader {
             advertInterval,
             authentication,
             vips,
+            excluded,
             trackScripts,
             trackInterfaces,
             preempt,
@@ -742,7 +773,9 @@ public final class KeepalivedConfigLoader {
           default ->
               problems.error(
                   line,
-                  "unsupported virtual_ipaddress option '"
+                  "unsupported "
+                      + block.keyword()
+                      + " option '"
                       + option
                       + "' (supported: dev, label; ignored: brd, scope, no_track)");
         }

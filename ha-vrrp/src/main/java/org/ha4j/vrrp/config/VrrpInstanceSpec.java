@@ -20,6 +20,7 @@ import org.ha4j.vrrp.codec.VrrpAuthentication;
  * @param advertIntervalSeconds {@code advert_int}, whole seconds 1-255 as VRRPv2 carries it
  * @param authentication {@code authentication { auth_type PASS; auth_pass ... }}, or none
  * @param virtualAddresses {@code virtual_ipaddress}
+ * @param excludedAddresses {@code virtual_ipaddress_excluded}: held with the VIPs, not advertised
  * @param trackScripts {@code track_script}
  * @param trackInterfaces {@code track_interface}
  * @param preempt false with {@code nopreempt}
@@ -39,6 +40,7 @@ public record VrrpInstanceSpec(
     int advertIntervalSeconds,
     VrrpAuthentication authentication,
     List<VirtualAddressSpec> virtualAddresses,
+    List<VirtualAddressSpec> excludedAddresses,
     List<TrackSpec> trackScripts,
     List<TrackSpec> trackInterfaces,
     boolean preempt,
@@ -54,6 +56,7 @@ public record VrrpInstanceSpec(
     Objects.requireNonNull(interfaceName, "interfaceName");
     Objects.requireNonNull(authentication, "authentication");
     virtualAddresses = List.copyOf(virtualAddresses);
+    excludedAddresses = List.copyOf(excludedAddresses);
     trackScripts = List.copyOf(trackScripts);
     trackInterfaces = List.copyOf(trackInterfaces);
     Objects.requireNonNull(preemptDelay, "preemptDelay");

@@ -80,7 +80,7 @@ public final class TakeoverRehearsal {
       }
     }
     if (mac.length == 6) {
-      for (Ipv4Cidr vip : config.virtualAddresses()) {
+      for (Ipv4Cidr vip : config.heldAddresses()) {
         GratuitousArp.frame(mac, vip.address());
       }
     }
@@ -91,8 +91,8 @@ public final class TakeoverRehearsal {
     String.valueOf(
         addresses
             .addresses()); // the "added VIPs" line formats these: a record's toString links once
-    if (!config.virtualAddresses().isEmpty()
-        && !gratuitousArp.rehearse(config.virtualAddresses().get(0).address())) {
+    if (!config.heldAddresses().isEmpty()
+        && !gratuitousArp.rehearse(config.heldAddresses().get(0).address())) {
       log.debug("({}) the gratuitous ARP rehearsal got an unexpected answer (harmless)", name);
     }
   }

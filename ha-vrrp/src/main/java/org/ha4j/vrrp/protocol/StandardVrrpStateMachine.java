@@ -125,7 +125,7 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
     if (fault.isPresent()) {
       // keepalived vrrp_init_state(): an instance whose interface or weight-0 tracker is down
       // starts in FAULT.
-      out.add(new VrrpAction.RemoveVirtualAddresses(config.virtualAddresses()));
+      out.add(new VrrpAction.RemoveVirtualAddresses(config.heldAddresses()));
       transition(now, VrrpState.FAULT, "start: " + fault.get(), out);
       return;
     }
@@ -140,7 +140,7 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
     // interval so that it cannot steal mastership from a running master (vrrp_scheduler.c
     // vrrp_init_state).
     // It also removes the VIPs a crashed earlier run may have left on the interface.
-    out.add(new VrrpAction.RemoveVirtualAddresses(config.virtualAddresses()));
+    out.add(new VrrpAction.RemoveVirtualAddresses(config.heldAddresses()));
     long interval =
         armMasterDown(now, VrrpTiming.downBaseNanos(config.advertIntervalSeconds()), out);
     String hint =
@@ -315,10 +315,10 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
   }
 
   private void announceAgain(List<VrrpAction> out) {
-    if (config.virtualAddresses().isEmpty() || config.garpMasterRepeat() == 0) {
+    if (config.heldAddresses().isEmpty() || config.garpMasterRepeat() == 0) {
       return;
     }
-    out.add(new VrrpAction.SendGratuitousArp(config.virtualAddresses(), config.garpMasterRepeat()));
+    out.add(new VrrpAction.SendGratuitousArp(config.heldAddresses(), config.garpMasterRepeat()));
     if (!config.garpMasterDelay().isZero()) {
       armTimer(VrrpTimer.GARP_SECOND_BURST, config.garpMasterDelay(), out);
     }
@@ -369,12 +369,11 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
       }
       case GARP_SECOND_BURST ->
           out.add(
-              new VrrpAction.SendGratuitousArp(
-                  config.virtualAddresses(), config.garpMasterRepeat()));
+              new VrrpAction.SendGratuitousArp(config.heldAddresses(), config.garpMasterRepeat()));
       case GARP_REFRESH -> {
         out.add(
             new VrrpAction.SendGratuitousArp(
-                config.virtualAddresses(), config.garpMasterRefreshRepeat()));
+                config.heldAddresses(), config.garpMasterRefreshRepeat()));
         armTimer(VrrpTimer.GARP_REFRESH, config.garpMasterRefresh(), out);
       }
       default -> throw new IllegalStateException(expired.timer().toString());
@@ -502,12 +501,11 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
     // keepalived vrrp_state_master_tx(): the advert goes first, so the old master drops the VIPs
     // before our gratuitous ARPs claim them.
     out.add(advertisement(effectivePriority));
-    out.add(new VrrpAction.AddVirtualAddresses(config.virtualAddresses()));
+    out.add(new VrrpAction.AddVirtualAddresses(config.heldAddresses()));
     holdsVirtualAddresses = true;
-    boolean anyAddress = !config.virtualAddresses().isEmpty();
+    boolean anyAddress = !config.heldAddresses().isEmpty();
     if (anyAddress && config.garpMasterRepeat() > 0) {
-      out.add(
-          new VrrpAction.SendGratuitousArp(config.virtualAddresses(), config.garpMasterRepeat()));
+      out.add(new VrrpAction.SendGratuitousArp(config.heldAddresses(), config.garpMasterRepeat()));
     }
     armTimer(VrrpTimer.ADVERTISEMENT, Duration.ofSeconds(config.advertIntervalSeconds()), out);
     if (anyAddress && config.garpMasterRepeat() > 0 && !config.garpMasterDelay().isZero()) {
@@ -532,7 +530,7 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
     }
     // keepalived vrrp_state_leave_master() -> vrrp_restore_interface(): the VIPs leave with
     // mastership.
-    out.add(new VrrpAction.RemoveVirtualAddresses(config.virtualAddresses()));
+    out.add(new VrrpAction.RemoveVirtualAddresses(config.heldAddresses()));
     holdsVirtualAddresses = false;
     masterAddress = null;
     masterPriority = -1;

@@ -69,6 +69,8 @@ public final class VrrpRouterConfig {
   private final Duration preemptDelay;
   private final InitialState initialState;
   private final List<Ipv4Cidr> virtualAddresses;
+  private final List<Ipv4Cidr> excludedAddresses;
+  private final List<Ipv4Cidr> heldAddresses;
   private final VrrpAuthentication authentication;
   private final Ipv4Address primaryAddress;
   private final List<TrackedInput> trackedInputs;
@@ -93,6 +95,10 @@ public final class VrrpRouterConfig {
     this.preemptDelay = preemptDelay;
     this.initialState = resolvedInitialState(b);
     this.virtualAddresses = List.copyOf(b.virtualAddresses);
+    this.excludedAddresses = List.copyOf(b.excludedAddresses);
+    List<Ipv4Cidr> held = new ArrayList<>(virtualAddresses);
+    held.addAll(excludedAddresses);
+    this.heldAddresses = List.copyOf(held);
     this.authentication = b.authentication;
     this.primaryAddress = b.primaryAddress;
     this.trackedInputs = List.copyOf(tracked);
@@ -120,6 +126,7 @@ public final class VrrpRouterConfig {
             .preemptDelay(preemptDelay)
             .initialState(initialState)
             .virtualAddresses(virtualAddresses)
+            .excludedAddresses(excludedAddresses)
             .authentication(authentication)
             .primaryAddress(primaryAddress)
             .garpMasterDelay(garpMasterDelay)
@@ -172,8 +179,22 @@ public final class VrrpRouterConfig {
     return initialState;
   }
 
+  /** The virtual addresses, in the order every advertisement carries them. */
   public List<Ipv4Cidr> virtualAddresses() {
     return virtualAddresses;
+  }
+
+  /**
+   * keepalived's {@code virtual_ipaddress_excluded}: held and announced with the virtual addresses,
+   * never carried in an advertisement (so peers need not list them, and more than 255 fit).
+   */
+  public List<Ipv4Cidr> excludedAddresses() {
+    return excludedAddresses;
+  }
+
+  /** What a master holds: the virtual addresses, then the excluded ones. */
+  public List<Ipv4Cidr> heldAddresses() {
+    return heldAddresses;
   }
 
   public VrrpAuthentication authentication() {
@@ -251,6 +272,7 @@ public final class VrrpRouterConfig {
         && preemptDelay.equals(other.preemptDelay)
         && initialState == other.initialState
         && virtualAddresses.equals(other.virtualAddresses)
+        && excludedAddresses.equals(other.excludedAddresses)
         && authentication.equals(other.authentication)
         && primaryAddress.equals(other.primaryAddress)
         && trackedInputs.equals(other.trackedInputs)
@@ -272,6 +294,7 @@ public final class VrrpRouterConfig {
         preemptDelay,
         initialState,
         virtualAddresses,
+        excludedAddresses,
         authentication,
         primaryAddress,
         trackedInputs,
@@ -300,6 +323,7 @@ public final class VrrpRouterConfig {
         + primaryAddress
         + ", vips "
         + virtualAddresses
+        + (excludedAddresses.isEmpty() ? "" : ", excluded " + excludedAddresses)
         + ", track "
         + trackedInputs
         + "}";
@@ -324,6 +348,7 @@ public final class VrrpRouterConfig {
     private Duration preemptDelay = Duration.ZERO;
     private InitialState initialState;
     private final List<Ipv4Cidr> virtualAddresses = new ArrayList<>();
+    private final List<Ipv4Cidr> excludedAddresses = new ArrayList<>();
     private VrrpAuthentication authentication = VrrpAuthentication.none();
     private Ipv4Address primaryAddress;
     private final List<TrackedInput> trackedInputs = new ArrayList<>();
@@ -404,6 +429,18 @@ public final class VrrpRouterConfig {
     public Builder virtualAddresses(List<Ipv4Cidr> addresses) {
       virtualAddresses.clear();
       addresses.forEach(this::addVirtualAddress);
+      return this;
+    }
+
+    /**
+     * Replaces the excluded addresses (keepalived's {@code virtual_ipaddress_excluded}): added and
+     * removed with the virtual addresses, never advertised.
+     */
+    public Builder excludedAddresses(List<Ipv4Cidr> addresses) {
+      excludedAddresses.clear();
+      for (Ipv4Cidr address : addresses) {
+        excludedAddresses.add(Objects.requireNonNull(address, "address"));
+      }
       return this;
     }
 
@@ -493,6 +530,16 @@ public final class VrrpRouterConfig {
       if (virtualAddresses.size() > 255) {
         throw new IllegalArgumentException(
             "at most 255 virtual addresses, got " + virtualAddresses.size());
+      }
+      Set<Ipv4Address> held = new HashSet<>();
+      for (Ipv4Cidr address : virtualAddresses) {
+        held.add(address.address());
+      }
+      for (Ipv4Cidr address : excludedAddresses) {
+        if (!held.add(address.address())) {
+          throw new IllegalArgumentException(
+              "address " + address.address() + " is both a virtual and an excluded address");
+        }
       }
       Set<String> names = new HashSet<>();
       for (TrackedInput input : trackedInputs) {

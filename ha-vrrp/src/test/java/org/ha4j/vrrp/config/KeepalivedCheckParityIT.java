@@ -53,6 +53,14 @@ class KeepalivedCheckParityIT {
       throws Exception {
     Path conf = host.file("parity.conf");
     Files.writeString(conf, text);
+    assertKeepalivedSays(host, conf, keepalived);
+  }
+
+  /**
+   * Runs {@code keepalived -t} on {@code conf} in {@code host}'s namespace and checks its {@code
+   * verdict}: the exit status, and after ": " a text its output contains.
+   */
+  static void assertKeepalivedSays(NetnsHost host, Path conf, String verdict) throws Exception {
     Process check =
         new ProcessBuilder(
                 List.of(
@@ -70,12 +78,12 @@ class KeepalivedCheckParityIT {
             .start();
     String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(check.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    String[] verdict = keepalived.split(": ", 2);
+    String[] expected = verdict.split(": ", 2);
     assertThat(check.exitValue())
         .as("keepalived -t exit status; output:%n%s", output)
-        .isEqualTo(Integer.parseInt(verdict[0]));
-    if (verdict.length > 1) {
-      assertThat(output).contains(verdict[1]);
+        .isEqualTo(Integer.parseInt(expected[0]));
+    if (expected.length > 1) {
+      assertThat(output).contains(expected[1]);
     }
   }
 }

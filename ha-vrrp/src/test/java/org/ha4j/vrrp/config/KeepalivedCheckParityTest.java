@@ -271,7 +271,23 @@ class KeepalivedCheckParityTest {
             "track_interface weight reverse",
             with("extra", trackInterface("lo weight 10 reverse")),
             "0",
-            "15 lo"));
+            "15 lo"),
+        Arguments.of(
+            "virtual_ipaddress_excluded",
+            with("extra", "virtual_ipaddress_excluded {\n10.200.0.200/24\n}"),
+            "0",
+            "ok"),
+        Arguments.of(
+            "virtual_ipaddress_excluded with an invalid address",
+            with("extra", "virtual_ipaddress_excluded {\n10.200.0.300/24\n}"),
+            "5: VRRP parsed invalid IP 10.200.0.300/24",
+            "15 10.200.0.300/24"),
+        // keepalived takes the address twice without a word; ha4j would add and remove it twice
+        Arguments.of(
+            "virtual_ipaddress_excluded repeating a VIP (ha4j is stricter)",
+            with("extra", "virtual_ipaddress_excluded {\n10.200.0.100/24\n}"),
+            "0",
+            "1 vrrp_instance"));
   }
 
   @ParameterizedTest(name = "{0}: keepalived -t {2}")

@@ -41,6 +41,9 @@ class VrrpDriverTest {
 
   boolean advertsFail;
 
+  /** Every advertisement sent, whole. */
+  final List<VrrpAdvertisement> adverts = new ArrayList<>();
+
   static VrrpRouterConfig.Builder config() {
     return VrrpRouterConfig.builder()
         .instanceName("VI_1")
@@ -65,6 +68,7 @@ class VrrpDriverTest {
                 throw new IOException("network is unreachable");
               }
               calls.add("advert priority " + advert.priority());
+              adverts.add(advert);
             })
         .addresses(
             new VirtualAddressTable() {
@@ -109,6 +113,35 @@ class VrrpDriverTest {
   @BeforeEach
   void noCalls() {
     calls.clear();
+  }
+
+  @Test
+  void excludedAddressesComeAndGoWithTheVipsButAreNeverAdvertised() {
+    Ipv4Cidr excluded = Ipv4Cidr.parse("10.200.0.200/32");
+    VrrpDriver driver = driver(config().excludedAddresses(List.of(excluded)).build());
+    driver.handle(VrrpInput.start());
+    clock.advanceBy(MASTER_DOWN_100);
+
+    assertThat(calls)
+        .contains(
+            "remove [" + VIP + ", " + excluded + "]",
+            "add [" + VIP + ", " + excluded + "]",
+            "announce [" + VIP + ", " + excluded + "] x5");
+    clock.advanceBy(Duration.ofSeconds(3));
+    assertThat(adverts)
+        .hasSizeGreaterThan(1)
+        .allSatisfy(a -> assertThat(a.addresses()).containsExactly(VIP.address()));
+
+    calls.clear();
+    driver.handle(VrrpInput.shutdown());
+    assertThat(calls).contains("remove [" + VIP + ", " + excluded + "]");
+  }
+
+  @Test
+  void anAddressCannotBeBothVirtualAndExcluded() {
+    assertThatThrownBy(() -> config().excludedAddresses(List.of(VIP)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("address 10.200.0.100 is both a virtual and an excluded address");
   }
 
   @Test
