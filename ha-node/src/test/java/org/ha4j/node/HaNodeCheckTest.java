@@ -54,7 +54,7 @@ class HaNodeCheckTest {
     CheckReport report = HaNode.check(List.of(LB1), List.of(NGINX));
     List<CheckReport.Entry> warnings =
         report.entries().stream().filter(e -> e.kind() == CheckReport.Kind.WARNING).toList();
-    assertThat(warnings).hasSize(7);
+    assertThat(warnings).hasSize(6);
     assertThat(warnings).allSatisfy(w -> assertThat(w.explanation()).startsWith("in nginx, '"));
     assertThat(report.passed()).isTrue();
     assertThat(report.passedStrictly()).isFalse();
