@@ -74,7 +74,10 @@ public final class TakeoverRehearsal {
     VrrpDecoder.decode(packet, expectations);
     if (transport instanceof RawSocketVrrpTransport raw) {
       try {
-        raw.probe(VrrpEncoder.encodeMessage(advert));
+        byte[] message = new byte[VrrpEncoder.messageLength(advert)];
+        VrrpEncoder.encodeMessage(
+            advert, config.primaryAddress(), VrrpTransport.VRRP_GROUP, message, 0);
+        raw.probe(message); // a probe never reaches the wire: any destination's checksum will do
       } catch (IOException e) {
         log.debug("({}) the send rehearsal failed (harmless): {}", name, e.getMessage());
       }
