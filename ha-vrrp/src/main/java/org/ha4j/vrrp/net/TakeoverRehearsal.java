@@ -11,6 +11,7 @@ import org.ha4j.vrrp.codec.ReceiveExpectations;
 import org.ha4j.vrrp.codec.VrrpAdvertisement;
 import org.ha4j.vrrp.codec.VrrpDecoder;
 import org.ha4j.vrrp.codec.VrrpEncoder;
+import org.ha4j.vrrp.codec.VrrpWireFormat;
 import org.ha4j.vrrp.driver.VirtualAddressTable;
 import org.ha4j.vrrp.driver.VrrpDriver;
 import org.ha4j.vrrp.protocol.TrackedInput;
@@ -115,10 +116,12 @@ public final class TakeoverRehearsal {
             .announcer((addresses, repeat) -> {})
             .build();
     driver.handle(VrrpInput.start());
-    Duration interval = Duration.ofSeconds(config.advertIntervalSeconds());
-    clock.advanceBy(
-        VrrpTiming.masterDownInterval(config.advertIntervalSeconds(), config.priority())
-            .plus(interval.multipliedBy(2)));
+    Duration interval = config.advertInterval();
+    Duration masterDown =
+        config.version() == VrrpWireFormat.VERSION_3
+            ? VrrpTiming.v3MasterDownInterval(interval, config.priority())
+            : VrrpTiming.masterDownInterval(config.advertIntervalSeconds(), config.priority());
+    clock.advanceBy(masterDown.plus(interval.multipliedBy(2)));
     Ipv4Address peer = Ipv4Address.ofBits(config.primaryAddress().bits() ^ 1);
     driver.handle(VrrpInput.advertisement(peer, config.advertisement(0)));
     for (TrackedInput input : config.trackedInputs()) {
