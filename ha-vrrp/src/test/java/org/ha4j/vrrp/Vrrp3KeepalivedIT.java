@@ -56,10 +56,19 @@ class Vrrp3KeepalivedIT {
   }
 
   private NetnsProcess ha4j(NetnsHost host, int priority) throws Exception {
+    return ha4j(host, priority, 3, 100);
+  }
+
+  private NetnsProcess ha4j(NetnsHost host, int priority, int version, int intervalMillis)
+      throws Exception {
     NetnsProcess node =
         host.start(
             NetnsHost.javaCommand(
-                Vrrp3Node.class.getName(), Integer.toString(priority), "100", VIP + "/24"));
+                Vrrp3Node.class.getName(),
+                Integer.toString(priority),
+                Integer.toString(intervalMillis),
+                VIP + "/24",
+                Integer.toString(version)));
     node.awaitOutput(out -> out.contains("STARTED"), START, "ha4j started");
     return node;
   }
@@ -99,6 +108,28 @@ class Vrrp3KeepalivedIT {
     ha4j.signal("TERM");
     ha4j.awaitExit(Duration.ofSeconds(10));
     assertThat(ha4j.output()).contains("DROPS {}");
+    assertThat(lb2.hasAddress(Ipv4Address.parse(VIP))).isFalse();
+  }
+
+  @Test
+  void aVrrpv2Ha4jBesideAVrrpv3KeepalivedWarnsInsteadOfFailingOverSilently() throws Exception {
+    NetnsProcess keepalived = Keepalived.start(lb1, keepalivedV3("MASTER", 100));
+    keepalived.awaitOutput(
+        out -> out.contains("Entering MASTER STATE"), START, "keepalived MASTER");
+    NetnsProcess ha4j = ha4j(lb2, 90, 2, 1000);
+    // it cannot obey a VRRPv3 master, so it becomes master too: but it says why, by name
+    ha4j.awaitOutput(out -> out.contains("STATE MASTER"), START, "ha4j MASTER beside keepalived");
+    ha4j.awaitOutput(
+        out -> out.contains("VERSION_NOT_2"),
+        Duration.ofSeconds(5),
+        "ha4j's VERSION_NOT_2 warning");
+    keepalived.awaitOutput(
+        out -> out.contains("wrong version. Received 2 and expect 3"),
+        Duration.ofSeconds(5),
+        "keepalived's version warning");
+    ha4j.signal("TERM");
+    ha4j.awaitExit(Duration.ofSeconds(10));
+    assertThat(ha4j.output()).containsPattern("DROPS \\{.*VERSION_NOT_2=[1-9]");
     assertThat(lb2.hasAddress(Ipv4Address.parse(VIP))).isFalse();
   }
 }

@@ -10,7 +10,8 @@ import org.ha4j.vrrp.protocol.VrrpState;
  * STATE <state>} at each change and, on SIGTERM, stops the instance (a master resigns with priority
  * 0) and prints its drops.
  *
- * <p>Arguments: priority, interval in milliseconds, VIP with prefix.
+ * <p>Arguments: priority, interval in milliseconds, VIP with prefix, and optionally the version
+ * (default 3; 2 takes a whole-second interval).
  */
 final class Vrrp3Node {
 
@@ -22,7 +23,7 @@ final class Vrrp3Node {
             .interfaceName("eth0")
             .virtualRouterId(51)
             .priority(Integer.parseInt(args[0]))
-            .version(3)
+            .version(args.length > 3 ? Integer.parseInt(args[3]) : 3)
             .advertInterval(Duration.ofMillis(Long.parseLong(args[1])))
             .virtualAddress(args[2])
             .listener(
