@@ -22,7 +22,9 @@ import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.core.time.SystemScheduler;
 import org.ha4j.vrrp.codec.ReceiveExpectations;
+import org.ha4j.vrrp.codec.VrrpAdvertisement;
 import org.ha4j.vrrp.codec.VrrpEncoder;
+import org.ha4j.vrrp.codec.VrrpWireFormat;
 import org.ha4j.vrrp.driver.SyncGroupPort;
 import org.ha4j.vrrp.driver.VrrpDriver;
 import org.ha4j.vrrp.net.GratuitousArp;
@@ -190,7 +192,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
             .syncGroup(groupMember != null ? groupMember : SyncGroupPort.NONE)
             .name(name)
             .scheduler(scheduler)
-            .adverts(advert -> sender.send(VrrpEncoder.encodeMessage(advert)))
+            .adverts(advert -> sender.send(message(advert, transportConfig)))
             .addresses(new InterfaceAddressTable(name, addresses))
             .announcer(gratuitousArp)
             .notifier(notifier)
@@ -299,14 +301,38 @@ final class DefaultVrrpInstance implements VrrpInstance {
 
   private static ReceiveExpectations expectations(
       VrrpRouterConfig config, TransportConfig transportConfig) {
-    return ReceiveExpectations.builder()
-        .virtualRouterId(config.virtualRouterId())
-        .localAddressOwner(config.isAddressOwner())
-        .authentication(config.authentication())
-        .advertIntervalSeconds(config.advertIntervalSeconds())
-        .addresses(config.virtualAddresses().stream().map(Ipv4Cidr::address).toList())
-        .requireTtl255(!transportConfig.isUnicast())
-        .build();
+    ReceiveExpectations.Builder expectations =
+        ReceiveExpectations.builder()
+            .version(config.version())
+            .virtualRouterId(config.virtualRouterId())
+            .localAddressOwner(config.isAddressOwner())
+            .addresses(config.virtualAddresses().stream().map(Ipv4Cidr::address).toList())
+            .requireTtl255(!transportConfig.isUnicast());
+    if (config.version() == VrrpWireFormat.VERSION) {
+      // VRRPv3 has neither (RFC 9568 §9), and its backups learn the master's interval (§6.4.2)
+      expectations
+          .authentication(config.authentication())
+          .advertIntervalSeconds(config.advertIntervalSeconds());
+    }
+    return expectations.build();
+  }
+
+  /**
+   * The VRRP message the kernel wraps in its IPv4 header. A VRRPv3 checksum covers that header's
+   * addresses (RFC 9568 §5.2.8): the group's, or the one unicast peer's (the builder allows no more
+   * under VRRPv3).
+   */
+  static byte[] message(VrrpAdvertisement advert, TransportConfig transportConfig) {
+    if (!advert.isV3()) {
+      return VrrpEncoder.encodeMessage(advert);
+    }
+    Ipv4Address destination =
+        transportConfig.isUnicast()
+            ? transportConfig.unicastPeers().get(0)
+            : VrrpWireFormat.MULTICAST_GROUP;
+    byte[] message = new byte[VrrpEncoder.messageLength(advert)];
+    VrrpEncoder.encodeMessage(advert, transportConfig.source(), destination, message, 0);
+    return message;
   }
 
   /** Runs {@code work} on the protocol thread and waits for it. */

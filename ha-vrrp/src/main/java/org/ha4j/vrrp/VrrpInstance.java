@@ -12,6 +12,7 @@ import org.ha4j.core.health.HealthSource;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.vrrp.codec.VrrpAuthentication;
+import org.ha4j.vrrp.codec.VrrpWireFormat;
 import org.ha4j.vrrp.protocol.VrrpRouterConfig;
 
 /**
@@ -77,6 +78,7 @@ public interface VrrpInstance extends Lifecycle {
     final VrrpRouterConfig.Builder protocol = VrrpRouterConfig.builder();
     int virtualRouterId;
     int priority = VrrpRouterConfig.DEFAULT_PRIORITY;
+    int version = VrrpWireFormat.VERSION;
     final List<VirtualAddress> virtualAddresses = new ArrayList<>();
     final List<VirtualAddress> excludedAddresses = new ArrayList<>();
     Ipv4Address unicastSource;
@@ -131,6 +133,41 @@ public interface VrrpInstance extends Lifecycle {
     /** 1-255 whole seconds, default 1. */
     public Builder advertIntervalSeconds(int seconds) {
       protocol.advertIntervalSeconds(seconds);
+      return this;
+    }
+
+    /**
+     * The VRRP version, 2 (RFC 3768, the default) or 3 (RFC 9568: centisecond intervals, no
+     * authentication); keepalived's {@code vrrp_version} / {@code version}. Every router of a VRID
+     * must speak the same one: the other version's adverts are dropped, counted and logged as
+     * {@code VERSION_NOT_2} or {@code VERSION_NOT_3}.
+     *
+     * @throws IllegalArgumentException unless 2 or 3
+     */
+    public Builder version(int version) {
+      protocol.version(version);
+      this.version = version;
+      return this;
+    }
+
+    /**
+     * The advertisement interval, keepalived's {@code advert_int}: 0.01-40.95 s in steps of 0.01 s
+     * under VRRPv3, whole seconds 1-255 under VRRPv2. Checked against the version by {@link
+     * #build()}, which throws {@link IllegalArgumentException} stating the range.
+     */
+    public Builder advertInterval(Duration interval) {
+      protocol.advertInterval(interval);
+      return this;
+    }
+
+    /**
+     * RFC 9568 Accept_Mode (keepalived's {@code accept} / {@code no_accept}): whether, as master,
+     * this router accepts packets addressed to virtual addresses it does not own. Default true, as
+     * keepalived without {@code vrrp_strict}. Reported in the protocol snapshot; ha4j does not
+     * filter such packets yet.
+     */
+    public Builder acceptMode(boolean accept) {
+      protocol.acceptMode(accept);
       return this;
     }
 
@@ -300,6 +337,12 @@ public interface VrrpInstance extends Lifecycle {
       }
       if (unicastSource != null && unicastPeers.isEmpty()) {
         throw new IllegalArgumentException("unicastSource needs at least one unicastPeer");
+      }
+      if (version == VrrpWireFormat.VERSION_3 && unicastPeers.size() > 1) {
+        // The VRRPv3 checksum covers the destination (RFC 9568 §5.2.8), and the transport sends
+        // one encoded message to every peer.
+        throw new IllegalArgumentException(
+            "under VRRPv3 at most 1 unicastPeer is supported, got " + unicastPeers.size());
       }
       // The instance copies what it needs: later calls on this builder change only later builds.
       String instanceName = name != null ? name : "VI_" + virtualRouterId;

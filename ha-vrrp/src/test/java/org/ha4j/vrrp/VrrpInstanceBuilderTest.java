@@ -3,6 +3,7 @@ package org.ha4j.vrrp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import org.ha4j.core.health.HealthSignal;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.vrrp.protocol.VrrpRouterConfig;
@@ -102,5 +103,49 @@ class VrrpInstanceBuilderTest {
     assertThatThrownBy(() -> VrrpSyncGroup.create(" ", NotifyScripts.none()))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(group.state()).isEqualTo(VrrpState.INITIALIZE);
+  }
+
+  @Test
+  void theVersionAndAFractionalIntervalAreValidatedAgainstEachOther() {
+    VrrpInstance.Builder v3 =
+        VrrpInstance.builder()
+            .interfaceName("eth0")
+            .virtualRouterId(51)
+            .version(3)
+            .advertInterval(Duration.ofMillis(20))
+            .acceptMode(false);
+    VrrpRouterConfig config =
+        ((DefaultVrrpInstance) v3.build()).protocolConfig(Ipv4Address.parse("10.200.0.10"));
+    assertThat(config.version()).isEqualTo(3);
+    assertThat(config.advertInterval()).isEqualTo(Duration.ofMillis(20));
+    assertThat(config.acceptMode()).isFalse();
+    assertThat(config.advertisement(100).advertIntervalCentis()).isEqualTo(2);
+
+    assertThatThrownBy(() -> v3.advertInterval(Duration.ofMillis(5)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0.01-40.95 s");
+    assertThatThrownBy(() -> v3.advertInterval(Duration.ofMillis(40_960)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0.01-40.95 s");
+    assertThatThrownBy(() -> v3.advertInterval(Duration.ofMillis(20)).version(2).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("whole seconds 1-255 under VRRPv2");
+    assertThatThrownBy(() -> VrrpInstance.builder().version(1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("2 or 3");
+  }
+
+  @Test
+  void vrrpv3TakesOneUnicastPeerBecauseItsChecksumCoversTheDestination() {
+    VrrpInstance.Builder builder =
+        VrrpInstance.builder()
+            .interfaceName("eth0")
+            .virtualRouterId(51)
+            .version(3)
+            .unicastPeer(Ipv4Address.parse("10.200.0.11"));
+    assertThat(builder.build()).isNotNull();
+    assertThatThrownBy(() -> builder.unicastPeer(Ipv4Address.parse("10.200.0.12")).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("under VRRPv3 at most 1 unicastPeer is supported, got 2");
   }
 }

@@ -2,7 +2,10 @@ package org.ha4j.vrrp.codec;
 
 /**
  * The Internet checksum of RFC 1071, used twice by a VRRPv2 packet: over the IPv4 header (RFC 791
- * §3.1) and over the VRRP message (RFC 3768 §5.3.8, no pseudo-header).
+ * §3.1) and over the VRRP message (RFC 3768 §5.3.8, no pseudo-header). A VRRPv3 message's checksum
+ * also covers a pseudo-header (RFC 9568 §5.2.8): source, destination, protocol 112 and the VRRP
+ * length, laid out as for IPv4 (RFC 768) or IPv6 (RFC 8200 §8.1). Either layout sums to the same
+ * words (the zero bytes add nothing), which {@link #pseudoHeaderSum} relies on.
  *
  * <p>The end-around carry is folded until none is left. Folding once is not enough: the first fold
  * can itself carry (sum 0x1FFFF folds to 0x10000), which is the bug found in older Java VRRP
@@ -27,6 +30,45 @@ final class InternetChecksum {
       sum += (bytes[i] & 0xff) << 8;
     }
     return fold(sum);
+  }
+
+  /**
+   * The unfolded sum of a pseudo-header: the two addresses of {@code addressLength} bytes (4 or 16)
+   * at {@code sourceOffset} in {@code source} and {@code destinationOffset} in {@code destination},
+   * the protocol and the upper-layer length.
+   */
+  static long pseudoHeaderSum(
+      byte[] source,
+      int sourceOffset,
+      byte[] destination,
+      int destinationOffset,
+      int addressLength,
+      int protocol,
+      int upperLength) {
+    return (long) foldedSum(source, sourceOffset, addressLength)
+        + foldedSum(destination, destinationOffset, addressLength)
+        + protocol
+        + (upperLength >>> 16)
+        + (upperLength & 0xffff);
+  }
+
+  /** The checksum field value for these bytes after a pseudo-header summing to {@code initial}. */
+  static int compute(byte[] bytes, int offset, int length, long initial) {
+    return ~fold(initial + foldedSum(bytes, offset, length)) & 0xffff;
+  }
+
+  /** Whether bytes that include their checksum field verify after this pseudo-header sum. */
+  static boolean verifies(byte[] bytes, int offset, int length, long initial) {
+    return fold(initial + foldedSum(bytes, offset, length)) == 0xffff;
+  }
+
+  /** {@link #expected(byte[], int, int, int)} after a pseudo-header summing to {@code initial}. */
+  static int expected(byte[] bytes, int offset, int length, int fieldOffset, long initial) {
+    int before = fieldOffset - offset;
+    int after = length - before - 2;
+    long sum =
+        initial + foldedSum(bytes, offset, before) + foldedSum(bytes, fieldOffset + 2, after);
+    return ~fold(sum) & 0xffff;
   }
 
   /**

@@ -1,14 +1,16 @@
 package org.ha4j.vrrp.codec;
 
 import java.util.Objects;
+import org.ha4j.core.net.IpAddress;
 import org.ha4j.core.net.Ipv4Address;
 
 /**
- * What {@link VrrpDecoder} made of one received IPv4 packet: an {@link Accepted} advertisement, or
- * a {@link Rejected} packet with the named rule it broke. Never both, never an exception.
+ * What {@link VrrpDecoder} made of one received packet: an {@link Accepted} advertisement (IPv4,
+ * VRRPv2 or VRRPv3), an {@link AcceptedIpv6} one (only from {@link VrrpDecoder#decodeIpv6}), or a
+ * {@link Rejected} packet with the named rule it broke. Never both, never an exception.
  */
 public sealed interface VrrpDecodeResult
-    permits VrrpDecodeResult.Accepted, VrrpDecodeResult.Rejected {
+    permits VrrpDecodeResult.Accepted, VrrpDecodeResult.AcceptedIpv6, VrrpDecodeResult.Rejected {
 
   /** Whether this is an {@link Accepted} result. */
   boolean isAccepted();
@@ -35,6 +37,42 @@ public sealed interface VrrpDecodeResult
       implements VrrpDecodeResult {
 
     public Accepted {
+      Objects.requireNonNull(advertisement, "advertisement");
+      Objects.requireNonNull(source, "source");
+      Objects.requireNonNull(destination, "destination");
+    }
+
+    @Override
+    public boolean isAccepted() {
+      return true;
+    }
+  }
+
+  /**
+   * An IPv6 packet that passed every check the receiver asked for.
+   *
+   * @param advertisement the decoded VRRPv3 advertisement
+   * @param source the IPv6 source: the sender's link-local address for multicast (RFC 9568
+   *     §5.1.2.1), which breaks priority ties
+   * @param destination ff02::12, or this host for unicast peers
+   * @param hopLimit the IPv6 hop limit (255 unless {@link ReceiveExpectations} waived the check)
+   * @param checksum the VRRP checksum as received (it verified)
+   * @param trafficClass the IPv6 traffic class (keepalived sends 0xc0)
+   * @param flowLabel the IPv6 flow label (the sender's kernel chooses it)
+   * @param ownerAddressListMismatch as in {@link Accepted#ownerAddressListMismatch()}
+   */
+  record AcceptedIpv6(
+      VrrpIpv6Advertisement advertisement,
+      IpAddress source,
+      IpAddress destination,
+      int hopLimit,
+      int checksum,
+      int trafficClass,
+      int flowLabel,
+      boolean ownerAddressListMismatch)
+      implements VrrpDecodeResult {
+
+    public AcceptedIpv6 {
       Objects.requireNonNull(advertisement, "advertisement");
       Objects.requireNonNull(source, "source");
       Objects.requireNonNull(destination, "destination");

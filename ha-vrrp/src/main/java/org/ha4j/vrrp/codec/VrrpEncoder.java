@@ -2,12 +2,17 @@ package org.ha4j.vrrp.codec;
 
 import java.util.List;
 import java.util.Objects;
+import org.ha4j.core.net.IpAddress;
 import org.ha4j.core.net.Ipv4Address;
 
 /**
- * Writes VRRPv2 advertisements: the bare VRRP message (RFC 3768 §5.3), or the whole IPv4 packet
- * built the way keepalived 2.2.7 builds it for its {@code IP_HDRINCL} raw socket. Stateless and
- * thread-safe; the methods that take a target array allocate nothing.
+ * Writes VRRP advertisements: the bare VRRP message (RFC 3768 §5.3, RFC 9568 §5.2), or the whole
+ * IPv4 or IPv6 packet built the way keepalived 2.2.7 builds it. Stateless and thread-safe; the IPv4
+ * methods that take a target array allocate nothing.
+ *
+ * <p>A VRRPv3 checksum covers a pseudo-header made of the IP source and destination (RFC 9568
+ * §5.2.8), so a VRRPv3 message cannot be written without them: use {@link
+ * #encodeMessage(VrrpAdvertisement, Ipv4Address, Ipv4Address, byte[], int)} or a packet method.
  *
  * <p>The IPv4 header matches keepalived's {@code vrrp_build_ip4()} byte for byte: version 4, IHL 5,
  * TOS 0xc0 (internetwork control), no flags (DF clear) and fragment offset 0, TTL 255 (RFC 3768
@@ -20,17 +25,24 @@ public final class VrrpEncoder {
 
   private VrrpEncoder() {}
 
-  /** The length of the VRRP message for {@code advertisement}: 8 + 4n + 8. */
+  /** The length of the VRRP message for {@code advertisement}: 8 + 4n + 8 (VRRPv2), 8 + 4n (v3). */
   public static int messageLength(VrrpAdvertisement advertisement) {
-    return VrrpWireFormat.messageLength(advertisement.addresses().size());
+    int count = advertisement.addresses().size();
+    return advertisement.isV3()
+        ? VrrpWireFormat.v3MessageLength(count, 4)
+        : VrrpWireFormat.messageLength(count);
   }
 
-  /** The length of the whole IPv4 packet for {@code advertisement}: 20 + 8 + 4n + 8. */
+  /** The length of the whole IPv4 packet for {@code advertisement}: 20 + the message. */
   public static int packetLength(VrrpAdvertisement advertisement) {
     return VrrpWireFormat.IPV4_HEADER_LENGTH + messageLength(advertisement);
   }
 
-  /** The VRRP message alone (what follows the IP header), checksum included. */
+  /**
+   * The VRRPv2 message alone (what follows the IP header), checksum included.
+   *
+   * @throws IllegalArgumentException for a VRRPv3 advert, whose checksum needs the IP addresses
+   */
   public static byte[] encodeMessage(VrrpAdvertisement advertisement) {
     byte[] message = new byte[messageLength(advertisement)];
     encodeMessage(advertisement, message, 0);
@@ -44,6 +56,11 @@ public final class VrrpEncoder {
    *     bytes there
    */
   public static int encodeMessage(VrrpAdvertisement advertisement, byte[] target, int offset) {
+    if (advertisement.isV3()) {
+      throw new IllegalArgumentException(
+          "a VRRPv3 checksum covers the IP source and destination (RFC 9568 §5.2.8): use"
+              + " encodeMessage(advertisement, source, destination, target, offset)");
+    }
     int length = messageLength(advertisement);
     checkRoom(target, offset, length);
     List<Ipv4Address> addresses = advertisement.addresses();
@@ -69,6 +86,69 @@ public final class VrrpEncoder {
         offset + VrrpWireFormat.CHECKSUM_OFFSET,
         InternetChecksum.compute(target, offset, length));
     return length;
+  }
+
+  /**
+   * Writes the VRRP message of either version at {@code offset} and returns its length; {@code
+   * source} and {@code destination} are the IPv4 addresses it will be sent with, which a VRRPv3
+   * checksum covers (a VRRPv2 one ignores them).
+   *
+   * @throws IllegalArgumentException when {@code target} has fewer than {@link #messageLength}
+   *     bytes there
+   */
+  public static int encodeMessage(
+      VrrpAdvertisement advertisement,
+      Ipv4Address source,
+      Ipv4Address destination,
+      byte[] target,
+      int offset) {
+    if (!advertisement.isV3()) {
+      return encodeMessage(advertisement, target, offset);
+    }
+    int length = messageLength(advertisement);
+    checkRoom(target, offset, length);
+    List<Ipv4Address> addresses = advertisement.addresses();
+    int position =
+        writeV3Header(
+            advertisement.virtualRouterId(),
+            advertisement.priority(),
+            addresses.size(),
+            advertisement.advertIntervalCentis(),
+            target,
+            offset);
+    for (int i = 0, n = addresses.size(); i < n; i++) {
+      addresses.get(i).writeTo(target, position);
+      position += 4;
+    }
+    long pseudo =
+        (source.bits() >>> 16)
+            + (source.bits() & 0xffff)
+            + (destination.bits() >>> 16)
+            + (destination.bits() & 0xffff)
+            + VrrpWireFormat.IP_PROTOCOL
+            + length;
+    writeShort(
+        target,
+        offset + VrrpWireFormat.CHECKSUM_OFFSET,
+        InternetChecksum.compute(target, offset, length, pseudo));
+    return length;
+  }
+
+  /** Writes the 8 fixed bytes of a VRRPv3 message, checksum zero; returns the offset after them. */
+  private static int writeV3Header(
+      int virtualRouterId,
+      int priority,
+      int addressCount,
+      int intervalCentis,
+      byte[] target,
+      int offset) {
+    target[offset] = (byte) (VrrpWireFormat.VERSION_3 << 4 | VrrpWireFormat.TYPE_ADVERTISEMENT);
+    target[offset + 1] = (byte) virtualRouterId;
+    target[offset + 2] = (byte) priority;
+    target[offset + 3] = (byte) addressCount;
+    writeShort(target, offset + 4, intervalCentis); // the 4 reserved bits stay 0 (RFC 9568 §5.2.7)
+    writeShort(target, offset + 6, 0);
+    return offset + VrrpWireFormat.FIXED_HEADER_LENGTH;
   }
 
   /**
@@ -125,8 +205,82 @@ public final class VrrpEncoder {
         target,
         offset + 10,
         InternetChecksum.compute(target, offset, VrrpWireFormat.IPV4_HEADER_LENGTH));
-    encodeMessage(advertisement, target, offset + VrrpWireFormat.IPV4_HEADER_LENGTH);
+    encodeMessage(
+        advertisement, source, destination, target, offset + VrrpWireFormat.IPV4_HEADER_LENGTH);
     return length;
+  }
+
+  /** The length of the whole IPv6 packet for {@code advertisement}: 40 + 8 + 16n. */
+  public static int packetLength(VrrpIpv6Advertisement advertisement) {
+    return VrrpWireFormat.IPV6_HEADER_LENGTH
+        + VrrpWireFormat.v3MessageLength(
+            advertisement.addresses().size(), VrrpWireFormat.IPV6_ADDRESS_LENGTH);
+  }
+
+  /**
+   * The whole IPv6 packet, as keepalived 2.2.7's kernel puts it on the wire: version 6, traffic
+   * class 0xc0 (keepalived sets {@code IPV6_TCLASS} to internetwork control), the flow label, the
+   * payload length, next header 112, the hop limit, the addresses, then the VRRPv3 message with its
+   * IPv6 pseudo-header checksum (RFC 9568 §5.2.8).
+   *
+   * @param source the sender's link-local address for multicast (RFC 9568 §5.1.2.1), or the unicast
+   *     source
+   * @param destination {@link VrrpWireFormat#IPV6_MULTICAST_GROUP}, or a unicast peer
+   * @param hopLimit 0-255: 255 by RFC 9568 §5.1.2.3; keepalived 2.2.7 sends unicast with 64
+   * @param flowLabel 0-0xfffff, the kernel's choice when keepalived sends
+   * @throws IllegalArgumentException when an address is not IPv6 or a number is out of range
+   */
+  public static byte[] encodeIpv6Packet(
+      VrrpIpv6Advertisement advertisement,
+      IpAddress source,
+      IpAddress destination,
+      int hopLimit,
+      int flowLabel) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(destination, "destination");
+    if (!source.isIpv6() || !destination.isIpv6()) {
+      throw new IllegalArgumentException(
+          "an IPv6 advert needs IPv6 addresses, got " + source + " -> " + destination);
+    }
+    if (hopLimit < 0 || hopLimit > 255) {
+      throw new IllegalArgumentException("hop limit must be 0-255, got " + hopLimit);
+    }
+    if (flowLabel < 0 || flowLabel > 0xfffff) {
+      throw new IllegalArgumentException("flow label must be 0-0xfffff, got " + flowLabel);
+    }
+    int length = packetLength(advertisement);
+    int messageLength = length - VrrpWireFormat.IPV6_HEADER_LENGTH;
+    byte[] target = new byte[length];
+    int versionClassFlow = 6 << 28 | VrrpWireFormat.TOS_INTERNETWORK_CONTROL << 20 | flowLabel;
+    writeShort(target, 0, versionClassFlow >>> 16);
+    writeShort(target, 2, versionClassFlow);
+    writeShort(target, 4, messageLength);
+    target[6] = (byte) VrrpWireFormat.IP_PROTOCOL;
+    target[7] = (byte) hopLimit;
+    System.arraycopy(source.toBytes(), 0, target, 8, 16);
+    System.arraycopy(destination.toBytes(), 0, target, 24, 16);
+    List<IpAddress> addresses = advertisement.addresses();
+    int v = VrrpWireFormat.IPV6_HEADER_LENGTH;
+    int position =
+        writeV3Header(
+            advertisement.virtualRouterId(),
+            advertisement.priority(),
+            addresses.size(),
+            advertisement.maxAdvertIntervalCentis(),
+            target,
+            v);
+    for (IpAddress address : addresses) {
+      System.arraycopy(address.toBytes(), 0, target, position, 16);
+      position += 16;
+    }
+    long pseudo =
+        InternetChecksum.pseudoHeaderSum(
+            target, 8, target, 24, 16, VrrpWireFormat.IP_PROTOCOL, messageLength);
+    writeShort(
+        target,
+        v + VrrpWireFormat.CHECKSUM_OFFSET,
+        InternetChecksum.compute(target, v, messageLength, pseudo));
+    return target;
   }
 
   private static void checkRoom(byte[] target, int offset, int length) {

@@ -3,10 +3,10 @@ package org.ha4j.vrrp.codec;
 import java.util.Locale;
 
 /**
- * Why a received packet was not accepted as a VRRPv2 advertisement: one constant per discard rule
- * of RFC 3768 §7.1 (and §5), per IPv4 header check, and per extra check keepalived 2.2.7 makes in
- * {@code vrrp_check_packet()}. A transport counts drops under these names and logs them at a
- * limited rate.
+ * Why a received packet was not accepted as a VRRP advertisement: one constant per discard rule of
+ * RFC 3768 §7.1 (and §5) and RFC 9568 §7.1, per IP header check, and per extra check keepalived
+ * 2.2.7 makes in {@code vrrp_check_packet()}. A transport counts drops under these names and logs
+ * them at a limited rate.
  *
  * <p>{@link #logText()} is stable (it names the constant and the rule) and safe to grep for; the
  * per-packet {@link VrrpDecodeResult.Rejected#detail() detail} never contains a password.
@@ -46,6 +46,9 @@ public enum VrrpRejectReason {
   IP_HEADER_CHECKSUM_BAD(
       "RFC 1122 §3.2.1.2", Category.MALFORMED, "IP header checksum 0x%04x, computed 0x%04x"),
 
+  /** The IP version nibble of a packet read as IPv6 is not 6 (RFC 8200 §3). */
+  IP_VERSION_NOT_6("RFC 8200 §3", Category.MALFORMED, "IP version %d, must be 6"),
+
   /** The IP protocol is not 112 (RFC 3768 §5.2.4); AH-wrapped packets (51) are not supported. */
   PROTOCOL_NOT_VRRP("RFC 3768 §5.2.4", Category.MALFORMED, "IP protocol %d, must be 112"),
 
@@ -58,8 +61,27 @@ public enum VrrpRejectReason {
 
   // ---- the VRRP message (RFC 3768 §5.3) --------------------------------------------------------
 
-  /** The version nibble is not 2 (RFC 3768 §5.3.1, §7.1); a VRRPv3 packet lands here. */
-  VERSION_NOT_2("RFC 3768 §5.3.1/§7.1", Category.MALFORMED, "VRRP version %d, must be 2"),
+  /**
+   * A VRRPv3 packet reached a router that speaks VRRPv2 (RFC 3768 §5.3.1, §7.1): the group mixes
+   * versions, and each side would otherwise become master unseen by the other. Counted and logged
+   * as a warning on the receiving side.
+   */
+  VERSION_NOT_2(
+      "RFC 3768 §5.3.1/§7.1",
+      Category.MISCONFIGURATION,
+      "VRRP version %d, must be 2 (a VRRPv3 peer in a VRRPv2 group)"),
+
+  /**
+   * A VRRPv2 packet reached a router that speaks VRRPv3 (RFC 9568 §7.1 "MUST verify that the VRRP
+   * version is 3"; an IPv6 packet is always VRRPv3): the group mixes versions.
+   */
+  VERSION_NOT_3(
+      "RFC 9568 §5.2.1/§7.1",
+      Category.MISCONFIGURATION,
+      "VRRP version %d, must be 3 (a VRRPv2 peer in a VRRPv3 group)"),
+
+  /** A version nibble that is neither 2 nor 3, read where either is welcome (RFC 9568 §5.2.1). */
+  VERSION_UNKNOWN("RFC 9568 §5.2.1", Category.MALFORMED, "VRRP version %d, must be 2 or 3"),
 
   /** The type nibble is not 1, ADVERTISEMENT, the only type defined (RFC 3768 §5.3.2). */
   TYPE_NOT_ADVERTISEMENT(
@@ -83,8 +105,31 @@ public enum VrrpRejectReason {
       Category.MALFORMED,
       "VRRP message has %d bytes, but its address count makes %d"),
 
-  /** The VRRP checksum does not verify (RFC 3768 §5.3.8, §7.1; RFC 1071, no pseudo-header). */
+  /**
+   * The VRRP checksum does not verify: RFC 3768 §5.3.8 (no pseudo-header) for VRRPv2, RFC 9568
+   * §5.2.8 (with the IPv4 or IPv6 pseudo-header) for VRRPv3. The second number is the checksum the
+   * version's own rule gives.
+   */
   CHECKSUM_BAD("RFC 3768 §5.3.8/§7.1", Category.MALFORMED, "VRRP checksum 0x%04x, computed 0x%04x"),
+
+  /**
+   * A VRRPv3 packet whose checksum covers the message alone, the VRRPv2 way, not the pseudo-header
+   * RFC 9568 §5.2.8 requires: the sender computes it the other way (keepalived's {@code
+   * v3_checksum_as_v2} does so on purpose, for peers that never included the pseudo-header).
+   */
+  CHECKSUM_WITHOUT_PSEUDO_HEADER(
+      "RFC 9568 §5.2.8",
+      Category.MISCONFIGURATION,
+      "VRRPv3 checksum 0x%04x is the VRRPv2-style one (no pseudo-header); with it 0x%04x"),
+
+  /**
+   * A VRRPv2 packet whose checksum covers an IPv4 pseudo-header, the VRRPv3 way, not the message
+   * alone as RFC 3768 §5.3.8 requires.
+   */
+  CHECKSUM_WITH_PSEUDO_HEADER(
+      "RFC 3768 §5.3.8",
+      Category.MISCONFIGURATION,
+      "VRRPv2 checksum 0x%04x covers a pseudo-header (VRRPv3-style); without it 0x%04x"),
 
   /** VRID 0, which no virtual router can have (RFC 3768 §5.3.3: 1-255). */
   VRID_INVALID("RFC 3768 §5.3.3", Category.MALFORMED, "VRID %d, must be 1-255"),
@@ -95,6 +140,10 @@ public enum VrrpRejectReason {
    */
   ADVERT_INTERVAL_INVALID(
       "RFC 3768 §5.3.7", Category.MALFORMED, "advert interval %d s, must be 1-255"),
+
+  /** Max Adver Int 0 cs (RFC 9568 §5.2.7: 12 bits of centiseconds, a master must advertise). */
+  MAX_ADVERT_INTERVAL_INVALID(
+      "RFC 9568 §5.2.7", Category.MALFORMED, "Max Adver Int %d cs, must be 1-4095"),
 
   /**
    * An authentication type other than 0 (none) and 1 (simple password, which keepalived still
@@ -159,7 +208,7 @@ public enum VrrpRejectReason {
 
   /** What kind of problem a reason is, for counters and log levels. */
   public enum Category {
-    /** Not a valid VRRPv2 advertisement at all: RFC 3768 §7.1 "an error occurred". */
+    /** Not a valid VRRP advertisement at all: RFC 3768 §7.1 "an error occurred". */
     MALFORMED,
     /** Valid, but for a virtual router this receiver does not run, or must ignore. */
     NOT_FOR_THIS_ROUTER,

@@ -11,6 +11,7 @@ import org.ha4j.vrrp.codec.ReceiveExpectations;
 import org.ha4j.vrrp.codec.VrrpAdvertisement;
 import org.ha4j.vrrp.codec.VrrpDecoder;
 import org.ha4j.vrrp.codec.VrrpEncoder;
+import org.ha4j.vrrp.codec.VrrpWireFormat;
 import org.ha4j.vrrp.driver.VirtualAddressTable;
 import org.ha4j.vrrp.driver.VrrpDriver;
 import org.ha4j.vrrp.protocol.TrackedInput;
@@ -74,7 +75,10 @@ public final class TakeoverRehearsal {
     VrrpDecoder.decode(packet, expectations);
     if (transport instanceof RawSocketVrrpTransport raw) {
       try {
-        raw.probe(VrrpEncoder.encodeMessage(advert));
+        byte[] message = new byte[VrrpEncoder.messageLength(advert)];
+        VrrpEncoder.encodeMessage(
+            advert, config.primaryAddress(), VrrpTransport.VRRP_GROUP, message, 0);
+        raw.probe(message); // a probe never reaches the wire: any destination's checksum will do
       } catch (IOException e) {
         log.debug("({}) the send rehearsal failed (harmless): {}", name, e.getMessage());
       }
@@ -112,10 +116,12 @@ public final class TakeoverRehearsal {
             .announcer((addresses, repeat) -> {})
             .build();
     driver.handle(VrrpInput.start());
-    Duration interval = Duration.ofSeconds(config.advertIntervalSeconds());
-    clock.advanceBy(
-        VrrpTiming.masterDownInterval(config.advertIntervalSeconds(), config.priority())
-            .plus(interval.multipliedBy(2)));
+    Duration interval = config.advertInterval();
+    Duration masterDown =
+        config.version() == VrrpWireFormat.VERSION_3
+            ? VrrpTiming.v3MasterDownInterval(interval, config.priority())
+            : VrrpTiming.masterDownInterval(config.advertIntervalSeconds(), config.priority());
+    clock.advanceBy(masterDown.plus(interval.multipliedBy(2)));
     Ipv4Address peer = Ipv4Address.ofBits(config.primaryAddress().bits() ^ 1);
     driver.handle(VrrpInput.advertisement(peer, config.advertisement(0)));
     for (TrackedInput input : config.trackedInputs()) {

@@ -13,15 +13,19 @@ import java.util.Optional;
 import org.ha4j.core.health.HealthStatus;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.vrrp.codec.VrrpAdvertisement;
+import org.ha4j.vrrp.codec.VrrpWireFormat;
 
 /**
  * The {@link VrrpStateMachine}. Each branch quotes the RFC 3768 §6.4 row (or the keepalived
- * behaviour) it implements.
+ * behaviour) it implements; under VRRPv3 the same rows of RFC 9568 §6.4, which add that a backup
+ * learns the master's interval and that Skew_Time scales with it.
  */
 final class StandardVrrpStateMachine implements VrrpStateMachine {
 
   /** RFC 3768 §5.3.4: the priority a resigning master advertises. */
   private static final int RESIGN_PRIORITY = 0;
+
+  private static final long CENTISECOND_NANOS = 10_000_000L;
 
   private final VrrpRouterConfig config;
   private final Map<String, TrackedInput> trackedByName = new LinkedHashMap<>();
@@ -55,6 +59,14 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
 
   private boolean preemptDelayRunning;
 
+  /**
+   * RFC 9568 §6.1 Master_Adver_Interval: the interval the master advertises, which a VRRPv3 backup
+   * learns from its adverts and times the master's death by. Under VRRPv2 it is always the
+   * configured interval (RFC 3768 requires every router to be configured alike and drops other
+   * adverts).
+   */
+  private long masterAdverIntervalNanos;
+
   StandardVrrpStateMachine(VrrpRouterConfig config) {
     this.config = Objects.requireNonNull(config, "config");
     for (TrackedInput input : config.trackedInputs()) {
@@ -62,6 +74,7 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
       health.put(input.name(), HealthStatus.UP);
     }
     this.effectivePriority = computeEffectivePriority();
+    this.masterAdverIntervalNanos = config.advertInterval().toNanos();
   }
 
   @Override
@@ -80,7 +93,9 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
         holdsVirtualAddresses,
         interfaceUp,
         health,
-        lastTransitionNanos);
+        lastTransitionNanos,
+        Duration.ofNanos(masterAdverIntervalNanos),
+        state == VrrpState.MASTER && (config.isAddressOwner() || config.acceptMode()));
   }
 
   @Override
@@ -141,8 +156,9 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
     // vrrp_init_state).
     // It also removes the VIPs a crashed earlier run may have left on the interface.
     out.add(new VrrpAction.RemoveVirtualAddresses(config.heldAddresses()));
-    long interval =
-        armMasterDown(now, VrrpTiming.downBaseNanos(config.advertIntervalSeconds()), out);
+    // RFC 9568 §6.4.1: "Set Master_Adver_Interval to Advertisement_Interval".
+    masterAdverIntervalNanos = config.advertInterval().toNanos();
+    long interval = armMasterDown(now, downBaseNanos(), out);
     String hint =
         config.initialState() == VrrpRouterConfig.InitialState.MASTER
             ? " (state MASTER: a non-owner still starts as BACKUP, as keepalived does)"
@@ -187,9 +203,13 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
       return; // keepalived's dispatcher ignores adverts in INIT and FAULT
     }
     if (advert.virtualRouterId() != config.virtualRouterId()
-        || advert.advertIntervalSeconds() != config.advertIntervalSeconds()) {
-      return; // §7.1: another VRID, or an interval mismatch: MUST discard (the codec normally
-      // filters both)
+        || advert.version() != config.version()) {
+      return; // §7.1: another VRID, or the other VRRP version: MUST discard (the codec filters
+      // both, naming and counting the version mismatch)
+    }
+    if (!advert.isV3() && advert.advertIntervalCentis() != config.advertIntervalCentis()) {
+      return; // RFC 3768 §7.1: an interval mismatch MUST be discarded (VRRPv2 only: a VRRPv3
+      // backup learns the master's interval instead)
     }
     if (config.isAddressOwner()) {
       return; // §7.1: "MUST verify that ... the local router is not the IP Address owner"
@@ -197,15 +217,20 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
     if (sender.equals(config.primaryAddress())) {
       return; // our own advertisement looped back: not a peer
     }
+    long advertisedIntervalNanos = advert.advertIntervalCentis() * CENTISECOND_NANOS;
     if (state == VrrpState.BACKUP) {
-      onAdvertisementInBackup(now, sender, advert.priority(), out);
+      onAdvertisementInBackup(now, sender, advert.priority(), advertisedIntervalNanos, out);
     } else {
-      onAdvertisementInMaster(now, sender, advert.priority(), out);
+      onAdvertisementInMaster(now, sender, advert.priority(), advertisedIntervalNanos, out);
     }
   }
 
   private void onAdvertisementInBackup(
-      long now, Ipv4Address sender, int priority, List<VrrpAction> out) {
+      long now,
+      Ipv4Address sender,
+      int priority,
+      long advertisedIntervalNanos,
+      List<VrrpAction> out) {
     if (priority == RESIGN_PRIORITY) {
       // §6.4.2: "If the Priority in the ADVERTISEMENT is Zero, then: Set the Master_Down_Timer to
       // Skew_Time".
@@ -221,7 +246,10 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
       // equal to the local Priority, then: Reset the Master_Down_Timer to Master_Down_Interval".
       // keepalived also accepts lower adverts until preempt_delay has run (vrrp.c
       // vrrp_state_backup()).
-      armMasterDown(now, VrrpTiming.downBaseNanos(config.advertIntervalSeconds()), out);
+      // RFC 9568 §6.4.2 adds: "Set Master_Adver_Interval to Adver Interval contained in the
+      // ADVERTISEMENT, Recompute the Master_Down_Interval" (a no-op under VRRPv2).
+      masterAdverIntervalNanos = advertisedIntervalNanos;
+      armMasterDown(now, downBaseNanos(), out);
       masterAddress = sender;
       masterPriority = priority;
       if (higherOrEqual) {
@@ -252,13 +280,17 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
   }
 
   private void onAdvertisementInMaster(
-      long now, Ipv4Address sender, int priority, List<VrrpAction> out) {
+      long now,
+      Ipv4Address sender,
+      int priority,
+      long advertisedIntervalNanos,
+      List<VrrpAction> out) {
     if (priority == RESIGN_PRIORITY) {
       // §6.4.3: "If the Priority in the ADVERTISEMENT is Zero, then: Send an ADVERTISEMENT, Reset
       // the
       // Adver_Timer to Advertisement_Interval".
       out.add(advertisement(effectivePriority));
-      armTimer(VrrpTimer.ADVERTISEMENT, Duration.ofSeconds(config.advertIntervalSeconds()), out);
+      armTimer(VrrpTimer.ADVERTISEMENT, config.advertInterval(), out);
       return;
     }
     // §6.4.3: "If the Priority in the ADVERTISEMENT is greater than the local Priority, or the
@@ -273,8 +305,10 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
       // "then: Cancel Adver_Timer, Set Master_Down_Timer to Master_Down_Interval, transition to
       // {Backup}".
       leaveMaster(false, out);
-      long interval =
-          armMasterDown(now, VrrpTiming.downBaseNanos(config.advertIntervalSeconds()), out);
+      // RFC 9568 §6.4.3: "Set Master_Adver_Interval to Adver Interval contained in the
+      // ADVERTISEMENT, Recompute the Master_Down_Interval".
+      masterAdverIntervalNanos = advertisedIntervalNanos;
+      long interval = armMasterDown(now, downBaseNanos(), out);
       masterAddress = sender;
       masterPriority = priority;
       preemptDelayRunning = false;
@@ -339,10 +373,7 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
         // ARP request ..., Set the Adver_Timer to Advertisement_Interval, Transition to {Master}".
         String why;
         if (masterDownBaseNanos == 0) {
-          why =
-              "master resigned (priority 0); Skew_Time "
-                  + seconds(VrrpTiming.skewNanos(effectivePriority))
-                  + " elapsed";
+          why = "master resigned (priority 0); Skew_Time " + seconds(skewNanos()) + " elapsed";
         } else if (masterAddress != null
             && masterPriority >= 0
             && masterPriority < effectivePriority
@@ -358,14 +389,14 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
         } else {
           why =
               "no advertisement for Master_Down_Interval "
-                  + seconds(masterDownBaseNanos + VrrpTiming.skewNanos(effectivePriority));
+                  + seconds(masterDownBaseNanos + skewNanos());
         }
         becomeMaster(now, why, out);
       }
       case ADVERTISEMENT -> {
         // §6.4.3: "If the Adver_Timer fires, then: Send an ADVERTISEMENT, Reset the Adver_Timer".
         out.add(advertisement(effectivePriority));
-        armTimer(VrrpTimer.ADVERTISEMENT, Duration.ofSeconds(config.advertIntervalSeconds()), out);
+        armTimer(VrrpTimer.ADVERTISEMENT, config.advertInterval(), out);
       }
       case GARP_SECOND_BURST ->
           out.add(
@@ -421,10 +452,7 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
         } else if (effectivePriority != before && armed.containsKey(VrrpTimer.MASTER_DOWN)) {
           // keepalived vrrp_set_effective_priority(): the running down timer is recomputed with the
           // new skew and its expiry moved by the difference, not restarted.
-          long deadline =
-              masterDownArmedAtNanos
-                  + masterDownBaseNanos
-                  + VrrpTiming.skewNanos(effectivePriority);
+          long deadline = masterDownArmedAtNanos + masterDownBaseNanos + skewNanos();
           long armedAt = masterDownArmedAtNanos;
           armTimer(VrrpTimer.MASTER_DOWN, Duration.ofNanos(Math.max(0, deadline - now)), out);
           masterDownArmedAtNanos = armedAt;
@@ -447,8 +475,8 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
           } else {
             // keepalived vrrp_state_leave_fault(): BACKUP with a fresh Master_Down_Interval.
             preemptDelayRunning = false;
-            long interval =
-                armMasterDown(now, VrrpTiming.downBaseNanos(config.advertIntervalSeconds()), out);
+            masterAdverIntervalNanos = config.advertInterval().toNanos();
+            long interval = armMasterDown(now, downBaseNanos(), out);
             transition(
                 now,
                 VrrpState.BACKUP,
@@ -507,7 +535,7 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
     if (anyAddress && config.garpMasterRepeat() > 0) {
       out.add(new VrrpAction.SendGratuitousArp(config.heldAddresses(), config.garpMasterRepeat()));
     }
-    armTimer(VrrpTimer.ADVERTISEMENT, Duration.ofSeconds(config.advertIntervalSeconds()), out);
+    armTimer(VrrpTimer.ADVERTISEMENT, config.advertInterval(), out);
     if (anyAddress && config.garpMasterRepeat() > 0 && !config.garpMasterDelay().isZero()) {
       armTimer(VrrpTimer.GARP_SECOND_BURST, config.garpMasterDelay(), out);
     }
@@ -550,11 +578,28 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
 
   /** Arms the Master_Down_Timer at {@code base + Skew_Time}; returns that delay in nanoseconds. */
   private long armMasterDown(long now, long baseNanos, List<VrrpAction> out) {
-    long delay = baseNanos + VrrpTiming.skewNanos(effectivePriority);
+    long delay = baseNanos + skewNanos();
     armTimer(VrrpTimer.MASTER_DOWN, Duration.ofNanos(delay), out);
     masterDownArmedAtNanos = now;
     masterDownBaseNanos = baseNanos;
     return delay;
+  }
+
+  /**
+   * Skew_Time at the effective priority: (256 - Priority) / 256 s under VRRPv2 (RFC 3768 §6.1);
+   * that fraction of Master_Adver_Interval under VRRPv3 (RFC 9568 §6.1).
+   */
+  private long skewNanos() {
+    return config.version() == VrrpWireFormat.VERSION_3
+        ? VrrpTiming.v3SkewNanos(effectivePriority, masterAdverIntervalNanos)
+        : VrrpTiming.skewNanos(effectivePriority);
+  }
+
+  /** The {@code 3 * interval} part of Master_Down_Interval: the master's interval under VRRPv3. */
+  private long downBaseNanos() {
+    return config.version() == VrrpWireFormat.VERSION_3
+        ? VrrpTiming.DOWN_TIMER_ADVERTISEMENTS * masterAdverIntervalNanos
+        : VrrpTiming.downBaseNanos(config.advertIntervalSeconds());
   }
 
   private void armTimer(VrrpTimer timer, Duration delay, List<VrrpAction> out) {

@@ -10,6 +10,7 @@ import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.vrrp.codec.VrrpAdvertisement;
 import org.ha4j.vrrp.codec.VrrpAuthentication;
+import org.ha4j.vrrp.codec.VrrpWireFormat;
 
 /**
  * Everything one virtual router needs to run the protocol: one keepalived {@code vrrp_instance}, as
@@ -38,8 +39,11 @@ public final class VrrpRouterConfig {
   /** RFC 3768 §5.3.4: the default priority of a backup router. */
   public static final int DEFAULT_PRIORITY = 100;
 
-  /** RFC 3768 §5.3.7 default, in seconds. */
+  /** RFC 3768 §5.3.7 default, in seconds (also RFC 9568's default of 100 centiseconds). */
   public static final int DEFAULT_ADVERT_INTERVAL_SECONDS = 1;
+
+  /** The VRRPv3 interval range: 1-4095 centiseconds (RFC 9568 §5.2.7). */
+  private static final long CENTISECOND_NANOS = 10_000_000L;
 
   /** keepalived's {@code preempt_delay} upper bound, in seconds. */
   public static final int MAX_PREEMPT_DELAY_SECONDS = 1000;
@@ -64,7 +68,9 @@ public final class VrrpRouterConfig {
   private final String instanceName;
   private final int virtualRouterId;
   private final int priority;
-  private final int advertIntervalSeconds;
+  private final int version;
+  private final Duration advertInterval;
+  private final boolean acceptMode;
   private final boolean preempt;
   private final Duration preemptDelay;
   private final InitialState initialState;
@@ -90,7 +96,9 @@ public final class VrrpRouterConfig {
     this.instanceName = b.instanceName != null ? b.instanceName : "VRID_" + b.virtualRouterId;
     this.virtualRouterId = b.virtualRouterId;
     this.priority = b.priority;
-    this.advertIntervalSeconds = b.advertIntervalSeconds;
+    this.version = b.version;
+    this.advertInterval = b.advertInterval;
+    this.acceptMode = b.acceptMode;
     this.preempt = preempt;
     this.preemptDelay = preemptDelay;
     this.initialState = resolvedInitialState(b);
@@ -121,7 +129,9 @@ public final class VrrpRouterConfig {
             .instanceName(instanceName)
             .virtualRouterId(virtualRouterId)
             .priority(priority)
-            .advertIntervalSeconds(advertIntervalSeconds)
+            .version(version)
+            .advertInterval(advertInterval)
+            .acceptMode(acceptMode)
             .preempt(preempt)
             .preemptDelay(preemptDelay)
             .initialState(initialState)
@@ -156,8 +166,48 @@ public final class VrrpRouterConfig {
     return priority == OWNER_PRIORITY;
   }
 
+  /** The VRRP version this router speaks: 2 (RFC 3768, the default) or 3 (RFC 9568). */
+  public int version() {
+    return version;
+  }
+
+  /**
+   * The Advertisement_Interval: whole seconds 1-255 under VRRPv2, 0.01-40.95 s in centiseconds
+   * under VRRPv3.
+   */
+  public Duration advertInterval() {
+    return advertInterval;
+  }
+
+  /** The interval in centiseconds, as a VRRPv3 advertisement carries it. */
+  public int advertIntervalCentis() {
+    return (int) (advertInterval.toNanos() / CENTISECOND_NANOS);
+  }
+
+  /**
+   * The VRRPv2 interval in whole seconds.
+   *
+   * @throws IllegalStateException under VRRPv3, whose interval need not be whole seconds: read
+   *     {@link #advertInterval()}
+   */
   public int advertIntervalSeconds() {
-    return advertIntervalSeconds;
+    if (version != VrrpWireFormat.VERSION) {
+      throw new IllegalStateException(
+          "a VRRPv3 interval need not be whole seconds ("
+              + advertInterval
+              + "): use advertInterval()");
+    }
+    return (int) advertInterval.getSeconds();
+  }
+
+  /**
+   * RFC 9568 §6.1 Accept_Mode: whether this router, as master, accepts packets addressed to virtual
+   * addresses it does not own (the address owner always does). The state machine only carries it:
+   * {@link VrrpSnapshot#acceptsVirtualAddressTraffic()} tells the driver when to let such packets
+   * in. Default true, as keepalived without {@code vrrp_strict} (RFC 9568's default is false).
+   */
+  public boolean acceptMode() {
+    return acceptMode;
   }
 
   /** RFC 3768 §6.1 Preempt_Mode (keepalived: false with {@code nopreempt}). */
@@ -253,8 +303,12 @@ public final class VrrpRouterConfig {
     for (Ipv4Cidr vip : virtualAddresses) {
       addresses.add(vip.address());
     }
+    if (version == VrrpWireFormat.VERSION_3) {
+      return VrrpAdvertisement.v3(
+          virtualRouterId, advertisedPriority, advertIntervalCentis(), addresses);
+    }
     return new VrrpAdvertisement(
-        virtualRouterId, advertisedPriority, authentication, advertIntervalSeconds, addresses);
+        virtualRouterId, advertisedPriority, authentication, advertIntervalSeconds(), addresses);
   }
 
   /**
@@ -267,7 +321,9 @@ public final class VrrpRouterConfig {
         && instanceName.equals(other.instanceName)
         && virtualRouterId == other.virtualRouterId
         && priority == other.priority
-        && advertIntervalSeconds == other.advertIntervalSeconds
+        && version == other.version
+        && advertInterval.equals(other.advertInterval)
+        && acceptMode == other.acceptMode
         && preempt == other.preempt
         && preemptDelay.equals(other.preemptDelay)
         && initialState == other.initialState
@@ -289,7 +345,9 @@ public final class VrrpRouterConfig {
         instanceName,
         virtualRouterId,
         priority,
-        advertIntervalSeconds,
+        version,
+        advertInterval,
+        acceptMode,
         preempt,
         preemptDelay,
         initialState,
@@ -312,8 +370,9 @@ public final class VrrpRouterConfig {
         + virtualRouterId
         + ", priority "
         + priority
+        + (version == VrrpWireFormat.VERSION ? "" : ", version " + version)
         + ", advert_int "
-        + advertIntervalSeconds
+        + VrrpTiming.plainSeconds(advertInterval.toNanos())
         + " s, "
         + (preempt ? "preempt" : "nopreempt")
         + (preemptDelay.isZero() ? "" : ", preempt_delay " + preemptDelay.toMillis() + " ms")
@@ -327,6 +386,31 @@ public final class VrrpRouterConfig {
         + ", track "
         + trackedInputs
         + "}";
+  }
+
+  /**
+   * Checks an interval against a version: whole seconds 1-255 under VRRPv2, whole centiseconds
+   * 1-4095 under VRRPv3.
+   *
+   * @throws IllegalArgumentException stating the range of that version
+   */
+  public static void checkAdvertInterval(int version, Duration interval) {
+    long nanos = interval.toNanos();
+    if (version == VrrpWireFormat.VERSION) {
+      if (nanos % 1_000_000_000L != 0 || nanos < 1_000_000_000L || nanos > 255_000_000_000L) {
+        throw new IllegalArgumentException(
+            "advert_int must be whole seconds 1-255 under VRRPv2, got "
+                + VrrpTiming.plainSeconds(nanos)
+                + " s");
+      }
+    } else if (nanos % CENTISECOND_NANOS != 0
+        || nanos < CENTISECOND_NANOS
+        || nanos > VrrpWireFormat.MAX_ADVERT_INTERVAL_CENTIS * CENTISECOND_NANOS) {
+      throw new IllegalArgumentException(
+          "advert_int must be 0.01-40.95 s in steps of 0.01 s under VRRPv3, got "
+              + VrrpTiming.plainSeconds(nanos)
+              + " s");
+    }
   }
 
   private static InitialState resolvedInitialState(Builder b) {
@@ -343,7 +427,9 @@ public final class VrrpRouterConfig {
     private String instanceName;
     private int virtualRouterId;
     private int priority = DEFAULT_PRIORITY;
-    private int advertIntervalSeconds = DEFAULT_ADVERT_INTERVAL_SECONDS;
+    private int version = VrrpWireFormat.VERSION;
+    private Duration advertInterval = Duration.ofSeconds(DEFAULT_ADVERT_INTERVAL_SECONDS);
+    private boolean acceptMode = true;
     private boolean preempt = true;
     private Duration preemptDelay = Duration.ZERO;
     private InitialState initialState;
@@ -388,7 +474,31 @@ public final class VrrpRouterConfig {
       if (seconds < 1 || seconds > 255) {
         throw new IllegalArgumentException("advert_int must be 1-255 s, got " + seconds);
       }
-      this.advertIntervalSeconds = seconds;
+      this.advertInterval = Duration.ofSeconds(seconds);
+      return this;
+    }
+
+    /** 2 (RFC 3768, the default) or 3 (RFC 9568). */
+    public Builder version(int version) {
+      if (version != VrrpWireFormat.VERSION && version != VrrpWireFormat.VERSION_3) {
+        throw new IllegalArgumentException("VRRP version must be 2 or 3, got " + version);
+      }
+      this.version = version;
+      return this;
+    }
+
+    /**
+     * The advertisement interval: whole seconds 1-255 under VRRPv2; 0.01-40.95 s in steps of 0.01 s
+     * under VRRPv3 (RFC 9568 §5.2.7). Checked against the version by {@link #build()}.
+     */
+    public Builder advertInterval(Duration interval) {
+      this.advertInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /** RFC 9568 §6.1 Accept_Mode; see {@link VrrpRouterConfig#acceptMode()}. */
+    public Builder acceptMode(boolean accept) {
+      this.acceptMode = accept;
       return this;
     }
 
@@ -541,6 +651,8 @@ public final class VrrpRouterConfig {
               "address " + address.address() + " is both a virtual and an excluded address");
         }
       }
+
+      checkAdvertInterval(version, advertInterval);
       Set<String> names = new HashSet<>();
       for (TrackedInput input : trackedInputs) {
         if (!names.add(input.name())) {
@@ -568,6 +680,10 @@ public final class VrrpRouterConfig {
       if (!effectiveDelay.isZero() && !effectivePreempt) {
         warnings.add("preempt_delay is incompatible with nopreempt: cleared");
         effectiveDelay = Duration.ZERO;
+      }
+      if (version == VrrpWireFormat.VERSION_3
+          && authentication.type() != VrrpAuthentication.TYPE_NONE) {
+        warnings.add("authentication is not supported with VRRPv3 (RFC 9568 §9): ignored");
       }
       List<TrackedInput> tracked = new ArrayList<>(trackedInputs);
       if (owner) {

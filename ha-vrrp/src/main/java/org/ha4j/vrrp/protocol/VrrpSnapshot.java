@@ -1,5 +1,6 @@
 package org.ha4j.vrrp.protocol;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.ha4j.core.health.HealthStatus;
@@ -20,6 +21,11 @@ import org.ha4j.core.net.Ipv4Address;
  * @param trackedHealth the last reported state of each tracked input (UP until told otherwise)
  * @param lastTransitionNanos when the state last changed, on the caller's clock (0 before the
  *     first)
+ * @param masterAdverInterval RFC 9568's Master_Adver_Interval: under VRRPv3, the interval a backup
+ *     learnt from the master's adverts (its own until it heard one); under VRRPv2, always its own
+ * @param acceptsVirtualAddressTraffic whether packets addressed to the virtual addresses should be
+ *     accepted now: as MASTER, when this router owns them or has Accept_Mode (RFC 9568 §6.4.3). For
+ *     a driver to enforce; the Linux driver does not filter such packets yet
  */
 public record VrrpSnapshot(
     VrrpState state,
@@ -30,7 +36,9 @@ public record VrrpSnapshot(
     boolean holdsVirtualAddresses,
     boolean interfaceUp,
     Map<String, HealthStatus> trackedHealth,
-    long lastTransitionNanos) {
+    long lastTransitionNanos,
+    Duration masterAdverInterval,
+    boolean acceptsVirtualAddressTraffic) {
 
   public VrrpSnapshot {
     trackedHealth = Map.copyOf(trackedHealth);

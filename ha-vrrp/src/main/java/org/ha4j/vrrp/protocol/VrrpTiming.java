@@ -3,7 +3,7 @@ package org.ha4j.vrrp.protocol;
 import java.time.Duration;
 
 /**
- * The two derived timers of RFC 3768 §6.1, exact to the nanosecond.
+ * The two derived timers of RFC 3768 §6.1, exact to the nanosecond, and of RFC 9568 §6.1.
  *
  * <p>In VRRPv2 the skew is a fraction of one second, whatever the advertisement interval (unlike
  * VRRPv3, where it scales with the interval): one priority step moves the down timer by 1/256 s,
@@ -61,6 +61,41 @@ public final class VrrpTiming {
           "advert interval must be 1-255 s, got " + advertIntervalSeconds);
     }
     return DOWN_TIMER_ADVERTISEMENTS * advertIntervalSeconds * 1_000_000_000L;
+  }
+
+  /**
+   * VRRPv3 {@code Skew_Time = ((256 - Priority) * Master_Adver_Interval) / 256} (RFC 9568 §6.1). It
+   * scales with the master's interval: 0.609375 s for priority 100 at 1 s, 6.093 ms at 0.01 s.
+   * Computed as keepalived 2.2.7 does ({@code VRRP_TIMER_SKEW}), in whole microseconds, truncated,
+   * so that both time a takeover alike.
+   *
+   * @param priority 1-255
+   * @param masterAdverInterval the Master_Adver_Interval, 0.01-40.95 s
+   */
+  public static Duration v3SkewTime(int priority, Duration masterAdverInterval) {
+    return Duration.ofNanos(v3SkewNanos(priority, masterAdverInterval.toNanos()));
+  }
+
+  /**
+   * VRRPv3 {@code Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time} (RFC 9568 §6.1):
+   * 3.609375 s for priority 100 at 1 s, 36.093 ms at 0.01 s.
+   */
+  public static Duration v3MasterDownInterval(Duration masterAdverInterval, int priority) {
+    long interval = masterAdverInterval.toNanos();
+    return Duration.ofNanos(DOWN_TIMER_ADVERTISEMENTS * interval + v3SkewNanos(priority, interval));
+  }
+
+  static long v3SkewNanos(int priority, long masterAdverIntervalNanos) {
+    if (priority < 1 || priority > 255) {
+      throw new IllegalArgumentException("priority must be 1-255, got " + priority);
+    }
+    long micros = (256L - priority) * (masterAdverIntervalNanos / 1_000) / 256;
+    return micros * 1_000;
+  }
+
+  /** {@code 0.05} -> "0.05", {@code 2} -> "2": an interval as keepalived.conf writes it. */
+  static String plainSeconds(long nanos) {
+    return java.math.BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString();
   }
 
   /** {@code 3.609375} -> "3.609 s": the precision keepalived's logs use. */

@@ -3,6 +3,7 @@ package org.ha4j.vrrp.simulation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.ha4j.core.health.HealthStatus;
 import org.ha4j.vrrp.driver.VrrpDriver;
 import org.ha4j.vrrp.protocol.VrrpRouterConfig;
@@ -41,6 +42,9 @@ public final class SimulatedRouter {
   int partitionGroup;
   long advertisementsSent;
   long gratuitousArpsSent;
+
+  /** Adverts this router's receiver dropped, by the codec's reason name. */
+  final Map<String, Long> dropsByReason = new TreeMap<>();
 
   SimulatedRouter(VirtualLan lan, String name, VrrpRouterConfig config) {
     this.lan = lan;
@@ -124,6 +128,14 @@ public final class SimulatedRouter {
 
   public long gratuitousArpsSent() {
     return gratuitousArpsSent;
+  }
+
+  /**
+   * Adverts dropped on receipt, by reason name (e.g. {@code VERSION_NOT_3} for a VRRPv2 peer's
+   * advert at a VRRPv3 router), as the Linux receiver counts them.
+   */
+  public Map<String, Long> drops() {
+    return Map.copyOf(dropsByReason);
   }
 
   @Override

@@ -20,6 +20,7 @@ import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.core.time.Scheduler;
 import org.ha4j.core.time.VirtualScheduler;
 import org.ha4j.vrrp.codec.VrrpAdvertisement;
+import org.ha4j.vrrp.codec.VrrpWireFormat;
 import org.ha4j.vrrp.driver.ActionObserver;
 import org.ha4j.vrrp.driver.VirtualAddressTable;
 import org.ha4j.vrrp.driver.VrrpDriver;
@@ -272,14 +273,24 @@ public final class VirtualLan {
     if (windowNanos >= 0) {
       return windowNanos;
     }
-    int maxInterval = 1;
+    long maxInterval = 1_000_000_000L;
     long maxPreemptDelay = 0;
+    boolean anyV3 = false;
     for (SimulatedRouter router : routers.values()) {
-      maxInterval = Math.max(maxInterval, router.config().advertIntervalSeconds());
+      maxInterval = Math.max(maxInterval, router.config().advertInterval().toNanos());
       maxPreemptDelay = Math.max(maxPreemptDelay, router.config().preemptDelay().toNanos());
+      anyV3 |= router.config().version() == VrrpWireFormat.VERSION_3;
     }
-    long downInterval = VrrpTiming.masterDownInterval(maxInterval, 1).toNanos();
-    long nanos = downInterval + maxInterval * 1_000_000_000L + 2 * maxDelayEverNanos;
+    // A VRRPv3 backup times the master by the master's interval, at most the longest configured;
+    // its skew scales with it. VRRPv2's skew is at most 255/256 s whatever the interval.
+    long downInterval =
+        anyV3
+            ? VrrpTiming.DOWN_TIMER_ADVERTISEMENTS * maxInterval
+                + Math.max(
+                    VrrpTiming.skewTime(1).toNanos(),
+                    VrrpTiming.v3SkewTime(1, Duration.ofNanos(maxInterval)).toNanos())
+            : VrrpTiming.masterDownInterval((int) (maxInterval / 1_000_000_000L), 1).toNanos();
+    long nanos = downInterval + maxInterval + 2 * maxDelayEverNanos;
     if (maxPreemptDelay > 0) {
       nanos += downInterval + maxPreemptDelay + maxDelayEverNanos;
     }
@@ -531,6 +542,12 @@ public final class VirtualLan {
                   if (!to.running || !to.linkUp || to.partitionGroup != from.partitionGroup) {
                     return;
                   }
+                  if (advertisement.version() != to.config().version()) {
+                    String reason = MixedVersions.dropReason(from, to, advertisement);
+                    to.dropsByReason.merge(reason, 1L, Long::sum);
+                    listener.onDrop(scheduler.nanoTime(), from, to, reason);
+                    return;
+                  }
                   packetsDelivered++;
                   listener.onDelivery(scheduler.nanoTime(), from, to, advertisement);
                   feed(to, VrrpInput.advertisement(from.config().primaryAddress(), advertisement));
@@ -576,39 +593,70 @@ public final class VirtualLan {
             .add(router);
       }
     }
-    for (Map.Entry<Integer, List<SimulatedRouter>> group : byVrid.entrySet()) {
-      List<SimulatedRouter> masters =
-          group.getValue().stream().filter(r -> r.state() == VrrpState.MASTER).toList();
-      if (masters.size() != 1) {
-        fail(
-            "VRID "
-                + group.getKey()
-                + " has "
-                + masters.size()
-                + " masters "
-                + masters
-                + " after a stable network since "
-                + seconds(lastDisturbanceNanos));
+    for (Map.Entry<Integer, List<SimulatedRouter>> vrid : byVrid.entrySet()) {
+      if (!MixedVersions.mixed(vrid.getValue())) {
+        checkOneMaster(vrid.getKey(), vrid.getValue());
+        continue;
       }
-      SimulatedRouter master = masters.get(0);
-      for (SimulatedRouter other : group.getValue()) {
-        if (other != master
-            && other.config().preempts()
-            && other.effectivePriority() > master.effectivePriority()) {
+      // VRRPv2 and VRRPv3 on one VRID cannot hear each other: one master per version, and every
+      // router has dropped the other version's adverts by name (a counted, logged warning).
+      for (int version : new int[] {VrrpWireFormat.VERSION, VrrpWireFormat.VERSION_3}) {
+        List<SimulatedRouter> speakers =
+            vrid.getValue().stream().filter(r -> r.config().version() == version).toList();
+        if (!speakers.isEmpty()) {
+          checkOneMaster(vrid.getKey(), speakers);
+        }
+      }
+      for (SimulatedRouter router : vrid.getValue()) {
+        if (MixedVersions.dropped(router) == 0) {
           fail(
               "VRID "
-                  + group.getKey()
-                  + " master "
-                  + master
-                  + " (priority "
-                  + master.effectivePriority()
-                  + ") is outranked by "
-                  + other
-                  + " (priority "
-                  + other.effectivePriority()
-                  + ", preempting) after a stable network since "
+                  + vrid.getKey()
+                  + " mixes VRRP versions, but "
+                  + router
+                  + " (VRRPv"
+                  + router.config().version()
+                  + ") has dropped none of the other version's adverts after a stable network"
+                  + " since "
                   + seconds(lastDisturbanceNanos));
         }
+      }
+    }
+  }
+
+  /** Invariant 2 for routers of one VRID that hear each other. */
+  private void checkOneMaster(int vrid, List<SimulatedRouter> group) {
+    List<SimulatedRouter> masters =
+        group.stream().filter(r -> r.state() == VrrpState.MASTER).toList();
+    if (masters.size() != 1) {
+      fail(
+          "VRID "
+              + vrid
+              + " has "
+              + masters.size()
+              + " masters "
+              + masters
+              + " after a stable network since "
+              + seconds(lastDisturbanceNanos));
+    }
+    SimulatedRouter master = masters.get(0);
+    for (SimulatedRouter other : group) {
+      if (other != master
+          && other.config().preempts()
+          && other.effectivePriority() > master.effectivePriority()) {
+        fail(
+            "VRID "
+                + vrid
+                + " master "
+                + master
+                + " (priority "
+                + master.effectivePriority()
+                + ") is outranked by "
+                + other
+                + " (priority "
+                + other.effectivePriority()
+                + ", preempting) after a stable network since "
+                + seconds(lastDisturbanceNanos));
       }
     }
   }
@@ -640,6 +688,19 @@ public final class VirtualLan {
           lastDisturbanceNanos < since - maxDelayEverNanos && now - since > maxDelayEverNanos;
       boolean preempts =
           taker.config().preempts() && taker.effectivePriority() > master.effectivePriority();
+      if (master.config().version() != taker.config().version()) {
+        // the other version's master cannot be obeyed, but must not go unnoticed
+        if (heard && MixedVersions.dropped(taker) == 0) {
+          fail(
+              taker
+                  + " became MASTER beside VRRPv"
+                  + master.config().version()
+                  + " master "
+                  + master
+                  + " without having dropped a single one of its adverts by name");
+        }
+        continue;
+      }
       if (heard && !preempts) {
         fail(
             taker

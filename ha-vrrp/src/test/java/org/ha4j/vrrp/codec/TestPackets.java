@@ -102,6 +102,31 @@ final class TestPackets {
     return packet;
   }
 
+  /** keepalived 2.2.7's VRRPv3 master advert for VRID 51, priority 100, 0.1 s, over IPv4. */
+  static byte[] v3Master() {
+    return HexFormat.of()
+        .parseHex("45c0002000060000ff70cfc30ac8000ae000001231336401000a74340ac80064");
+  }
+
+  /** A copy with one byte of the VRRPv3 message changed and its pseudo-header checksum fixed. */
+  static byte[] withV3Byte(byte[] packet, int index, int value) {
+    byte[] copy = packet.clone();
+    copy[VRRP + index] = (byte) value;
+    return fixV3Checksum(copy);
+  }
+
+  /** Recomputes the VRRPv3 checksum over the IPv4 pseudo-header and the message. */
+  static byte[] fixV3Checksum(byte[] packet) {
+    packet[VRRP + 6] = 0;
+    packet[VRRP + 7] = 0;
+    int length = packet.length - VRRP;
+    long pseudo = InternetChecksum.pseudoHeaderSum(packet, 12, packet, 16, 4, 112, length);
+    int checksum = InternetChecksum.compute(packet, VRRP, length, pseudo);
+    packet[VRRP + 6] = (byte) (checksum >>> 8);
+    packet[VRRP + 7] = (byte) checksum;
+    return packet;
+  }
+
   /** Sets the IPv4 Total Length to the array's length (fixing the header checksum). */
   static byte[] withTotalLengthOfArray(byte[] packet) {
     byte[] copy = packet.clone();

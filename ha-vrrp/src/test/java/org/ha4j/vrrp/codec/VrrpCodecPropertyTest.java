@@ -25,7 +25,7 @@ class VrrpCodecPropertyTest {
     void check(Random random, int index) throws Exception;
   }
 
-  private static void forAll(String name, int cases, Property property) {
+  static void forAll(String name, int cases, Property property) {
     Random random = new Random(SEED);
     for (int i = 0; i < cases; i++) {
       try {

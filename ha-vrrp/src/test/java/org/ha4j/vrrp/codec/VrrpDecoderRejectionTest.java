@@ -10,16 +10,22 @@ import static org.ha4j.vrrp.codec.VrrpRejectReason.ADVERT_INTERVAL_MISMATCH;
 import static org.ha4j.vrrp.codec.VrrpRejectReason.AUTH_TYPE_MISMATCH;
 import static org.ha4j.vrrp.codec.VrrpRejectReason.AUTH_TYPE_UNKNOWN;
 import static org.ha4j.vrrp.codec.VrrpRejectReason.CHECKSUM_BAD;
+import static org.ha4j.vrrp.codec.VrrpRejectReason.CHECKSUM_WITHOUT_PSEUDO_HEADER;
+import static org.ha4j.vrrp.codec.VrrpRejectReason.CHECKSUM_WITH_PSEUDO_HEADER;
 import static org.ha4j.vrrp.codec.VrrpRejectReason.IP_HEADER_CHECKSUM_BAD;
 import static org.ha4j.vrrp.codec.VrrpRejectReason.IP_HEADER_LENGTH_INVALID;
 import static org.ha4j.vrrp.codec.VrrpRejectReason.IP_TOTAL_LENGTH_MISMATCH;
 import static org.ha4j.vrrp.codec.VrrpRejectReason.IP_VERSION_NOT_4;
+import static org.ha4j.vrrp.codec.VrrpRejectReason.IP_VERSION_NOT_6;
 import static org.ha4j.vrrp.codec.VrrpRejectReason.LOCAL_ROUTER_IS_OWNER;
+import static org.ha4j.vrrp.codec.VrrpRejectReason.MAX_ADVERT_INTERVAL_INVALID;
 import static org.ha4j.vrrp.codec.VrrpRejectReason.PASSWORD_MISMATCH;
 import static org.ha4j.vrrp.codec.VrrpRejectReason.PROTOCOL_NOT_VRRP;
 import static org.ha4j.vrrp.codec.VrrpRejectReason.TTL_NOT_255;
 import static org.ha4j.vrrp.codec.VrrpRejectReason.TYPE_NOT_ADVERTISEMENT;
 import static org.ha4j.vrrp.codec.VrrpRejectReason.VERSION_NOT_2;
+import static org.ha4j.vrrp.codec.VrrpRejectReason.VERSION_NOT_3;
+import static org.ha4j.vrrp.codec.VrrpRejectReason.VERSION_UNKNOWN;
 import static org.ha4j.vrrp.codec.VrrpRejectReason.VRID_INVALID;
 import static org.ha4j.vrrp.codec.VrrpRejectReason.VRID_NOT_CONFIGURED;
 import static org.ha4j.vrrp.codec.VrrpRejectReason.VRRP_TOO_LONG;
@@ -52,13 +58,33 @@ class VrrpDecoderRejectionTest {
 
   private static final ReceiveExpectations ANY = ReceiveExpectations.permissive();
 
+  private static final ReceiveExpectations V3 = ReceiveExpectations.builder().version(3).build();
+
   record Case(
       VrrpRejectReason reason,
       String what,
       byte[] packet,
       ReceiveExpectations expectations,
       int actual,
-      int expected) {
+      int expected,
+      boolean ipv6) {
+
+    Case(
+        VrrpRejectReason reason,
+        String what,
+        byte[] packet,
+        ReceiveExpectations expectations,
+        int actual,
+        int expected) {
+      this(reason, what, packet, expectations, actual, expected, false);
+    }
+
+    VrrpDecodeResult decode() {
+      return ipv6
+          ? VrrpDecoder.decodeIpv6(packet, 0, packet.length, expectations)
+          : VrrpDecoder.decode(packet, expectations);
+    }
+
     @Override
     public String toString() {
       return reason + ": " + what;
@@ -185,13 +211,57 @@ class VrrpDecoderRejectionTest {
             seedMaster(),
             ReceiveExpectations.builder().advertIntervalSeconds(3).build(),
             1,
-            3));
+            3),
+        // ---- VRRPv3 (RFC 9568) ----
+        new Case(
+            IP_VERSION_NOT_6,
+            "an IPv4 packet read as IPv6",
+            TestPackets.v3Master(),
+            V3,
+            4,
+            6,
+            true),
+        new Case(
+            VERSION_NOT_3,
+            "a VRRPv2 advert at a VRRPv3 router (mixed group)",
+            seedMaster(),
+            V3,
+            2,
+            3),
+        new Case(
+            VERSION_UNKNOWN,
+            "version nibble 4 where either version is welcome",
+            withVrrpByte(seedMaster(), 0, 0x41),
+            ReceiveExpectations.permissiveAnyVersion(),
+            4,
+            3),
+        new Case(
+            CHECKSUM_WITHOUT_PSEUDO_HEADER,
+            "a VRRPv3 checksum computed the VRRPv2 way",
+            TestPackets.fixVrrpChecksum(TestPackets.v3Master()),
+            V3,
+            0x5f95,
+            0x7434),
+        new Case(
+            CHECKSUM_WITH_PSEUDO_HEADER,
+            "a VRRPv2 checksum computed the VRRPv3 way",
+            TestPackets.fixV3Checksum(seedMaster()),
+            ANY,
+            0x20d1,
+            0x0c3b),
+        new Case(
+            MAX_ADVERT_INTERVAL_INVALID,
+            "Max Adver Int 0 cs",
+            TestPackets.withV3Byte(TestPackets.withV3Byte(TestPackets.v3Master(), 4, 0), 5, 0),
+            V3,
+            0,
+            1));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("oneCasePerReason")
   void rejectedForExactlyThisReason(Case c) {
-    assertThat(VrrpDecoder.decode(c.packet(), c.expectations()))
+    assertThat(c.decode())
         .isEqualTo(new VrrpDecodeResult.Rejected(c.reason(), c.actual(), c.expected()));
   }
 

@@ -38,4 +38,18 @@ class TakeoverRehearsalTest {
                     config.virtualAddresses(java.util.List.of()).build()))
         .doesNotThrowAnyException();
   }
+
+  @ParameterizedTest(name = "VRRPv3 at {0} ms")
+  @ValueSource(ints = {10, 50, 1000, 40_950})
+  void theDriverRehearsalRunsUnderVrrpv3(int millis) {
+    VrrpRouterConfig config =
+        VrrpRouterConfig.builder()
+            .virtualRouterId(51)
+            .version(3)
+            .advertInterval(Duration.ofMillis(millis))
+            .primaryAddress(Ipv4Address.parse("10.200.0.10"))
+            .addVirtualAddress(Ipv4Cidr.parse("10.200.0.100/24"))
+            .build();
+    assertThatCode(() -> TakeoverRehearsal.driveThroughTakeover(config)).doesNotThrowAnyException();
+  }
 }
