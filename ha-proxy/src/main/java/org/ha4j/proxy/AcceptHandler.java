@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
@@ -61,6 +62,7 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
 
   private final ListenerRuntime listener;
   private final Admission admission;
+  private final ProxyHeaderReader headers;
   private final SessionAccounting accounting;
   private final AtomicLong sessionIds;
   private final Ticker ticker;
@@ -68,11 +70,13 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
   AcceptHandler(
       ListenerRuntime listener,
       Admission admission,
+      ProxyHeaderReader headers,
       SessionAccounting accounting,
       AtomicLong sessionIds,
       Ticker ticker) {
     this.listener = listener;
     this.admission = admission;
+    this.headers = headers;
     this.accounting = accounting;
     this.sessionIds = sessionIds;
     this.ticker = ticker;
@@ -83,7 +87,12 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
     Session session =
         new Session(sessionIds.incrementAndGet(), listener, ctx.channel(), ticker, accounting);
     ctx.channel().attr(SESSION).set(session);
-    admission.admit(session);
+    admission.arrive(session);
+    if (listener.spec.proxyProtocol()) {
+      headers.await(session);
+    } else {
+      admission.admit(session);
+    }
   }
 
   @Override
@@ -91,6 +100,14 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
     Session session = ctx.channel().attr(SESSION).get();
     if (session != null && session.clientRelay != null) {
       session.clientRelay.channelRead(ctx, msg);
+      return;
+    }
+    if (msg instanceof HAProxyMessage header) {
+      if (session != null) {
+        headers.received(session, header);
+      } else {
+        header.release();
+      }
       return;
     }
     // no read is issued before the relay starts, but on a FIN (EPOLLRDHUP) Netty reads what is
@@ -123,6 +140,10 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (evt instanceof ChannelInputShutdownEvent && session != null) {
+      if (session.header.awaiting()) {
+        headers.rejected(session, "the client closed its side before the header ended");
+        return;
+      }
       EpollHalfCloseGuard.inputEnded(ctx.channel());
       session.early.clientEof = true;
       return;
@@ -137,6 +158,10 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
       session.clientRelay.channelInactive(ctx);
       return;
     }
+    if (session != null && session.header.awaiting()) {
+      headers.rejected(session, "the connection ended before the header did");
+      return;
+    }
     if (session != null && !session.server.connected()) {
       session.finish(SessionStatus.OK);
     }
@@ -147,6 +172,11 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
     Session session = ctx.channel().attr(SESSION).get();
     if (session != null && session.clientRelay != null) {
       session.clientRelay.exceptionCaught(ctx, cause);
+      return;
+    }
+    if (session != null && session.header.awaiting()) {
+      ctx.close();
+      headers.rejected(session, FaultLog.reason(cause));
       return;
     }
     ctx.close();
