@@ -121,6 +121,15 @@ class ProxyProtocolIT {
             });
   }
 
+  private static Proxy.Listener sending(ProxyProtocol version, Upstream upstream) {
+    return new Proxy.Listener(
+        new InetSocketAddress("127.0.0.1", 0),
+        upstream,
+        511,
+        false,
+        ListenerSettings.builder().sendProxyProtocol(version).build());
+  }
+
   @Test
   void bothWaysWithRealNginxAndHaproxy(@TempDir Path dir) throws Exception {
     Privileges.assumeCommand("nginx");
@@ -146,20 +155,8 @@ class ProxyProtocolIT {
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     Proxy proxy =
         Proxy.builder()
-            .listen(
-                new Proxy.Listener(
-                    any,
-                    toNginx,
-                    511,
-                    false,
-                    ListenerSettings.builder().sendProxyProtocol(ProxyProtocol.V1).build()))
-            .listen(
-                new Proxy.Listener(
-                    any,
-                    toNginx,
-                    511,
-                    false,
-                    ListenerSettings.builder().sendProxyProtocol(ProxyProtocol.V2).build()))
+            .listen(sending(ProxyProtocol.V1, toNginx))
+            .listen(sending(ProxyProtocol.V2, toNginx))
             .listen(new Proxy.Listener(any, toNginx, 511, false)) // the control: no header
             .listen(
                 new Proxy.Listener(
