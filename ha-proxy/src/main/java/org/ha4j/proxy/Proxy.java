@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
  * <p>One proxy serves any number of listeners, each with its own {@link ListenerSettings} (nginx's
  * {@code server {}}), on one event-loop group and one relay. A session runs one way through
  * package-private types: {@code ListenerBinding} binds, {@code AcceptHandler} accepts, {@code
+ * ProxyHeaderReader} reads a client's PROXY header where the listener expects one, {@code
  * Admission} applies rules and limits, {@code UpstreamConnector} connects (and tries the next
  * server), the {@code Relay} moves the bytes, {@code IdleTimer} ends idle sessions and {@code
  * SessionAccounting} counts and logs; {@code Drain} keeps the sessions in progress for {@link

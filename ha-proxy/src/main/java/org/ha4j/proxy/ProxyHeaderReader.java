@@ -49,7 +49,7 @@ final class ProxyHeaderReader {
    */
   static final class Wait {
     private boolean awaiting;
-    private Future<?> deadline;
+    private volatile Future<?> deadline;
 
     /** The header is still to come: the session is not admitted yet. */
     boolean awaiting() {
