@@ -15,12 +15,12 @@ import org.ha4j.core.time.Ticker;
 
 /**
  * The one handler of every client channel of a listener, shared by all its connections (a fixed
- * pipeline: no handler is added or removed per session, except the PROXY header decoder in front of
- * this one on a {@code listen ... proxy_protocol} listener, which leaves once the header is read).
- * A new connection becomes a {@link Session} handed to {@link Admission}, after its header has gone
- * through {@link ProxyHeaderReader} where one is expected; until the relay starts, this handler
- * keeps what the client sends; then it passes every event to the relay's client-side handler, if
- * the relay has one. Runs on the client's event loop.
+ * pipeline: no handler is added or removed per session, except the PROXY header handlers in front
+ * of this one on a {@code listen ... proxy_protocol} listener, which leave once the header is
+ * read). A new connection becomes a {@link Session} handed to {@link Admission}, after its header
+ * has gone through {@link ProxyHeaderReader} where one is expected; until the relay starts, this
+ * handler keeps what the client sends; then it passes every event to the relay's client-side
+ * handler, if the relay has one. Runs on the client's event loop.
  */
 @ChannelHandler.Sharable
 final class AcceptHandler extends ChannelInboundHandlerAdapter {

@@ -84,14 +84,15 @@ final class ListenerBinding {
   }
 
   /**
-   * For {@code listen ... proxy_protocol}: a PROXY header decoder in front of the accept handler,
-   * one per connection; it leaves the pipeline once the header is read ({@link ProxyHeaderReader}).
+   * For {@code listen ... proxy_protocol}: a signature check and a PROXY header decoder in front of
+   * the accept handler, one of each per connection; both leave the pipeline once they are done
+   * ({@link ProxyHeaderSignature}, {@link ProxyHeaderReader}).
    */
   private static ChannelHandler withHeaderDecoder(ChannelHandler accept) {
     return new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
-        ch.pipeline().addLast(ProxyHeaderReader.newDecoder(), accept);
+        ch.pipeline().addLast(new ProxyHeaderSignature(), ProxyHeaderReader.newDecoder(), accept);
       }
     };
   }

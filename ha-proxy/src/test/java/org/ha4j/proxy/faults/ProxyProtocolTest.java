@@ -261,6 +261,12 @@ class ProxyProtocolTest {
                 ProxyFault.PROXY_PROTOCOL_BAD_HEADER,
                 400),
             new Bad(
+                "a few bytes that cannot start a header, then silence",
+                v1("hi\n"),
+                false,
+                ProxyFault.PROXY_PROTOCOL_BAD_HEADER,
+                400),
+            new Bad(
                 "malformed v1",
                 v1("PROXY TCP4 300.1.1.1 192.0.2.2 1 2\r\n"),
                 false,
