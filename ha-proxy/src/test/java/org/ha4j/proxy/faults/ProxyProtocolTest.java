@@ -359,6 +359,67 @@ class ProxyProtocolTest {
     }
   }
 
+  /**
+   * With {@code set_real_ip_from}, {@code hash $remote_addr} hashes the header's source: each
+   * session lands where nginx's hash puts that address (computed with the balancer alone), not
+   * where the proxy's own peer address would put all of them.
+   */
+  @org.junit.jupiter.api.Test
+  void hashBalancingUsesTheTrustedHeadersSource() throws Exception {
+    EchoBackend a = new EchoBackend();
+    EchoBackend b = new EchoBackend();
+    closeables.add(a);
+    closeables.add(b);
+    List<ServerSpec> specs = List.of(ServerSpec.parse(a.address()), ServerSpec.parse(b.address()));
+    Upstream upstream = new Upstream("u", BalancingStrategies.parse("hash $remote_addr"), specs);
+    Proxy proxy =
+        Proxy.builder()
+            .listen(
+                new Proxy.Listener(
+                    new InetSocketAddress("127.0.0.1", 0),
+                    upstream,
+                    511,
+                    false,
+                    ListenerSettings.builder()
+                        .realIpFrom(List.of(IpCidr.parse("127.0.0.1")))
+                        .build(),
+                    true))
+            .relay(RelayKind.COPY)
+            .ioThreads(1)
+            .build();
+    proxy.start();
+    closeables.add(proxy::stop);
+    int expectedOnA = 0;
+    for (int i = 1; i <= 20; i++) {
+      String source = "192.0.2." + i;
+      if (hashPick(specs, source).equals(a.address())) {
+        expectedOnA++;
+      }
+      try (Socket s = connect(proxy)) {
+        s.getOutputStream().write(v1("PROXY TCP4 " + source + " 192.0.2.254 1000 80\r\nx"));
+        s.shutdownOutput();
+        assertThat(readToEnd(s.getInputStream())).hasSize(1);
+      }
+    }
+    assertThat(expectedOnA).as("the sources spread over both servers").isBetween(1, 19);
+    assertThat(a.accepted.get()).isEqualTo(expectedOnA);
+    assertThat(b.accepted.get()).isEqualTo(20 - expectedOnA);
+  }
+
+  private static String hashPick(List<ServerSpec> specs, String remoteAddr) {
+    List<org.ha4j.proxy.balance.Peer> peers = new ArrayList<>();
+    for (ServerSpec spec : specs) {
+      peers.add(new org.ha4j.proxy.balance.Peer(spec));
+    }
+    org.ha4j.proxy.balance.PeerGroup group = new org.ha4j.proxy.balance.PeerGroup(peers);
+    org.ha4j.proxy.balance.Attempt attempt =
+        group.newAttempt(remoteAddr.getBytes(StandardCharsets.US_ASCII), new byte[4], 0);
+    return BalancingStrategies.parse("hash $remote_addr")
+        .newSelector(group)
+        .select(attempt, 0)
+        .server();
+  }
+
   // ------------------------------------------------------------------ to backends
 
   @ParameterizedTest(name = "{0} relay, nio={1}")
