@@ -7,6 +7,7 @@ module org.ha4j.proxy {
   requires transitive org.ha4j.core;
   requires org.slf4j;
   requires io.netty.buffer;
+  requires io.netty.codec.haproxy;
   requires io.netty.common;
   requires io.netty.transport;
   requires io.netty.transport.classes.epoll;

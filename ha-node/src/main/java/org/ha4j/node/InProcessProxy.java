@@ -20,6 +20,7 @@ import org.ha4j.proxy.AccessLog;
 import org.ha4j.proxy.AccessLogFormat;
 import org.ha4j.proxy.ListenerSettings;
 import org.ha4j.proxy.Proxy;
+import org.ha4j.proxy.ProxyProtocol;
 import org.ha4j.proxy.RelayKind;
 import org.ha4j.proxy.Upstream;
 import org.ha4j.proxy.balance.BalancingStrategies;
@@ -117,7 +118,8 @@ final class InProcessProxy implements Lifecycle {
               upstream,
               server.backlog().orElse(511),
               server.reusePort(),
-              settings(server)));
+              settings(server),
+              server.proxyProtocol().accept()));
     }
     return List.of(builder.build());
   }
@@ -130,7 +132,10 @@ final class InProcessProxy implements Lifecycle {
             .nextUpstream(server.nextUpstream())
             .nextUpstreamTries(server.nextUpstreamTries())
             .nextUpstreamTimeout(server.nextUpstreamTimeout())
-            .accessRules(server.access());
+            .accessRules(server.access())
+            .sendProxyProtocol(server.proxyProtocol().send() ? ProxyProtocol.V1 : ProxyProtocol.OFF)
+            .proxyProtocolTimeout(server.proxyProtocol().timeout())
+            .realIpFrom(server.proxyProtocol().realIpFrom());
     server.maxConnections().ifPresent(settings::maxConnections);
     server.maxConnectionsPerClient().ifPresent(settings::maxConnectionsPerClient);
     if (server.accessLogPath().isPresent()) {

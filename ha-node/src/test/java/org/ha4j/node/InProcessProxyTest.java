@@ -101,6 +101,48 @@ class InProcessProxyTest {
     }
   }
 
+  @Test
+  void proxyProtocolDirectivesReachTheRunningProxy() throws Exception {
+    try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = freePort();
+      NginxStreamConfig config =
+          NginxStreamConfigLoader.load(
+              "nginx.conf",
+              """
+                    stream {
+                      set_real_ip_from 127.0.0.0/8;
+                      server {
+                        listen 127.0.0.1:%d proxy_protocol;
+                        proxy_pass 127.0.0.1:%d;
+                        proxy_protocol on;
+                      }
+                    }
+                    """
+                  .formatted(port, backend.getLocalPort()));
+      InProcessProxy proxy = new InProcessProxy(config, RelayKind.COPY, Duration.ZERO, event -> {});
+      proxy.start();
+      try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        client
+            .getOutputStream()
+            .write(
+                "PROXY TCP4 192.0.2.7 198.51.100.1 40001 443\r\nx"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        client.shutdownOutput();
+        try (Socket upstream = backend.accept()) {
+          upstream.setSoTimeout(10_000);
+          // the trusted peer's header source is the client the header sent on carries
+          assertThat(
+                  new String(
+                      upstream.getInputStream().readAllBytes(),
+                      java.nio.charset.StandardCharsets.US_ASCII))
+              .isEqualTo("PROXY TCP4 192.0.2.7 127.0.0.1 40001 " + port + "\r\nx");
+        }
+      } finally {
+        proxy.stop();
+      }
+    }
+  }
+
   /**
    * Whether a session through the proxy on {@code port} stays open (the backend is silent) rather
    * than closed.

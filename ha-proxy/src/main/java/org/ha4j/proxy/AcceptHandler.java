@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
@@ -14,10 +15,12 @@ import org.ha4j.core.time.Ticker;
 
 /**
  * The one handler of every client channel of a listener, shared by all its connections (a fixed
- * pipeline: no handler is added or removed per session). A new connection becomes a {@link Session}
- * handed to {@link Admission}; until the relay starts, this handler keeps what the client sends;
- * then it passes every event to the relay's client-side handler, if the relay has one. Runs on the
- * client's event loop.
+ * pipeline: no handler is added or removed per session, except the PROXY header handlers in front
+ * of this one on a {@code listen ... proxy_protocol} listener, which leave once the header is
+ * read). A new connection becomes a {@link Session} handed to {@link Admission}, after its header
+ * has gone through {@link ProxyHeaderReader} where one is expected; until the relay starts, this
+ * handler keeps what the client sends; then it passes every event to the relay's client-side
+ * handler, if the relay has one. Runs on the client's event loop.
  */
 @ChannelHandler.Sharable
 final class AcceptHandler extends ChannelInboundHandlerAdapter {
@@ -61,6 +64,7 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
 
   private final ListenerRuntime listener;
   private final Admission admission;
+  private final ProxyHeaderReader headers;
   private final SessionAccounting accounting;
   private final AtomicLong sessionIds;
   private final Ticker ticker;
@@ -68,11 +72,13 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
   AcceptHandler(
       ListenerRuntime listener,
       Admission admission,
+      ProxyHeaderReader headers,
       SessionAccounting accounting,
       AtomicLong sessionIds,
       Ticker ticker) {
     this.listener = listener;
     this.admission = admission;
+    this.headers = headers;
     this.accounting = accounting;
     this.sessionIds = sessionIds;
     this.ticker = ticker;
@@ -83,7 +89,12 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
     Session session =
         new Session(sessionIds.incrementAndGet(), listener, ctx.channel(), ticker, accounting);
     ctx.channel().attr(SESSION).set(session);
-    admission.admit(session);
+    admission.arrive(session);
+    if (listener.spec.proxyProtocol()) {
+      headers.await(session);
+    } else {
+      admission.admit(session);
+    }
   }
 
   @Override
@@ -91,6 +102,14 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
     Session session = ctx.channel().attr(SESSION).get();
     if (session != null && session.clientRelay != null) {
       session.clientRelay.channelRead(ctx, msg);
+      return;
+    }
+    if (msg instanceof HAProxyMessage header) {
+      if (session != null) {
+        headers.received(session, header);
+      } else {
+        header.release();
+      }
       return;
     }
     // no read is issued before the relay starts, but on a FIN (EPOLLRDHUP) Netty reads what is
@@ -123,6 +142,10 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (evt instanceof ChannelInputShutdownEvent && session != null) {
+      if (session.header.awaiting()) {
+        headers.rejected(session, "the client closed its side before the header ended");
+        return;
+      }
       EpollHalfCloseGuard.inputEnded(ctx.channel());
       session.early.clientEof = true;
       return;
@@ -137,6 +160,10 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
       session.clientRelay.channelInactive(ctx);
       return;
     }
+    if (session != null && session.header.awaiting()) {
+      headers.rejected(session, "the connection ended before the header did");
+      return;
+    }
     if (session != null && !session.server.connected()) {
       session.finish(SessionStatus.OK);
     }
@@ -147,6 +174,11 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
     Session session = ctx.channel().attr(SESSION).get();
     if (session != null && session.clientRelay != null) {
       session.clientRelay.exceptionCaught(ctx, cause);
+      return;
+    }
+    if (session != null && session.header.awaiting()) {
+      ctx.close();
+      headers.rejected(session, FaultLog.reason(cause));
       return;
     }
     ctx.close();

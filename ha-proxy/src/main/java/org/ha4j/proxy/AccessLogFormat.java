@@ -12,16 +12,25 @@ import org.ha4j.proxy.balance.NginxVariables;
  * An nginx stream {@code log_format} string, compiled once. Variables ({@code $name} or {@code
  * ${name}}): {@code remote_addr remote_port server_addr server_port upstream_addr time_local
  * time_iso8601 msec status bytes_sent bytes_received upstream_bytes_sent upstream_bytes_received
- * session_time upstream_connect_time protocol connection}. Per-attempt upstream values are joined
- * with {@code ", "} as nginx does; an unknown variable is rejected when the format is parsed, as
- * nginx rejects it at configuration time.
+ * session_time upstream_connect_time protocol connection proxy_protocol_addr proxy_protocol_port
+ * proxy_protocol_server_addr proxy_protocol_server_port realip_remote_addr realip_remote_port} (the
+ * {@code proxy_protocol_*} ones are {@code -} without a PROXY header). Per-attempt upstream values
+ * are joined with {@code ", "} as nginx does; an unknown variable is rejected when the format is
+ * parsed, as nginx rejects it at configuration time.
  *
  * <p>The reference deployment's format works verbatim: {@code '$remote_addr $upstream_addr -
  * [$time_local] $status $upstream_bytes_sent'}.
  */
 public final class AccessLogFormat {
 
-  /** What a log line is made of: one finished session. */
+  /**
+   * What a log line is made of: one finished session.
+   *
+   * @param realipRemoteAddr the connecting peer, which {@code remoteAddr} differs from when {@code
+   *     set_real_ip_from} trusted its PROXY header
+   * @param proxyProtocolAddr the source of the client's PROXY header, null without one
+   * @param proxyProtocolServerAddr the destination of the client's PROXY header, null without one
+   */
   public record Entry(
       String remoteAddr,
       int remotePort,
@@ -34,7 +43,13 @@ public final class AccessLogFormat {
       int status,
       long bytesSent,
       long bytesReceived,
-      long connection) {}
+      long connection,
+      String realipRemoteAddr,
+      int realipRemotePort,
+      String proxyProtocolAddr,
+      int proxyProtocolPort,
+      String proxyProtocolServerAddr,
+      int proxyProtocolServerPort) {}
 
   /**
    * One connection attempt to a server: its address, connect time (-1 if it failed) and bytes
@@ -60,7 +75,13 @@ public final class AccessLogFormat {
     SESSION_TIME,
     UPSTREAM_CONNECT_TIME,
     PROTOCOL,
-    CONNECTION
+    CONNECTION,
+    PROXY_PROTOCOL_ADDR,
+    PROXY_PROTOCOL_PORT,
+    PROXY_PROTOCOL_SERVER_ADDR,
+    PROXY_PROTOCOL_SERVER_PORT,
+    REALIP_REMOTE_ADDR,
+    REALIP_REMOTE_PORT
   }
 
   /** The format of the reference deployment's nginx.conf. */
@@ -155,9 +176,22 @@ public final class AccessLogFormat {
                 });
         case PROTOCOL -> sb.append("TCP");
         case CONNECTION -> sb.append(e.connection());
+        case PROXY_PROTOCOL_ADDR -> orDash(sb, e.proxyProtocolAddr(), e.proxyProtocolAddr());
+        case PROXY_PROTOCOL_PORT -> orDash(sb, e.proxyProtocolAddr(), e.proxyProtocolPort());
+        case PROXY_PROTOCOL_SERVER_ADDR ->
+            orDash(sb, e.proxyProtocolServerAddr(), e.proxyProtocolServerAddr());
+        case PROXY_PROTOCOL_SERVER_PORT ->
+            orDash(sb, e.proxyProtocolServerAddr(), e.proxyProtocolServerPort());
+        case REALIP_REMOTE_ADDR -> sb.append(e.realipRemoteAddr());
+        case REALIP_REMOTE_PORT -> sb.append(e.realipRemotePort());
       }
     }
     return sb.toString();
+  }
+
+  /** nginx logs a variable that is not found (no PROXY header) as {@code -}. */
+  private static void orDash(StringBuilder sb, String presentIf, Object value) {
+    sb.append(presentIf == null ? "-" : value);
   }
 
   private static void join(

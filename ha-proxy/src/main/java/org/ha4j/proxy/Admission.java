@@ -20,16 +20,26 @@ final class Admission {
     this.upstreams = upstreams;
   }
 
-  void admit(Session session) {
+  /**
+   * A connection was accepted: it counts as active, and a stopping proxy ends it, from now on (also
+   * while its PROXY header is awaited).
+   */
+  void arrive(Session session) {
     ListenerRuntime l = session.listener;
-    ListenerSettings settings = l.settings;
     l.accepted.increment();
     drain.enter(session);
     l.active.incrementAndGet();
+  }
+
+  /** The session's client is known (after its PROXY header, if any): rules, limits, upstream. */
+  void admit(Session session) {
+    ListenerRuntime l = session.listener;
+    ListenerSettings settings = l.settings;
     InetAddress clientIp = session.remote.getAddress();
     int maxPerClient = settings.maxConnectionsPerClient();
     if (maxPerClient > 0) {
       l.perClient.computeIfAbsent(clientIp, k -> new AtomicInteger()).incrementAndGet();
+      session.perClientKey = clientIp;
     }
     if (drain.draining()) {
       session.finish(SessionStatus.SERVICE_UNAVAILABLE);
@@ -54,8 +64,8 @@ final class Admission {
   void leave(Session session) {
     ListenerRuntime l = session.listener;
     l.active.decrementAndGet();
-    if (l.settings.maxConnectionsPerClient() > 0) {
-      InetAddress ip = session.remote.getAddress();
+    InetAddress ip = session.perClientKey;
+    if (ip != null) {
       AtomicInteger count = l.perClient.get(ip);
       if (count != null && count.decrementAndGet() <= 0) {
         l.perClient.remove(ip, count);

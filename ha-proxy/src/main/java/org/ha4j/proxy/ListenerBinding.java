@@ -3,6 +3,7 @@ package org.ha4j.proxy;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -78,6 +79,21 @@ final class ListenerBinding {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-        .childHandler(accept); // TCP_NODELAY is Netty's default for socket channels: not set again
+        // TCP_NODELAY is Netty's default for socket channels: not set again
+        .childHandler(listener.spec.proxyProtocol() ? withHeaderDecoder(accept) : accept);
+  }
+
+  /**
+   * For {@code listen ... proxy_protocol}: a signature check and a PROXY header decoder in front of
+   * the accept handler, one of each per connection; both leave the pipeline once they are done
+   * ({@link ProxyHeaderSignature}, {@link ProxyHeaderReader}).
+   */
+  private static ChannelHandler withHeaderDecoder(ChannelHandler accept) {
+    return new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline().addLast(new ProxyHeaderSignature(), ProxyHeaderReader.newDecoder(), accept);
+      }
+    };
   }
 }

@@ -1,7 +1,9 @@
 package org.ha4j.proxy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import org.ha4j.core.net.IpCidr;
 
 /**
  * What nginx sets per {@code server {}} of a stream block: timeouts, next upstream, access rules,
@@ -34,8 +36,14 @@ public final class ListenerSettings {
   private final Integer maxConnectionsPerClient;
   private final boolean accessLogSet;
   private final AccessLog accessLog;
+  private final ProxyProtocol sendProxyProtocol;
+  private final Duration proxyProtocolTimeout;
+  private final List<IpCidr> realIpFrom;
 
   private ListenerSettings(Builder b) {
+    this.sendProxyProtocol = b.sendProxyProtocol;
+    this.proxyProtocolTimeout = b.proxyProtocolTimeout;
+    this.realIpFrom = b.realIpFrom;
     this.connectTimeout = b.connectTimeout;
     this.idleTimeout = b.idleTimeout;
     this.nextUpstream = b.nextUpstream;
@@ -70,7 +78,10 @@ public final class ListenerSettings {
         .accessRules(AccessRules.allowAll())
         .maxConnections(0)
         .maxConnectionsPerClient(0)
-        .accessLog(null);
+        .accessLog(null)
+        .sendProxyProtocol(ProxyProtocol.OFF)
+        .proxyProtocolTimeout(Proxy.DEFAULT_PROXY_PROTOCOL_TIMEOUT)
+        .realIpFrom(List.of());
   }
 
   /** These settings, each one unset here taken from {@code defaults}. */
@@ -91,6 +102,11 @@ public final class ListenerSettings {
             : defaults.maxConnectionsPerClient;
     b.accessLogSet = accessLogSet || defaults.accessLogSet;
     b.accessLog = accessLogSet ? accessLog : defaults.accessLog;
+    b.sendProxyProtocol =
+        sendProxyProtocol != null ? sendProxyProtocol : defaults.sendProxyProtocol;
+    b.proxyProtocolTimeout =
+        proxyProtocolTimeout != null ? proxyProtocolTimeout : defaults.proxyProtocolTimeout;
+    b.realIpFrom = realIpFrom != null ? realIpFrom : defaults.realIpFrom;
     return b.build();
   }
 
@@ -133,6 +149,18 @@ public final class ListenerSettings {
     return accessLog;
   }
 
+  ProxyProtocol sendProxyProtocol() {
+    return sendProxyProtocol;
+  }
+
+  Duration proxyProtocolTimeout() {
+    return proxyProtocolTimeout;
+  }
+
+  List<IpCidr> realIpFrom() {
+    return realIpFrom;
+  }
+
   /**
    * Builds {@link ListenerSettings}; every method validates its argument and says the allowed
    * range.
@@ -148,6 +176,9 @@ public final class ListenerSettings {
     private Integer maxConnectionsPerClient;
     private boolean accessLogSet;
     private AccessLog accessLog;
+    private ProxyProtocol sendProxyProtocol;
+    private Duration proxyProtocolTimeout;
+    private List<IpCidr> realIpFrom;
 
     private Builder() {}
 
@@ -214,6 +245,36 @@ public final class ListenerSettings {
     public Builder accessLog(AccessLog log) {
       this.accessLog = log;
       this.accessLogSet = true;
+      return this;
+    }
+
+    /**
+     * nginx {@code proxy_protocol on}: each backend connection starts with a PROXY header carrying
+     * the client's addresses, before any client byte; {@link ProxyProtocol#OFF} (default) sends
+     * none. nginx sends {@link ProxyProtocol#V1}.
+     */
+    public Builder sendProxyProtocol(ProxyProtocol version) {
+      this.sendProxyProtocol = Objects.requireNonNull(version, "version");
+      return this;
+    }
+
+    /**
+     * nginx {@code proxy_protocol_timeout}: how long a listener that expects a PROXY header ({@link
+     * Proxy.Listener#proxyProtocol()}) waits for all of it before ending the session; default 30 s.
+     */
+    public Builder proxyProtocolTimeout(Duration timeout) {
+      this.proxyProtocolTimeout = positive(timeout, "proxy protocol timeout");
+      return this;
+    }
+
+    /**
+     * nginx {@code set_real_ip_from} ({@code ngx_stream_realip_module}): when the connecting peer
+     * lies in one of these prefixes, the source address of its PROXY header becomes the client's
+     * address for {@code $remote_addr}, access rules, connection limits, hashing and the header
+     * sent on to backends. Empty (default): the connecting peer stays the client.
+     */
+    public Builder realIpFrom(List<IpCidr> trusted) {
+      this.realIpFrom = List.copyOf(Objects.requireNonNull(trusted, "trusted"));
       return this;
     }
 

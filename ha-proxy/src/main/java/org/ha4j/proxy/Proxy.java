@@ -54,6 +54,7 @@ import org.slf4j.LoggerFactory;
  * <p>One proxy serves any number of listeners, each with its own {@link ListenerSettings} (nginx's
  * {@code server {}}), on one event-loop group and one relay. A session runs one way through
  * package-private types: {@code ListenerBinding} binds, {@code AcceptHandler} accepts, {@code
+ * ProxyHeaderReader} reads a client's PROXY header where the listener expects one, {@code
  * Admission} applies rules and limits, {@code UpstreamConnector} connects (and tries the next
  * server), the {@code Relay} moves the bytes, {@code IdleTimer} ends idle sessions and {@code
  * SessionAccounting} counts and logs; {@code Drain} keeps the sessions in progress for {@link
@@ -74,16 +75,25 @@ public final class Proxy implements Lifecycle, HealthSource {
 
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
+  /** nginx's {@code proxy_protocol_timeout} default. */
+  public static final Duration DEFAULT_PROXY_PROTOCOL_TIMEOUT = Duration.ofSeconds(30);
+
   /**
    * One {@code listen} address, the upstream its sessions go to and its own settings (nginx's
    * {@code server {}}); what the settings leave unset comes from the proxy's defaults.
+   *
+   * @param proxyProtocol nginx's {@code listen ... proxy_protocol}: every client must open with a
+   *     PROXY protocol header (v1 or v2, at most 4096 bytes, as nginx) before its first byte;
+   *     without one the session ends with 400 and a {@link ProxyFault#PROXY_PROTOCOL_BAD_HEADER}
+   *     line
    */
   public record Listener(
       InetSocketAddress address,
       Upstream upstream,
       int backlog,
       boolean reusePort,
-      ListenerSettings settings) {
+      ListenerSettings settings,
+      boolean proxyProtocol) {
     public Listener {
       Objects.requireNonNull(address, "address");
       Objects.requireNonNull(upstream, "upstream");
@@ -91,6 +101,16 @@ public final class Proxy implements Lifecycle, HealthSource {
       if (backlog < 1) {
         throw new IllegalArgumentException("backlog must be >= 1, got " + backlog);
       }
+    }
+
+    /** A listener whose clients send no PROXY header. */
+    public Listener(
+        InetSocketAddress address,
+        Upstream upstream,
+        int backlog,
+        boolean reusePort,
+        ListenerSettings settings) {
+      this(address, upstream, backlog, reusePort, settings, false);
     }
 
     /** A listener with the proxy's default settings. */
@@ -186,11 +206,12 @@ public final class Proxy implements Lifecycle, HealthSource {
     UpstreamConnector connector =
         new UpstreamConnector(new BackendConnector(epoll), relay, ticker, faults);
     Admission admission = new Admission(drain, connector);
+    ProxyHeaderReader headers = new ProxyHeaderReader(admission, faults);
     SessionAccounting accounting = new SessionAccounting(admission, drain, ticker, faults);
     ListenerBinding binding = new ListenerBinding(group, epoll, faults);
     try {
       for (ListenerRuntime l : listeners) {
-        binding.bind(l, new AcceptHandler(l, admission, accounting, sessionIds, ticker));
+        binding.bind(l, new AcceptHandler(l, admission, headers, accounting, sessionIds, ticker));
         log.info(
             "listening on {} -> {} ({} relay, {})",
             l.address(),
@@ -507,6 +528,27 @@ public final class Proxy implements Lifecycle, HealthSource {
      */
     public Builder maxConnectionsPerClient(int max) {
       defaults.maxConnectionsPerClient(max);
+      return this;
+    }
+
+    /** nginx {@code proxy_protocol on}: see {@link ListenerSettings.Builder#sendProxyProtocol}. */
+    public Builder sendProxyProtocol(ProxyProtocol version) {
+      defaults.sendProxyProtocol(version);
+      return this;
+    }
+
+    /**
+     * nginx {@code proxy_protocol_timeout}: see {@link
+     * ListenerSettings.Builder#proxyProtocolTimeout}.
+     */
+    public Builder proxyProtocolTimeout(Duration timeout) {
+      defaults.proxyProtocolTimeout(timeout);
+      return this;
+    }
+
+    /** nginx {@code set_real_ip_from}: see {@link ListenerSettings.Builder#realIpFrom}. */
+    public Builder realIpFrom(List<org.ha4j.core.net.IpCidr> trusted) {
+      defaults.realIpFrom(trusted);
       return this;
     }
 

@@ -28,6 +28,18 @@ public enum ProxyFault {
    * The server reset or dropped its connection mid-session; the reset is passed on to the client.
    */
   UPSTREAM_RESET("upstream connection reset while proxying"),
+  /**
+   * A client of a {@code listen ... proxy_protocol} listener sent no valid PROXY header: other
+   * bytes, a malformed or oversized header, or the end of its connection before the header ended
+   * (nginx: "broken header"); the session ends with 400.
+   */
+  PROXY_PROTOCOL_BAD_HEADER("bad PROXY protocol header"),
+  /**
+   * A client of a {@code listen ... proxy_protocol} listener did not finish its PROXY header within
+   * {@code proxy_protocol_timeout} (nginx: "client timed out"); the session ends with 200, as in
+   * nginx.
+   */
+  PROXY_PROTOCOL_TIMEOUT("PROXY protocol header timed out"),
   /** Writing access log lines failed (a full disk, an I/O error); the lines are counted as lost. */
   ACCESS_LOG_WRITE_FAILED("access log write failed");
 

@@ -35,7 +35,32 @@ final class Session {
   final long id;
   final ListenerRuntime listener;
   final Channel client;
-  final InetSocketAddress remote;
+
+  /** The connecting peer: nginx's {@code $realip_remote_addr}. */
+  final InetSocketAddress peer;
+
+  /**
+   * The client: the connecting peer, or the source of its PROXY header when {@code
+   * set_real_ip_from} trusts the peer. Written only by {@link ProxyHeaderReader}, before the
+   * session is admitted; from then on fixed.
+   */
+  volatile InetSocketAddress remote;
+
+  /**
+   * The source and destination of the client's PROXY header ({@code $proxy_protocol_addr}, {@code
+   * $proxy_protocol_server_addr}), null without one or for a header that carries none ({@code
+   * UNKNOWN}, {@code LOCAL}). Written only by {@link ProxyHeaderReader}, before admission.
+   */
+  volatile InetSocketAddress proxiedSource;
+
+  volatile InetSocketAddress proxiedDestination;
+
+  /**
+   * The address this session counts under for the per-client limit, null while it counts under
+   * none. Written only by {@link Admission}.
+   */
+  volatile java.net.InetAddress perClientKey;
+
   final InetSocketAddress local;
   final long startNanos;
   final long startMillis;
@@ -63,6 +88,9 @@ final class Session {
   final java.util.concurrent.atomic.AtomicLong buffered =
       new java.util.concurrent.atomic.AtomicLong();
 
+  /** The wait for the client's PROXY header, on listeners that expect one. */
+  final ProxyHeaderReader.Wait header = new ProxyHeaderReader.Wait();
+
   /** What the client did before the relay started: written only by {@link AcceptHandler}. */
   final AcceptHandler.BeforeRelay early = new AcceptHandler.BeforeRelay();
 
@@ -88,7 +116,8 @@ final class Session {
     this.accounting = accounting;
     this.listener = listener;
     this.client = client;
-    this.remote = (InetSocketAddress) client.remoteAddress();
+    this.peer = (InetSocketAddress) client.remoteAddress();
+    this.remote = peer;
     this.local = (InetSocketAddress) client.localAddress();
     this.startNanos = now;
     this.startMillis = System.currentTimeMillis();
@@ -103,7 +132,12 @@ final class Session {
    * The client's address as nginx's {@code $remote_addr} writes it: {@code 10.0.0.1}, {@code ::1}.
    */
   String remoteAddr() {
-    return IpAddress.of(remote.getAddress()).toString();
+    return text(remote);
+  }
+
+  /** An address as nginx writes it in variables: {@code 10.0.0.1}, {@code ::1}. */
+  static String text(InetSocketAddress address) {
+    return IpAddress.of(address.getAddress()).toString();
   }
 
   /** The address the client connected to, as nginx's {@code $server_addr} writes it. */

@@ -35,6 +35,7 @@ final class SessionAccounting {
   void finished(Session session, int status) {
     ListenerRuntime l = session.listener;
     session.idle.cancel();
+    ProxyHeaderReader.cancel(session);
     if (session.client.eventLoop().inEventLoop()) {
       session.early.release();
     } else if (session.client.isRegistered() || session.early.hasData()) {
@@ -78,6 +79,12 @@ final class SessionAccounting {
         status,
         s.bytesToClient(),
         s.bytesFromClient(),
-        s.id);
+        s.id,
+        Session.text(s.peer),
+        s.peer.getPort(),
+        s.proxiedSource == null ? null : Session.text(s.proxiedSource),
+        s.proxiedSource == null ? 0 : s.proxiedSource.getPort(),
+        s.proxiedDestination == null ? null : Session.text(s.proxiedDestination),
+        s.proxiedDestination == null ? 0 : s.proxiedDestination.getPort());
   }
 }

@@ -177,6 +177,10 @@ final class UpstreamConnector {
     upstream.connected(server.attempt, server.backend, connectMillis);
     server.connected = true;
     session.activity();
+    ProxyProtocol header = session.listener.settings.sendProxyProtocol();
+    if (header != ProxyProtocol.OFF) {
+      ProxyHeaderWriter.write(session, server.channel, header);
+    }
     relay.start(session);
     idleTimer.start(session, session.listener.settings.idleTimeout());
   }

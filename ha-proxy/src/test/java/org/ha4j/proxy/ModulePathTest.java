@@ -150,7 +150,9 @@ class ModulePathTest {
             "io.netty.resolver.AddressResolver",
             "io.netty.channel.Channel",
             "io.netty.channel.unix.Socket",
-            "io.netty.channel.epoll.Epoll")) {
+            "io.netty.channel.epoll.Epoll",
+            "io.netty.handler.codec.ByteToMessageDecoder",
+            "io.netty.handler.codec.haproxy.HAProxyMessage")) {
       modulePath.add(locationOf(Class.forName(type, false, ModulePathTest.class.getClassLoader())));
     }
     modulePath.add(

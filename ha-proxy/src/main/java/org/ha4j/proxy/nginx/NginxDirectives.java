@@ -89,7 +89,9 @@ final class NginxDirectives {
           "proxy_timeout",
           "proxy_next_upstream",
           "proxy_next_upstream_tries",
-          "proxy_next_upstream_timeout");
+          "proxy_next_upstream_timeout",
+          "proxy_protocol",
+          "proxy_protocol_timeout");
 
   private NginxDirectives() {}
 
@@ -131,7 +133,10 @@ final class NginxDirectives {
           "allow",
           "deny",
           "limit_conn",
-          "access_log" ->
+          "access_log",
+          "proxy_protocol",
+          "proxy_protocol_timeout",
+          "set_real_ip_from" ->
           true;
       default -> false;
     };

@@ -21,8 +21,14 @@ import org.ha4j.core.net.IpAddress;
  * @param port 1-65535
  * @param reusePort {@code reuseport}
  * @param backlog {@code backlog=N}, if given
+ * @param proxyProtocol {@code proxy_protocol}: clients open with a PROXY header
  */
-record NginxListen(Optional<String> host, int port, boolean reusePort, OptionalInt backlog) {
+record NginxListen(
+    Optional<String> host,
+    int port,
+    boolean reusePort,
+    OptionalInt backlog,
+    boolean proxyProtocol) {
 
   /** The address to bind; the IPv4 wildcard for a bare port. */
   InetSocketAddress address() {
@@ -38,10 +44,13 @@ record NginxListen(Optional<String> host, int port, boolean reusePort, OptionalI
     String target = s.args().get(0);
     Optional<Target> where = target(s, target, problems);
     boolean reusePort = false;
+    boolean proxyProtocol = false;
     OptionalInt backlog = OptionalInt.empty();
     for (String parameter : s.args().subList(1, s.args().size())) {
       if (parameter.equals("reuseport")) {
         reusePort = true;
+      } else if (parameter.equals("proxy_protocol")) {
+        proxyProtocol = true;
       } else if (parameter.startsWith("backlog=")) {
         String value = parameter.substring("backlog=".length());
         if (!value.matches("\\d{1,9}") || Integer.parseInt(value) < 1) {
@@ -66,17 +75,14 @@ record NginxListen(Optional<String> host, int port, boolean reusePort, OptionalI
         problems.warning(s, "'" + parameter + "' accepted and ignored");
       } else {
         problems.error(
-            s,
-            "listen parameter '"
-                + parameter
-                + "' is not supported (udp, ssl and "
-                + "proxy_protocol are not)");
+            s, "listen parameter '" + parameter + "' is not supported (udp and ssl are not)");
       }
     }
     if (where.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new NginxListen(where.get().host, where.get().port, reusePort, backlog));
+    return Optional.of(
+        new NginxListen(where.get().host, where.get().port, reusePort, backlog, proxyProtocol));
   }
 
   private record Target(Optional<String> host, int port) {}

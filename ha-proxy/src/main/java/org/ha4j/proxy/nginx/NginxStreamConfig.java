@@ -96,6 +96,8 @@ public record NginxStreamConfig(
    * @param accessLogPath {@code access_log PATH}, empty when off or absent
    * @param accessLogFormat the named format's template (nginx's {@code combined} is http-only)
    * @param location where the block starts
+   * @param proxyProtocol {@code listen ... proxy_protocol}, {@code proxy_protocol}, {@code
+   *     proxy_protocol_timeout} and {@code set_real_ip_from}
    */
   public record Server(
       Optional<String> listenHost,
@@ -113,9 +115,11 @@ public record NginxStreamConfig(
       OptionalInt maxConnections,
       Optional<String> accessLogPath,
       Optional<String> accessLogFormat,
-      ConfigLocation location) {
+      ConfigLocation location,
+      ProxyProtocolSettings proxyProtocol) {
 
     public Server {
+      Objects.requireNonNull(proxyProtocol, "proxyProtocol");
       Objects.requireNonNull(listenHost, "listenHost");
       Objects.requireNonNull(backlog, "backlog");
       Objects.requireNonNull(proxyPass, "proxyPass");
@@ -174,6 +178,26 @@ public record NginxStreamConfig(
     /** {@code allow 10.0.0.0/8}, {@code deny all}: the directive as nginx reads it. */
     public String text() {
       return (allow ? "allow " : "deny ") + source.map(IpCidr::toString).orElse("all");
+    }
+  }
+
+  /**
+   * The PROXY protocol settings of a server.
+   *
+   * @param accept {@code listen ... proxy_protocol}: clients open with a PROXY header
+   * @param send {@code proxy_protocol on}: backend connections open with a v1 header, as nginx's
+   * @param timeout {@code proxy_protocol_timeout}, nginx default 30 s
+   * @param realIpFrom {@code set_real_ip_from}: peers whose header's source becomes the client
+   */
+  public record ProxyProtocolSettings(
+      boolean accept, boolean send, Duration timeout, List<IpCidr> realIpFrom) {
+    /** nginx's defaults: no header either way. */
+    public static final ProxyProtocolSettings NONE =
+        new ProxyProtocolSettings(false, false, Duration.ofSeconds(30), List.of());
+
+    public ProxyProtocolSettings {
+      Objects.requireNonNull(timeout, "timeout");
+      realIpFrom = List.copyOf(realIpFrom);
     }
   }
 }

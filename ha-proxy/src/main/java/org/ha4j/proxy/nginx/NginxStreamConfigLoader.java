@@ -147,6 +147,7 @@ public final class NginxStreamConfigLoader {
     Optional<String> accessLogPath = Optional.empty();
     Optional<String> accessLogFormat = Optional.empty();
     ConfigStatement accessLogStatement;
+    NginxProxyProtocolReader.Settings proxyProtocol = new NginxProxyProtocolReader.Settings();
   }
 
   private void readStream(ConfigStatement stream) {
@@ -254,6 +255,7 @@ public final class NginxStreamConfigLoader {
     own.nextUpstream = streamLevel.nextUpstream;
     own.nextUpstreamTries = streamLevel.nextUpstreamTries;
     own.nextUpstreamTimeout = streamLevel.nextUpstreamTimeout;
+    own.proxyProtocol = streamLevel.proxyProtocol.inherited();
     boolean ownRules = false;
     boolean ownLimits = false;
     boolean ownLog = false;
@@ -370,7 +372,8 @@ public final class NginxStreamConfigLoader {
             perListener,
             logPath,
             logTemplate,
-            block.location()));
+            block.location(),
+            own.proxyProtocol.toConfig(l.proxyProtocol())));
   }
 
   /**
@@ -432,6 +435,10 @@ public final class NginxStreamConfigLoader {
       case "limit_conn" -> into.limitConns.add(s);
       case "access_log" -> readAccessLog(s, into);
       default -> {
+        if (NginxProxyProtocolReader.handles(s.keyword())) {
+          new NginxProxyProtocolReader(problems).read(s, into.proxyProtocol);
+          return;
+        }
         if (NginxDirectives.NO_OPS.contains(s.keyword())) {
           problems.warning(s, "accepted and ignored: it tunes nginx internals ha4j does not have");
         } else {

@@ -685,7 +685,124 @@ class NginxConfigRejectionTest {
                         """,
             "access_log",
             "ha4j writes one access log per server",
-            Nginx.ACCEPTS));
+            Nginx.ACCEPTS),
+        new Row(
+            "proxy_protocol neither on nor off",
+            UPSTREAM
+                + """
+                        server {
+                            listen 8080 proxy_protocol;
+                            proxy_pass u;
+                            proxy_protocol maybe; #<
+                        }
+                        """,
+            "proxy_protocol",
+            "invalid value \"maybe\", it must be \"on\" or \"off\"",
+            Nginx.REJECTS),
+        new Row(
+            "proxy_protocol without a value",
+            UPSTREAM
+                + """
+                        server {
+                            listen 8080 proxy_protocol;
+                            proxy_pass u;
+                            proxy_protocol; #<
+                        }
+                        """,
+            "proxy_protocol",
+            "invalid number of arguments",
+            Nginx.REJECTS),
+        new Row(
+            "proxy_protocol twice",
+            UPSTREAM
+                + """
+                        server {
+                            listen 8080 proxy_protocol;
+                            proxy_pass u;
+                            proxy_protocol on;
+                            proxy_protocol on; #<
+                        }
+                        """,
+            "proxy_protocol",
+            "directive is duplicate",
+            Nginx.REJECTS),
+        new Row(
+            "proxy_protocol_timeout not a time",
+            UPSTREAM
+                + """
+                        server {
+                            listen 8080 proxy_protocol;
+                            proxy_pass u;
+                            proxy_protocol_timeout abc; #<
+                        }
+                        """,
+            "proxy_protocol_timeout",
+            "invalid value",
+            Nginx.REJECTS),
+        new Row(
+            "proxy_protocol_timeout 0",
+            UPSTREAM
+                + """
+                        server {
+                            listen 8080 proxy_protocol;
+                            proxy_pass u;
+                            proxy_protocol_timeout 0; #<
+                        }
+                        """,
+            "proxy_protocol_timeout",
+            "must be more than 0",
+            Nginx.ACCEPTS),
+        new Row(
+            "set_real_ip_from not an address",
+            UPSTREAM
+                + """
+                        server {
+                            listen 8080 proxy_protocol;
+                            proxy_pass u;
+                            set_real_ip_from 10.0.0.300; #<
+                        }
+                        """,
+            "set_real_ip_from",
+            "invalid address \"10.0.0.300\"",
+            Nginx.REJECTS),
+        new Row(
+            "set_real_ip_from prefix too long",
+            UPSTREAM
+                + """
+                        server {
+                            listen 8080 proxy_protocol;
+                            proxy_pass u;
+                            set_real_ip_from 10.0.0.0/33; #<
+                        }
+                        """,
+            "set_real_ip_from",
+            "invalid address \"10.0.0.0/33\"",
+            Nginx.REJECTS),
+        new Row(
+            "set_real_ip_from without an address",
+            UPSTREAM
+                + """
+                        server {
+                            listen 8080 proxy_protocol;
+                            proxy_pass u;
+                            set_real_ip_from; #<
+                        }
+                        """,
+            "set_real_ip_from",
+            "invalid number of arguments",
+            Nginx.REJECTS),
+        new Row(
+            "listen proxy_protocol with a value",
+            UPSTREAM
+                + """
+                        server {
+                            listen 8080 proxy_protocol=on; #<
+                            proxy_pass u;
+                        }
+                        """,
+            "listen",
+            "listen parameter 'proxy_protocol=on' is not supported",
+            Nginx.REJECTS));
   }
 
   /** The whole file: what nginx needs to test a stream block, then the row's block from line 6. */

@@ -129,6 +129,40 @@ class NginxStreamConfigLoaderTest {
   }
 
   @Test
+  void readsTheProxyProtocolDirectivesWithStreamLevelInheritance() throws Exception {
+    NginxStreamConfig config =
+        NginxStreamConfigLoader.load(
+            "pp.conf",
+            """
+            stream {
+                upstream u { server 10.0.0.1:80; }
+                proxy_protocol on;
+                proxy_protocol_timeout 5s;
+                set_real_ip_from 10.0.0.0/8;
+                set_real_ip_from fd00::/8;
+                server { listen 8080 proxy_protocol; proxy_pass u; }
+                server {
+                    listen 8081;
+                    proxy_pass u;
+                    proxy_protocol off;
+                    set_real_ip_from 192.0.2.1;
+                }
+            }
+            """);
+    NginxStreamConfig.ProxyProtocolSettings inherits = config.servers().get(0).proxyProtocol();
+    assertThat(inherits.accept()).isTrue();
+    assertThat(inherits.send()).isTrue();
+    assertThat(inherits.timeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(inherits.realIpFrom())
+        .extracting(Object::toString)
+        .containsExactly("10.0.0.0/8", "fd00::/8");
+    NginxStreamConfig.ProxyProtocolSettings own = config.servers().get(1).proxyProtocol();
+    assertThat(own.accept()).isFalse();
+    assertThat(own.send()).isFalse();
+    assertThat(own.realIpFrom()).extracting(Object::toString).containsExactly("192.0.2.1/32");
+  }
+
+  @Test
   void reportsEveryErrorWithFileAndLine() {
     assertThatThrownBy(
             () ->
@@ -159,8 +193,7 @@ class NginxStreamConfigLoaderTest {
                     .extracting(ConfigProblem::toString)
                     .contains(
                         "bad.conf:4: error: 'sticky' unknown or unsupported directive in upstream {}",
-                        "bad.conf:7: error: 'listen' listen parameter 'udp' is not supported (udp, ssl and "
-                            + "proxy_protocol are not)",
+                        "bad.conf:7: error: 'listen' listen parameter 'udp' is not supported (udp and ssl are not)",
                         "bad.conf:8: error: 'proxy_pass' no upstream \"nowhere\" and no port in \"nowhere\"",
                         "bad.conf:9: error: 'proxy_timeout' invalid duration '10x': unknown unit 'x' (use ms, "
                             + "s, m, h, d, w, M or y)",
