@@ -24,6 +24,20 @@ class MavenConsumerIT {
 
   private static final Path PROJECT_ROOT = Path.of("..").toAbsolutePath().normalize();
 
+  /** The version this build installs, as Maven filtered it into the command line's resource. */
+  private static final String VERSION = buildVersion();
+
+  private static String buildVersion() {
+    java.util.Properties build = new java.util.Properties();
+    try (java.io.InputStream in =
+        MavenConsumerIT.class.getResourceAsStream("/ha4j-version.properties")) {
+      build.load(in);
+    } catch (java.io.IOException | NullPointerException e) {
+      throw new IllegalStateException("ha4j-version.properties is missing from the build", e);
+    }
+    return build.getProperty("version");
+  }
+
   @Test
   void aConsumerBuildsAgainstTheInstalledModulesWithACleanClassPath(@TempDir Path consumer)
       throws Exception {
@@ -55,7 +69,7 @@ class MavenConsumerIT {
                       <dependency>
                         <groupId>org.ha4j</groupId>
                         <artifactId>ha4j-bom</artifactId>
-                        <version>0.1.0-SNAPSHOT</version>
+                        <version>%s</version>
                         <type>pom</type>
                         <scope>import</scope>
                       </dependency>
@@ -94,7 +108,8 @@ class MavenConsumerIT {
                     </plugins>
                   </build>
                 </project>
-                """);
+                """
+            .formatted(VERSION));
     // the README's embedding examples, exactly as printed, are the consumer's program
     List<ReadmeSnippet> snippets = ReadmeSnippet.readAll();
     for (ReadmeSnippet snippet : snippets) {
@@ -125,10 +140,10 @@ class MavenConsumerIT {
             .map(p -> Path.of(p).getFileName().toString())
             .toList();
     assertThat(jars)
-        .anyMatch(j -> j.startsWith("ha-core-0.1.0-SNAPSHOT"))
-        .anyMatch(j -> j.startsWith("ha-vrrp-0.1.0-SNAPSHOT"))
-        .anyMatch(j -> j.startsWith("ha-proxy-0.1.0-SNAPSHOT"))
-        .anyMatch(j -> j.startsWith("ha-node-0.1.0-SNAPSHOT"))
+        .anyMatch(j -> j.startsWith("ha-core-" + VERSION))
+        .anyMatch(j -> j.startsWith("ha-vrrp-" + VERSION))
+        .anyMatch(j -> j.startsWith("ha-proxy-" + VERSION))
+        .anyMatch(j -> j.startsWith("ha-node-" + VERSION))
         .anyMatch(j -> j.startsWith("jna-"))
         .anyMatch(j -> j.startsWith("slf4j-api-"))
         .noneMatch(
