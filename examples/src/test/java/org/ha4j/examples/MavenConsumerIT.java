@@ -31,9 +31,12 @@ class MavenConsumerIT {
     java.util.Properties build = new java.util.Properties();
     try (java.io.InputStream in =
         MavenConsumerIT.class.getResourceAsStream("/ha4j-version.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("ha4j-version.properties is missing from the build");
+      }
       build.load(in);
-    } catch (java.io.IOException | NullPointerException e) {
-      throw new IllegalStateException("ha4j-version.properties is missing from the build", e);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
     return build.getProperty("version");
   }
