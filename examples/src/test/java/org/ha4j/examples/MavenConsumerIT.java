@@ -160,6 +160,25 @@ class MavenConsumerIT {
                     || j.startsWith("examples")
                     || j.startsWith("benchmarks")
                     || j.startsWith("tomcat"));
+    for (String module : List.of("ha-core", "ha-vrrp", "ha-health", "ha-proxy", "ha-node")) {
+      String published = Files.readString(installedPom(module));
+      assertThat(published)
+          .as("the POM published for %s", module)
+          .doesNotContain("<scope>test</scope>")
+          .doesNotContain("<parent>")
+          .contains("<license>");
+    }
+  }
+
+  /** Where {@code mvn install} put a module's POM: the POM a consumer's build downloads. */
+  private static Path installedPom(String module) {
+    Path repository =
+        Path.of(
+            System.getProperty(
+                "maven.repo.local",
+                Path.of(System.getProperty("user.home"), ".m2", "repository").toString()));
+    return repository.resolve(
+        Path.of("org", "ha4j", module, VERSION, module + "-" + VERSION + ".pom"));
   }
 
   private static void run(Path directory, String... command)
