@@ -42,10 +42,13 @@ class MavenConsumerIT {
   }
 
   @Test
-  void aConsumerBuildsAgainstTheInstalledModulesWithACleanClassPath(@TempDir Path consumer)
-      throws Exception {
+  void aConsumerBuildsAgainstTheInstalledModulesWithACleanClassPath(
+      @TempDir Path consumer, @TempDir Path sources) throws Exception {
+    // Installed from a copy: building in the project itself would rewrite the module jars that this
+    // build's other integration tests are running from.
+    copySources(PROJECT_ROOT, sources);
     run(
-        PROJECT_ROOT,
+        sources,
         "mvn",
         "-B",
         "-q",
@@ -167,6 +170,29 @@ class MavenConsumerIT {
           .doesNotContain("<scope>test</scope>")
           .doesNotContain("<parent>")
           .contains("<license>");
+    }
+  }
+
+  /** Copies the project without its build output or its Git directory. */
+  private static void copySources(Path from, Path to) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Path relative = from.relativize(file);
+        boolean skipped = false;
+        for (Path part : relative) {
+          String name = part.toString();
+          skipped |= name.equals("target") || name.equals(".git") || name.startsWith(".flattened");
+        }
+        if (skipped || relative.toString().isEmpty()) {
+          continue;
+        }
+        Path copy = to.resolve(relative.toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(copy);
+        } else {
+          Files.copy(file, copy, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
     }
   }
 
