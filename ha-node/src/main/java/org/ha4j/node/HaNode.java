@@ -441,15 +441,7 @@ public final class HaNode implements Lifecycle {
       }
       out.add(new NodeState.Instance(instance.snapshot(), vips));
     }
-    Optional<Proxy> current = proxy.current();
-    NodeState.ProxyState proxyState =
-        current
-            .map(
-                p ->
-                    new NodeState.ProxyState(
-                        true, p.activeSessions(), p.listenerStats(), p.backendStats(), p.faults()))
-            .orElseGet(() -> new NodeState.ProxyState(false, 0, List.of(), Map.of(), Map.of()));
-    return new NodeState(Instant.now(), out, proxyState);
+    return new NodeState(Instant.now(), out, NodeState.ProxyState.of(proxy.current()));
   }
 
   /**

@@ -6,9 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.ha4j.proxy.BackendStats;
 import org.ha4j.proxy.ListenerStats;
+import org.ha4j.proxy.Proxy;
 import org.ha4j.proxy.ProxyFault;
 import org.ha4j.vrrp.VrrpInstanceSnapshot;
 
@@ -61,6 +63,19 @@ public record NodeState(Instant at, List<Instance> instances, ProxyState proxy) 
       listeners = List.copyOf(listeners);
       upstreams = Map.copyOf(upstreams);
       faults = Map.copyOf(faults);
+    }
+
+    /**
+     * The figures of {@code proxy} now; empty (a node's proxy stopped, or not started yet) reads as
+     * not running, with no listener, server or fault.
+     */
+    public static ProxyState of(Optional<Proxy> proxy) {
+      return proxy
+          .map(
+              p ->
+                  new ProxyState(
+                      true, p.activeSessions(), p.listenerStats(), p.backendStats(), p.faults()))
+          .orElseGet(() -> new ProxyState(false, 0, List.of(), Map.of(), Map.of()));
     }
   }
 

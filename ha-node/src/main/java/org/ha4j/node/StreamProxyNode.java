@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.ha4j.core.Lifecycle;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.core.config.ConfigProblem;
+import org.ha4j.proxy.Proxy;
 import org.ha4j.proxy.nginx.NginxStreamConfig;
 import org.ha4j.proxy.nginx.NginxStreamConfigLoader;
 
@@ -57,5 +59,10 @@ public final class StreamProxyNode implements Lifecycle {
   @Override
   public void stop() {
     proxy.stop();
+  }
+
+  /** The proxy while it runs; empty before start and after stop. */
+  public Optional<Proxy> runningProxy() {
+    return proxy.current();
   }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.core.testing.FakeNotifySocket;
 import org.ha4j.core.testing.Privileges;
 import org.ha4j.core.testing.netns.NetnsHost;
 import org.ha4j.core.testing.netns.NetnsLan;

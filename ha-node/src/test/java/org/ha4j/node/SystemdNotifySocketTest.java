@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.ha4j.core.Lifecycle;
 import org.ha4j.core.linux.LinuxClock;
+import org.ha4j.core.testing.FakeNotifySocket;
 import org.ha4j.core.testing.OpenSockets;
 import org.ha4j.proxy.RelayKind;
 import org.junit.jupiter.api.AfterEach;

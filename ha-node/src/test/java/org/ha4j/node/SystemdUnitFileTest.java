@@ -55,6 +55,19 @@ class SystemdUnitFileTest {
   }
 
   @Test
+  void theDumpsGoWhereAnOperatorFindsThemAndTheStatusPortStaysOnLoopback() throws IOException {
+    Map<String, List<String>> service = section("Service");
+    // PrivateTmp= would hide the default /tmp/ha4j.data and /tmp/ha4j.stats from everyone else
+    assertThat(service.get("PrivateTmp")).containsExactly("yes");
+    assertThat(service.get("RuntimeDirectory")).containsExactly("ha4j");
+    assertThat(service.get("ExecStart"))
+        .singleElement()
+        .asString()
+        .contains(" --state-file /run/ha4j/ha4j.data", " --stats-file /run/ha4j/ha4j.stats")
+        .contains(" --status-listen 9742");
+  }
+
+  @Test
   void outputAndDiagnosticsGoToTheJournal() throws IOException {
     Map<String, List<String>> service = section("Service");
     assertThat(service.get("StandardOutput")).containsExactly("journal");

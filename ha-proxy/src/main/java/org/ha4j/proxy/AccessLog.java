@@ -44,6 +44,9 @@ public final class AccessLog implements AutoCloseable {
   private interface Sink {
     void write(String batch) throws IOException;
 
+    /** Opens the destination again by its name; a writer has none and does nothing. */
+    default void reopen() throws IOException {}
+
     void close() throws IOException;
   }
 
@@ -56,39 +59,69 @@ public final class AccessLog implements AutoCloseable {
     thread.start();
   }
 
-  /** Appends to {@code file} (created if missing). */
+  /**
+   * Appends to {@code file} (created if missing); {@link #reopen()} opens the path again after a
+   * log rotation.
+   */
   public static AccessLog toFile(Path file, AccessLogFormat format) throws IOException {
-    FileChannel channel =
-        FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-    return new AccessLog(
-        format,
-        new Sink() {
-          @Override
-          public void write(String batch) throws IOException {
-            long end = channel.size();
-            ByteBuffer bytes = ByteBuffer.wrap(batch.getBytes(StandardCharsets.UTF_8));
-            try {
-              while (bytes.hasRemaining()) {
-                channel.write(bytes);
-              }
-            } catch (IOException e) {
-              try {
-                channel.truncate(end); // what fit of the batch would end in a torn line
-              } catch (IOException ignored) {
-                // the lines are counted as lost either way
-              }
-              throw e;
-            }
-          }
+    return new AccessLog(format, new FileSink(file), 65_536, "ha4j-access-log");
+  }
 
-          @Override
-          public void close() throws IOException {
-            channel.close();
-          }
-        },
-        65_536,
-        "ha4j-access-log");
+  /**
+   * A file held open for appending. Its methods are synchronized so that a {@link #reopen()} from a
+   * signal handler never swaps the channel under a batch being written: a batch goes wholly to one
+   * file.
+   */
+  private static final class FileSink implements Sink {
+    private final Path path;
+    private FileChannel channel;
+    private boolean closed;
+
+    FileSink(Path path) throws IOException {
+      this.path = path;
+      this.channel = open(path);
+    }
+
+    private static FileChannel open(Path path) throws IOException {
+      return FileChannel.open(
+          path, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    }
+
+    @Override
+    public synchronized void write(String batch) throws IOException {
+      long end = channel.size();
+      ByteBuffer bytes = ByteBuffer.wrap(batch.getBytes(StandardCharsets.UTF_8));
+      try {
+        while (bytes.hasRemaining()) {
+          channel.write(bytes);
+        }
+      } catch (IOException e) {
+        try {
+          channel.truncate(end); // what fit of the batch would end in a torn line
+        } catch (IOException ignored) {
+          // the lines are counted as lost either way
+        }
+        throw e;
+      }
+    }
+
+    /** The new file is open before the old one closes, so a failure leaves the old one in use. */
+    @Override
+    public synchronized void reopen() throws IOException {
+      if (closed) {
+        return; // the proxy has stopped: a new file now would never be closed
+      }
+      FileChannel fresh = open(path);
+      FileChannel old = channel;
+      channel = fresh;
+      old.close();
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+      closed = true;
+      channel.close();
+    }
   }
 
   /** Writes to any writer (tests, stdout). */
@@ -122,6 +155,20 @@ public final class AccessLog implements AutoCloseable {
     }
     if (!queue.offer(format.format(entry))) {
       dropped.incrementAndGet();
+    }
+  }
+
+  /**
+   * Opens the file again at its path, as {@code nginx -s reopen} does after logrotate renamed it:
+   * lines written until now stay in the renamed file, later ones go to a new file at the path. Safe
+   * to call from any thread while sessions log; a log written to a {@link java.io.Writer} has
+   * nothing to reopen.
+   *
+   * @throws IOException the path cannot be opened; the log keeps writing to the file it had
+   */
+  public void reopen() throws IOException {
+    if (!closed) {
+      sink.reopen();
     }
   }
 

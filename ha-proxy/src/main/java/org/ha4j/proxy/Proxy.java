@@ -8,6 +8,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -253,6 +254,37 @@ public final class Proxy implements Lifecycle, HealthSource {
     for (AccessLog accessLog : accessLogs) {
       accessLog.close();
     }
+  }
+
+  /**
+   * Opens every listener's access log file again at its path ({@code nginx -s reopen}, what
+   * logrotate's postrotate runs): lines already written stay in the renamed file, later sessions
+   * log to a new file at the path. Each log is tried even when another fails.
+   *
+   * @return how many access logs were reopened (a log written to a writer counts, with nothing to
+   *     do)
+   * @throws IOException the first log that could not be reopened, the others' failures suppressed
+   *     in it; a log that fails keeps writing to the file it had
+   */
+  public int reopenAccessLogs() throws IOException {
+    IOException failure = null;
+    int reopened = 0;
+    for (AccessLog accessLog : accessLogs) {
+      try {
+        accessLog.reopen();
+        reopened++;
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return reopened;
   }
 
   Relay relayForTests() {

@@ -1,10 +1,12 @@
 package org.ha4j.examples.cli;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Locale;
 import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.core.config.ConfigNumbers;
 import org.ha4j.core.config.ConfigText;
+import org.ha4j.core.net.IpAddress;
 import org.ha4j.proxy.RelayKind;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -98,6 +100,45 @@ final class CliTypes {
         throw new TypeConversionException(
             "must be PORT (1-65535), *:PORT or ADDRESS:PORT, got '" + ConfigText.echo(text) + "'");
       }
+    }
+  }
+
+  /**
+   * The address of the status port ({@code --status-listen}, {@code ./ha4j status}), written as the
+   * other listen flags are: {@code ADDRESS:PORT} (an IP address, IPv6 in brackets), {@code *:PORT}
+   * for every IPv4 address, or a bare {@code PORT}, which unlike {@code --listen} means {@code
+   * 127.0.0.1:PORT}: metrics and state say more about a host than it should tell the network
+   * unasked. Port 0 takes a free port.
+   */
+  static final class StatusAddressConverter implements ITypeConverter<InetSocketAddress> {
+    static final String FORMS = "PORT (0-65535, on 127.0.0.1), *:PORT or IP:PORT";
+
+    @Override
+    public InetSocketAddress convert(String text) {
+      try {
+        return parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(
+            "must be " + FORMS + ", got '" + ConfigText.echo(text) + "'");
+      }
+    }
+
+    static InetSocketAddress parse(String text) {
+      int colon = text.lastIndexOf(':');
+      String host = colon < 0 ? "" : text.substring(0, colon);
+      int port = ConfigNumbers.parseInt(text.substring(colon + 1), 0, 65535);
+      if (colon < 0) {
+        return new InetSocketAddress(IpAddress.parse("127.0.0.1").toInetAddress(), port);
+      }
+      if (host.equals("*")) {
+        return new InetSocketAddress(IpAddress.parse("0.0.0.0").toInetAddress(), port);
+      }
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      } else if (host.contains(":")) {
+        throw new IllegalArgumentException("an IPv6 address goes in brackets");
+      }
+      return new InetSocketAddress(IpAddress.parse(host).toInetAddress(), port);
     }
   }
 

@@ -90,6 +90,7 @@ public final class Ha4jCommandLine implements Runnable {
         new NodeCommand(),
         new ProxyCommand(),
         new RunCommand(console),
+        new StatusCommand(),
         new DemoCommand());
   }
 

@@ -4,17 +4,22 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.ha4j.core.Lifecycle;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.health.HealthChecks;
 import org.ha4j.health.track.TrackScript;
 import org.ha4j.health.track.TrackedSource;
 import org.ha4j.health.track.VrrpScript;
+import org.ha4j.node.NodeState;
+import org.ha4j.node.SystemdNotifier;
+import org.ha4j.node.metrics.VrrpMetrics;
 import org.ha4j.vrrp.NotifyScripts;
 import org.ha4j.vrrp.VirtualAddress;
 import org.ha4j.vrrp.VrrpInstance;
@@ -30,8 +35,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./ha4j node}: one VRRP instance from flags, in the foreground, like {@code keepalived -n}
  * with a one-instance config. Prints every state change on stdout; SIGTERM (or Ctrl-C) stops it
- * gracefully: a MASTER sends priority 0 and removes its VIPs before the process exits with 0. HUP,
- * USR1 and USR2 are logged and ignored ({@link ProcessSignals}).
+ * gracefully: a MASTER sends priority 0 and removes its VIPs before the process exits with 0. USR1
+ * dumps the state, USR2 the stats, HUP is logged and ignored ({@link ProcessSignals}). Under
+ * systemd ({@code Type=notify}) READY=1 follows the start and STOPPING=1 begins the stop.
  *
  * <p>Output lines (stdout, one per event, stable for scripts):
  *
@@ -137,6 +143,8 @@ final class NodeCommand extends CliCommand {
   private Duration preemptDelay;
 
   @Mixin private SharedFlags.PidFileFlag pidFlag = new SharedFlags.PidFileFlag();
+
+  @Mixin private SharedFlags.OperationsFlags operationsFlags = new SharedFlags.OperationsFlags();
 
   @Option(
       names = "--track-file",
@@ -291,14 +299,28 @@ final class NodeCommand extends CliCommand {
       closeQuietly(checks);
       throw new UsageException(e.getMessage());
     }
+    List<String> virtualAddresses = vips.stream().map(Object::toString).toList();
+    NodeOperations operations =
+        new NodeOperations(
+            operationsFlags,
+            () ->
+                new NodeState(
+                    Instant.now(),
+                    List.of(new NodeState.Instance(instance.snapshot(), virtualAddresses)),
+                    null),
+            List.of(new VrrpMetrics(() -> List.of(instance))),
+            () -> 0,
+            console::println);
+    Lifecycle supervised = SystemdNotifier.fromEnvironment().supervise(operations.around(instance));
     // Caught before the start, so a TERM during it still ends in a graceful stop.
     ProcessSignals signals = ProcessSignals.install(console::println);
     try {
-      instance.start();
-    } catch (IOException | RuntimeException e) {
+      supervised.start();
+    } catch (Exception | Error e) {
       closeQuietly(checks);
       throw e;
     }
+    signals.operatorActions(operations::reopenLogsAndDumpState, operations::dumpStats);
     PidFile pid = null;
     try {
       pid = pidFlag.pidfile == null ? null : PidFile.write(pidFlag.pidfile);
@@ -314,7 +336,7 @@ final class NodeCommand extends CliCommand {
               + started.basePriority());
       signals.awaitStop();
     } finally {
-      instance.stop();
+      supervised.stop();
       closeQuietly(checks);
       console.println("COUNTERS " + counters(instance.snapshot()));
       if (pid != null) {

@@ -4,13 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
- * A {@code --pidfile}: this process's PID, written so that no reader ever sees half a file and a
- * symlink planted at the path is replaced, never followed (writing through it would truncate
- * whatever it points at, as root). The PID goes to a fresh file in the same directory, which is
- * then renamed over the path: rename(2) replaces the directory entry itself, atomically.
+ * A {@code --pidfile}: this process's PID, written by {@link FileByRename} (no reader sees half a
+ * PID, a planted symlink is replaced, never followed) and removed on the way out.
  */
 final class PidFile implements AutoCloseable {
 
@@ -23,19 +20,8 @@ final class PidFile implements AutoCloseable {
   }
 
   static PidFile write(Path path) throws IOException {
-    Path absolute = path.toAbsolutePath();
     String content = ProcessHandle.current().pid() + "\n";
-    Path temporary =
-        Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
-    try {
-      Files.writeString(temporary, content, StandardCharsets.US_ASCII);
-      Files.move(
-          temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(temporary);
-      throw e;
-    }
-    return new PidFile(absolute, content);
+    return new PidFile(FileByRename.write(path, content), content);
   }
 
   Path path() {

@@ -3,12 +3,14 @@ package org.ha4j.examples.cli;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What a signal means to a long-running command ({@code run}, {@code node}, {@code proxy}); one
@@ -17,8 +19,13 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>{@code TERM}, {@code INT}: stop gracefully (priority-0 advertisement, VIPs removed, the
  *       proxy drained, the pid file removed), then exit 0;
- *   <li>{@code HUP}, {@code USR1}, {@code USR2}: logged and otherwise ignored; they never stop a
- *       node (they will mean reload, reopen logs and dump state, dump stats);
+ *   <li>{@code USR1} (keepalived's state dump, nginx's {@code reopen}): the access log files are
+ *       opened again at their paths, for logrotate, and the node's state is written to the state
+ *       file ({@code --state-file});
+ *   <li>{@code USR2} (keepalived's stats dump): the metrics, in Prometheus's text format, are
+ *       written to the stats file ({@code --stats-file});
+ *   <li>{@code HUP}: logged and otherwise ignored (it will mean reload);
+ *   <li>none of these stops a node, and each is logged with its outcome;
  *   <li>{@code QUIT} stays the JVM's: a thread dump on stderr, the process runs on.
  * </ul>
  *
@@ -46,15 +53,16 @@ final class ProcessSignals {
   private static final int SIGUSR2 = 12;
 
   /** Signals that are caught and only logged, with what they will mean once implemented. */
-  static final Map<String, String> NOT_YET =
-      Map.of(
-          "HUP", "reload is not implemented yet",
-          "USR1", "reopening logs and dumping state are not implemented yet",
-          "USR2", "dumping statistics is not implemented yet");
+  static final Map<String, String> NOT_YET = Map.of("HUP", "reload is not implemented yet");
+
+  /** What each operator signal does, for its log line. */
+  private static final Map<String, String> OPERATOR_SIGNALS =
+      Map.of("USR1", "reopening logs, dumping state", "USR2", "dumping stats");
 
   private final Consumer<String> log;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final AtomicReference<String> stopReason = new AtomicReference<>();
+  private final Map<String, Supplier<String>> actions = new HashMap<>();
 
   private ProcessSignals(Consumer<String> log) {
     this.log = Objects.requireNonNull(log, "log");
@@ -111,13 +119,48 @@ final class ProcessSignals {
     return new ProcessSignals(log);
   }
 
-  /** Handles one signal by name, as the handler thread does. */
+  /**
+   * What {@code USR1} and {@code USR2} do from now on; each returns the outcome to log. Set once
+   * the command runs: until then the two are logged and ignored, since there is nothing to dump.
+   */
+  void operatorActions(Supplier<String> usr1, Supplier<String> usr2) {
+    Objects.requireNonNull(usr1, "usr1");
+    Objects.requireNonNull(usr2, "usr2");
+    synchronized (actions) {
+      actions.put("USR1", usr1);
+      actions.put("USR2", usr2);
+    }
+  }
+
+  /**
+   * Handles one signal by name, as the handler thread does. The JVM runs each signal's handler on a
+   * thread of its own, so operator actions are serialised here: two quick {@code USR1}s write the
+   * state file one after the other.
+   */
   void received(String signal) {
     String description = NOT_YET.get(signal);
     if (description != null) {
       log.accept("received SIG" + signal + ": " + description + "; ignoring");
-    } else {
+      return;
+    }
+    String operation = OPERATOR_SIGNALS.get(signal);
+    if (operation == null) {
       requestStop("SIG" + signal);
+      return;
+    }
+    synchronized (actions) {
+      Supplier<String> action = actions.get(signal);
+      if (action == null) {
+        log.accept("received SIG" + signal + ": still starting, nothing to dump; ignoring");
+        return;
+      }
+      String outcome;
+      try {
+        outcome = action.get();
+      } catch (RuntimeException e) {
+        outcome = "failed: " + rootMessage(e);
+      }
+      log.accept("received SIG" + signal + ": " + operation + ": " + outcome);
     }
   }
 

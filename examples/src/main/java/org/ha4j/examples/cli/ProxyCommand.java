@@ -4,17 +4,23 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.ha4j.core.Lifecycle;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.node.HaNode;
 import org.ha4j.node.NodeOptions;
+import org.ha4j.node.NodeState;
 import org.ha4j.node.StreamProxyNode;
+import org.ha4j.node.SystemdNotifier;
+import org.ha4j.node.metrics.ProxyMetrics;
 import org.ha4j.proxy.AccessLog;
 import org.ha4j.proxy.AccessLogFormat;
 import org.ha4j.proxy.Proxy;
@@ -37,7 +43,9 @@ import picocli.CommandLine.Option;
  * </pre>
  *
  * Runs until SIGTERM or Ctrl-C, then stops gracefully (stop accepting, drain, close) and exits 0;
- * HUP, USR1 and USR2 are logged and ignored ({@link ProcessSignals}).
+ * USR1 reopens the access logs and dumps the state, USR2 dumps the stats, HUP is logged and ignored
+ * ({@link ProcessSignals}). Under systemd ({@code Type=notify}) READY=1 follows the bind and
+ * STOPPING=1 begins the stop.
  */
 @Command(
     name = "proxy",
@@ -101,6 +109,8 @@ final class ProxyCommand extends CliCommand {
   private String logFormat;
 
   @Mixin private SharedFlags.RelayFlag relayFlag = new SharedFlags.RelayFlag();
+
+  @Mixin private SharedFlags.OperationsFlags operationsFlags = new SharedFlags.OperationsFlags();
 
   @Option(
       names = "--connect-timeout",
@@ -183,8 +193,10 @@ final class ProxyCommand extends CliCommand {
       }
     }
     Proxy proxy = builder.build();
+    Optional<Proxy> running = Optional.of(proxy);
     return serveUntilStopped(
         proxy,
+        () -> running,
         out,
         () ->
             out.printf(
@@ -198,24 +210,36 @@ final class ProxyCommand extends CliCommand {
   }
 
   /**
-   * Starts {@code proxy}, prints the banner, waits for TERM/INT (or a test's stop), then stops it
-   * gracefully.
+   * Starts {@code proxy} under systemd's eye with the status port and the operator signals, prints
+   * the banner, waits for TERM/INT (or a test's stop), then stops it gracefully.
+   *
+   * @param running the proxy while it runs, for the meters, the state and the log reopen
    */
-  private int serveUntilStopped(Lifecycle proxy, PrintStream out, Runnable banner)
+  private int serveUntilStopped(
+      Lifecycle proxy, Supplier<Optional<Proxy>> running, PrintStream out, Runnable banner)
       throws Exception {
-    ProcessSignals stop =
-        signals.apply(
-            line -> {
-              out.println("ha4j proxy: " + line);
-              out.flush();
-            });
-    proxy.start();
+    Consumer<String> printer =
+        line -> {
+          out.println("ha4j proxy: " + line);
+          out.flush();
+        };
+    NodeOperations operations =
+        new NodeOperations(
+            operationsFlags,
+            () -> new NodeState(Instant.now(), List.of(), NodeState.ProxyState.of(running.get())),
+            List.of(new ProxyMetrics(running)),
+            NodeOperations.AccessLogs.of(running),
+            printer);
+    Lifecycle supervised = SystemdNotifier.fromEnvironment().supervise(operations.around(proxy));
+    ProcessSignals stop = signals.apply(printer);
+    supervised.start();
+    stop.operatorActions(operations::reopenLogsAndDumpState, operations::dumpStats);
     try {
       banner.run();
       out.flush();
       stop.awaitStop();
     } finally {
-      proxy.stop();
+      supervised.stop();
       out.println("ha4j proxy: stopped");
       out.flush();
     }
@@ -264,6 +288,7 @@ final class ProxyCommand extends CliCommand {
     }
     return serveUntilStopped(
         proxy,
+        proxy::runningProxy,
         out,
         () -> {
           out.println("ha4j proxy: " + file);

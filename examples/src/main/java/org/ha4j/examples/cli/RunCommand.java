@@ -11,9 +11,14 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.ha4j.core.Lifecycle;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.node.HaNode;
 import org.ha4j.node.NodeOptions;
+import org.ha4j.node.SystemdNotifier;
+import org.ha4j.node.metrics.ProxyMetrics;
+import org.ha4j.node.metrics.VrrpMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,11 +29,12 @@ import picocli.CommandLine.Option;
  *
  * <p>stdout has one line per event ({@code STATE}, {@code PRIORITY}, {@code PROXY}, {@code
  * STARTED}, {@code STOPPED}); SIGTERM or Ctrl-C stops gracefully (priority-0 advertisement, VIPs
- * removed, then the proxy drains, then the pid file goes) and exits 0; HUP, USR1 and USR2 are
- * logged and ignored ({@link ProcessSignals}). With {@code --console} commands are read from stdin,
- * one per line: {@code proxy stop}, {@code proxy start} (the seed's {@code systemctl stop/start
- * nginx}), {@code status}, {@code stop}; end of input stops the node too, so a node never outlives
- * the program that drives it.
+ * removed, then the proxy drains, then the pid file goes) and exits 0; USR1 reopens the access logs
+ * and dumps the state, USR2 dumps the stats, HUP is logged and ignored ({@link ProcessSignals}).
+ * Under systemd ({@code Type=notify}) READY=1 follows the start and STOPPING=1 begins the stop.
+ * With {@code --console} commands are read from stdin, one per line: {@code proxy stop}, {@code
+ * proxy start} (the seed's {@code systemctl stop/start nginx}), {@code status}, {@code stop}; end
+ * of input stops the node too, so a node never outlives the program that drives it.
  */
 @Command(
     name = "run",
@@ -77,6 +83,8 @@ final class RunCommand extends CliCommand {
   private Duration drainTimeout;
 
   @Mixin private SharedFlags.PidFileFlag pidFlag = new SharedFlags.PidFileFlag();
+
+  @Mixin private SharedFlags.OperationsFlags operationsFlags = new SharedFlags.OperationsFlags();
 
   @Option(
       names = "--console",
@@ -128,15 +136,24 @@ final class RunCommand extends CliCommand {
     events.println("ha4j run: " + keepalivedConf + " + " + nginxConf);
     node.describe().forEach(line -> events.println("  " + line));
 
+    Consumer<String> printer =
+        line -> {
+          synchronized (events) {
+            events.println(line);
+          }
+        };
+    NodeOperations operations =
+        new NodeOperations(
+            operationsFlags,
+            node::state,
+            List.of(new VrrpMetrics(node::instances), new ProxyMetrics(node::runningProxy)),
+            NodeOperations.AccessLogs.of(node::runningProxy),
+            printer);
+    Lifecycle supervised = SystemdNotifier.fromEnvironment().supervise(operations.around(node));
     // Caught before the start, so a TERM during it still ends in a graceful stop.
-    ProcessSignals signals =
-        ProcessSignals.install(
-            line -> {
-              synchronized (events) {
-                events.println(line);
-              }
-            });
-    node.start();
+    ProcessSignals signals = ProcessSignals.install(printer);
+    supervised.start();
+    signals.operatorActions(operations::reopenLogsAndDumpState, operations::dumpStats);
     PidFile pid = null;
     try {
       pid = pidFlag.pidfile == null ? null : PidFile.write(pidFlag.pidfile);
@@ -156,7 +173,7 @@ final class RunCommand extends CliCommand {
       }
       signals.awaitStop();
     } finally {
-      node.stop();
+      supervised.stop();
       if (pid != null) {
         pid.close();
       }

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,7 @@ public final class StatusServer implements Lifecycle {
   private final Supplier<NodeState> state;
   private HttpServer server;
   private ExecutorService thread;
+  private final List<Thread> workers = new CopyOnWriteArrayList<>();
 
   public StatusServer(
       InetSocketAddress address, PrometheusMeterRegistry registry, Supplier<NodeState> state) {
@@ -49,6 +52,7 @@ public final class StatusServer implements Lifecycle {
             r -> {
               Thread t = new Thread(r, "ha4j-status");
               t.setDaemon(true);
+              workers.add(t);
               return t;
             });
     s.setExecutor(thread);
@@ -71,9 +75,14 @@ public final class StatusServer implements Lifecycle {
     thread.shutdownNow();
     try {
       thread.awaitTermination(5, TimeUnit.SECONDS);
+      // the executor counts as terminated while its thread is still on its way out
+      for (Thread worker : workers) {
+        worker.join(TimeUnit.SECONDS.toMillis(5));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    workers.clear();
     server = null;
   }
 

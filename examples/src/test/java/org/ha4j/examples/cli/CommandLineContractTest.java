@@ -3,9 +3,6 @@ package org.ha4j.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,18 +21,8 @@ class CommandLineContractTest {
   private static final String SEED_MASTER =
       "45c0002800010000ff70cfbf0ac9000ae00000122133640101010c3b0ac900643131313100000000";
 
-  private record Result(int exit, String out, String err) {}
-
-  private static Result ha4j(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit =
-        Ha4jCommandLine.run(
-            List.of(args),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(
-        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CommandRun ha4j(String... args) {
+    return CommandRun.of(args);
   }
 
   static List<String> commands() {
@@ -46,7 +33,7 @@ class CommandLineContractTest {
   @MethodSource("commands")
   void helpDescribesEveryFlagAndItsDefaultOnStdout(String command) {
     for (String help : List.of("--help", "-h")) {
-      Result result = ha4j(command, help);
+      CommandRun result = ha4j(command, help);
       assertThat(result.exit()).isZero();
       assertThat(result.err()).isEmpty();
       assertThat(result.out()).startsWith("usage: ha4j " + command).contains("Exit codes:");
@@ -71,7 +58,7 @@ class CommandLineContractTest {
   @ParameterizedTest
   @MethodSource("commands")
   void versionIsTheBuildsOnStdout(String command) {
-    Result result = ha4j(command, "--version");
+    CommandRun result = ha4j(command, "--version");
     assertThat(result.exit()).isZero();
     assertThat(result.out()).containsPattern("^ha4j \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n");
     assertThat(result.out()).doesNotContain("${").doesNotContain("unknown");
@@ -81,13 +68,13 @@ class CommandLineContractTest {
 
   @Test
   void theCommandListIsHelpOnStdoutOrAUsageErrorOnStderr() {
-    Result help = ha4j("--help");
+    CommandRun help = ha4j("--help");
     assertThat(help.exit()).isZero();
     assertThat(help.out()).contains("usage: ha4j", "decode", "check", "demo", "Exit codes:");
     assertThat(ha4j("help").out()).isEqualTo(help.out());
     assertThat(ha4j("help", "check").out()).isEqualTo(ha4j("check", "--help").out());
 
-    Result none = ha4j();
+    CommandRun none = ha4j();
     assertThat(none.exit()).isEqualTo(Ha4jCommandLine.EXIT_USAGE);
     assertThat(none.out()).isEmpty();
     assertThat(none.err()).contains("give a COMMAND").contains("usage: ha4j");
@@ -95,12 +82,12 @@ class CommandLineContractTest {
 
   @Test
   void aMistypedCommandOrFlagIsAUsageErrorNamingTheNearestOne() {
-    Result command = ha4j("simulat");
+    CommandRun command = ha4j("simulat");
     assertThat(command.exit()).isEqualTo(Ha4jCommandLine.EXIT_USAGE);
     assertThat(command.out()).isEmpty();
     assertThat(command.err()).contains("ha4j: unknown command 'simulat' (did you mean simulate");
 
-    Result flag = ha4j("simulate", "--sed", "3");
+    CommandRun flag = ha4j("simulate", "--sed", "3");
     assertThat(flag.exit()).isEqualTo(Ha4jCommandLine.EXIT_USAGE);
     assertThat(flag.out()).isEmpty();
     assertThat(flag.err())
@@ -113,7 +100,7 @@ class CommandLineContractTest {
     assertThat(ha4j("decode", SEED_MASTER).exit()).isEqualTo(Ha4jCommandLine.EXIT_OK);
     assertThat(ha4j("decode", "--auth-pass", "2222", SEED_MASTER).exit())
         .isEqualTo(Ha4jCommandLine.EXIT_FAILURE);
-    Result usage = ha4j("decode", "--advert-int", "soon", SEED_MASTER);
+    CommandRun usage = ha4j("decode", "--advert-int", "soon", SEED_MASTER);
     assertThat(usage.exit()).isEqualTo(Ha4jCommandLine.EXIT_USAGE);
     assertThat(usage.out()).isEmpty();
     assertThat(usage.err()).contains("--advert-int must be nginx time");
@@ -140,10 +127,10 @@ class CommandLineContractTest {
     assertThat(ha4j("decode", "--advert-int", "1m", SEED_MASTER).exit())
         .as("a valid interval the packet does not carry")
         .isEqualTo(Ha4jCommandLine.EXIT_FAILURE);
-    Result fraction = ha4j("decode", "--advert-int", "500ms", SEED_MASTER);
+    CommandRun fraction = ha4j("decode", "--advert-int", "500ms", SEED_MASTER);
     assertThat(fraction.exit()).isEqualTo(Ha4jCommandLine.EXIT_USAGE);
     assertThat(fraction.err()).contains("--advert-int must be whole seconds 1-255");
-    Result range = ha4j("run", "--keepalived", "k", "--nginx", "n", "--drain-timeout", "2h");
+    CommandRun range = ha4j("run", "--keepalived", "k", "--nginx", "n", "--drain-timeout", "2h");
     assertThat(range.exit()).isEqualTo(Ha4jCommandLine.EXIT_USAGE);
   }
 
@@ -168,17 +155,17 @@ class CommandLineContractTest {
           .isInstanceOf(CommandLine.TypeConversionException.class)
           .hasMessageContaining("PORT (1-65535)");
     }
-    Result refused = ha4j("proxy", "--listen", "70000", "--upstream", "127.0.0.1:1");
+    CommandRun refused = ha4j("proxy", "--listen", "70000", "--upstream", "127.0.0.1:1");
     assertThat(refused.exit()).isEqualTo(Ha4jCommandLine.EXIT_USAGE);
     assertThat(refused.err()).contains("--listen must be PORT (1-65535)");
   }
 
   @Test
   void aFlagGivenTwiceOrWithoutItsValueIsNamed() {
-    Result twice = ha4j("simulate", "--seed", "1", "--seed", "2");
+    CommandRun twice = ha4j("simulate", "--seed", "1", "--seed", "2");
     assertThat(twice.exit()).isEqualTo(Ha4jCommandLine.EXIT_USAGE);
     assertThat(twice.err()).contains("--seed given more than once");
-    Result missing = ha4j("decode", "--auth-pass");
+    CommandRun missing = ha4j("decode", "--auth-pass");
     assertThat(missing.exit()).isEqualTo(Ha4jCommandLine.EXIT_USAGE);
     assertThat(missing.err()).contains("--auth-pass needs a value");
   }

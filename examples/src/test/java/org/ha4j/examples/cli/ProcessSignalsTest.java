@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The policy itself; real signals to real processes are in {@code faults.signals}. */
@@ -15,7 +16,7 @@ class ProcessSignalsTest {
   private final ProcessSignals signals = ProcessSignals.manual(log::add);
 
   @Test
-  void hupUsr1AndUsr2AreLoggedAndNeverStopTheCommand() throws Exception {
+  void usr1AndUsr2RunTheirActionsHupIsLoggedAndNoneStopsTheCommand() throws Exception {
     CompletableFuture<String> stopped =
         CompletableFuture.supplyAsync(
             () -> {
@@ -25,14 +26,24 @@ class ProcessSignalsTest {
                 throw new IllegalStateException(e);
               }
             });
+    signals.received("USR1");
+    AtomicInteger dumps = new AtomicInteger();
+    signals.operatorActions(
+        () -> "state written to /tmp/x (" + dumps.incrementAndGet() + ")",
+        () -> {
+          throw new IllegalStateException("disk on fire");
+        });
     signals.received("HUP");
     signals.received("USR1");
     signals.received("USR2");
+    signals.received("USR1");
     assertThat(log)
         .containsExactly(
+            "received SIGUSR1: still starting, nothing to dump; ignoring",
             "received SIGHUP: reload is not implemented yet; ignoring",
-            "received SIGUSR1: reopening logs and dumping state are not implemented yet; ignoring",
-            "received SIGUSR2: dumping statistics is not implemented yet; ignoring");
+            "received SIGUSR1: reopening logs, dumping state: state written to /tmp/x (1)",
+            "received SIGUSR2: dumping stats: failed: IllegalStateException: disk on fire",
+            "received SIGUSR1: reopening logs, dumping state: state written to /tmp/x (2)");
     assertThat(stopped).isNotDone();
     signals.received("TERM");
     assertThat(stopped.get(10, TimeUnit.SECONDS)).isEqualTo("SIGTERM");

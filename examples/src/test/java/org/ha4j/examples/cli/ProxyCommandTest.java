@@ -197,4 +197,39 @@ class ProxyCommandTest {
         .contains("backup")
         .contains("--relay must be splice, copy or auto");
   }
+
+  @Test
+  void aStatusPortThatCannotBeBoundFailsTheStartAndReleasesTheListener() throws Exception {
+    try (ServerSocket a = named("A");
+        ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port;
+      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = probe.getLocalPort();
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      ProxyCommand command = new ProxyCommand(signalLog -> ProcessSignals.manual(line -> {}));
+      int exit =
+          Ha4jCommandLine.commandLine(
+                  new PrintStream(out, true, StandardCharsets.UTF_8),
+                  new PrintStream(err, true, StandardCharsets.UTF_8),
+                  List.of(command))
+              .execute(
+                  "proxy",
+                  "--listen",
+                  "127.0.0.1:" + port,
+                  "--upstream",
+                  "127.0.0.1:" + a.getLocalPort(),
+                  "--status-listen",
+                  Integer.toString(busy.getLocalPort()));
+      assertThat(exit).isEqualTo(Ha4jCommandLine.EXIT_FAILURE);
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .contains("--status-listen 127.0.0.1:" + busy.getLocalPort() + ": cannot listen: ");
+      assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("listening on");
+      // the proxy that had started is stopped again: its port can be bound
+      try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        assertThat(again.isBound()).isTrue();
+      }
+    }
+  }
 }

@@ -2,35 +2,17 @@ package org.ha4j.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SimulateCommandTest {
 
-  record Result(int exit, String out, String err) {
-    List<String> lines() {
-      return out.lines().toList();
-    }
-  }
-
-  static Result run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit =
-        Ha4jCommandLine.run(
-            List.of(args),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(
-        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  static CommandRun run(String... args) {
+    return CommandRun.of(args);
   }
 
   @Test
   void theReferenceStoryInOrderWithItsTimestamps() {
-    Result result = run("simulate");
+    CommandRun result = run("simulate");
 
     assertThat(result.exit()).isZero();
     assertThat(result.err()).isEmpty();
@@ -68,8 +50,8 @@ class SimulateCommandTest {
 
   @Test
   void sameSeedSameOutput() {
-    Result first = run("simulate", "--seed", "7", "--loss", "10%");
-    Result second = run("simulate", "--seed=7", "--loss=0.1");
+    CommandRun first = run("simulate", "--seed", "7", "--loss", "10%");
+    CommandRun second = run("simulate", "--seed=7", "--loss=0.1");
     assertThat(first.exit()).isZero();
     assertThat(first.out()).contains("(seed 7, loss 10%, delay 1 ms)");
     assertThat(first.out().replace("loss 10%", "")).isEqualTo(second.out().replace("loss 10%", ""));

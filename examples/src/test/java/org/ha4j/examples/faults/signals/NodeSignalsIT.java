@@ -25,9 +25,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Every signal to {@code ha4j node} and {@code ha4j run} running as real processes in namespaces, a
  * MASTER (lb1, priority 100) with a BACKUP (lb2, 90) next to it: HUP, USR1, USR2 and QUIT leave the
- * master running and holding the VIP once; TERM and INT end with exit 0, a priority-0 advertisement
- * (the backup takes over after Skew_Time, well inside Master_Down_Interval), no VIP and no pid file
- * left; after a KILL and a restart exactly one node holds the VIP.
+ * master running and holding the VIP once (USR1's state dump says MASTER with the VIP); TERM and
+ * INT end with exit 0, a priority-0 advertisement (the backup takes over after Skew_Time, well
+ * inside Master_Down_Interval), no VIP and no pid file left; after a KILL and a restart exactly one
+ * node holds the VIP.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NodeSignalsIT {
@@ -67,6 +68,7 @@ class NodeSignalsIT {
                     VIP + "/24",
                     "--pidfile",
                     pidfile.toString()));
+        args.addAll(dumpFiles(pidfile));
         args.addAll(
             nopreempt ? List.of("--state", "BACKUP", "--nopreempt") : List.of("--state", "MASTER"));
         return args;
@@ -102,22 +104,35 @@ class NodeSignalsIT {
                 + "; }\n    server {\n        listen "
                 + SignalLan.PORT
                 + ";\n        proxy_pass app;\n    }\n}\n");
-        return List.of(
-            "run",
-            "--keepalived",
-            keepalived.toString(),
-            "--nginx",
-            nginx.toString(),
-            "--pidfile",
-            pidfile.toString(),
-            "--relay",
-            "copy");
+        List<String> args =
+            new ArrayList<>(
+                List.of(
+                    "run",
+                    "--keepalived",
+                    keepalived.toString(),
+                    "--nginx",
+                    nginx.toString(),
+                    "--pidfile",
+                    pidfile.toString(),
+                    "--relay",
+                    "copy"));
+        args.addAll(dumpFiles(pidfile));
+        return args;
       }
     };
 
     abstract List<String> args(
         SignalLan lan, NetnsHost host, int priority, boolean nopreempt, Path pidfile)
         throws IOException;
+
+    /** Where USR1 and USR2 write, beside the pid file rather than in the machine's /tmp. */
+    static List<String> dumpFiles(Path pidfile) {
+      return List.of(
+          "--state-file",
+          stateFile(pidfile).toString(),
+          "--stats-file",
+          pidfile.resolveSibling(pidfile.getFileName() + ".stats").toString());
+    }
 
     NetnsProcess start(SignalLan lan, NetnsHost host, int priority, boolean nopreempt, Path pidfile)
         throws IOException {
@@ -130,6 +145,10 @@ class NodeSignalsIT {
           "pid file " + pidfile);
       return process;
     }
+  }
+
+  static Path stateFile(Path pidfile) {
+    return pidfile.resolveSibling(pidfile.getFileName() + ".data");
   }
 
   private static String pidIn(Path pidfile) {
@@ -173,7 +192,7 @@ class NodeSignalsIT {
     awaitState(backup, "BACKUP", 1);
     lan.awaitSoleHolder(lan.lb1, Duration.ofSeconds(5));
 
-    ignoredSignalsLeaveTheMasterAlone(kind, master, backup);
+    ignoredSignalsLeaveTheMasterAlone(kind, master, backup, masterPid);
 
     int takeovers = 0;
     for (String signal : List.of("TERM", "INT")) {
@@ -242,7 +261,7 @@ class NodeSignalsIT {
   }
 
   private void ignoredSignalsLeaveTheMasterAlone(
-      Kind kind, NetnsProcess master, NetnsProcess backup) throws IOException {
+      Kind kind, NetnsProcess master, NetnsProcess backup, Path pidfile) throws IOException {
     ProcessResources before = ProcessResources.of(master.pid());
     int transitions = count(master.output(), "STATE ");
     for (String signal : List.of("HUP", "USR1", "USR2")) {
@@ -262,7 +281,13 @@ class NodeSignalsIT {
     assertThat(count(master.output(), "STATE ")).as("master's transitions").isEqualTo(transitions);
     assertThat(lan.vipHolders()).containsExactly("lb1");
     assertThat(master.output())
-        .contains("received SIGHUP: reload is not implemented yet; ignoring");
+        .contains("received SIGHUP: reload is not implemented yet; ignoring")
+        .contains("received SIGUSR1: reopening logs, dumping state: ")
+        .contains("received SIGUSR2: dumping stats: stats written to ");
+    assertThat(Files.readString(stateFile(pidfile)))
+        .as("USR1's state dump")
+        .contains("\"state\":\"MASTER\"")
+        .contains("\"virtualAddresses\":[\"" + VIP + "/24\"]");
     if (kind == Kind.RUN) {
       assertThat(lan.ask()).isEqualTo("OK app");
     }

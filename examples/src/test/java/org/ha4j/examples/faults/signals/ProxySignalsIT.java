@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every signal to {@code ha4j proxy} running as its own process on loopback: HUP, USR1, USR2 and
- * QUIT leave it serving; TERM drains 200 open sessions (every byte through, then exit 0); INT exits
- * 0; after a KILL a new proxy binds the same port and serves.
+ * QUIT leave it serving (USR1 and USR2 write their dumps, ProxyOperationsIT looks at them); TERM
+ * drains 200 open sessions (every byte through, then exit 0); INT exits 0; after a KILL a new proxy
+ * binds the same port and serves.
  */
 class ProxySignalsIT {
 
@@ -109,7 +110,11 @@ class ProxySignalsIT {
                     "--listen",
                     "127.0.0.1:" + port,
                     "--upstream",
-                    "127.0.0.1:" + echo.getLocalPort()))
+                    "127.0.0.1:" + echo.getLocalPort(),
+                    "--state-file",
+                    dir.resolve(logName + ".data").toString(),
+                    "--stats-file",
+                    dir.resolve(logName + ".stats").toString()))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();

@@ -1,4 +1,4 @@
-package org.ha4j.node;
+package org.ha4j.core.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,9 +11,10 @@ import org.ha4j.core.linux.UnixDatagramSocket;
 
 /**
  * What systemd's end of the notify protocol is, for a test: an AF_UNIX datagram socket bound at a
- * path or an {@code @abstract} name, read one message at a time with a bound on every wait.
+ * path or an {@code @abstract} name, read one message at a time with a bound on every wait. Used by
+ * ha-node's notifier tests in-process and by the command line's tests against a real process.
  */
-final class FakeNotifySocket implements AutoCloseable {
+public final class FakeNotifySocket implements AutoCloseable {
 
   private final String name;
   private final UnixDatagramSocket socket;
@@ -23,7 +24,7 @@ final class FakeNotifySocket implements AutoCloseable {
     this.socket = socket;
   }
 
-  static FakeNotifySocket bind(String name) throws Exception {
+  public static FakeNotifySocket bind(String name) throws Exception {
     UnixDatagramSocket socket = LinuxNetwork.openUnixDatagram();
     try {
       socket.bind(name);
@@ -34,24 +35,24 @@ final class FakeNotifySocket implements AutoCloseable {
     return new FakeNotifySocket(name, socket);
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
   /** The next message, waiting at most 5 s for it. */
-  String next() throws Exception {
+  public String next() throws Exception {
     return next(java.time.Duration.ofSeconds(5));
   }
 
   /** The next message, waiting at most {@code timeout} for it. */
-  String next(java.time.Duration timeout) throws Exception {
+  public String next(java.time.Duration timeout) throws Exception {
     String message = poll((int) timeout.toMillis());
     assertThat(message).as("a notify message on " + name + " within " + timeout).isNotNull();
     return message;
   }
 
   /** The next message that is not {@code WATCHDOG=1}, which can come at any time in between. */
-  String nextBesidesWatchdog() throws Exception {
+  public String nextBesidesWatchdog() throws Exception {
     while (true) {
       String message = next();
       if (!message.equals("WATCHDOG=1")) {
@@ -61,7 +62,7 @@ final class FakeNotifySocket implements AutoCloseable {
   }
 
   /** The next message if one comes within {@code millis}, else null. */
-  String poll(int millis) throws Exception {
+  public String poll(int millis) throws Exception {
     byte[] buffer = new byte[4096];
     int length = socket.receive(buffer, millis);
     return length < 0 ? null : new String(Arrays.copyOf(buffer, length), StandardCharsets.UTF_8);
