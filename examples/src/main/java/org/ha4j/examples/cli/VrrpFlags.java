@@ -31,6 +31,30 @@ final class VrrpFlags {
     return (int) interval.toSeconds();
   }
 
+  /**
+   * {@code --advert-int} as the advert of {@code version} carries it: whole seconds 1-255 under
+   * VRRPv2, 0.01-40.95 s in hundredths under VRRPv3 (RFC 9568 §5.2.7).
+   *
+   * @throws UsageException naming the range of that version
+   */
+  static Duration advertInterval(int version, Duration interval) throws UsageException {
+    if (version == 2) {
+      try {
+        return Duration.ofSeconds(advertSeconds(interval));
+      } catch (UsageException e) {
+        throw new UsageException(e.getMessage() + "; sub-second adverts need --vrrp-version 3");
+      }
+    }
+    try {
+      VrrpRouterConfig.checkAdvertInterval(version, interval);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(
+          "--advert-int must be 0.01-40.95 s in steps of 10ms under --vrrp-version 3, got "
+              + ConfigDurations.format(interval));
+    }
+    return interval;
+  }
+
   /** {@code MASTER} or {@code BACKUP}, in any case, as keepalived's {@code state}. */
   static final class StateConverter implements ITypeConverter<VrrpRouterConfig.InitialState> {
     @Override
