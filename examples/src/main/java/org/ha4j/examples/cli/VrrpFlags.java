@@ -55,6 +55,17 @@ final class VrrpFlags {
     return interval;
   }
 
+  /** An IPv6 literal (it has a colon) is named as such rather than as a malformed A.B.C.D. */
+  private static void refuseIpv6(String text, String what) {
+    if (text.indexOf(':') >= 0) {
+      throw new TypeConversionException(
+          what
+              + " not supported yet (ha4j runs VRRP over IPv4), got '"
+              + ConfigText.echo(text)
+              + "'");
+    }
+  }
+
   /** {@code MASTER} or {@code BACKUP}, in any case, as keepalived's {@code state}. */
   static final class StateConverter implements ITypeConverter<VrrpRouterConfig.InitialState> {
     @Override
@@ -73,6 +84,7 @@ final class VrrpFlags {
   static final class CidrConverter implements ITypeConverter<Ipv4Cidr> {
     @Override
     public Ipv4Cidr convert(String text) {
+      refuseIpv6(text, "IPv6 VIPs are");
       try {
         return Ipv4Cidr.parse(text);
       } catch (IllegalArgumentException e) {
@@ -85,6 +97,7 @@ final class VrrpFlags {
   static final class AddressConverter implements ITypeConverter<Ipv4Address> {
     @Override
     public Ipv4Address convert(String text) {
+      refuseIpv6(text, "IPv6 unicast addresses are");
       try {
         return Ipv4Address.parse(text);
       } catch (IllegalArgumentException e) {

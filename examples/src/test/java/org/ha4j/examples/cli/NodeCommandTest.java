@@ -289,6 +289,21 @@ class NodeCommandTest {
     assertUsageErrors(base, refused, messages);
   }
 
+  @Test
+  void ipv6AddressesAreNamedAsNotSupportedYet() {
+    List<String> base = List.of("--interface", "h4jnone0", "--vrid", "5", "--priority", "100");
+    assertUsageErrors(
+        base,
+        List.of(
+            List.of("--vip", "fd00:200::100/64"),
+            List.of("--vip", "10.200.0.1", "--unicast-src", "fd00:200::11"),
+            List.of("--vip", "10.200.0.1", "--unicast-peer", "fd00:200::12")),
+        List.of(
+            "IPv6 VIPs are not supported yet (ha4j runs VRRP over IPv4), got 'fd00:200::100/64'",
+            "IPv6 unicast addresses are not supported yet",
+            "IPv6 unicast addresses are not supported yet"));
+  }
+
   /** Each of {@code refused}, after {@code base}, exits 2 with its message on stderr. */
   private void assertUsageErrors(
       List<String> base, List<List<String>> refused, List<String> messages) {
