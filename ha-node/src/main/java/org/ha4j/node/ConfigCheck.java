@@ -165,15 +165,18 @@ final class ConfigCheck {
       summary(
           String.format(
               "  vrrp_instance %s: interface %s, VRID %d, priority %d, initial state %s, "
-                  + "advert_int %ds, auth %s, %s%s",
+                  + "%sadvert_int %ss, auth %s, %s%s%s",
               vi.name(),
               vi.interfaceName(),
               vi.virtualRouterId(),
               vi.priority(),
               vi.initialStateMaster() ? "MASTER" : "BACKUP",
-              vi.advertIntervalSeconds(),
+              // VRRPv2 is the default and says nothing; a VRRPv3 peer would drop its adverts
+              vi.version() == 2 ? "" : "VRRPv" + vi.version() + ", ",
+              KeepalivedMapping.seconds(vi.advertInterval()),
               vi.authentication(),
               vi.preempt() ? "preempt" : "nopreempt",
+              vi.acceptMode() ? "" : ", no_accept",
               vi.preemptDelay().isZero()
                   ? ""
                   : ", preempt_delay " + vi.preemptDelay().toMillis() + "ms"));

@@ -258,6 +258,13 @@ public final class HaNode implements Lifecycle {
               + spec.virtualRouterId()
               + ", priority "
               + spec.priority()
+              + (spec.version() == 2
+                  ? ""
+                  : ", VRRPv"
+                      + spec.version()
+                      + ", advert_int "
+                      + KeepalivedMapping.seconds(spec.advertInterval())
+                      + "s")
               + ", VIPs "
               + spec.virtualAddresses().stream().map(v -> v.address().toString()).toList());
       out.add(

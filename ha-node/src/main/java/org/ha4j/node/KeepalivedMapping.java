@@ -1,5 +1,7 @@
 package org.ha4j.node;
 
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -93,7 +95,9 @@ final class KeepalivedMapping {
                 spec.initialStateMaster()
                     ? VrrpRouterConfig.InitialState.MASTER
                     : VrrpRouterConfig.InitialState.BACKUP)
-            .advertIntervalSeconds(spec.advertIntervalSeconds())
+            .version(spec.version())
+            .advertInterval(spec.advertInterval())
+            .acceptMode(spec.acceptMode())
             .authentication(spec.authentication())
             .preempt(spec.preempt())
             .preemptDelay(spec.preemptDelay())
@@ -130,6 +134,11 @@ final class KeepalivedMapping {
       b.track(scripts.apply(script), track.weight().orElse(script.weight()));
     }
     return b;
+  }
+
+  /** {@code 1}, {@code 0.1}: an interval as keepalived's advert_int writes it, in seconds. */
+  static String seconds(Duration interval) {
+    return BigDecimal.valueOf(interval.toMillis(), 3).stripTrailingZeros().toPlainString();
   }
 
   /**

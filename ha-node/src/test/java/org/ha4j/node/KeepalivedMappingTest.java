@@ -39,15 +39,7 @@ class KeepalivedMappingTest {
   void excludedAddressesReachTheInstanceApartFromTheAdvertisedOnes() throws Exception {
     KeepalivedConfig config = KeepalivedConfigLoader.load("k.conf", INSTANCE.formatted(""));
 
-    VrrpInstance instance =
-        KeepalivedMapping.instanceBuilder(
-                config.instances().get(0),
-                config,
-                NodeOptions.defaults(line -> {}),
-                HealthSignal.up("proxy"),
-                script -> HealthSignal.up(script.name()),
-                Map.of())
-            .build();
+    VrrpInstance instance = build(config);
 
     assertThat(instance.toString())
         .contains("vips [10.200.0.100/24]")
@@ -79,5 +71,66 @@ class KeepalivedMappingTest {
         .containsExactly(
             "k.conf:1: error: 'virtual_ipaddress_excluded' excluded address 10.200.0.201/32 dev"
                 + " eth1: ha4j puts the VIPs on the instance's interface (eth0) only");
+  }
+
+  private static final String V3 =
+      """
+      global_defs {
+          vrrp_version 3
+      }
+      vrrp_instance VI_1 {
+          interface eth0
+          virtual_router_id 51
+          advert_int 0.1
+          virtual_ipaddress {
+              10.200.0.100/24
+          }
+          %s
+      }
+      """;
+
+  @Test
+  void vrrpVersion3AndItsIntervalReachTheInstance() throws Exception {
+    KeepalivedConfig config = KeepalivedConfigLoader.load("k.conf", V3.formatted(""));
+
+    VrrpInstance instance = build(config);
+
+    assertThat(instance.toString()).contains(", version 3, advert_int 0.1 s");
+  }
+
+  @Test
+  void checkShowsTheVersionAndTheFractionalInterval(@TempDir Path dir) throws Exception {
+    Path conf = Files.writeString(dir.resolve("keepalived.conf"), V3.formatted(""));
+
+    CheckReport report = HaNode.check(List.of(conf), List.of());
+
+    assertThat(report.passed()).as("%s", report.lines()).isTrue();
+    assertThat(report.lines()).anySatisfy(l -> assertThat(l).contains("VRRPv3, advert_int 0.1s"));
+  }
+
+  @Test
+  void checkRefusesTwoUnicastPeersUnderVrrpv3WhichTheChecksumCannotCover() throws Exception {
+    KeepalivedConfig config =
+        KeepalivedConfigLoader.load(
+            "k.conf", V3.formatted("unicast_peer {\n10.200.0.12\n10.200.0.13\n}"));
+    List<ConfigProblem> problems = new ArrayList<>();
+
+    KeepalivedMapping.validateInstances(config, NodeOptions.defaults(line -> {}), problems);
+
+    assertThat(problems)
+        .singleElement()
+        .satisfies(p -> assertThat(p.toString()).startsWith("k.conf:4: error:").contains("1"));
+  }
+
+  /** The first instance as a node builds it (not started). */
+  private static VrrpInstance build(KeepalivedConfig config) {
+    return KeepalivedMapping.instanceBuilder(
+            config.instances().get(0),
+            config,
+            NodeOptions.defaults(line -> {}),
+            HealthSignal.up("proxy"),
+            script -> HealthSignal.up(script.name()),
+            Map.of())
+        .build();
   }
 }

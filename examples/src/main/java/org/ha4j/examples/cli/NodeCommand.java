@@ -90,12 +90,23 @@ final class NodeCommand extends CliCommand {
   private VrrpRouterConfig.InitialState state;
 
   @Option(
+      names = "--vrrp-version",
+      paramLabel = "2|3",
+      defaultValue = "2",
+      description =
+          "The VRRP version (keepalived's vrrp_version): 2 (RFC 3768) or 3 (RFC 9568, sub-second"
+              + " adverts, no authentication); every router of the VRID must speak the same one"
+              + " (default: ${DEFAULT-VALUE}).")
+  private int vrrpVersion;
+
+  @Option(
       names = "--advert-int",
       paramLabel = "T",
       defaultValue = "1s",
       description =
-          "The advertisement interval, whole seconds 1-255, as "
+          "The advertisement interval, as "
               + CliTypes.DURATION_FORMS
+              + ": whole seconds 1-255 under VRRPv2, 0.01-40.95 s in steps of 10ms under VRRPv3"
               + " (default: ${DEFAULT-VALUE}).")
   private Duration advertInt;
 
@@ -229,7 +240,8 @@ final class NodeCommand extends CliCommand {
             .interfaceName(interfaceName(interfaceName))
             .virtualRouterId(CliTypes.within(vrid, "--vrid", 1, 255))
             .priority(CliTypes.within(priority, "--priority", 1, 255))
-            .advertIntervalSeconds(VrrpFlags.advertSeconds(advertInt));
+            .version(CliTypes.within(vrrpVersion, "--vrrp-version", 2, 3))
+            .advertInterval(VrrpFlags.advertInterval(vrrpVersion, advertInt));
     if (state != null) {
       builder.initialState(state);
     }

@@ -31,6 +31,41 @@ final class VrrpFlags {
     return (int) interval.toSeconds();
   }
 
+  /**
+   * {@code --advert-int} as the advert of {@code version} carries it: whole seconds 1-255 under
+   * VRRPv2, 0.01-40.95 s in hundredths under VRRPv3 (RFC 9568 §5.2.7).
+   *
+   * @throws UsageException naming the range of that version
+   */
+  static Duration advertInterval(int version, Duration interval) throws UsageException {
+    if (version == 2) {
+      try {
+        return Duration.ofSeconds(advertSeconds(interval));
+      } catch (UsageException e) {
+        throw new UsageException(e.getMessage() + "; sub-second adverts need --vrrp-version 3");
+      }
+    }
+    try {
+      VrrpRouterConfig.checkAdvertInterval(version, interval);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(
+          "--advert-int must be 0.01-40.95 s in steps of 10ms under --vrrp-version 3, got "
+              + ConfigDurations.format(interval));
+    }
+    return interval;
+  }
+
+  /** An IPv6 literal (it has a colon) is named as such rather than as a malformed A.B.C.D. */
+  private static void refuseIpv6(String text, String what) {
+    if (text.indexOf(':') >= 0) {
+      throw new TypeConversionException(
+          what
+              + " not supported yet (ha4j runs VRRP over IPv4), got '"
+              + ConfigText.echo(text)
+              + "'");
+    }
+  }
+
   /** {@code MASTER} or {@code BACKUP}, in any case, as keepalived's {@code state}. */
   static final class StateConverter implements ITypeConverter<VrrpRouterConfig.InitialState> {
     @Override
@@ -49,6 +84,7 @@ final class VrrpFlags {
   static final class CidrConverter implements ITypeConverter<Ipv4Cidr> {
     @Override
     public Ipv4Cidr convert(String text) {
+      refuseIpv6(text, "IPv6 VIPs are");
       try {
         return Ipv4Cidr.parse(text);
       } catch (IllegalArgumentException e) {
@@ -61,6 +97,7 @@ final class VrrpFlags {
   static final class AddressConverter implements ITypeConverter<Ipv4Address> {
     @Override
     public Ipv4Address convert(String text) {
+      refuseIpv6(text, "IPv6 unicast addresses are");
       try {
         return Ipv4Address.parse(text);
       } catch (IllegalArgumentException e) {

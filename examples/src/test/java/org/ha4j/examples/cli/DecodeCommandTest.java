@@ -19,6 +19,17 @@ class DecodeCommandTest {
   private static final String SEED_MASTER =
       "45c0002800010000ff70cfbf0ac9000ae00000122133640101010c3b0ac900643131313100000000";
 
+  /**
+   * keepalived 2.2.7's VRRPv3 master adverts over IPv4 (VRID 51, advert_int 0.1) and IPv6 (VRID 61,
+   * advert_int 0.05), from ha-vrrp's keepalived-2.2.7-v3-adverts.txt.
+   */
+  private static final String V3_IPV4_MASTER =
+      "45c0002000060000ff70cfc30ac8000ae000001231336401000a74340ac80064";
+
+  private static final String V3_IPV6_MASTER =
+      "6c0103b5001870fffe80000000000000000000fffe00000aff020000000000000000000000000012"
+          + "313d960100053b93fd000200000000000000000000000100";
+
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -142,5 +153,39 @@ class DecodeCommandTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8)))
         .isZero();
     assertThat(stdout()).contains("decode ");
+  }
+
+  @Test
+  void aVrrpv3AdvertOverIpv4IsReadAsItsVersionNibbleSays() {
+    assertThat(run(V3_IPV4_MASTER)).isZero();
+    assertThat(stdout())
+        .isEqualTo(
+            "VALID version=3 vrid=51 priority=100 advert_int=0.1 addresses=10.200.0.100"
+                + " checksum=0x7434 source=10.200.0.10 destination=224.0.0.18 ttl=255"
+                + System.lineSeparator());
+  }
+
+  @Test
+  void aVrrpv3AdvertOverIpv6IsRead() {
+    assertThat(run(V3_IPV6_MASTER)).isZero();
+    assertThat(stdout())
+        .isEqualTo(
+            "VALID version=3 vrid=61 priority=150 advert_int=0.05 addresses=fd00:200::100"
+                + " checksum=0x3b93 source=fe80::ff:fe00:a destination=ff02::12 hop_limit=255"
+                + System.lineSeparator());
+  }
+
+  @Test
+  void theVrrpv2OnlyChecksDoNotApplyToVrrpv3() {
+    // RFC 9568 has no authentication, and a VRRPv3 backup learns the master's interval
+    assertThat(run("--auth-pass", "1111", "--advert-int", "3", V3_IPV4_MASTER)).isZero();
+    assertThat(stdout()).startsWith("VALID version=3 vrid=51 ");
+  }
+
+  @Test
+  void aCorruptedVrrpv3ChecksumIsRejectedInEitherFamily() {
+    assertThat(run(V3_IPV4_MASTER.replace("7434", "7435"))).isEqualTo(1);
+    assertThat(run(V3_IPV6_MASTER.replace("3b93", "3b94"))).isEqualTo(1);
+    assertThat(stdout().lines()).hasSize(2).allSatisfy(l -> assertThat(l).startsWith("REJECT "));
   }
 }

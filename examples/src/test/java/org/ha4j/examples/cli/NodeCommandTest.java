@@ -249,6 +249,64 @@ class NodeCommandTest {
             "--preempt-delay must be 0s-16m40s, got 17m",
             "--track-rise given twice for one --track-script",
             "--track-interval must be at least 0.001 seconds");
+    assertUsageErrors(base, refused, messages);
+  }
+
+  @Test
+  void vrrpVersion3TakesHundredthsOfASecondAndVersion2WholeSeconds() {
+    List<String> base =
+        List.of(
+            "--interface", "h4jnone0", "--vrid", "5", "--priority", "100", "--vip", "10.200.0.1");
+    for (List<String> accepted :
+        List.of(
+            List.of("--vrrp-version", "3", "--advert-int", "100ms"),
+            List.of("--vrrp-version", "3", "--advert-int", "0.01"),
+            List.of("--vrrp-version", "3", "--advert-int", "40.95"),
+            List.of("--vrrp-version", "3"),
+            List.of("--vrrp-version", "2", "--advert-int", "3"))) {
+      List<String> args = new ArrayList<>(base);
+      args.addAll(accepted);
+      err.reset();
+      // accepted: the run gets as far as looking for the interface
+      assertThat(run(args.toArray(String[]::new))).as("%s", args).isEqualTo(1);
+      assertThat(err()).contains("no interface named h4jnone0");
+    }
+    List<List<String>> refused =
+        List.of(
+            List.of("--advert-int", "100ms"),
+            List.of("--vrrp-version", "3", "--advert-int", "5ms"),
+            List.of("--vrrp-version", "3", "--advert-int", "41s"),
+            List.of("--vrrp-version", "3", "--advert-int", "0.015"),
+            List.of("--vrrp-version", "4"));
+    List<String> messages =
+        List.of(
+            "--advert-int must be whole seconds 1-255 (VRRPv2 carries seconds), got 100ms;"
+                + " sub-second adverts need --vrrp-version 3",
+            "--advert-int must be 0.01-40.95 s in steps of 10ms under --vrrp-version 3, got 5ms",
+            "--advert-int must be 0.01-40.95 s in steps of 10ms under --vrrp-version 3, got 41s",
+            "--advert-int must be 0.01-40.95 s in steps of 10ms under --vrrp-version 3, got 15ms",
+            "--vrrp-version must be 2-3, got 4");
+    assertUsageErrors(base, refused, messages);
+  }
+
+  @Test
+  void ipv6AddressesAreNamedAsNotSupportedYet() {
+    List<String> base = List.of("--interface", "h4jnone0", "--vrid", "5", "--priority", "100");
+    assertUsageErrors(
+        base,
+        List.of(
+            List.of("--vip", "fd00:200::100/64"),
+            List.of("--vip", "10.200.0.1", "--unicast-src", "fd00:200::11"),
+            List.of("--vip", "10.200.0.1", "--unicast-peer", "fd00:200::12")),
+        List.of(
+            "IPv6 VIPs are not supported yet (ha4j runs VRRP over IPv4), got 'fd00:200::100/64'",
+            "IPv6 unicast addresses are not supported yet",
+            "IPv6 unicast addresses are not supported yet"));
+  }
+
+  /** Each of {@code refused}, after {@code base}, exits 2 with its message on stderr. */
+  private void assertUsageErrors(
+      List<String> base, List<List<String>> refused, List<String> messages) {
     for (int i = 0; i < refused.size(); i++) {
       List<String> args = new ArrayList<>(base);
       args.addAll(refused.get(i));

@@ -81,7 +81,7 @@ class SyncGroupIT {
         instance("VI_1", 51, 100, VIP1.toString(), "    track_interface {\n        trk0\n    }\n")
             + instance("VI_2", 52, 100, VIP2.toString(), "")
             + syncGroup("    notify " + notify + "\n"));
-    NetnsProcess ha4j = run(lb1, keepalivedConf, "VI_2");
+    NetnsProcess ha4j = VrrpTestbed.startRun(lb1, keepalivedConf, "VI_2");
     awaitHolder(lb1, ha4j);
 
     NetnsProcess keepalived =
@@ -132,7 +132,7 @@ class SyncGroupIT {
         instance("VI_1", 51, 100, VIP1.toString(), "")
             + instance("VI_2", 52, 100, VIP2.toString(), "")
             + syncGroup(""));
-    NetnsProcess ha4j = run(lb1, keepalivedConf, "VI_2");
+    NetnsProcess ha4j = VrrpTestbed.startRun(lb1, keepalivedConf, "VI_2");
     awaitHolder(lb1, ha4j);
 
     // keepalived without a group: its VI_1 (110) preempts ours, its VI_2 (90) would not
@@ -170,7 +170,7 @@ class SyncGroupIT {
             100,
             VIP1.toString(),
             "    track_interface {\n        trk0 weight -20\n    }\n"));
-    NetnsProcess ha4j = run(lb1, keepalivedConf, "VI_1");
+    NetnsProcess ha4j = VrrpTestbed.startRun(lb1, keepalivedConf, "VI_1");
     awaitVip1(lb1, ha4j);
     NetnsProcess keepalived =
         Keepalived.start(bed.lb2, Keepalived.config("BACKUP", 90, VIP1 + "/24"));
@@ -198,30 +198,6 @@ class SyncGroupIT {
     host.run("ip", "link", "add", "trk0", "type", "veth", "peer", "name", "trk1");
     host.run("ip", "link", "set", "trk1", "up");
     host.run("ip", "link", "set", "trk0", "up");
-  }
-
-  /** {@code ha4j run} with {@code keepalivedConf} and a one-listener proxy, once started. */
-  private static NetnsProcess run(NetnsHost host, Path keepalivedConf, String lastInstance)
-      throws IOException {
-    Path nginxConf = host.file("nginx.conf");
-    Files.writeString(
-        nginxConf,
-        "stream {\n    upstream app { server 127.0.0.1:9; }\n"
-            + "    server {\n        listen 8080;\n        proxy_pass app;\n    }\n}\n");
-    NetnsProcess ha4j =
-        host.start(
-            NetnsHost.javaCommand(
-                "org.ha4j.examples.cli.Ha4jCommandLine",
-                "run",
-                "--keepalived",
-                keepalivedConf.toString(),
-                "--nginx",
-                nginxConf.toString(),
-                "--relay",
-                "copy"));
-    ha4j.awaitOutput(
-        out -> out.contains("STARTED " + lastInstance), VrrpTestbed.START, "node start");
-    return ha4j;
   }
 
   /** Waits until {@code holder} alone has VIP1. */

@@ -1,11 +1,15 @@
 package org.ha4j.examples.vrrp;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.testing.netns.NetnsHost;
 import org.ha4j.core.testing.netns.NetnsLan;
 import org.ha4j.core.testing.netns.NetnsProcess;
@@ -70,6 +74,47 @@ public final class VrrpTestbed implements AutoCloseable {
                 "org.ha4j.examples.cli.Ha4jCommandLine", args.toArray(String[]::new)));
     node.awaitOutput(out -> out.contains("STARTED"), START, "node start");
     return node;
+  }
+
+  /**
+   * {@code ha4j run} on {@code host} with {@code keepalivedConf} and a one-listener proxy (copy
+   * relay), once it has started {@code lastInstance}.
+   */
+  static NetnsProcess startRun(NetnsHost host, Path keepalivedConf, String lastInstance)
+      throws IOException {
+    Path nginxConf = host.file("nginx.conf");
+    Files.writeString(
+        nginxConf,
+        "stream {\n    upstream app { server 127.0.0.1:9; }\n"
+            + "    server {\n        listen 8080;\n        proxy_pass app;\n    }\n}\n");
+    NetnsProcess ha4j =
+        host.start(
+            NetnsHost.javaCommand(
+                "org.ha4j.examples.cli.Ha4jCommandLine",
+                "run",
+                "--keepalived",
+                keepalivedConf.toString(),
+                "--nginx",
+                nginxConf.toString(),
+                "--relay",
+                "copy"));
+    ha4j.awaitOutput(out -> out.contains("STARTED " + lastInstance), START, "node start");
+    return ha4j;
+  }
+
+  /** The hosts of the LAN that hold {@code vip} now. */
+  List<NetnsHost> holders(Ipv4Address vip) {
+    List<NetnsHost> holders = new ArrayList<>();
+    for (NetnsHost host : List.of(lb1, lb2, client)) {
+      try {
+        if (host.hasAddress(vip)) {
+          holders.add(host);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return holders;
   }
 
   NetnsProcess startNameServer(NetnsHost host) throws IOException {

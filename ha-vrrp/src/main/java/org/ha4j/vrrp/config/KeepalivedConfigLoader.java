@@ -1,8 +1,6 @@
 package org.ha4j.vrrp.config;
 
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,10 +21,13 @@ import org.ha4j.core.config.ConfigLocation;
 import org.ha4j.core.config.ConfigNumbers;
 import org.ha4j.core.config.ConfigProblems;
 import org.ha4j.core.config.ConfigStatement;
+import org.ha4j.core.net.IpAddress;
+import org.ha4j.core.net.IpCidr;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.vrrp.NotifyScripts;
 import org.ha4j.vrrp.codec.VrrpAuthentication;
+import org.ha4j.vrrp.codec.VrrpWireFormat;
 import org.ha4j.vrrp.config.VrrpInstanceSpec.GarpSpec;
 
 /**
@@ -90,6 +91,9 @@ public final class KeepalivedConfigLoader {
   private final List<SyncGroupSpec> syncGroups = new ArrayList<>();
   private Optional<String> routerId = Optional.empty();
   private GarpSpec globalGarp = GarpSpec.KEEPALIVED_DEFAULTS;
+
+  /** {@code global_defs { vrrp_version }}: the version of every instance without its own. */
+  private int globalVersion = VrrpWireFormat.VERSION;
 
   private KeepalivedConfigLoader() {}
 
@@ -351,14 +355,7 @@ public final class KeepalivedConfigLoader {
                 s,
                 "strict mode is not supported: it makes the VIP drop all traffic "
                     + "that is not VRRP (users comment it out for that reason); remove it");
-        case "vrrp_version" ->
-            oneArg(s)
-                .ifPresent(
-                    v -> {
-                      if (!v.equals("2")) {
-                        problems.error(s, "only VRRP version 2 is supported, got " + v);
-                      }
-                    });
+        case "vrrp_version" -> globalVersion = version(s).orElse(globalVersion);
         case "vrrp_garp_master_delay" ->
             seconds(s, 0, 1000)
                 .ifPresent(
@@ -487,9 +484,14 @@ public final class KeepalivedConfigLoader {
     String interfaceName = null;
     Integer vrid = null;
     Integer priority = null;
-    int advertInterval = 1;
+    Integer version = null;
+    ConfigStatement advertIntLine = null;
+    long advertMicros = KeepalivedAdvertInterval.parseMicros("1");
     VrrpAuthentication authentication = VrrpAuthentication.none();
+    ConfigStatement authenticationBlock = null;
+    boolean acceptMode = true;
     List<VirtualAddressSpec> vips = new ArrayList<>();
+    int vipLines = 0; // refused ones included: each has its own error already
     List<VirtualAddressSpec> excluded = new ArrayList<>();
     List<TrackSpec> trackScripts = new ArrayList<>();
     List<TrackSpec> trackInterfaces = new ArrayList<>();
@@ -514,9 +516,21 @@ public final class KeepalivedConfigLoader {
         case "interface" -> interfaceName = oneArg(s).orElse(interfaceName);
         case "virtual_router_id" -> vrid = integer(s, 1, 255).map(Integer::valueOf).orElse(vrid);
         case "priority" -> priority = integer(s, 1, 255).map(Integer::valueOf).orElse(priority);
-        case "advert_int" -> advertInterval = advertInterval(s).orElse(advertInterval);
-        case "authentication" -> authentication = authentication(s).orElse(authentication);
-        case "virtual_ipaddress" -> readVirtualAddresses(s, vips);
+        case "advert_int" -> {
+          Optional<Long> micros = advertMicros(s);
+          if (micros.isPresent()) {
+            advertMicros = micros.get();
+            advertIntLine = s;
+          }
+        }
+        case "authentication" -> {
+          authentication = authentication(s).orElse(authentication);
+          authenticationBlock = s;
+        }
+        case "virtual_ipaddress" -> {
+          readVirtualAddresses(s, vips);
+          vipLines += s.hasBlock() ? s.block().size() : 0;
+        }
         case "virtual_ipaddress_excluded" -> readVirtualAddresses(s, excluded);
         case "track_script" -> readTracks(s, trackScripts);
         case "track_interface" -> readTrackedInterfaces(s, trackInterfaces);
@@ -567,19 +581,16 @@ public final class KeepalivedConfigLoader {
                   .map(n -> new GarpSpec(g.masterDelay(), g.masterRepeat(), g.masterRefresh(), n))
                   .orElse(garp);
         }
-        case "version" ->
-            oneArg(s)
-                .ifPresent(
-                    v -> {
-                      if (!v.equals("2")) {
-                        problems.error(s, "only VRRP version 2 is supported, got " + v);
-                      }
-                    });
+        case "version" -> version = version(s).orElse(version);
         case "smtp_alert" -> problems.warning(s, "accepted and ignored: ha4j sends no mail");
-        case "accept" ->
-            problems.warning(s, "accepted: ha4j always lets services on this host use the VIP");
-        case "no_accept" ->
-            problems.error(s, "no_accept is not supported: the VIP always accepts traffic");
+        case "accept" -> acceptMode = true;
+        case "no_accept" -> {
+          acceptMode = false;
+          problems.warning(
+              s,
+              "Accept_Mode off is recorded (the instance's snapshot reports it), but ha4j does not"
+                  + " filter traffic to the VIPs yet: services on this host still answer on them");
+        }
         case "strict_mode" -> problems.error(s, "strict mode is not supported; remove it");
         default -> problems.error(s, "unknown or unsupported keyword in vrrp_instance");
       }
@@ -589,6 +600,29 @@ public final class KeepalivedConfigLoader {
     }
 
     boolean startsMaster = Boolean.TRUE.equals(master);
+    int effectiveVersion = version != null ? version : globalVersion;
+    Duration advertInterval = Duration.ofSeconds(1);
+    try {
+      KeepalivedAdvertInterval.Fitted fitted =
+          KeepalivedAdvertInterval.fit(
+              effectiveVersion,
+              advertMicros,
+              advertIntLine == null ? "1" : advertIntLine.args().get(0));
+      advertInterval = fitted.interval();
+      ConfigStatement at = advertIntLine;
+      fitted.warning().ifPresent(w -> problems.warning(at, w));
+    } catch (IllegalArgumentException e) {
+      problems.error(advertIntLine, e.getMessage());
+    }
+    if (effectiveVersion == VrrpWireFormat.VERSION_3 && authenticationBlock != null) {
+      // keepalived -t: "VRRP version 3 does not support authentication. Ignoring."; it runs the
+      // instance without, and so do its VRRPv3 peers
+      problems.warning(
+          authenticationBlock,
+          "VRRP version 3 has no authentication (RFC 9568 removed it): ignored, as keepalived"
+              + " does");
+      authentication = VrrpAuthentication.none();
+    }
     if (interfaceName == null) {
       problems.error(block, "vrrp_instance " + name.get() + " needs 'interface'");
     }
@@ -605,7 +639,7 @@ public final class KeepalivedConfigLoader {
                 + " is also in virtual_ipaddress: list each address once");
       }
     }
-    if (vips.isEmpty()) {
+    if (vipLines == 0) {
       problems.error(
           block,
           "vrrp_instance "
@@ -660,6 +694,7 @@ public final class KeepalivedConfigLoader {
             interfaceName,
             vrid,
             effectivePriority,
+            effectiveVersion,
             advertInterval,
             authentication,
             vips,
@@ -668,6 +703,7 @@ public final class KeepalivedConfigLoader {
             trackInterfaces,
             preempt,
             preemptDelay,
+            acceptMode,
             source,
             peers,
             notifySpec,
@@ -675,28 +711,33 @@ public final class KeepalivedConfigLoader {
             block.location()));
   }
 
-  private Optional<Integer> advertInterval(ConfigStatement s) {
+  private Optional<Long> advertMicros(ConfigStatement s) {
     Optional<String> text = oneArg(s);
     if (text.isEmpty()) {
       return Optional.empty();
     }
     try {
-      BigDecimal value = new BigDecimal(text.get());
-      // VRRPv2 carries whole seconds; keepalived rounds, and refuses a value that rounds to 0.
-      int rounded = value.setScale(0, RoundingMode.HALF_UP).intValueExact();
-      if (rounded < 1 || rounded > 255) {
-        problems.error(s, "must be 1-255 seconds in VRRP version 2, got " + text.get());
-        return Optional.empty();
-      }
-      if (value.compareTo(BigDecimal.valueOf(rounded)) != 0) {
-        problems.warning(
-            s, "VRRP version 2 carries whole seconds: " + text.get() + " is rounded to " + rounded);
-      }
-      return Optional.of(rounded);
-    } catch (NumberFormatException | ArithmeticException e) {
-      problems.error(s, "must be a number of seconds, got " + text.get());
+      return Optional.of(KeepalivedAdvertInterval.parseMicros(text.get()));
+    } catch (IllegalArgumentException e) {
+      problems.error(s, e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /** {@code vrrp_version} or {@code version}: 2 (RFC 3768) or 3 (RFC 9568). */
+  private Optional<Integer> version(ConfigStatement s) {
+    Optional<String> text = oneArg(s);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    return switch (text.get()) {
+      case "2" -> Optional.of(VrrpWireFormat.VERSION);
+      case "3" -> Optional.of(VrrpWireFormat.VERSION_3);
+      default -> {
+        problems.error(s, "the VRRP version must be 2 or 3, got " + text.get());
+        yield Optional.empty();
+      }
+    };
   }
 
   private Optional<VrrpAuthentication> authentication(ConfigStatement block) {
@@ -745,6 +786,10 @@ public final class KeepalivedConfigLoader {
       return;
     }
     for (ConfigStatement line : block.block()) {
+      if (isIpv6(line.keyword())) {
+        refuseIpv6(line, "IPv6 VIPs are", () -> IpCidr.parse(line.keyword()));
+        continue;
+      }
       Ipv4Cidr address;
       try {
         address = Ipv4Cidr.parse(line.keyword());
@@ -879,6 +924,10 @@ public final class KeepalivedConfigLoader {
       return;
     }
     for (ConfigStatement line : block.block()) {
+      if (isIpv6(line.keyword())) {
+        refuseIpv6(line, "IPv6 unicast peers are", () -> IpAddress.parse(line.keyword()));
+        continue;
+      }
       try {
         into.add(Ipv4Address.parse(line.keyword()));
       } catch (IllegalArgumentException e) {
@@ -894,6 +943,10 @@ public final class KeepalivedConfigLoader {
     return oneArg(s)
         .flatMap(
             text -> {
+              if (isIpv6(text)) {
+                refuseIpv6(s, "IPv6 source addresses are", () -> IpAddress.parse(text));
+                return Optional.empty();
+              }
               try {
                 return Optional.of(Ipv4Address.parse(text));
               } catch (IllegalArgumentException e) {
@@ -901,6 +954,30 @@ public final class KeepalivedConfigLoader {
                 return Optional.empty();
               }
             });
+  }
+
+  /** keepalived tells the families apart the same way: an IPv6 literal has a colon. */
+  private static boolean isIpv6(String text) {
+    return text.indexOf(':') >= 0;
+  }
+
+  /**
+   * An IPv6 address where ha4j takes IPv4 only: an invalid one is named as keepalived names it
+   * ("VRRP parsed invalid IP"), a valid one as not supported yet. In keepalived an IPv6 instance
+   * always speaks VRRPv3.
+   */
+  private void refuseIpv6(ConfigStatement line, String what, Runnable parse) {
+    try {
+      parse.run();
+    } catch (IllegalArgumentException e) {
+      problems.error(line, "not a valid IP address: " + e.getMessage());
+      return;
+    }
+    problems.error(
+        line,
+        what
+            + " not supported yet (ha4j runs VRRP over IPv4; keepalived would run this instance"
+            + " as VRRPv3 over IPv6)");
   }
 
   private Optional<Integer> weight(ConfigStatement s) {

@@ -17,14 +17,20 @@ import org.ha4j.vrrp.codec.VrrpAuthentication;
  * @param interfaceName {@code interface}
  * @param virtualRouterId {@code virtual_router_id}, 1-255
  * @param priority {@code priority}, 1-255; keepalived's default is 255 with state MASTER, else 100
- * @param advertIntervalSeconds {@code advert_int}, whole seconds 1-255 as VRRPv2 carries it
- * @param authentication {@code authentication { auth_type PASS; auth_pass ... }}, or none
+ * @param version the VRRP version, 2 or 3: the instance's {@code version}, else {@code global_defs
+ *     { vrrp_version }}, else 2
+ * @param advertInterval {@code advert_int} as the advert carries it: whole seconds 1-255 under
+ *     VRRPv2, 0.01-40.95 s in hundredths under VRRPv3
+ * @param authentication {@code authentication { auth_type PASS; auth_pass ... }}, or none (always
+ *     none under VRRPv3, which has no authentication)
  * @param virtualAddresses {@code virtual_ipaddress}
  * @param excludedAddresses {@code virtual_ipaddress_excluded}: held with the VIPs, not advertised
  * @param trackScripts {@code track_script}
  * @param trackInterfaces {@code track_interface}
  * @param preempt false with {@code nopreempt}
  * @param preemptDelay {@code preempt_delay}, 0 by default
+ * @param acceptMode RFC 9568 Accept_Mode: false with {@code no_accept}, true by default as in
+ *     keepalived without {@code vrrp_strict}
  * @param unicastSource {@code unicast_src_ip}
  * @param unicastPeers {@code unicast_peer}; empty means multicast
  * @param notifyScripts the notify scripts
@@ -37,7 +43,8 @@ public record VrrpInstanceSpec(
     String interfaceName,
     int virtualRouterId,
     int priority,
-    int advertIntervalSeconds,
+    int version,
+    Duration advertInterval,
     VrrpAuthentication authentication,
     List<VirtualAddressSpec> virtualAddresses,
     List<VirtualAddressSpec> excludedAddresses,
@@ -45,6 +52,7 @@ public record VrrpInstanceSpec(
     List<TrackSpec> trackInterfaces,
     boolean preempt,
     Duration preemptDelay,
+    boolean acceptMode,
     Optional<Ipv4Address> unicastSource,
     List<Ipv4Address> unicastPeers,
     NotifyScripts notifyScripts,
@@ -54,6 +62,7 @@ public record VrrpInstanceSpec(
   public VrrpInstanceSpec {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(interfaceName, "interfaceName");
+    Objects.requireNonNull(advertInterval, "advertInterval");
     Objects.requireNonNull(authentication, "authentication");
     virtualAddresses = List.copyOf(virtualAddresses);
     excludedAddresses = List.copyOf(excludedAddresses);

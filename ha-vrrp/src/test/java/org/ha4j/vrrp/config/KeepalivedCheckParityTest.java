@@ -51,6 +51,35 @@ class KeepalivedCheckParityTest {
         key.equals("extra") ? value : "");
   }
 
+  /**
+   * A VRRPv3 instance without authentication (which VRRPv3 does not have): {@code global_defs {
+   * vrrp_version GLOBAL }} on lines 1-3, advert_int on line 9, the VIP on line 11, {@code extra} on
+   * line 13.
+   */
+  static String v3(String globalVersion, String advertInt, String vip, String extra) {
+    return """
+                global_defs {
+                    vrrp_version %s
+                }
+                vrrp_instance VI_1 {
+                    state MASTER
+                    interface eth0
+                    virtual_router_id 51
+                    priority 100
+                    advert_int %s
+                    virtual_ipaddress {
+                        %s
+                    }
+                    %s
+                }
+                """
+        .formatted(globalVersion, advertInt, vip, extra);
+  }
+
+  static String v3(String advertInt) {
+    return v3("3", advertInt, "10.200.0.100/24", "");
+  }
+
   private static final String SECOND_INSTANCE =
       """
             vrrp_instance %s {
@@ -88,6 +117,10 @@ class KeepalivedCheckParityTest {
    * "ok".
    */
   static Stream<Arguments> table() {
+    return Stream.concat(vrrpv2Rows(), versionRows());
+  }
+
+  private static Stream<Arguments> vrrpv2Rows() {
     return Stream.of(
         Arguments.of("the reference instance", with("", ""), "0", "ok"),
         Arguments.of(
@@ -288,6 +321,102 @@ class KeepalivedCheckParityTest {
             with("extra", "virtual_ipaddress_excluded {\n10.200.0.100/24\n}"),
             "0",
             "1 vrrp_instance"));
+  }
+
+  /** VRRPv3, advert_int, accept and IPv6: the rows of {@link #v3}. */
+  private static Stream<Arguments> versionRows() {
+    return Stream.of(
+        Arguments.of("vrrp_version 3, advert_int 0.1", v3("0.1"), "0", "ok"),
+        Arguments.of("vrrp_version 3, advert_int 0.01", v3("0.01"), "0", "ok"),
+        Arguments.of("vrrp_version 3, advert_int 40.95", v3("40.95"), "0", "ok"),
+        // keepalived runs 0.12, and so does ha4j with a warning: peers with the same file agree
+        Arguments.of(
+            "vrrp_version 3, advert_int 0.123",
+            v3("0.123"),
+            "5: VRRPv3 advertisement interval 0.123000s must be in units of 10ms - rounding",
+            "ok"),
+        // keepalived runs 40.95 s instead; ha4j refuses an interval it would not run
+        Arguments.of(
+            "vrrp_version 3, advert_int 41",
+            v3("41"),
+            "5: VRRPv3 advertisement interval 41.00s is out of range",
+            "9 advert_int"),
+        // keepalived rounds it to 40.96 s, which the 12-bit field cannot carry
+        Arguments.of(
+            "vrrp_version 3, advert_int 40.955",
+            v3("40.955"),
+            "5: VRRPv3 advertisement interval 40.955000s must be in units of 10ms - rounding",
+            "9 advert_int"),
+        Arguments.of(
+            "vrrp_version 2, advert_int 255.4",
+            v3("2", "255.4", "10.200.0.100", ""),
+            "5: number '255.4' outside range [0.010000, 255.000000]",
+            "9 advert_int"),
+        Arguments.of(
+            "vrrp_version 3, advert_int 0.005",
+            v3("0.005"),
+            "5: Advert interval (0.005) not valid! Must be > 0",
+            "9 advert_int"),
+        Arguments.of(
+            "vrrp_version 3, advert_int with 7 decimals",
+            v3("0.1000001"),
+            "5: number '0.1000001' has too many decimal places",
+            "9 advert_int"),
+        Arguments.of(
+            "vrrp_version 3, advert_int -1", v3("-1"), "5: negative number '-1'", "9 advert_int"),
+        Arguments.of(
+            "version 3 in the instance", v3("2", "0.1", "10.200.0.100", "version 3"), "0", "ok"),
+        // keepalived rounds to whole seconds; ha4j too when that rounds to 1 or more
+        Arguments.of(
+            "version 2 in the instance over vrrp_version 3, advert_int 1.5",
+            v3("3", "1.5", "10.200.0.100", "version 2"),
+            "5: VRRPv2 advertisement interval 1.500000s must be an integer. rounding",
+            "ok"),
+        // keepalived runs 1 s; ha4j refuses: the file asks for sub-second adverts VRRPv2 lacks
+        Arguments.of(
+            "vrrp_version 2, advert_int 0.1",
+            v3("2", "0.1", "10.200.0.100", ""),
+            "5: VRRPv2 advertisement interval 0.100000s must be an integer. rounding",
+            "9 advert_int"),
+        Arguments.of(
+            "vrrp_version 4",
+            v3("4", "1", "10.200.0.100", ""),
+            "5: VRRP Error: Version must be either 2 or 3",
+            "2 vrrp_version"),
+        Arguments.of(
+            "version 4 in the instance",
+            v3("3", "1", "10.200.0.100", "version 4"),
+            "5: Version must be either 2 or 3",
+            "13 version"),
+        // keepalived runs it without authentication, as its VRRPv3 peers do: so does ha4j
+        Arguments.of(
+            "version 3 with authentication",
+            with("extra", "version 3"),
+            "5: VRRP version 3 does not support authentication",
+            "ok"),
+        Arguments.of("accept", v3("3", "1", "10.200.0.100", "accept"), "0", "ok"),
+        // keepalived filters with nftables; ha4j records Accept_Mode and warns that it does not
+        Arguments.of("no_accept", v3("3", "1", "10.200.0.100", "no_accept"), "0", "ok"),
+        Arguments.of(
+            "an IPv6 VIP (not supported yet)",
+            v3("3", "1", "fd00:200::100/64", ""),
+            "0",
+            "11 fd00:200::100/64"),
+        Arguments.of(
+            "an invalid IPv6 VIP",
+            v3("3", "1", "fd00:200::zz", ""),
+            "5: VRRP parsed invalid IP fd00:200::zz",
+            "11 fd00:200::zz"),
+        Arguments.of(
+            "IPv4 and IPv6 VIPs in one instance",
+            v3("3", "1", "10.200.0.100\n        fd00:200::100", ""),
+            "5: address family must match VRRP instance",
+            "12 fd00:200::100"),
+        Arguments.of(
+            "an IPv6 unicast peer beside IPv4 VIPs",
+            v3("3", "1", "10.200.0.100", "unicast_peer {\n        fd00:200::12\n    }"),
+            "5: unicast peer address[fd00:200::12] MUST be of the same family",
+            "14 fd00:200::12"));
   }
 
   @ParameterizedTest(name = "{0}: keepalived -t {2}")

@@ -38,7 +38,9 @@ class KeepalivedConfigLoaderTest {
     assertThat(instance.interfaceName()).isEqualTo("ens3");
     assertThat(instance.virtualRouterId()).isEqualTo(51);
     assertThat(instance.priority()).isEqualTo(100);
-    assertThat(instance.advertIntervalSeconds()).isEqualTo(1);
+    assertThat(instance.version()).isEqualTo(2);
+    assertThat(instance.advertInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(instance.acceptMode()).isTrue();
     assertThat(instance.authentication()).isEqualTo(VrrpAuthentication.password("1111"));
     assertThat(instance.virtualAddresses())
         .extracting(VirtualAddressSpec::address)
@@ -274,7 +276,123 @@ class KeepalivedConfigLoaderTest {
         .containsExactlyInAnyOrder("nopreempt", "advert_int", "auth_pass");
     VrrpInstanceSpec vi = config.instances().get(0);
     assertThat(vi.preempt()).isTrue();
-    assertThat(vi.advertIntervalSeconds()).isEqualTo(1);
+    assertThat(vi.advertInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(vi.authentication()).isEqualTo(VrrpAuthentication.password("01234567"));
+  }
+
+  private static VrrpInstanceSpec only(String text) throws ConfigException {
+    return KeepalivedConfigLoader.load("v3.conf", text).instances().get(0);
+  }
+
+  private static String instance(String globalDefs, String body) {
+    return globalDefs
+        + """
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 51
+                virtual_ipaddress {
+                    10.200.0.100/24
+                }
+            """
+        + body
+        + "}\n";
+  }
+
+  @Test
+  void vrrpVersion3InGlobalDefsCarriesHundredthsOfASecond() throws Exception {
+    VrrpInstanceSpec vi =
+        only(instance("global_defs {\n  vrrp_version 3\n}\n", "    advert_int 0.1\n"));
+    assertThat(vi.version()).isEqualTo(3);
+    assertThat(vi.advertInterval()).isEqualTo(Duration.ofMillis(100));
+  }
+
+  @Test
+  void theInstancesVersionOverridesTheGlobalOneInEitherDirection() throws Exception {
+    assertThat(only(instance("global_defs {\n  vrrp_version 3\n}\n", "    version 2\n")).version())
+        .isEqualTo(2);
+    VrrpInstanceSpec v3 =
+        only(instance("global_defs {\n  vrrp_version 2\n}\n", "version 3\nadvert_int 0.02\n"));
+    assertThat(v3.version()).isEqualTo(3);
+    assertThat(v3.advertInterval()).isEqualTo(Duration.ofMillis(20));
+  }
+
+  @Test
+  void theVersionMayFollowTheIntervalInTheBlock() throws Exception {
+    // keepalived fits advert_int to the version once the instance is complete
+    assertThat(only(instance("", "advert_int 0.05\nversion 3\n")).advertInterval())
+        .isEqualTo(Duration.ofMillis(50));
+  }
+
+  @Test
+  void aVrrpv3IntervalIsRoundedHalfUpToHundredthsWithAWarning() throws Exception {
+    KeepalivedConfig config =
+        KeepalivedConfigLoader.load("v3.conf", instance("", "version 3\nadvert_int 0.125\n"));
+    assertThat(config.instances().get(0).advertInterval()).isEqualTo(Duration.ofMillis(130));
+    assertThat(config.warnings())
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.keyword()).isEqualTo("advert_int");
+              assertThat(w.message()).contains("0.125 is rounded to 0.13");
+            });
+  }
+
+  @Test
+  void aSubSecondIntervalUnderVrrpv2SaysVersion3IsNeeded() {
+    assertThatThrownBy(() -> only(instance("", "advert_int 0.1\n")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("v3.conf:7")
+        .hasMessageContaining("advert_int")
+        .hasMessageContaining("vrrp_version 3");
+  }
+
+  @Test
+  void vrrpv3DropsAuthenticationWithAWarningAsKeepalivedDoes() throws Exception {
+    KeepalivedConfig config =
+        KeepalivedConfigLoader.load(
+            "v3.conf",
+            instance("", "version 3\nauthentication {\nauth_type PASS\nauth_pass 1111\n}\n"));
+    assertThat(config.instances().get(0).authentication()).isEqualTo(VrrpAuthentication.none());
+    assertThat(config.warnings())
+        .extracting(ConfigProblem::keyword)
+        .containsExactly("authentication");
+  }
+
+  @Test
+  void acceptAndNoAcceptSetAcceptMode() throws Exception {
+    assertThat(only(instance("", "accept\n")).acceptMode()).isTrue();
+    KeepalivedConfig config = KeepalivedConfigLoader.load("v3.conf", instance("", "no_accept\n"));
+    assertThat(config.instances().get(0).acceptMode()).isFalse();
+    assertThat(config.warnings())
+        .singleElement()
+        .satisfies(w -> assertThat(w.message()).contains("does not filter"));
+  }
+
+  @Test
+  void ipv6AddressesAreNamedAsNotSupportedYet() {
+    String text =
+        """
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 51
+                unicast_src_ip fd00:200::11
+                virtual_ipaddress {
+                    fd00:200::100/64
+                }
+                unicast_peer {
+                    fd00:200::12
+                }
+            }
+            """;
+    assertThatThrownBy(() -> KeepalivedConfigLoader.load("v6.conf", text))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .filteredOn(ConfigProblem::isError)
+                    .extracting(p -> p.location().line() + " " + p.message())
+                    .anySatisfy(m -> assertThat(m).startsWith("4 IPv6 source addresses are not"))
+                    .anySatisfy(m -> assertThat(m).startsWith("6 IPv6 VIPs are not supported yet"))
+                    .anySatisfy(m -> assertThat(m).startsWith("9 IPv6 unicast peers are not")));
   }
 }
