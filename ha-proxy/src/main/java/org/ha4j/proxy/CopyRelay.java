@@ -292,11 +292,12 @@ final class CopyRelay implements Relay {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      if (cause instanceof IOException) {
+      IOException io = FaultLog.ioCause(cause);
+      if (io != null) {
         // ECONNRESET and friends: pass the reset on, as a kernel-level proxy would
         Session.resetAndClose(peer);
         ctx.close();
-        session.finishAfterReset(ctx.channel() == session.client, FaultLog.reason(cause));
+        session.finishAfterReset(ctx.channel() == session.client, FaultLog.reason(io));
         return;
       }
       Proxy.log.warn("{}: relay failed", session, cause);

@@ -80,6 +80,22 @@ final class FaultLog {
    * The message of {@code cause} without its stack: the condition is expected, its trace says
    * nothing.
    */
+  /**
+   * The I/O error behind {@code cause}, or null when it is not one. Netty's epoll channel wraps the
+   * errno of a failed {@code epoll_ctl} in an {@link java.io.UncheckedIOException}, for instance
+   * when a read is asked of a socket whose peer has just reset it; that is the peer's fault, not a
+   * bug.
+   */
+  static java.io.IOException ioCause(Throwable cause) {
+    if (cause instanceof java.io.IOException io) {
+      return io;
+    }
+    if (cause instanceof java.io.UncheckedIOException unchecked) {
+      return unchecked.getCause();
+    }
+    return null;
+  }
+
   static String reason(Throwable cause) {
     if (cause == null) {
       return "cancelled";

@@ -49,6 +49,19 @@ class FaultLogTest {
     assertThat(FaultLog.reason(new IllegalStateException())).isEqualTo("IllegalStateException");
   }
 
+  /**
+   * A read asked of a socket the peer has just reset can fail inside Netty's epoll_ctl, which wraps
+   * the errno unchecked; the relay treats it as the peer's reset (a named fault line), not as a bug
+   * with a stack trace.
+   */
+  @Test
+  void anErrnoNettyWrapsUncheckedIsStillAnIoFault() {
+    IOException enoent = new IOException("epoll_ctl(..) failed with error(-2): No such file");
+    assertThat(FaultLog.ioCause(new java.io.UncheckedIOException(enoent))).isSameAs(enoent);
+    assertThat(FaultLog.ioCause(enoent)).isSameAs(enoent);
+    assertThat(FaultLog.ioCause(new IllegalStateException("a bug"))).isNull();
+  }
+
   /** Netty's errno exceptions need its native transport loaded. */
   private static void nativeTransport() {
     org.ha4j.core.testing.Privileges.assumeThat(
