@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.testing.netns.NetnsHost;
 import org.ha4j.core.testing.netns.NetnsProcess;
+import org.ha4j.examples.vrrp.VrrpTestbed;
 
 /**
  * One {@code ha4j node} process in a host namespace, with a pid file, and what the fault suite
@@ -52,21 +53,8 @@ final class FaultNode {
     command.addAll(
         NetnsHost.javaCommand(
             "org.ha4j.examples.cli.Ha4jCommandLine",
-            "node",
-            "--interface",
-            "eth0",
-            "--vrid",
-            "51",
-            "--priority",
-            Integer.toString(priority),
-            "--advert-int",
-            "1",
-            "--auth-pass",
-            "1111",
-            "--vip",
-            VIP + "/24",
-            "--pidfile",
-            pidfile.toString()));
+            VrrpTestbed.referenceFlags(priority, "--pidfile", pidfile.toString())
+                .toArray(String[]::new)));
     NetnsProcess process = host.start(command);
     process.awaitOutput(out -> out.contains("STARTED"), Duration.ofSeconds(30), "node start");
     return new FaultNode(host, process, pidfile, priority);

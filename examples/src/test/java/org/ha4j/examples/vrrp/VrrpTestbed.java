@@ -44,8 +44,11 @@ public final class VrrpTestbed implements AutoCloseable {
     }
   }
 
-  /** The reference deployment's settings: VRID 51, advert_int 1, PASS 1111, the VIP. */
-  static List<String> referenceFlags(int priority, String... extra) {
+  /**
+   * {@code node} with the reference deployment's settings: VRID 51, advert_int 1, PASS 1111, the
+   * VIP (10.200.0.100/24) on eth0.
+   */
+  public static List<String> referenceFlags(int priority, String... extra) {
     List<String> args =
         new ArrayList<>(
             List.of(

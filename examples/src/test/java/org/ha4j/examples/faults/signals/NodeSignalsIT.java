@@ -15,6 +15,7 @@ import org.ha4j.core.testing.Privileges;
 import org.ha4j.core.testing.ProcessResources;
 import org.ha4j.core.testing.netns.NetnsHost;
 import org.ha4j.core.testing.netns.NetnsProcess;
+import org.ha4j.examples.vrrp.VrrpTestbed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,24 +51,7 @@ class NodeSignalsIT {
       @Override
       List<String> args(
           SignalLan lan, NetnsHost host, int priority, boolean nopreempt, Path pidfile) {
-        List<String> args =
-            new ArrayList<>(
-                List.of(
-                    "node",
-                    "--interface",
-                    "eth0",
-                    "--vrid",
-                    "51",
-                    "--priority",
-                    Integer.toString(priority),
-                    "--advert-int",
-                    "1",
-                    "--auth-pass",
-                    "1111",
-                    "--vip",
-                    VIP + "/24",
-                    "--pidfile",
-                    pidfile.toString()));
+        List<String> args = VrrpTestbed.referenceFlags(priority, "--pidfile", pidfile.toString());
         args.addAll(dumpFiles(pidfile));
         args.addAll(
             nopreempt ? List.of("--state", "BACKUP", "--nopreempt") : List.of("--state", "MASTER"));
