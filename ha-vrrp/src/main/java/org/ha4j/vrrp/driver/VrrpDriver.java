@@ -1,6 +1,7 @@
 package org.ha4j.vrrp.driver;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * observer are called on. A port that throws {@link IOException} does not stop the actions after
  * it: the failure is counted (adverts and announcements) and logged, at most once per {@link
  * #FAILURE_LOG_INTERVAL_NANOS} for sends.
+ *
+ * <p>Timing: every delay is measured on the scheduler's monotonic clock, and a master's adverts
+ * keep a fixed cadence ({@link AdvertPacer}): a late wake-up is caught up, a long stall is answered
+ * with one advert, never a burst.
  */
 public final class VrrpDriver {
 
@@ -47,6 +52,7 @@ public final class VrrpDriver {
   private final ActionObserver observer;
   private final SyncGroupPort group;
   private final Map<VrrpTimer, Scheduler.Timer> timers = new EnumMap<>(VrrpTimer.class);
+  private final AdvertPacer pacer = new AdvertPacer();
   private final AtomicLong advertisementsSent = new AtomicLong();
   private final AtomicLong sendFailures = new AtomicLong();
   private volatile VrrpSnapshot snapshot;
@@ -56,6 +62,9 @@ public final class VrrpDriver {
   private VrrpInput heldTakeOver;
 
   private long lastFailureLog = Long.MIN_VALUE / 2;
+
+  /** True while handling the Adver_Timer's own expiry: its re-arm continues the cadence. */
+  private boolean advertTimerFired;
 
   private VrrpDriver(Builder b) {
     this.name = b.name;
@@ -98,10 +107,14 @@ public final class VrrpDriver {
     List<VrrpAction> actions = machine.handle(now, input);
     snapshot = machine.snapshot();
     observer.decided(now, actions);
+    advertTimerFired =
+        input instanceof VrrpInput.TimerExpired expired
+            && expired.timer() == VrrpTimer.ADVERTISEMENT;
     for (VrrpAction action : actions) {
       observer.performing(now, action);
       perform(action);
     }
+    advertTimerFired = false;
     if (!snapshot.equals(before)) {
       group.changed(before, snapshot);
     }
@@ -209,12 +222,20 @@ public final class VrrpDriver {
         withdrawHeldTakeOver();
         timers.put(
             arm.timer(), scheduler.schedule(arm.delay(), () -> masterDownExpired(arm.expiry())));
+      } else if (arm.timer() == VrrpTimer.ADVERTISEMENT) {
+        long now = scheduler.nanoTime();
+        long interval = arm.delay().toNanos();
+        long delay = advertTimerFired ? pacer.next(now, interval) : pacer.restart(now, interval);
+        timers.put(
+            arm.timer(), scheduler.schedule(Duration.ofNanos(delay), () -> handle(arm.expiry())));
       } else {
         timers.put(arm.timer(), scheduler.schedule(arm.delay(), () -> handle(arm.expiry())));
       }
     } else if (action instanceof VrrpAction.CancelTimer cancel) {
       if (cancel.timer() == VrrpTimer.MASTER_DOWN) {
         withdrawHeldTakeOver();
+      } else if (cancel.timer() == VrrpTimer.ADVERTISEMENT) {
+        pacer.stop();
       }
       cancel(timers.remove(cancel.timer()));
     } else if (action instanceof VrrpAction.StateChanged changed) {
