@@ -22,8 +22,6 @@ import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.core.time.SystemScheduler;
 import org.ha4j.vrrp.codec.ReceiveExpectations;
-import org.ha4j.vrrp.codec.VrrpAdvertisement;
-import org.ha4j.vrrp.codec.VrrpEncoder;
 import org.ha4j.vrrp.codec.VrrpWireFormat;
 import org.ha4j.vrrp.driver.SyncGroupPort;
 import org.ha4j.vrrp.driver.VrrpDriver;
@@ -182,7 +180,6 @@ final class DefaultVrrpInstance implements VrrpInstance {
     drops = dropCounter;
     notifyRunner = new NotifyRunner(name);
     InstanceNotifier notifier = new InstanceNotifier(this, listeners, notifyScripts, notifyRunner);
-    VrrpTransport sender = transport;
     SystemScheduler protocolThread = scheduler;
     if (syncGroup != null) {
       groupMember = syncGroup.coordinator().join(name, config, protocolThread::execute);
@@ -192,7 +189,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
             .syncGroup(groupMember != null ? groupMember : SyncGroupPort.NONE)
             .name(name)
             .scheduler(scheduler)
-            .adverts(advert -> sender.send(message(advert, transportConfig)))
+            .adverts(new AdvertMessages(transport, transportConfig))
             .addresses(new InterfaceAddressTable(name, addresses))
             .announcer(gratuitousArp)
             .notifier(notifier)
@@ -315,24 +312,6 @@ final class DefaultVrrpInstance implements VrrpInstance {
           .advertIntervalSeconds(config.advertIntervalSeconds());
     }
     return expectations.build();
-  }
-
-  /**
-   * The VRRP message the kernel wraps in its IPv4 header. A VRRPv3 checksum covers that header's
-   * addresses (RFC 9568 §5.2.8): the group's, or the one unicast peer's (the builder allows no more
-   * under VRRPv3).
-   */
-  static byte[] message(VrrpAdvertisement advert, TransportConfig transportConfig) {
-    if (!advert.isV3()) {
-      return VrrpEncoder.encodeMessage(advert);
-    }
-    Ipv4Address destination =
-        transportConfig.isUnicast()
-            ? transportConfig.unicastPeers().get(0)
-            : VrrpWireFormat.MULTICAST_GROUP;
-    byte[] message = new byte[VrrpEncoder.messageLength(advert)];
-    VrrpEncoder.encodeMessage(advert, transportConfig.source(), destination, message, 0);
-    return message;
   }
 
   /** Runs {@code work} on the protocol thread and waits for it. */

@@ -338,12 +338,6 @@ public interface VrrpInstance extends Lifecycle {
       if (unicastSource != null && unicastPeers.isEmpty()) {
         throw new IllegalArgumentException("unicastSource needs at least one unicastPeer");
       }
-      if (version == VrrpWireFormat.VERSION_3 && unicastPeers.size() > 1) {
-        // The VRRPv3 checksum covers the destination (RFC 9568 §5.2.8), and the transport sends
-        // one encoded message to every peer.
-        throw new IllegalArgumentException(
-            "under VRRPv3 at most 1 unicastPeer is supported, got " + unicastPeers.size());
-      }
       // The instance copies what it needs: later calls on this builder change only later builds.
       String instanceName = name != null ? name : "VI_" + virtualRouterId;
       protocol.instanceName(instanceName);
