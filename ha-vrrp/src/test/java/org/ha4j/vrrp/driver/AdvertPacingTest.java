@@ -14,6 +14,7 @@ import org.ha4j.vrrp.protocol.VrrpInput;
 import org.ha4j.vrrp.protocol.VrrpRouterConfig;
 import org.ha4j.vrrp.protocol.VrrpState;
 import org.ha4j.vrrp.protocol.VrrpStateMachine;
+import org.ha4j.vrrp.testing.NoVirtualAddresses;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,14 +73,7 @@ class AdvertPacingTest {
         VrrpDriver.builder(VrrpStateMachine.create(config))
             .scheduler(stalling)
             .adverts(advert -> sentAt.add(clock.nanoTime()))
-            .addresses(
-                new VirtualAddressTable() {
-                  @Override
-                  public void add(List<Ipv4Cidr> addresses) {}
-
-                  @Override
-                  public void remove(List<Ipv4Cidr> addresses) {}
-                })
+            .addresses(new NoVirtualAddresses())
             .announcer((addresses, repeat) -> {})
             .build();
     driver.handle(VrrpInput.start());
