@@ -84,6 +84,7 @@ final class AdvertReceiver {
   }
 
   private void receiveLoop() {
+    VrrpThreadPriority.raise(name, "receiver");
     while (receiving) {
       byte[] packet;
       try {

@@ -176,6 +176,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
     new TakeoverRehearsal(name, config, expectations)
         .run(transport, addresses, gratuitousArp, link.hardwareAddress());
     scheduler = new SystemScheduler("ha4j-vrrp-" + name);
+    scheduler.execute(() -> VrrpThreadPriority.raise(name, "protocol"));
     DropCounter dropCounter = new DropCounter(name, scheduler);
     drops = dropCounter;
     notifyRunner = new NotifyRunner(name);
