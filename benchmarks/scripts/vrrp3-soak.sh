@@ -54,6 +54,7 @@ echo "JVM options: ${NODE_JAVA[*]:1}" >&2
 # shellcheck source=netns-lan.sh
 . "$(dirname "${BASH_SOURCE[0]}")/netns-lan.sh"
 WORK="$(mktemp -d "/tmp/${P}v3soak.XXXX")"
+LISTENER_PY="$(dirname "${BASH_SOURCE[0]}")/vrrp-listen.py"
 cleanup() {
   set +e
   lan_down
@@ -63,47 +64,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 lan_up client=2 lb1=11 lb2=12 mon=3
-
-# --- the advert listener: kernel receive timestamps, gaps per source --------------------------------------
-cat >"$WORK/listen.py" <<'PY'
-import socket, struct, sys, signal
-SO_TIMESTAMPNS = 35
-interval_us = float(sys.argv[1]) * 1e6
-s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 112)
-s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
-s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
-             socket.inet_aton("224.0.0.18") + socket.inet_aton(sys.argv[2]))
-last, count, worst, late = {}, {}, {}, {}
-def report(*_):
-    for src in sorted(count):
-        print("ADVERTS %s count=%d max_gap_ms=%.1f gaps_over_1.5x=%d" % (src, count[src], worst[src] / 1000.0, late[src]), flush=True)
-    sys.exit(0)
-signal.signal(signal.SIGTERM, report)
-signal.signal(signal.SIGINT, report)
-print("READY", flush=True)
-while True:
-    data, anc, _, addr = s.recvmsg(2048, socket.CMSG_SPACE(16))
-    t = None
-    for level, kind, raw in anc:
-        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
-            sec, nsec = struct.unpack("qq", raw[:16])
-            t = sec * 1e6 + nsec / 1e3
-    if t is None or len(data) < 24:
-        continue
-    src, prio = addr[0], data[22]
-    if prio == 0:
-        continue  # a resignation on stop is not a gap
-    if src in last:
-        gap = t - last[src]
-        worst[src] = max(worst[src], gap)
-        if gap > 1.5 * interval_us:
-            late[src] += 1
-            print("GAP %s %.1f ms" % (src, gap / 1000.0), flush=True)
-    else:
-        count[src], worst[src], late[src] = 0, 0.0, 0
-    last[src] = t
-    count[src] += 1
-PY
 
 # --- backends: nginx on each node's loopback -------------------------------------------------------------
 for host in lb1 lb2; do
@@ -182,7 +142,7 @@ CONF
     --keepalived "$WORK/$tag-lb2.conf" --nginx "$WORK/stream.conf"
   LB2=$LAST_PID
   wait_for "$WORK/$tag-lb2.log" "-> BACKUP" 30
-  start_bg "$WORK/$tag-adverts.log" mon python3 "$WORK/listen.py" "$int" 10.200.0.3
+  start_bg "$WORK/$tag-adverts.log" mon python3 "$LISTENER_PY" "$int" 10.200.0.3
   LISTENER=$LAST_PID
   wait_for "$WORK/$tag-adverts.log" READY 10
 

@@ -83,6 +83,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
   private LinkWatcher linkWatcher;
   private volatile AdvertReceiver receiver;
   private NotifyRunner notifyRunner;
+  private NoAcceptFilter noAccept;
   private volatile VrrpDriver driver;
   private volatile Ipv4Address sourceAddress;
   private boolean started;
@@ -165,6 +166,14 @@ final class DefaultVrrpInstance implements VrrpInstance {
     sourceAddress = source;
     VrrpRouterConfig config = protocolConfig(source);
     protocol.warnings().forEach(warning -> log.warn("({}) {}", name, warning));
+    if (!config.acceptMode() && !config.isAddressOwner()) {
+      NoAcceptFilter filter =
+          new NoAcceptFilter(name, config.heldAddresses().stream().map(Ipv4Cidr::address).toList());
+      filter.install();
+      noAccept = filter;
+      log.info(
+          "({}) no_accept: traffic to the VIPs dropped by nftables table {}", name, filter.table());
+    }
     TransportConfig transportConfig =
         new TransportConfig(interfaceName, link.index(), source, unicastPeers);
     transport = VrrpTransport.open(transportConfig);
@@ -391,6 +400,14 @@ final class DefaultVrrpInstance implements VrrpInstance {
     }
     if (notifyRunner != null) {
       notifyRunner.close();
+    }
+    if (noAccept != null) {
+      try {
+        noAccept.remove();
+      } catch (IOException e) {
+        log.error("({}) {}", name, e.getMessage());
+      }
+      noAccept = null;
     }
   }
 

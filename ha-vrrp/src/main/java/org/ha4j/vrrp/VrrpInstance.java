@@ -163,8 +163,9 @@ public interface VrrpInstance extends Lifecycle {
     /**
      * RFC 9568 Accept_Mode (keepalived's {@code accept} / {@code no_accept}): whether, as master,
      * this router accepts packets addressed to virtual addresses it does not own. Default true, as
-     * keepalived without {@code vrrp_strict}. Reported in the protocol snapshot; ha4j does not
-     * filter such packets yet.
+     * keepalived without {@code vrrp_strict}. False: while master, an nftables table of the
+     * instance's drops packets to and from the VIPs (keepalived's rules); needs the {@code nft}
+     * command, removed at stop.
      */
     public Builder acceptMode(boolean accept) {
       protocol.acceptMode(accept);

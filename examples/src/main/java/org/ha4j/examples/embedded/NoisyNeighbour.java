@@ -10,14 +10,14 @@ import org.ha4j.node.NodeOptions;
 
 /**
  * A node (keepalived.conf + nginx.conf, as {@code ./ha4j run}) sharing its JVM with an application
- * that allocates hard, for the VRRPv3 soak (benchmarks/scripts/vrrp3-soak.sh): the adverts must keep
- * their cadence while the co-tenant churns the heap.
+ * that allocates hard, for the VRRPv3 soak (benchmarks/scripts/vrrp3-soak.sh): the adverts must
+ * keep their cadence while the co-tenant churns the heap.
  *
  * <p>The co-tenant keeps a ring of {@code RETAINED_MIB} of live arrays and replaces entries as fast
  * as one thread can, so young collections promote and the old generation fills too. A pause
- * detector thread asks for 1 ms sleeps and records how much later it woke (GC, safepoints, a starved
- * CPU: every stall the VRRP threads would also see); it prints {@code STALLS max_ms=.. over_10ms=..}
- * every 10 s and on exit.
+ * detector thread asks for 1 ms sleeps and records how much later it woke (GC, safepoints, a
+ * starved CPU: every stall the VRRP threads would also see); it prints {@code STALLS max_ms=..
+ * over_10ms=..} every 10 s and on exit.
  *
  * <pre>
  * java -cp ha4j.jar org.ha4j.examples.embedded.NoisyNeighbour KEEPALIVED_CONF NGINX_CONF [RETAINED_MIB]
