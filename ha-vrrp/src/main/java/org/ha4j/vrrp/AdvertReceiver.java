@@ -85,6 +85,7 @@ final class AdvertReceiver {
 
   private void receiveLoop() {
     VrrpThreadPriority.raise(name, "receiver");
+    VrrpThreadPriority.raisePauseThreads(name);
     while (receiving) {
       byte[] packet;
       try {

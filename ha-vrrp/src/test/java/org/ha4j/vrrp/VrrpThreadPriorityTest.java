@@ -52,4 +52,36 @@ class VrrpThreadPriorityTest {
   void zeroLeavesTheThreadAlone() throws Exception {
     assertThat(onFreshThread(0)).isEqualTo(LinuxThreads.SCHED_OTHER + " null");
   }
+
+  @Test
+  void asRootTheJvmPauseThreadsRunUnderRoundRobinButNotTheConcurrentOnes() throws Exception {
+    Privileges.assumeRoot("CAP_SYS_NICE");
+    VrrpThreadPriority.raisePauseThreads("VI_1");
+
+    java.util.Map<String, Integer> policies = new java.util.TreeMap<>();
+    try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+      for (var task : (Iterable<java.nio.file.Path>) tasks::iterator) {
+        String comm = java.nio.file.Files.readString(task.resolve("comm")).trim();
+        String stat = java.nio.file.Files.readString(task.resolve("stat"));
+        String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        policies.put(comm, Integer.parseInt(after[41 - 3]));
+      }
+    }
+    assertThat(policies).containsEntry("VM Thread", LinuxThreads.SCHED_RR);
+    policies.forEach(
+        (comm, policy) -> {
+          if (!VrrpThreadPriority.isPauseThread(comm)) {
+            assertThat(policy).as(comm).isEqualTo(LinuxThreads.SCHED_OTHER);
+          }
+        });
+  }
+
+  @Test
+  void thePauseThreadsAreTheVmThreadAndTheParallelGcWorkers() {
+    assertThat(VrrpThreadPriority.isPauseThread("VM Thread")).isTrue();
+    assertThat(VrrpThreadPriority.isPauseThread("GC Thread#0")).isTrue();
+    assertThat(VrrpThreadPriority.isPauseThread("G1 Conc#0")).isFalse();
+    assertThat(VrrpThreadPriority.isPauseThread("ZWorker#0")).isFalse();
+    assertThat(VrrpThreadPriority.isPauseThread("main")).isFalse();
+  }
 }

@@ -24,11 +24,27 @@ public final class LinuxThreads {
    * @throws NativeCallException naming the call; EPERM names CAP_SYS_NICE
    */
   public static void roundRobin(int priority) throws NativeCallException {
+    roundRobin(0, priority);
+  }
+
+  /**
+   * {@code sched_setscheduler(threadId, SCHED_RR, priority)}: one thread of this process, by its
+   * Linux thread id (a {@code /proc/self/task} entry); 0 = the calling thread.
+   *
+   * @throws IllegalArgumentException when {@code priority} is not 1-99 or the id is negative
+   * @throws NativeCallException naming the call; EPERM names CAP_SYS_NICE
+   */
+  public static void roundRobin(int threadId, int priority) throws NativeCallException {
     if (priority < 1 || priority > 99) {
       throw new IllegalArgumentException("a SCHED_RR priority is 1-99, got " + priority);
     }
-    if (LibC.sched_setscheduler(0, SCHED_RR, new int[] {priority}) < 0) {
-      throw LibC.failure("sched_setscheduler(SCHED_RR, " + priority + ")", Capability.CAP_SYS_NICE);
+    if (threadId < 0) {
+      throw new IllegalArgumentException("a thread id is >= 0, got " + threadId);
+    }
+    if (LibC.sched_setscheduler(threadId, SCHED_RR, new int[] {priority}) < 0) {
+      throw LibC.failure(
+          "sched_setscheduler(" + threadId + ", SCHED_RR, " + priority + ")",
+          Capability.CAP_SYS_NICE);
     }
   }
 
