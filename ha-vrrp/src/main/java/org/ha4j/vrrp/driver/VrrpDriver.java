@@ -40,6 +40,12 @@ public final class VrrpDriver {
    */
   public static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
+  /**
+   * A Master_Down_Timer that fires later than this (and a quarter interval) was held up by a pause
+   * of this thread or the JVM (a collection, a safepoint, a starved CPU).
+   */
+  static final long LATE_TIMER_NANOS = 5_000_000L;
+
   private static final Logger log = LoggerFactory.getLogger(VrrpDriver.class);
 
   private final String name;
@@ -118,6 +124,33 @@ public final class VrrpDriver {
     if (!snapshot.equals(before)) {
       group.changed(before, snapshot);
     }
+  }
+
+  /**
+   * The Master_Down_Timer's task ran. If it ran late, this process was paused, and adverts that
+   * arrived meanwhile may still wait in the socket for the receiver thread: taking over now would
+   * make a second master beside a healthy one. The takeover then waits one more
+   * Master_Adver_Interval for them; an advert heard in that time re-arms the timer (and cancels
+   * this wait) as usual. Only a master that died during our own pause pays that interval.
+   */
+  private void masterDownFired(VrrpInput expiry, long dueNanos) {
+    if (halted) {
+      return;
+    }
+    long late = scheduler.nanoTime() - dueNanos;
+    long interval = snapshot.masterAdverInterval().toNanos();
+    if (late > LATE_TIMER_NANOS + interval / 4) {
+      log.info(
+          "({}) Master_Down_Timer ran {} ms late (this process was paused): listening one more"
+              + " advert interval before taking over",
+          name,
+          late / 1_000_000);
+      timers.put(
+          VrrpTimer.MASTER_DOWN,
+          scheduler.schedule(Duration.ofNanos(interval), () -> masterDownExpired(expiry)));
+      return;
+    }
+    masterDownExpired(expiry);
   }
 
   /**
@@ -220,8 +253,9 @@ public final class VrrpDriver {
       }
       if (arm.timer() == VrrpTimer.MASTER_DOWN) {
         withdrawHeldTakeOver();
+        long due = scheduler.nanoTime() + arm.delay().toNanos();
         timers.put(
-            arm.timer(), scheduler.schedule(arm.delay(), () -> masterDownExpired(arm.expiry())));
+            arm.timer(), scheduler.schedule(arm.delay(), () -> masterDownFired(arm.expiry(), due)));
       } else if (arm.timer() == VrrpTimer.ADVERTISEMENT) {
         long now = scheduler.nanoTime();
         long interval = arm.delay().toNanos();
