@@ -29,7 +29,7 @@ set -euo pipefail
 
 DURATION="${DURATION:-1800}"
 ADVERT_INTS="${ADVERT_INTS:-0.05 0.02}"
-BURNERS="${BURNERS:-$(nproc)}" # per node namespace: with both nodes, every CPU has a busy loop at least
+BURNERS="${BURNERS:-$(( ($(nproc) + 1) / 2 ))}" # per node namespace: both nodes' together busy every CPU
 RETAINED_MIB="${RETAINED_MIB:-32}"
 SETTLE="${SETTLE:-5}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
