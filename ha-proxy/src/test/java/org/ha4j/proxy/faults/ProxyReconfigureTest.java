@@ -33,6 +33,7 @@ import org.ha4j.proxy.ProxyFault;
 import org.ha4j.proxy.RelayKind;
 import org.ha4j.proxy.Upstream;
 import org.ha4j.proxy.balance.BalancingStrategies;
+import org.ha4j.proxy.balance.BalancingStrategy;
 import org.ha4j.proxy.balance.ServerSpec;
 import org.ha4j.proxy.splice.SpliceEngine;
 import org.junit.jupiter.api.AfterEach;
@@ -239,9 +240,7 @@ class ProxyReconfigureTest {
     int free = freePort();
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int busy = taken.getLocalPort();
-      Upstream other =
-          new Upstream(
-              "other", BalancingStrategies.leastConn(), List.of(ServerSpec.parse(c.address())));
+      Upstream other = upstream("other", BalancingStrategies.leastConn(), c);
       Proxy replacement =
           Proxy.builder()
               .relay(relay)
@@ -292,10 +291,7 @@ class ProxyReconfigureTest {
             .listen(
                 new Proxy.Listener(
                     new java.net.InetSocketAddress("127.0.0.1", port),
-                    new Upstream(
-                        "app",
-                        BalancingStrategies.roundRobin(),
-                        List.of(ServerSpec.parse(c.address()))),
+                    upstream("app", BalancingStrategies.roundRobin(), c),
                     64,
                     false))
             .build();
@@ -313,9 +309,7 @@ class ProxyReconfigureTest {
     Proxy running = startedConfig1(relay, nio);
     int port = running.boundAddresses().get(0).getPort();
     LongSession established = closeLast(new LongSession(port, 7));
-    Upstream app =
-        new Upstream(
-            "app", BalancingStrategies.roundRobin(), List.of(ServerSpec.parse(a.address())));
+    Upstream app = upstream("app", BalancingStrategies.roundRobin(), a);
     running.reconfigure(
         Proxy.builder()
             .relay(relay)
@@ -359,9 +353,7 @@ class ProxyReconfigureTest {
   }
 
   private Proxy withLog(int port, RecordingWriter writer) {
-    Upstream app =
-        new Upstream(
-            "app", BalancingStrategies.roundRobin(), List.of(ServerSpec.parse(a.address())));
+    Upstream app = upstream("app", BalancingStrategies.roundRobin(), a);
     return Proxy.builder()
         .relay(RelayKind.COPY)
         .forceNio(true)
@@ -400,9 +392,7 @@ class ProxyReconfigureTest {
     running.start();
     int port = running.boundAddresses().get(0).getPort();
     LongSession onSecond = closeLast(new LongSession(second, 13));
-    Upstream app =
-        new Upstream(
-            "app", BalancingStrategies.leastConn(), List.of(ServerSpec.parse(b.address())));
+    Upstream app = upstream("app", BalancingStrategies.leastConn(), b);
     running.reconfigure(
         Proxy.builder()
             .relay(RelayKind.COPY)
@@ -419,6 +409,10 @@ class ProxyReconfigureTest {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  private static Upstream upstream(String name, BalancingStrategy method, EchoBackend server) {
+    return new Upstream(name, method, List.of(ServerSpec.parse(server.address())));
+  }
 
   private Proxy startedConfig1(RelayKind relay, boolean nio) throws Exception {
     assumeRelay(relay);
