@@ -8,8 +8,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -290,7 +292,7 @@ class ProxyReconfigureTest {
             .ioThreads(2)
             .listen(
                 new Proxy.Listener(
-                    new java.net.InetSocketAddress("127.0.0.1", port),
+                    new InetSocketAddress("127.0.0.1", port),
                     upstream("app", BalancingStrategies.roundRobin(), c),
                     64,
                     false))
@@ -405,7 +407,74 @@ class ProxyReconfigureTest {
     long start = System.nanoTime();
     assertThat(onSecond.awaitEnd()).as("EOF at the drain timeout").isEqualTo(-1);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-    assertThat(running.activeSessions()).isZero();
+    await("the drained session accounted", () -> running.activeSessions() == 0);
+  }
+
+  @Test
+  void aKeptServerKeepsItsFailures() throws Exception {
+    String refusing = RefusedUpstreamTest.refusedAddress();
+    Proxy running = failing(0, refusing);
+    closeables.add(running::stop);
+    running.start();
+    int port = running.boundAddresses().get(0).getPort();
+    for (int i = 0; i < 4; i++) {
+      assertThat(echoOnce(port)).isTrue(); // the refusing server fails once, then sits out
+    }
+    assertThat(stats(running, refusing).usable()).as("failed out before the reload").isFalse();
+    running.reconfigure(failing(port, refusing));
+    assertThat(stats(running, refusing).usable())
+        .as("still failed out after the reload: max_fails counted, fail_timeout running")
+        .isFalse();
+    assertThat(stats(running, refusing).connectFailures()).isEqualTo(1);
+    assertThat(stats(running, a.address()).sessions()).isEqualTo(4);
+  }
+
+  private Proxy failing(int port, String refusing) {
+    return Proxy.builder()
+        .relay(RelayKind.COPY)
+        .forceNio(true)
+        .ioThreads(2)
+        .listen(
+            "127.0.0.1:" + port,
+            new Upstream(
+                "app",
+                BalancingStrategies.roundRobin(),
+                List.of(
+                    ServerSpec.parse(a.address()),
+                    ServerSpec.parse(refusing + " max_fails=1 fail_timeout=10m"))))
+        .build();
+  }
+
+  @ParameterizedTest(name = "{0} relay, nio={1}")
+  @MethodSource("relaysAndTransports")
+  void aKeptListenerTurnsProxyProtocolOnAndOff(RelayKind relay, boolean nio) throws Exception {
+    Proxy running = startedConfig1(relay, nio);
+    int port = running.boundAddresses().get(0).getPort();
+    running.reconfigure(proxyProtocol(port, relay, nio, true));
+    assertThat(echoOnce(port)).as("no header: refused with 400").isFalse();
+    try (Socket s = Clients.connect(port)) {
+      s.getOutputStream()
+          .write("PROXY TCP4 10.1.2.3 10.1.2.4 1111 80\r\n*".getBytes(StandardCharsets.US_ASCII));
+      assertThat(s.getInputStream().read()).as("after a header: relayed").isEqualTo('*');
+    }
+    running.reconfigure(proxyProtocol(port, relay, nio, false));
+    assertThat(echoOnce(port)).as("no header expected any more").isTrue();
+  }
+
+  private Proxy proxyProtocol(int port, RelayKind relay, boolean nio, boolean on) {
+    return Proxy.builder()
+        .relay(relay)
+        .forceNio(nio)
+        .ioThreads(2)
+        .listen(
+            new Proxy.Listener(
+                new InetSocketAddress("127.0.0.1", port),
+                upstream("app", BalancingStrategies.roundRobin(), b),
+                511,
+                false,
+                ListenerSettings.inherit(),
+                on))
+        .build();
   }
 
   // ---------------------------------------------------------------- helpers
@@ -437,7 +506,7 @@ class ProxyReconfigureTest {
 
   static boolean refused(int port) throws IOException {
     try (Socket s = new Socket()) {
-      s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
+      s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
       return false;
     } catch (ConnectException e) {
       return true;
