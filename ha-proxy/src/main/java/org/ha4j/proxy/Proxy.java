@@ -362,11 +362,12 @@ public final class Proxy implements Lifecycle, HealthSource {
    *       sees one whole server set and method). A server with the same address in both keeps its
    *       state, with the new parameters: failures and their window (max_fails, fail_timeout),
    *       active sessions (least_conn, max_conns), health, draining and the counters of {@link
-   *       #backendStats()}. New servers join; the new balancing method applies from the next pick.
-   *       Removed servers get no new session, and their sessions run to their end, counted on the
-   *       server until then (a server removed and added back meanwhile continues its counts). An
-   *       upstream no listener uses any more leaves {@link #upstream(String)} and {@link
-   *       #backendStats()}.
+   *       #backendStats()}; the replacement's upstream object of that name is consumed ({@link
+   *       #upstream(String)} gives the one to change at runtime). New servers join; the new
+   *       balancing method applies from the next pick. Removed servers get no new session, and
+   *       their sessions run to their end, counted on the server until then (a server removed and
+   *       added back meanwhile continues its counts). An upstream no listener uses any more leaves
+   *       {@link #upstream(String)} and {@link #backendStats()}.
    *   <li><b>Access logs</b>: the replacement's are opened when it is built (a log that cannot be
    *       opened fails the build, so nothing changes). A log of this proxy the replacement does not
    *       use is closed once no session writes to it any more.

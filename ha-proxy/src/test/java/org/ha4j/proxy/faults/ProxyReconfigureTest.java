@@ -477,6 +477,24 @@ class ProxyReconfigureTest {
         .build();
   }
 
+  @Test
+  void aReplacementMayReuseTheRunningUpstreamObject() throws Exception {
+    Proxy running = startedConfig1(RelayKind.COPY, true);
+    int port = running.boundAddresses().get(0).getPort();
+    Upstream app = running.upstream("app");
+    running.reconfigure(
+        Proxy.builder()
+            .relay(RelayKind.COPY)
+            .forceNio(true)
+            .ioThreads(2)
+            .maxConnections(5)
+            .listen("127.0.0.1:" + port, app)
+            .build());
+    assertThat(running.upstream("app")).isSameAs(app);
+    assertThat(echoOnce(port)).isTrue();
+    assertThat(running.backendStats().get("app")).hasSize(2);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static Upstream upstream(String name, BalancingStrategy method, EchoBackend server) {
