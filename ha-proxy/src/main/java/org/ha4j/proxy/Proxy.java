@@ -63,8 +63,9 @@ import org.slf4j.LoggerFactory;
  * SessionAccounting} counts and logs; {@code Drain} keeps the sessions in progress for {@link
  * #stop()}. This class is the façade: lifecycle, queries, health, builder.
  *
- * <p>Thread-safe. {@link #stop()} stops accepting, lets sessions finish until the drain timeout,
- * then closes the rest.
+ * <p>Thread-safe. {@link #reconfigure} applies a new configuration while running, without refusing
+ * or cutting a connection (a reload). {@link #stop()} stops accepting, lets sessions finish until
+ * the drain timeout, then closes the rest.
  */
 public final class Proxy implements Lifecycle, HealthSource {
 
@@ -494,13 +495,15 @@ public final class Proxy implements Lifecycle, HealthSource {
       next.add(l);
     }
     Set<AccessLog> replaced = accessLogs;
+    retiringLogs.removeAll(replacement.accessLogs); // taken up again: no longer to be closed
     listeners = List.copyOf(next);
     upstreams = plan.upstreams;
     accessLogs = replacement.accessLogs;
     drainTimeout = replacement.drainTimeout;
     for (ListenerRuntime gone : plan.removed) {
+      String address = gone.address();
       ListenerBinding.close(gone);
-      log.info("stopped listening on {}; its sessions drain", gone.address());
+      log.info("stopped listening on {}; its sessions drain", address);
       group
           .next()
           .schedule(
@@ -517,7 +520,6 @@ public final class Proxy implements Lifecycle, HealthSource {
         retiringLogs.add(l);
       }
     }
-    retiringLogs.removeAll(accessLogs);
     closeUnusedLogs();
     refreshHealth();
     log.info(
