@@ -160,6 +160,39 @@ class VrrpReloadIT {
   }
 
   @Test
+  void fiftyReloadsOfABackupBesideAKeepalivedMasterPutNothingOnTheWire() throws Exception {
+    NetnsProcess keepalived = Keepalived.start(lb1, Keepalived.config("MASTER", 150, B + "/32"));
+    keepalived.awaitOutput(
+        out -> out.contains("Entering MASTER STATE"), START, "keepalived MASTER");
+    Path control = controlFifo(lb2);
+    NetnsProcess ha4j =
+        reloadNode(
+            lb2,
+            control,
+            2,
+            "100:1000:" + B + "/32:" + A + "/32",
+            "120:1000:" + B + "/32:" + C + "/32");
+    ha4j.awaitOutput(out -> out.contains("STATE BACKUP"), START, "ha4j BACKUP");
+    int keepalivedStates = count(keepalived.output(), "Entering "); // BACKUP (init), MASTER
+
+    for (int n = 1; n <= 50; n++) {
+      command(control, ha4j, "RELOAD", "RELOADED " + n + " ");
+      assertThat(present(lb2)).as("reload %d on the ha4j backup", n).isEmpty();
+      assertThat(present(lb1)).as("reload %d on the keepalived master", n).containsExactly(B);
+    }
+    ha4j.assertNeverOutputs("STATE MASTER", Duration.ofSeconds(4));
+    assertThat(lines(ha4j, "STATE ")).containsExactly("BACKUP gen=0");
+    assertThat(count(keepalived.output(), "Entering ")).isEqualTo(keepalivedStates);
+    // a backup that sent anything would show here: keepalived answers every advert it hears
+    assertThat(keepalived.output()).doesNotContain("lower priority").doesNotContain("10.200.0.11");
+    assertThat(ha4j.output()).contains("reconfigured: priority 100 -> 120");
+
+    ha4j.signal("TERM");
+    assertThat(ha4j.awaitExit(Duration.ofSeconds(10))).isEqualTo(143);
+    assertThat(present(lb2)).isEmpty();
+  }
+
+  @Test
   void trackedSourcesListenersAndTheReplacementFollowTheReload() throws Exception {
     Path control = controlFifo(lb1);
     NetnsProcess ha4j =
