@@ -35,8 +35,9 @@ import org.ha4j.vrrp.protocol.VrrpState;
  * gen=<g> <changes>}. SIGTERM stops the instance gracefully.
  *
  * <p>Arguments: the control FIFO, the VRRP version, then the configurations as {@code
- * priority:intervalMillis:vips:excluded:tracked:peers}, lists comma-separated, a tracked signal as
- * {@code name/weight/UP|DOWN}; the last three fields may be left out or empty.
+ * priority:intervalMillis:vips:excluded:tracked:peers:interfaces}, lists comma-separated, a tracked
+ * signal as {@code name/weight/UP|DOWN}, a tracked interface as {@code name/weight}; the fields
+ * after the VIPs may be left out or empty.
  */
 final class ReloadNode {
 
@@ -90,6 +91,10 @@ final class ReloadNode {
     signals.add(tracked);
     for (String peer : list(parts, 5)) {
       b.unicastPeer(Ipv4Address.parse(peer));
+    }
+    for (String link : list(parts, 6)) {
+      String[] fields = link.split("/");
+      b.trackInterface(fields[0], Integer.parseInt(fields[1]));
     }
     return b.build();
   }

@@ -202,7 +202,8 @@ class VrrpReloadIT {
             2,
             "100:1000:" + B + "/32::check/0/UP",
             "100:1000:" + B + "/32::check/0/UP",
-            "100:1000:" + B + "/32::check/0/UP,extra/0/DOWN");
+            "100:1000:" + B + "/32::check/0/UP,extra/0/DOWN",
+            "100:1000:" + B + "/32::check/0/UP::t0/0");
     ha4j.awaitOutput(out -> out.contains("STATE MASTER gen=0"), START, "ha4j MASTER");
     NetnsProcess keepalived = Keepalived.start(lb2, keepalived(2, 1000));
 
@@ -234,12 +235,30 @@ class VrrpReloadIT {
     assertThat(present(lb1)).isEmpty();
     awaitAddress(lb2, B);
 
+    // a newly tracked interface that is down holds the FAULT; its link coming up ends it
+    lb1.run("ip", "link", "add", "t0", "type", "veth", "peer", "name", "t1"); // both ends down
+    command(control, ha4j, "RELOAD 3", "RELOADED 3 ");
+    assertThat(lines(ha4j, "STATE ")).last().isEqualTo("FAULT gen=2");
+    lb1.run("ip", "link", "set", "t1", "up");
+    lb1.run("ip", "link", "set", "t0", "up");
+    ha4j.awaitOutput(out -> out.contains("STATE MASTER gen=3"), START, "ha4j MASTER once t0 is up");
+    assertThat(present(lb1)).containsExactly(B);
+
     command(control, ha4j, "START_REPLACEMENT", "START_REPLACEMENT ");
     assertThat(ha4j.output())
         .contains(
             "START_REPLACEMENT java.lang.IllegalStateException: VRRP instance VI_1 was consumed by"
                 + " a reconfigure of VI_1");
-    assertThat(lines(ha4j, "STATE ").stream().filter(l -> l.endsWith("gen=0"))).hasSize(2);
+    assertThat(lines(ha4j, "STATE "))
+        .containsExactly(
+            "BACKUP gen=0",
+            "MASTER gen=0",
+            "FAULT gen=1",
+            "BACKUP gen=1",
+            "MASTER gen=1",
+            "FAULT gen=2",
+            "BACKUP gen=3",
+            "MASTER gen=3");
 
     ha4j.signal("TERM");
     assertThat(ha4j.awaitExit(Duration.ofSeconds(10))).isEqualTo(143);
