@@ -25,6 +25,16 @@ class Vrrp3UnicastIT {
   private static final String VIP = "10.200.0.100";
   private static final Duration START = Duration.ofSeconds(20);
 
+  /**
+   * 1 s, so the two backups' Master_Down_Intervals (priorities 90 and 50: Skew_Time 648 and 804 ms)
+   * lie far enough apart that the higher one's first advert always arrives first, even on a loaded
+   * machine; at 0.1 s they are 16 ms apart and the lower backup may briefly take over too, as RFC
+   * 9568 allows.
+   */
+  private static final String INTERVAL_MILLIS = "1000";
+
+  private static final Duration TAKEOVER = Duration.ofSeconds(5);
+
   private NetnsLan lan;
   private final List<NetnsHost> hosts = new ArrayList<>();
 
@@ -47,7 +57,7 @@ class Vrrp3UnicastIT {
   /** ha4j on host {@code index}: unicast from its own address to the two others. */
   private NetnsProcess ha4j(int index, int priority) throws Exception {
     List<String> args =
-        new ArrayList<>(List.of(Integer.toString(priority), "100", VIP + "/24", "3"));
+        new ArrayList<>(List.of(Integer.toString(priority), INTERVAL_MILLIS, VIP + "/24", "3"));
     args.add("src=" + hosts.get(index).address());
     for (int i = 0; i < hosts.size(); i++) {
       if (i != index) {
@@ -73,7 +83,7 @@ class Vrrp3UnicastIT {
         + "vrrp_instance VI_1 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 51\n"
         + "  priority "
         + priority
-        + "\n  advert_int 0.1\n  unicast_src_ip "
+        + "\n  advert_int 1\n  unicast_src_ip "
         + hosts.get(index).address()
         + "\n  unicast_peer {\n"
         + peers
@@ -99,18 +109,18 @@ class Vrrp3UnicastIT {
     NetnsProcess lb2 = ha4j(1, 90);
     lb2.awaitOutput(out -> out.contains("STATE BACKUP"), START, "lb2 BACKUP");
     Privileges.assumeCommand("keepalived");
-    NetnsProcess keepalived = Keepalived.start(hosts.get(2), keepalivedUnicast(2, 80));
+    NetnsProcess keepalived = Keepalived.start(hosts.get(2), keepalivedUnicast(2, 50));
 
     // keepalived takes lb1's adverts (checked against keepalived's own address) and stays BACKUP
-    keepalived.assertNeverOutputs("Entering MASTER STATE", Duration.ofSeconds(2));
+    keepalived.assertNeverOutputs("Entering MASTER STATE", Duration.ofSeconds(4));
     lb2.assertNeverOutputs("STATE MASTER", Duration.ofMillis(500));
     assertThat(Keepalived.rejections(keepalived)).isEmpty();
     assertThat(holders()).isEqualTo(1);
 
     // lb1 dies: lb2 takes over, and keepalived takes lb2's adverts in turn
     lb1.crash();
-    lb2.awaitOutput(out -> out.contains("STATE MASTER"), Duration.ofSeconds(2), "lb2 MASTER");
-    keepalived.assertNeverOutputs("Entering MASTER STATE", Duration.ofSeconds(1));
+    lb2.awaitOutput(out -> out.contains("STATE MASTER"), TAKEOVER, "lb2 MASTER");
+    keepalived.assertNeverOutputs("Entering MASTER STATE", Duration.ofSeconds(2));
     assertThat(Keepalived.rejections(keepalived)).isEmpty();
     assertThat(hosts.get(1).hasAddress(Ipv4Address.parse(VIP))).isTrue();
     assertThat(hosts.get(2).hasAddress(Ipv4Address.parse(VIP))).isFalse();
@@ -125,15 +135,15 @@ class Vrrp3UnicastIT {
     NetnsProcess lb1 = ha4j(0, 100);
     lb1.awaitOutput(out -> out.contains("STATE MASTER"), START, "lb1 MASTER");
     NetnsProcess lb2 = ha4j(1, 90);
-    NetnsProcess lb3 = ha4j(2, 80);
+    NetnsProcess lb3 = ha4j(2, 50);
     lb2.awaitOutput(out -> out.contains("STATE BACKUP"), START, "lb2 BACKUP");
     lb3.awaitOutput(out -> out.contains("STATE BACKUP"), START, "lb3 BACKUP");
-    lb3.assertNeverOutputs("STATE MASTER", Duration.ofSeconds(1));
+    lb3.assertNeverOutputs("STATE MASTER", Duration.ofSeconds(2));
     assertThat(holders()).isEqualTo(1);
 
     lb1.crash();
-    lb2.awaitOutput(out -> out.contains("STATE MASTER"), Duration.ofSeconds(2), "lb2 MASTER");
-    lb3.assertNeverOutputs("STATE MASTER", Duration.ofSeconds(1));
+    lb2.awaitOutput(out -> out.contains("STATE MASTER"), TAKEOVER, "lb2 MASTER");
+    lb3.assertNeverOutputs("STATE MASTER", Duration.ofSeconds(2));
     assertThat(hosts.get(1).hasAddress(Ipv4Address.parse(VIP))).isTrue();
     assertThat(hosts.get(2).hasAddress(Ipv4Address.parse(VIP))).isFalse();
 
