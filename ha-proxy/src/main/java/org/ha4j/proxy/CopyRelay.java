@@ -367,6 +367,10 @@ final class CopyRelay implements Relay {
 
     void request() {
       requested = true;
+      // from here an EOF is kept for the engine, after the bytes read before it
+      // (Direction.inputEnded): Netty must not close a channel on one, which would drop them
+      allowHalfClosure(session.client, true);
+      allowHalfClosure(session.server.channel(), true);
       proceed();
     }
 
@@ -379,9 +383,6 @@ final class CopyRelay implements Relay {
         return; // both directions are over: the session is finishing on the copy path
       }
       leaving = true;
-      // the engine handles every EOF from here: Netty must not close a channel on one
-      allowHalfClosure(session.client, true);
-      allowHalfClosure(session.server.channel(), true);
       SpliceRelay.Handoff handoff = new SpliceRelay.Handoff(session, engine);
       session.closer = handoff::closeFromSession;
       Channel client = session.client;
