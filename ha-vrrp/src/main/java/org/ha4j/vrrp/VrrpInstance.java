@@ -108,7 +108,8 @@ public interface VrrpInstance extends Lifecycle {
    * @throws IllegalStateException when this instance is not running, or {@code replacement} was
    *     started or consumed already
    * @throws java.io.UncheckedIOException when a newly tracked interface does not exist or new
-   *     sockets cannot be opened; nothing changed then
+   *     sockets cannot be opened: nothing changed then; or, should the protocol thread fail or not
+   *     answer within 10 s, with "failed part way" (restart the instance)
    * @throws UnsupportedOperationException from an implementation other than the builder's (a test
    *     double, say) that does not override this
    */
