@@ -77,7 +77,9 @@ public interface VrrpInstance extends Lifecycle {
    * address-owner status (priority 255 or not) and sync group (by name; the instance stays in the
    * group it started in): a change to any of these needs a restart, and this call throws {@link
    * IllegalArgumentException} naming the field and consumes nothing, so the caller can stop this
-   * instance gracefully and start the replacement.
+   * instance gracefully and start the replacement. The instance stays with the {@link
+   * VrrpSyncGroup} object it started with: when a reload changes which instances a group holds, the
+   * caller restarts all of its members (a group object cannot take in members of another).
    *
    * <p>Adopted live: base priority, advert interval, preempt and preempt delay, virtual and
    * excluded addresses, tracked health sources and their weights (old subscriptions cancelled, new
