@@ -323,7 +323,14 @@ final class DefaultVrrpInstance implements VrrpInstance {
     try {
       onProtocolThread(() -> adopt(reload, changes));
     } catch (IOException e) {
-      throw new UncheckedIOException("(" + name + ") reconfigure failed: " + e.getMessage(), e);
+      boolean sendingOnNewSockets = reload.transport() != null && transport == reload.transport();
+      if (sendingOnNewSockets) {
+        finish(reload, previousTransport); // the receiver follows the sender
+      } else {
+        reload.abandon();
+      }
+      throw new UncheckedIOException(
+          "(" + name + ") reconfigure failed part way: " + e.getMessage(), e);
     }
     finish(reload, previousTransport);
   }
