@@ -1,5 +1,7 @@
 package org.ha4j.node;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -99,11 +101,20 @@ public record NodeState(Instant at, List<Instance> instances, ProxyState proxy) 
       i.put("advertsReceived", s.advertsReceived());
       i.put("droppedPackets", new TreeMap<>(s.droppedPackets()));
       i.put("sendFailures", s.sendFailures());
+      i.put("transitions", new TreeMap<>(s.transitions()));
       vrrp.add(i);
     }
     doc.put("instances", vrrp);
     doc.put("proxy", proxy == null ? null : proxyJson(proxy));
     return Json.value(doc);
+  }
+
+  /** Milliseconds to the microsecond, null when nothing was timed. */
+  private static BigDecimal meanMillis(long totalNanos, long count) {
+    return count == 0
+        ? null
+        : BigDecimal.valueOf(totalNanos)
+            .divide(BigDecimal.valueOf(count * 1_000_000L), 3, RoundingMode.HALF_UP);
   }
 
   private static Map<String, Object> proxyJson(ProxyState p) {
@@ -123,6 +134,8 @@ public record NodeState(Instant at, List<Instance> instances, ProxyState proxy) 
       m.put("bytesFromClients", l.bytesReceived());
       m.put("bytesToClients", l.bytesSent());
       m.put("acceptFailures", l.acceptFailures());
+      m.put("sessionsEnded", l.ended());
+      m.put("sessionMeanMs", meanMillis(l.sessionNanos(), l.ended()));
       listeners.add(m);
     }
     out.put("listeners", listeners);
@@ -144,6 +157,7 @@ public record NodeState(Instant at, List<Instance> instances, ProxyState proxy) 
                 m.put("connectFailures", b.connectFailures());
                 m.put("bytesToServer", b.bytesSent());
                 m.put("bytesFromServer", b.bytesReceived());
+                m.put("connectMeanMs", meanMillis(b.connectNanos(), b.sessions()));
                 list.add(m);
               }
               upstreams.put(name, list);

@@ -41,6 +41,11 @@ final class ListenerRuntime {
   final LongAdder bytesReceived = new LongAdder();
   final LongAdder bytesSent = new LongAdder();
 
+  /** Sessions ended, whatever their status, and how long they lasted in total. */
+  final LongAdder ended = new LongAdder();
+
+  final LongAdder sessionNanos = new LongAdder();
+
   /**
    * Every bound socket: one per event loop with SO_REUSEPORT on epoll, else one; the first gives
    * the address.
@@ -96,6 +101,8 @@ final class ListenerRuntime {
         badGateway.sum(),
         bytesReceived.sum(),
         bytesSent.sum(),
-        acceptFailures.sum());
+        acceptFailures.sum(),
+        ended.sum(),
+        sessionNanos.sum());
   }
 }

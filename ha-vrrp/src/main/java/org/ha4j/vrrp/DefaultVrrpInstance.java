@@ -78,6 +78,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
   private final List<HealthSource.Subscription> subscriptions = new ArrayList<>();
 
   private volatile DropCounter drops;
+  private volatile InstanceNotifier notifier;
   private SystemScheduler scheduler;
   private RouteNetlink netlink;
   private VrrpTransport transport;
@@ -182,6 +183,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
     drops = dropCounter;
     notifyRunner = new NotifyRunner(name);
     InstanceNotifier notifier = new InstanceNotifier(this, listeners, notifyScripts, notifyRunner);
+    this.notifier = notifier;
     VrrpTransport sender = transport;
     SystemScheduler protocolThread = scheduler;
     if (syncGroup != null) {
@@ -420,6 +422,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
     VrrpSnapshot protocolState = running == null ? null : running.snapshot();
     DropCounter counter = drops;
     AdvertReceiver rx = receiver;
+    InstanceNotifier told = notifier;
     return new VrrpInstanceSnapshot(
         name,
         protocolState == null ? VrrpState.INITIALIZE : protocolState.state(),
@@ -431,7 +434,8 @@ final class DefaultVrrpInstance implements VrrpInstance {
         running == null ? 0 : running.advertisementsSent(),
         rx == null ? 0 : rx.received(),
         counter == null ? Map.of() : counter.snapshot(),
-        running == null ? 0 : running.sendFailures());
+        running == null ? 0 : running.sendFailures(),
+        told == null ? Map.of() : told.transitions());
   }
 
   /** The instance and the protocol settings it runs with, for logs and for a node's checks. */

@@ -96,7 +96,8 @@ class StatusCommandTest {
             0,
             42,
             Map.of(),
-            0);
+            0,
+            Map.of());
     status =
         new StatusServer(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
