@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * A state document ({@code /status}, the {@code USR1} dump) as tables for people: the VRRP
  * instances with state, priority, master and VIPs; the proxy's listeners; each upstream's servers
- * with health and counters; the faults that happened. What {@code ./ha4j status} prints.
+ * with health, counters and mean connect time; the faults that happened. What {@code ./ha4j status}
+ * prints.
  */
 public final class StatusTable {
 
@@ -119,7 +120,8 @@ public final class StatusTable {
                   "sessions",
                   "connectFailures",
                   "bytesToServer",
-                  "bytesFromServer"));
+                  "bytesFromServer",
+                  "connectMeanMs"));
           rows.add(row);
         }
         out.add("");
@@ -135,7 +137,8 @@ public final class StatusTable {
                     "SESSIONS",
                     "CONNECT FAILURES",
                     "BYTES TO",
-                    "BYTES FROM"),
+                    "BYTES FROM",
+                    "CONNECT MS"),
                 rows));
       }
     }
