@@ -449,7 +449,11 @@ public final class HaNode implements Lifecycle {
       }
       out.add(new NodeState.Instance(instance.snapshot(), vips));
     }
-    return new NodeState(Instant.now(), out, NodeState.ProxyState.of(proxy.current()));
+    return new NodeState(
+        Instant.now(),
+        out,
+        NodeState.ProxyState.of(proxy.current()),
+        probes().stream().map(NodeState.ProbeState::of).toList());
   }
 
   /**

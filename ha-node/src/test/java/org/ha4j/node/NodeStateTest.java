@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.ha4j.core.health.Health;
 import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.health.ProbeFailure;
+import org.ha4j.health.ProbeStats;
 import org.ha4j.proxy.BackendStats;
 import org.ha4j.proxy.ListenerStats;
 import org.ha4j.proxy.ProxyFault;
@@ -84,7 +87,31 @@ class NodeStateTest {
                 + "\"usable\":false,\"healthy\":false,\"draining\":false,\"active\":0,\"picks\":1,"
                 + "\"sessions\":0,\"connectFailures\":1,\"bytesToServer\":0,\"bytesFromServer\":0,"
                 + "\"connectMeanMs\":null}]},"
-                + "\"faults\":{\"UPSTREAM_CONNECT_FAILED\":1}}}");
+                + "\"faults\":{\"UPSTREAM_CONNECT_FAILED\":1}},\"probes\":[]}");
+  }
+
+  @Test
+  void eachProbeShowsItsStatusResultsByReasonAndMeanLatency() {
+    NodeState state =
+        new NodeState(
+            Instant.parse("2026-12-06T06:00:00Z"),
+            List.of(),
+            null,
+            List.of(
+                new NodeState.ProbeState(
+                    "check_nginx",
+                    Health.down("exit status 1"),
+                    new ProbeStats(
+                        3,
+                        Map.of(ProbeFailure.FAILED, 2L, ProbeFailure.TIMEOUT, 1L),
+                        6,
+                        9_000_000))));
+    assertThat(state.toJson())
+        .isEqualTo(
+            "{\"at\":\"2026-12-06T06:00:00Z\",\"instances\":[],\"proxy\":null,\"probes\":["
+                + "{\"name\":\"check_nginx\",\"status\":\"DOWN\",\"cause\":\"exit status 1\","
+                + "\"successes\":3,\"failures\":{\"FAILED\":2,\"TIMEOUT\":1,\"STILL_RUNNING\":0,"
+                + "\"PROBE_ERROR\":0},\"latencyMeanMs\":1.500}]}");
   }
 
   @Test

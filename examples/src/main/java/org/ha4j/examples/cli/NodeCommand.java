@@ -320,7 +320,10 @@ final class NodeCommand extends CliCommand {
                 new NodeState(
                     Instant.now(),
                     List.of(new NodeState.Instance(instance.snapshot(), virtualAddresses)),
-                    null),
+                    null,
+                    checks == null
+                        ? List.of()
+                        : checks.probes().stream().map(NodeState.ProbeState::of).toList()),
             List.of(
                 new VrrpMetrics(() -> List.of(instance)),
                 new HealthMetrics(checks == null ? List::of : checks::probes)),
