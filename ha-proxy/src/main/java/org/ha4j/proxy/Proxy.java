@@ -63,8 +63,9 @@ import org.slf4j.LoggerFactory;
  * SessionAccounting} counts and logs; {@code Drain} keeps the sessions in progress for {@link
  * #stop()}. This class is the façade: lifecycle, queries, health, builder.
  *
- * <p>Thread-safe. {@link #stop()} stops accepting, lets sessions finish until the drain timeout,
- * then closes the rest.
+ * <p>Thread-safe. {@link #reconfigure} applies a new configuration while running, without refusing
+ * or cutting a connection (a reload). {@link #stop()} stops accepting, lets sessions finish until
+ * the drain timeout, then closes the rest.
  */
 public final class Proxy implements Lifecycle, HealthSource {
 
@@ -362,11 +363,12 @@ public final class Proxy implements Lifecycle, HealthSource {
    *       sees one whole server set and method). A server with the same address in both keeps its
    *       state, with the new parameters: failures and their window (max_fails, fail_timeout),
    *       active sessions (least_conn, max_conns), health, draining and the counters of {@link
-   *       #backendStats()}. New servers join; the new balancing method applies from the next pick.
-   *       Removed servers get no new session, and their sessions run to their end, counted on the
-   *       server until then (a server removed and added back meanwhile continues its counts). An
-   *       upstream no listener uses any more leaves {@link #upstream(String)} and {@link
-   *       #backendStats()}.
+   *       #backendStats()}; the replacement's upstream object of that name is consumed ({@link
+   *       #upstream(String)} gives the one to change at runtime). New servers join; the new
+   *       balancing method applies from the next pick. Removed servers get no new session, and
+   *       their sessions run to their end, counted on the server until then (a server removed and
+   *       added back meanwhile continues its counts). An upstream no listener uses any more leaves
+   *       {@link #upstream(String)} and {@link #backendStats()}.
    *   <li><b>Access logs</b>: the replacement's are opened when it is built (a log that cannot be
    *       opened fails the build, so nothing changes). A log of this proxy the replacement does not
    *       use is closed once no session writes to it any more.
@@ -493,13 +495,15 @@ public final class Proxy implements Lifecycle, HealthSource {
       next.add(l);
     }
     Set<AccessLog> replaced = accessLogs;
+    retiringLogs.removeAll(replacement.accessLogs); // taken up again: no longer to be closed
     listeners = List.copyOf(next);
     upstreams = plan.upstreams;
     accessLogs = replacement.accessLogs;
     drainTimeout = replacement.drainTimeout;
     for (ListenerRuntime gone : plan.removed) {
+      String address = gone.address();
       ListenerBinding.close(gone);
-      log.info("stopped listening on {}; its sessions drain", gone.address());
+      log.info("stopped listening on {}; its sessions drain", address);
       group
           .next()
           .schedule(
@@ -516,7 +520,6 @@ public final class Proxy implements Lifecycle, HealthSource {
         retiringLogs.add(l);
       }
     }
-    retiringLogs.removeAll(accessLogs);
     closeUnusedLogs();
     refreshHealth();
     log.info(
@@ -692,7 +695,7 @@ public final class Proxy implements Lifecycle, HealthSource {
   public static final class Builder {
     private final List<Listener> listeners = new ArrayList<>();
     private final ListenerSettings.Builder defaults = ListenerSettings.nginxDefaults();
-    private RelayKind relay = RelayKind.SPLICE;
+    private RelayKind relay = RelayKind.AUTO;
     private boolean relayChosen;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private int ioThreads = Runtime.getRuntime().availableProcessors();
@@ -746,9 +749,10 @@ public final class Proxy implements Lifecycle, HealthSource {
     }
 
     /**
-     * The relay: {@link RelayKind#SPLICE} by default, zero-copy on Linux with the epoll transport;
-     * where splice is not available the copy relay is used (with a warning only when splice was
-     * asked for).
+     * The relay: {@link RelayKind#AUTO} by default (copy, then zero-copy splice once a session
+     * streams, on Linux with the epoll transport: the cheapest per small request and per streamed
+     * byte, see docs/benchmarks.md); where splice is not available the copy relay is used (with a
+     * warning only when a relay was asked for).
      */
     public Builder relay(RelayKind kind) {
       this.relay = Objects.requireNonNull(kind, "relay");

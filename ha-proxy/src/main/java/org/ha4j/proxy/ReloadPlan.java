@@ -73,7 +73,9 @@ final class ReloadPlan {
         added.add(u);
       } else {
         upstreams.put(u.name(), current);
-        reconfigured.put(current, u);
+        if (current != u) { // the same object in both (an application's own) has nothing to take
+          reconfigured.put(current, u);
+        }
       }
     }
     List<ListenerRuntime> left = new ArrayList<>(running);

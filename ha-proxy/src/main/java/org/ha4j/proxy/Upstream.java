@@ -24,7 +24,8 @@ import org.ha4j.proxy.balance.ServerSpec;
  * (a pick is a few hundred nanoseconds at most). Changing the servers at runtime ({@link
  * #addServer}, {@link #removeServer}, {@link #drain}, {@link #reweight}, or a proxy's reload)
  * builds a new selector around the same peer objects; sessions already established, and sessions
- * still choosing a server, keep the group they started with.
+ * retrying after a failed connect, keep the group they picked from; a session that has not picked
+ * yet picks from the newest group.
  */
 public final class Upstream {
 

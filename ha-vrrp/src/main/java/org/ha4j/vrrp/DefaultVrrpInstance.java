@@ -64,7 +64,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
   /** Replaced whole by {@link #reconfigure}, on the protocol thread. */
   private volatile InstanceSettings settings;
 
-  private final Map<String, LinkWatcher> trackedLinkWatchers = new LinkedHashMap<>();
+  private TrackedInterfaces trackedInterfaces;
   private SyncGroupCoordinator.Member groupMember;
 
   private final List<HealthSource.Subscription> subscriptions = new ArrayList<>();
@@ -197,8 +197,14 @@ final class DefaultVrrpInstance implements VrrpInstance {
     }
 
     boolean up = link.isUp();
-    Map<String, HealthStatus> trackedDown =
-        watchTrackedInterfaces(s.trackedInterfaces().keySet(), trackedLinkWatchers);
+    trackedInterfaces =
+        new TrackedInterfaces(
+            name,
+            netlink,
+            (input, status) ->
+                scheduler.execute(() -> driver.handle(VrrpInput.health(input, status))));
+    TrackedInterfaces.Opened links = trackedInterfaces.open(s.trackedInterfaces().keySet());
+    Map<String, HealthStatus> trackedDown = links.states();
     onProtocolThread(
         () -> {
           linuxDriver.handle(VrrpInput.start());
@@ -227,7 +233,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
             up,
             nowUp -> scheduler.execute(() -> linuxDriver.handle(VrrpInput.interfaceUp(nowUp))));
     linkWatcher.start();
-    trackedLinkWatchers.values().forEach(LinkWatcher::start);
+    trackedInterfaces.commit(links, s.trackedInterfaces().keySet());
     receiver = receiver(transport, transportConfig, expectations);
     receiver.start();
     log.info(
@@ -339,8 +345,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
    * What a reconfigure opens before anything changes, so a failure leaves the instance as it was.
    *
    * @param transport a new transport when the advert source or peers change, else null
-   * @param newWatchers watchers (not started) of interfaces newly tracked
-   * @param trackedHealth the status now of newly tracked interfaces
+   * @param links the watchers of interfaces newly tracked
    */
   private record Reload(
       InstanceSettings settings,
@@ -349,11 +354,10 @@ final class DefaultVrrpInstance implements VrrpInstance {
       VrrpTransport transport,
       ReceiveExpectations expectations,
       VirtualAddressManager addresses,
-      Map<String, LinkWatcher> newWatchers,
-      Map<String, HealthStatus> trackedHealth) {
+      TrackedInterfaces.Opened links) {
 
     void abandon() {
-      newWatchers.values().forEach(LinkWatcher::close);
+      links.abandon();
       if (transport != null) {
         transport.close();
       }
@@ -372,18 +376,14 @@ final class DefaultVrrpInstance implements VrrpInstance {
     VrrpRouterConfig config = now.protocol().toBuilder().primaryAddress(source).build();
     TransportConfig newTransportConfig =
         new TransportConfig(now.interfaceName(), interfaceIndex, source, now.unicastPeers());
-    List<String> added = new ArrayList<>(now.trackedInterfaces().keySet());
-    added.removeAll(trackedLinkWatchers.keySet());
-    Map<String, LinkWatcher> newWatchers = new LinkedHashMap<>();
-    Map<String, HealthStatus> trackedHealth;
+    TrackedInterfaces.Opened links = trackedInterfaces.open(now.trackedInterfaces().keySet());
     VrrpTransport newTransport = null;
     try {
-      trackedHealth = watchTrackedInterfaces(added, newWatchers);
       if (!newTransportConfig.equals(transportConfig)) {
         newTransport = VrrpTransport.open(newTransportConfig);
       }
     } catch (IOException | RuntimeException e) {
-      newWatchers.values().forEach(LinkWatcher::close);
+      links.abandon();
       throw e;
     }
     return new Reload(
@@ -393,8 +393,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
         newTransport,
         expectations(config, newTransportConfig),
         addresses,
-        newWatchers,
-        trackedHealth);
+        links);
   }
 
   /** On the protocol thread: every setting swapped, then the protocol told in one input. */
@@ -404,7 +403,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
     subscriptions.clear();
     settings = now;
     subscribeTracked(now);
-    Map<String, HealthStatus> health = new LinkedHashMap<>(reload.trackedHealth());
+    Map<String, HealthStatus> health = new LinkedHashMap<>(reload.links().states());
     for (HealthSource source : now.tracked().keySet()) {
       health.put(source.name(), source.current().status());
     }
@@ -427,18 +426,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
 
   /** After the protocol runs the new settings: watchers and the receiver follow. */
   private void finish(Reload reload, VrrpTransport previousTransport) {
-    reload.newWatchers().values().forEach(LinkWatcher::start);
-    trackedLinkWatchers.putAll(reload.newWatchers());
-    trackedLinkWatchers
-        .entrySet()
-        .removeIf(
-            e -> {
-              boolean gone = !reload.settings().trackedInterfaces().containsKey(e.getKey());
-              if (gone) {
-                e.getValue().close();
-              }
-              return gone;
-            });
+    trackedInterfaces.commit(reload.links(), reload.settings().trackedInterfaces().keySet());
     if (reload.transport() != null) {
       AdvertReceiver old = receiver;
       // the new receiver listens before the old one stops, so no advert falls between them
@@ -450,47 +438,6 @@ final class DefaultVrrpInstance implements VrrpInstance {
       receivedBefore += old.received();
       previousTransport.close(); // unused since adopt(): adverts go out through the new one
     }
-  }
-
-  /**
-   * A link watcher per {@code track_interface}, listening from now on but started later (after the
-   * protocol heard the initial states); returns each one's tracked input and link state now.
-   *
-   * @throws IOException naming an interface that does not exist, as keepalived -t does
-   */
-  private Map<String, HealthStatus> watchTrackedInterfaces(
-      Iterable<String> interfaces, Map<String, LinkWatcher> watchers) throws IOException {
-    Map<String, HealthStatus> states = new LinkedHashMap<>();
-    for (String tracked : interfaces) {
-      LinkInfo link = trackedLink(tracked);
-      watchers.put(tracked, trackedLinkWatcher(link, tracked));
-      states.put(
-          VrrpInstance.Builder.trackedInterfaceInput(tracked),
-          link.isUp() ? HealthStatus.UP : HealthStatus.DOWN);
-    }
-    return states;
-  }
-
-  private LinkInfo trackedLink(String tracked) throws IOException {
-    return netlink
-        .link(tracked)
-        .orElseThrow(
-            () ->
-                new IOException("(" + name + ") tracked interface " + tracked + " doesn't exist"));
-  }
-
-  private LinkWatcher trackedLinkWatcher(LinkInfo link, String tracked) throws IOException {
-    String input = VrrpInstance.Builder.trackedInterfaceInput(tracked);
-    return new LinkWatcher(
-        LinuxNetwork.openLinkMonitor(),
-        tracked,
-        link.index(),
-        link.isUp(),
-        nowUp ->
-            scheduler.execute(
-                () ->
-                    driver.handle(
-                        VrrpInput.health(input, nowUp ? HealthStatus.UP : HealthStatus.DOWN))));
   }
 
   private static ReceiveExpectations expectations(
@@ -582,8 +529,9 @@ final class DefaultVrrpInstance implements VrrpInstance {
     if (linkWatcher != null) {
       linkWatcher.close();
     }
-    trackedLinkWatchers.values().forEach(LinkWatcher::close);
-    trackedLinkWatchers.clear();
+    if (trackedInterfaces != null) {
+      trackedInterfaces.close();
+    }
     if (receiver != null) {
       receiver.close();
     }

@@ -81,7 +81,8 @@ final class InstanceReload {
     change(changes, "lower_prio_no_advert", a, b, VrrpRouterConfig::advertiseOnLowerPriority);
     change(changes, "accept", a, b, VrrpRouterConfig::acceptMode);
     change(changes, "notify", was, now, InstanceSettings::notifyScripts);
-    if (!was.listeners().equals(now.listeners())) {
+    // listeners are code, rebuilt by each reload: only a different number is worth a line
+    if (was.listeners().size() != now.listeners().size()) {
       changes.add("listeners " + was.listeners().size() + " -> " + now.listeners().size());
     }
     return changes.isEmpty() ? "nothing changed" : String.join(", ", changes);

@@ -17,6 +17,7 @@ import org.ha4j.core.testing.netns.NetnsProcess;
 import org.ha4j.vrrp.testing.Keepalived;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -83,21 +84,14 @@ class VrrpReloadIT {
   @CsvSource({"2, 1000, 1000", "3, 1000, 2000"})
   void hundredReloadsOfAMasterBesideKeepalivedChangeNoState(
       int version, int firstInterval, int secondInterval) throws Exception {
-    Path control = lb1.file("reload.fifo");
-    Files.deleteIfExists(control);
-    new ProcessBuilder("mkfifo", control.toString()).inheritIO().start().waitFor();
-    String[] configs = {
-      "100:" + firstInterval + ":" + B + "/32:" + A + "/32",
-      "110:" + secondInterval + ":" + B + "/32:" + C + "/32"
-    };
+    Path control = controlFifo(lb1);
     NetnsProcess ha4j =
-        lb1.start(
-            NetnsHost.javaCommand(
-                ReloadNode.class.getName(),
-                control.toString(),
-                Integer.toString(version),
-                configs[0],
-                configs[1]));
+        reloadNode(
+            lb1,
+            control,
+            version,
+            "100:" + firstInterval + ":" + B + "/32:" + A + "/32",
+            "110:" + secondInterval + ":" + B + "/32:" + C + "/32");
     ha4j.awaitOutput(out -> out.contains("STATE MASTER"), START, "ha4j MASTER");
     NetnsProcess keepalived = Keepalived.start(lb2, keepalived(version, firstInterval));
     // a few adverts heard before the reloads start
@@ -106,7 +100,6 @@ class VrrpReloadIT {
     assertThat(started.find()).isTrue();
     String startThreads = started.group(1);
 
-    List<String> samples = new ArrayList<>();
     for (int n = 1; n <= RELOADS; n++) {
       Files.writeString(control, "RELOAD\n");
       int reload = n;
@@ -115,7 +108,6 @@ class VrrpReloadIT {
       boolean second = n % 2 == 1;
       List<String> onMaster = present(lb1);
       List<String> onBackup = present(lb2);
-      samples.add(n + ": lb1 " + onMaster + " lb2 " + onBackup);
       assertThat(onMaster)
           .as("reload %d on the master", n)
           .containsExactlyElementsOf(second ? List.of(B, C) : List.of(A, B));
@@ -165,6 +157,203 @@ class VrrpReloadIT {
             new String(
                 new ProcessBuilder("ip", "netns", "list").start().getInputStream().readAllBytes()))
         .doesNotContain(namespace);
+  }
+
+  @Test
+  void fiftyReloadsOfABackupBesideAKeepalivedMasterPutNothingOnTheWire() throws Exception {
+    NetnsProcess keepalived = Keepalived.start(lb1, Keepalived.config("MASTER", 150, B + "/32"));
+    keepalived.awaitOutput(
+        out -> out.contains("Entering MASTER STATE"), START, "keepalived MASTER");
+    Path control = controlFifo(lb2);
+    NetnsProcess ha4j =
+        reloadNode(
+            lb2,
+            control,
+            2,
+            "100:1000:" + B + "/32:" + A + "/32",
+            "120:1000:" + B + "/32:" + C + "/32");
+    ha4j.awaitOutput(out -> out.contains("STATE BACKUP"), START, "ha4j BACKUP");
+    int keepalivedStates = count(keepalived.output(), "Entering "); // BACKUP (init), MASTER
+
+    for (int n = 1; n <= 50; n++) {
+      command(control, ha4j, "RELOAD", "RELOADED " + n + " ");
+      assertThat(present(lb2)).as("reload %d on the ha4j backup", n).isEmpty();
+      assertThat(present(lb1)).as("reload %d on the keepalived master", n).containsExactly(B);
+    }
+    ha4j.assertNeverOutputs("STATE MASTER", Duration.ofSeconds(4));
+    assertThat(lines(ha4j, "STATE ")).containsExactly("BACKUP gen=0");
+    assertThat(count(keepalived.output(), "Entering ")).isEqualTo(keepalivedStates);
+    // a backup that sent anything would show here: keepalived answers every advert it hears
+    assertThat(keepalived.output()).doesNotContain("lower priority").doesNotContain("10.200.0.11");
+    assertThat(ha4j.output()).contains("reconfigured: priority 100 -> 120");
+
+    ha4j.signal("TERM");
+    assertThat(ha4j.awaitExit(Duration.ofSeconds(10))).isEqualTo(143);
+    assertThat(present(lb2)).isEmpty();
+  }
+
+  @Test
+  void trackedSourcesListenersAndTheReplacementFollowTheReload() throws Exception {
+    Path control = controlFifo(lb1);
+    NetnsProcess ha4j =
+        reloadNode(
+            lb1,
+            control,
+            2,
+            "100:1000:" + B + "/32::check/0/UP",
+            "100:1000:" + B + "/32::check/0/UP",
+            "100:1000:" + B + "/32::check/0/UP,extra/0/DOWN",
+            "100:1000:" + B + "/32::check/0/UP::t0/0");
+    ha4j.awaitOutput(out -> out.contains("STATE MASTER gen=0"), START, "ha4j MASTER");
+    NetnsProcess keepalived = Keepalived.start(lb2, keepalived(2, 1000));
+
+    // the same settings with new health sources: nothing changes, the new listener hears it
+    command(control, ha4j, "RELOAD 1", "RELOADED 1 ");
+    assertThat(ha4j.output()).contains("RECONFIGURED gen=1 nothing changed");
+    assertThat(ha4j.output()).doesNotContain("RECONFIGURED gen=0");
+
+    // the old source is no longer followed
+    command(control, ha4j, "SIGNAL 0 check DOWN", "SIGNALLED");
+    keepalived.assertNeverOutputs("Entering MASTER STATE", Duration.ofSeconds(4));
+    assertThat(lines(ha4j, "STATE ")).containsExactly("BACKUP gen=0", "MASTER gen=0");
+
+    // the new one is: FAULT, reported to the new listener only; keepalived takes the VIP
+    command(control, ha4j, "SIGNAL 1 check DOWN", "SIGNALLED");
+    ha4j.awaitOutput(out -> out.contains("STATE FAULT gen=1"), START, "ha4j FAULT");
+    keepalived.awaitOutput(
+        out -> out.contains("Entering MASTER STATE"), Duration.ofSeconds(5), "keepalived MASTER");
+    assertThat(present(lb1)).isEmpty();
+    awaitAddress(lb2, B);
+    command(control, ha4j, "SIGNAL 1 check UP", "SIGNALLED");
+    ha4j.awaitOutput(out -> out.contains("STATE MASTER gen=1"), START, "ha4j MASTER again");
+    awaitNoAddress(lb2, B);
+    assertThat(present(lb1)).containsExactly(B);
+
+    // a newly tracked weight-0 source that is DOWN: FAULT at once, as at start
+    command(control, ha4j, "RELOAD 2", "RELOADED 2 ");
+    assertThat(ha4j.output()).contains("STATE FAULT gen=2 (reconfigured: tracked extra DOWN");
+    assertThat(present(lb1)).isEmpty();
+    awaitAddress(lb2, B);
+
+    // a newly tracked interface that is down holds the FAULT; its link coming up ends it
+    lb1.run("ip", "link", "add", "t0", "type", "veth", "peer", "name", "t1"); // both ends down
+    command(control, ha4j, "RELOAD 3", "RELOADED 3 ");
+    assertThat(lines(ha4j, "STATE ")).last().isEqualTo("FAULT gen=2");
+    lb1.run("ip", "link", "set", "t1", "up");
+    lb1.run("ip", "link", "set", "t0", "up");
+    ha4j.awaitOutput(out -> out.contains("STATE MASTER gen=3"), START, "ha4j MASTER once t0 is up");
+    assertThat(present(lb1)).containsExactly(B);
+
+    command(control, ha4j, "START_REPLACEMENT", "START_REPLACEMENT ");
+    assertThat(ha4j.output())
+        .contains(
+            "START_REPLACEMENT java.lang.IllegalStateException: VRRP instance VI_1 was consumed by"
+                + " a reconfigure of VI_1");
+    assertThat(lines(ha4j, "STATE "))
+        .containsExactly(
+            "BACKUP gen=0",
+            "MASTER gen=0",
+            "FAULT gen=1",
+            "BACKUP gen=1",
+            "MASTER gen=1",
+            "FAULT gen=2",
+            "BACKUP gen=3",
+            "MASTER gen=3");
+
+    ha4j.signal("TERM");
+    assertThat(ha4j.awaitExit(Duration.ofSeconds(10))).isEqualTo(143);
+    assertThat(present(lb1)).isEmpty();
+  }
+
+  @Test
+  void unicastPeersChangeWithoutATransitionOrALeak() throws Exception {
+    NetnsHost lb3 = lan.addHost("lb3", 12);
+    Path control = controlFifo(lb1);
+    String peer = lb2.address().toString();
+    NetnsProcess master =
+        reloadNode(
+            lb1,
+            control,
+            2,
+            "100:1000:" + B + "/32:::" + peer,
+            "100:1000:" + B + "/32:::" + peer + "," + lb3.address());
+    master.awaitOutput(out -> out.contains("STATE MASTER"), START, "lb1 MASTER");
+    Path backupControl = controlFifo(lb2);
+    NetnsProcess backup =
+        reloadNode(lb2, backupControl, 2, "90:1000:" + B + "/32:::" + lb1.address());
+    backup.awaitOutput(out -> out.contains("STATE BACKUP"), START, "lb2 BACKUP");
+
+    int reloads = 20;
+    for (int n = 1; n <= reloads; n++) {
+      command(control, master, "RELOAD", "RELOADED " + n + " ");
+      assertThat(present(lb1)).as("reload %d", n).containsExactly(B);
+      assertThat(present(lb2)).as("reload %d", n).isEmpty();
+    }
+    // the backup keeps hearing the master through its new sockets
+    backup.assertNeverOutputs("STATE MASTER", Duration.ofSeconds(4));
+    assertThat(lines(master, "STATE ")).containsExactly("BACKUP gen=0", "MASTER gen=0");
+    List<String[]> resources = new ArrayList<>();
+    for (Matcher m = RELOADED.matcher(master.output()); m.find(); ) {
+      resources.add(new String[] {m.group(2), m.group(3)});
+    }
+    assertThat(resources).hasSize(reloads);
+    assertThat(resources.get(reloads - 1)).as("threads and fds").isEqualTo(resources.get(1));
+    assertThat(master.output()).contains("reconfigured: unicast_peer [" + peer + "] -> [");
+
+    master.signal("TERM");
+    assertThat(master.awaitExit(Duration.ofSeconds(10))).isEqualTo(143);
+    backup.awaitOutput(out -> out.contains("STATE MASTER"), START, "lb2 MASTER after the stop");
+    assertThat(backup.output()).doesNotContain("NOT_A_PEER");
+  }
+
+  private static Path controlFifo(NetnsHost host) throws Exception {
+    Path control = host.file("reload.fifo");
+    Files.deleteIfExists(control);
+    assertThat(new ProcessBuilder("mkfifo", control.toString()).start().waitFor()).isZero();
+    return control;
+  }
+
+  private static NetnsProcess reloadNode(
+      NetnsHost host, Path control, int version, String... configs) throws Exception {
+    List<String> args = new ArrayList<>(List.of(control.toString(), Integer.toString(version)));
+    args.addAll(List.of(configs));
+    return host.start(
+        NetnsHost.javaCommand(ReloadNode.class.getName(), args.toArray(String[]::new)));
+  }
+
+  /** Writes {@code command} to the node's FIFO and waits for its answer to be printed. */
+  private static void command(Path control, NetnsProcess node, String command, String answer)
+      throws Exception {
+    int before = count(node.output(), answer);
+    Files.writeString(control, command + "\n");
+    node.awaitOutput(out -> count(out, answer) > before, Duration.ofSeconds(10), command);
+  }
+
+  /** The printed lines starting with {@code prefix}, without it and without the reason. */
+  private static List<String> lines(NetnsProcess node, String prefix) {
+    return node.output()
+        .lines()
+        .filter(line -> line.startsWith(prefix))
+        .map(line -> line.substring(prefix.length()).replaceFirst(" \\(.*", ""))
+        .toList();
+  }
+
+  private static void awaitAddress(NetnsHost host, String vip) throws Exception {
+    awaitPresence(host, vip, true);
+  }
+
+  private static void awaitNoAddress(NetnsHost host, String vip) throws Exception {
+    awaitPresence(host, vip, false);
+  }
+
+  private static void awaitPresence(NetnsHost host, String vip, boolean wanted) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (host.hasAddress(Ipv4Address.parse(vip)) != wanted) {
+      assertThat(System.nanoTime() - deadline)
+          .as("%s %s %s within 10 s", host, wanted ? "holds" : "released", vip)
+          .isNegative();
+      Thread.onSpinWait();
+    }
   }
 
   /** Which of A, B, C are on the host's eth0, in that order. */

@@ -477,6 +477,62 @@ class ProxyReconfigureTest {
         .build();
   }
 
+  @Test
+  void aReplacementMayReuseTheRunningUpstreamObject() throws Exception {
+    Proxy running = startedConfig1(RelayKind.COPY, true);
+    int port = running.boundAddresses().get(0).getPort();
+    Upstream app = running.upstream("app");
+    running.reconfigure(
+        Proxy.builder()
+            .relay(RelayKind.COPY)
+            .forceNio(true)
+            .ioThreads(2)
+            .maxConnections(5)
+            .listen("127.0.0.1:" + port, app)
+            .build());
+    assertThat(running.upstream("app")).isSameAs(app);
+    assertThat(echoOnce(port)).isTrue();
+    assertThat(running.backendStats().get("app")).hasSize(2);
+  }
+
+  /**
+   * Each connection sees one whole configuration of its listener: configuration X logs to its own
+   * log and sends to A, Y to its own log and to B, so a line in X's log naming B (or the reverse)
+   * would be a session that took X's settings with Y's upstream.
+   */
+  @Test
+  void everySessionSeesOneWholeConfiguration() throws Exception {
+    RecordingWriter xLog = new RecordingWriter();
+    RecordingWriter yLog = new RecordingWriter();
+    Proxy running = whole(0, "x", a, xLog);
+    closeables.add(running::stop);
+    running.start();
+    int port = running.boundAddresses().get(0).getPort();
+    ShortLoad load = new ShortLoad(port, 2);
+    try {
+      for (int i = 1; i <= 100; i++) {
+        long served = load.served.get();
+        running.reconfigure(i % 2 == 1 ? whole(port, "y", b, yLog) : whole(port, "x", a, xLog));
+        await("sessions served after reload " + i, () -> load.served.get() > served);
+      }
+    } finally {
+      load.stop();
+      running.stop();
+    }
+    assertThat(load.failures.get()).as("first: %s", load.firstFailure).isZero();
+    assertThat(xLog.text().lines()).isNotEmpty().allMatch(line -> line.equals("x " + a.address()));
+    assertThat(yLog.text().lines()).isNotEmpty().allMatch(line -> line.equals("y " + b.address()));
+  }
+
+  private Proxy whole(int port, String name, EchoBackend server, RecordingWriter log) {
+    return Proxy.builder()
+        .relay(RelayKind.COPY)
+        .ioThreads(2)
+        .accessLog(AccessLog.toWriter(log, AccessLogFormat.parse(name + " $upstream_addr")))
+        .listen("127.0.0.1:" + port, upstream(name, BalancingStrategies.roundRobin(), server))
+        .build();
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static Upstream upstream(String name, BalancingStrategy method, EchoBackend server) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.ha4j.core.health.HealthStatus;
+import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.vrrp.codec.VrrpAuthentication;
 import org.ha4j.vrrp.codec.VrrpWireFormat;
@@ -282,5 +283,19 @@ class ReconfigureTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("address-owner");
     assertThat(h.router.config().priority()).isEqualTo(100);
+  }
+
+  @Test
+  @DisplayName("a new unicast source is the MASTER's address and its adverts' from then on")
+  void unicastSource() {
+    RouterHarness h = master(config(100, A).build());
+    Ipv4Address source = Ipv4Address.parse("10.200.0.20");
+
+    assertNoTransition(reconfigure(h, config(100, A).primaryAddress(source).build()));
+
+    assertThat(h.router.snapshot().masterAddress()).contains(source);
+    // an equal-priority peer between the two addresses now loses to us
+    h.receive(Ipv4Address.parse("10.200.0.15"), 100);
+    assertThat(h.state()).isEqualTo(VrrpState.MASTER);
   }
 }
