@@ -172,6 +172,7 @@ final class UpstreamConnector {
       }
       return;
     }
+    server.backend.connectNanos.add(now - server.connectStartNanos);
     long connectMillis = TimeUnit.NANOSECONDS.toMillis(now - server.connectStartNanos);
     server.current().connectMillis = connectMillis;
     upstream.connected(server.attempt, server.backend, connectMillis);

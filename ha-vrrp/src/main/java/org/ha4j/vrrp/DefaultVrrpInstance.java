@@ -83,7 +83,10 @@ final class DefaultVrrpInstance implements VrrpInstance {
   private volatile long receivedBefore;
 
   private NotifyRunner notifyRunner;
-  private InstanceNotifier notifier;
+
+  /** Volatile: {@link #snapshot()} reads its transition counts from any thread. */
+  private volatile InstanceNotifier notifier;
+
   private InterfaceAddressTable addressTable;
   private volatile VrrpDriver driver;
   private volatile Ipv4Address sourceAddress;
@@ -566,6 +569,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
     VrrpSnapshot protocolState = running == null ? null : running.snapshot();
     DropCounter counter = drops;
     AdvertReceiver rx = receiver;
+    InstanceNotifier told = notifier;
     return new VrrpInstanceSnapshot(
         name,
         protocolState == null ? VrrpState.INITIALIZE : protocolState.state(),
@@ -577,7 +581,8 @@ final class DefaultVrrpInstance implements VrrpInstance {
         running == null ? 0 : running.advertisementsSent(),
         receivedBefore + (rx == null ? 0 : rx.received()),
         counter == null ? Map.of() : counter.snapshot(),
-        running == null ? 0 : running.sendFailures());
+        running == null ? 0 : running.sendFailures(),
+        told == null ? Map.of() : told.transitions());
   }
 
   /** The instance and the protocol settings it runs with, for logs and for a node's checks. */
