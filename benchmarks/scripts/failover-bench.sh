@@ -28,7 +28,7 @@
 # VRRPv3 (VRRP_VERSION=3): the same pairs in one v3 group each (keepalived `vrrp_version 3`, ha4j
 # `--vrrp-version 3`, no authentication), at every advert_int of ADVERT_INTS (default "0.1 0.05 0.02"),
 # scenarios sigkill graceful health preempt. ha4j nodes start with the launcher's JVM options
-# (HA4J_DEFAULT_JVM_OPTS in ./ha4j, plus HA4J_JAVA_OPTS). The crash comes at a random point of an interval;
+# (HA4J_DEFAULT_JVM_OPTS in dist/bin/ha4j, plus HA4J_JAVA_OPTS). The crash comes at a random point of an interval;
 # a listener on the client (vrrp-listen.py, kernel timestamps) records lb1's adverts, and the RFC 9568 bound
 # is taken from lb1's last advert before the crash: Master_Down_Interval = 3 x interval + Skew_Time
 # ((256 - 90) / 256 x interval) after it. Target: every crash's outage within that bound + 20 ms.
@@ -68,7 +68,7 @@ JAVA=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto)
 NODE_JAVA=("${JAVA[@]}") # VRRPv2: as the published v2 figures were measured
 if [ "$VRRP_VERSION" = 3 ]; then
   command -v python3 >/dev/null || { echo "failover-bench: needs 'python3' for VRRP_VERSION=3" >&2; exit 2; }
-  eval "$(grep -m1 '^HA4J_DEFAULT_JVM_OPTS=' "$root/ha4j")"
+  eval "$(grep -m1 '^HA4J_DEFAULT_JVM_OPTS=' "$root/dist/bin/ha4j")"
   if [[ "${HA4J_JAVA_OPTS:-}" =~ -XX:\+Use[A-Za-z0-9]+GC ]]; then HA4J_DEFAULT_JVM_OPTS="${HA4J_DEFAULT_JVM_OPTS//-XX:+UseSerialGC/}"; fi
   # shellcheck disable=SC2206 # the option lists are split on spaces, as the launcher does
   NODE_JAVA=(java $HA4J_DEFAULT_JVM_OPTS ${HA4J_JAVA_OPTS:-})

@@ -13,7 +13,7 @@
 #   lb1, lb2: nginx on 127.0.0.1:8081 as the proxy's backend; BURNERS busy loops in each node's namespace.
 #   All in network namespaces on a bridge in a namespace of its own: no uplink, nothing on the host's network.
 #
-# Both nodes start with the launcher's JVM options (HA4J_DEFAULT_JVM_OPTS at the top of ./ha4j; add or
+# Both nodes start with the launcher's JVM options (HA4J_DEFAULT_JVM_OPTS in dist/bin/ha4j; add or
 # override with HA4J_JAVA_OPTS, e.g. HA4J_JAVA_OPTS=-XX:+UseG1GC to compare collectors) and record JFR:
 # the GC pauses (jdk.GCPhasePause) are read from the recording.
 #
@@ -44,7 +44,7 @@ done
 echo "building ha4j ..." >&2
 (cd "$root" && mvn -q -B -DskipTests package -pl examples -am) >&2
 JAR="$root/examples/target/ha4j.jar"
-eval "$(grep -m1 '^HA4J_DEFAULT_JVM_OPTS=' "$root/ha4j")"
+eval "$(grep -m1 '^HA4J_DEFAULT_JVM_OPTS=' "$root/dist/bin/ha4j")"
 NODE_JAVA=(java)
 if [[ "${HA4J_JAVA_OPTS:-}" =~ -XX:\+Use[A-Za-z0-9]+GC ]]; then HA4J_DEFAULT_JVM_OPTS="${HA4J_DEFAULT_JVM_OPTS//-XX:+UseSerialGC/}"; fi
 # shellcheck disable=SC2206 # the option lists are split on spaces, as the launcher does

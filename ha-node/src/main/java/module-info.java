@@ -12,6 +12,7 @@ module org.ha4j.node {
   requires transitive org.ha4j.health;
   requires transitive org.ha4j.proxy;
   requires org.slf4j;
+  requires io.netty.buffer;
   requires static transitive micrometer.core;
 
   exports org.ha4j.node;

@@ -112,6 +112,11 @@ public final class HealthChecks implements AutoCloseable {
     return schedule(name, AsyncProbe.blocking(probe), schedule);
   }
 
+  /** The probes running now (scheduled and not closed), in no particular order. */
+  public List<ScheduledProbe> probes() {
+    return List.copyOf(running);
+  }
+
   /** The one scheduler every probe's timers run on. */
   public Scheduler scheduler() {
     return scheduler;

@@ -39,6 +39,7 @@ final class ProbeRunner implements ScheduledProbe {
   private final Consumer<ProbeRunner> onClosed;
   private final HealthSignal signal;
   private final RiseFallCounter counter;
+  private final ProbeCounters counts = new ProbeCounters();
 
   private Scheduler.Timer nextTick;
   private Attempt inFlight;
@@ -100,6 +101,7 @@ final class ProbeRunner implements ScheduledProbe {
         return;
       }
       Duration hung = Duration.ofNanos(scheduler.nanoTime() - inFlight.startNanos);
+      counts.result(ProbeFailure.STILL_RUNNING);
       record(
           ProbeResult.failed(
               "previous run still running after " + seconds(hung) + " (it ignores cancellation)"),
@@ -115,7 +117,7 @@ final class ProbeRunner implements ScheduledProbe {
       stage = Objects.requireNonNull(probe.start(attempt.context), "probe returned a null stage");
     } catch (RuntimeException | Error e) {
       inFlight = null;
-      conclude(attempt, ProbeResult.failed(e));
+      conclude(attempt, ProbeResult.failed(e), ProbeFailure.PROBE_ERROR);
       return;
     }
     attempt.timeoutTimer = scheduler.schedule(schedule.timeout(), () -> timedOut(attempt));
@@ -130,7 +132,10 @@ final class ProbeRunner implements ScheduledProbe {
     if (attempt.concluded) {
       return;
     }
-    conclude(attempt, ProbeResult.failed("timed out after " + seconds(schedule.timeout())));
+    conclude(
+        attempt,
+        ProbeResult.failed("timed out after " + seconds(schedule.timeout())),
+        ProbeFailure.TIMEOUT);
     attempt.context.cancel();
   }
 
@@ -144,16 +149,26 @@ final class ProbeRunner implements ScheduledProbe {
     if (attempt.timeoutTimer != null) {
       attempt.timeoutTimer.cancel();
     }
-    conclude(
-        attempt,
-        failure != null
-            ? ProbeResult.failed(unwrap(failure))
-            : result != null ? result : ProbeResult.failed("probe completed without a result"));
+    if (failure != null) {
+      conclude(attempt, ProbeResult.failed(unwrap(failure)), ProbeFailure.FAILED);
+    } else if (result == null) {
+      conclude(
+          attempt,
+          ProbeResult.failed("probe completed without a result"),
+          ProbeFailure.PROBE_ERROR);
+    } else {
+      conclude(attempt, result, result.healthy() ? null : ProbeFailure.FAILED);
+    }
   }
 
-  private void conclude(Attempt attempt, ProbeResult result) {
+  /**
+   * @param failure why the run failed, null when it was healthy
+   */
+  private void conclude(Attempt attempt, ProbeResult result, ProbeFailure failure) {
     attempt.concluded = true;
-    record(result, Duration.ofNanos(scheduler.nanoTime() - attempt.startNanos));
+    Duration latency = Duration.ofNanos(scheduler.nanoTime() - attempt.startNanos);
+    counts.run(failure, latency.toNanos());
+    record(result, latency);
   }
 
   private void record(ProbeResult result, Duration latency) {
@@ -218,6 +233,11 @@ final class ProbeRunner implements ScheduledProbe {
   @Override
   public Optional<ProbeResult> lastResult() {
     return Optional.ofNullable(lastResult);
+  }
+
+  @Override
+  public ProbeStats stats() {
+    return counts.snapshot();
   }
 
   @Override

@@ -19,6 +19,9 @@ public interface ScheduledProbe extends HealthSource, AutoCloseable {
   /** The latest result, empty before the first run completes. */
   Optional<ProbeResult> lastResult();
 
+  /** Successes, failures by reason and latency since the probe started; from any thread. */
+  ProbeStats stats();
+
   /**
    * Stops scheduling runs and cancels the one in flight; the status stays as it was. Idempotent.
    */

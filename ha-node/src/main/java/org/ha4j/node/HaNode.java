@@ -19,6 +19,7 @@ import org.ha4j.core.config.ConfigLocation;
 import org.ha4j.core.config.ConfigProblem;
 import org.ha4j.core.health.HealthSource;
 import org.ha4j.health.HealthChecks;
+import org.ha4j.health.ScheduledProbe;
 import org.ha4j.proxy.Proxy;
 import org.ha4j.proxy.nginx.NginxStreamConfig;
 import org.ha4j.proxy.nginx.NginxStreamConfigLoader;
@@ -448,7 +449,11 @@ public final class HaNode implements Lifecycle {
       }
       out.add(new NodeState.Instance(instance.snapshot(), vips));
     }
-    return new NodeState(Instant.now(), out, NodeState.ProxyState.of(proxy.current()));
+    return new NodeState(
+        Instant.now(),
+        out,
+        NodeState.ProxyState.of(proxy.current()),
+        probes().stream().map(NodeState.ProbeState::of).toList());
   }
 
   /**
@@ -457,6 +462,11 @@ public final class HaNode implements Lifecycle {
    */
   public Optional<Proxy> runningProxy() {
     return proxy.current();
+  }
+
+  /** The {@code vrrp_script}s running now, for {@code HealthMetrics}; empty before start. */
+  public List<ScheduledProbe> probes() {
+    return scripts.probes();
   }
 
   /** The {@code vrrp_script} names the keepalived.conf defines. */

@@ -1,5 +1,7 @@
 package org.ha4j.node;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,6 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.ha4j.core.health.Health;
+import org.ha4j.health.ProbeStats;
+import org.ha4j.health.ScheduledProbe;
 import org.ha4j.proxy.BackendStats;
 import org.ha4j.proxy.ListenerStats;
 import org.ha4j.proxy.Proxy;
@@ -23,12 +28,40 @@ import org.ha4j.vrrp.VrrpInstanceSnapshot;
  * @param at when it was taken
  * @param instances the VRRP instances, in configuration order; empty before start
  * @param proxy the proxy, or {@code null} for a node without one
+ * @param probes the health probes the node runs (its {@code vrrp_script}s), in no particular order
  */
-public record NodeState(Instant at, List<Instance> instances, ProxyState proxy) {
+public record NodeState(
+    Instant at, List<Instance> instances, ProxyState proxy, List<ProbeState> probes) {
 
   public NodeState {
     Objects.requireNonNull(at, "at");
     instances = List.copyOf(instances);
+    probes = List.copyOf(probes);
+  }
+
+  /** A node without health probes. */
+  public NodeState(Instant at, List<Instance> instances, ProxyState proxy) {
+    this(at, instances, proxy, List.of());
+  }
+
+  /**
+   * One health probe.
+   *
+   * @param name its name, e.g. the {@code vrrp_script}'s
+   * @param health its status (after rise/fall) with the latest cause
+   * @param stats its results and latency so far
+   */
+  public record ProbeState(String name, Health health, ProbeStats stats) {
+    public ProbeState {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(health, "health");
+      Objects.requireNonNull(stats, "stats");
+    }
+
+    /** The probe's figures now. */
+    public static ProbeState of(ScheduledProbe probe) {
+      return new ProbeState(probe.name(), probe.current(), probe.stats());
+    }
   }
 
   /**
@@ -99,11 +132,36 @@ public record NodeState(Instant at, List<Instance> instances, ProxyState proxy) 
       i.put("advertsReceived", s.advertsReceived());
       i.put("droppedPackets", new TreeMap<>(s.droppedPackets()));
       i.put("sendFailures", s.sendFailures());
+      i.put("transitions", new TreeMap<>(s.transitions()));
       vrrp.add(i);
     }
     doc.put("instances", vrrp);
     doc.put("proxy", proxy == null ? null : proxyJson(proxy));
+    List<Object> checks = new ArrayList<>();
+    for (ProbeState probe : probes) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", probe.name());
+      m.put("status", probe.health().status().name());
+      m.put("cause", probe.health().cause());
+      m.put("successes", probe.stats().successes());
+      Map<String, Object> failures = new LinkedHashMap<>();
+      probe.stats().failures().entrySet().stream()
+          .sorted(Map.Entry.comparingByKey())
+          .forEach(f -> failures.put(f.getKey().name(), f.getValue()));
+      m.put("failures", failures);
+      m.put("latencyMeanMs", meanMillis(probe.stats().latencyNanos(), probe.stats().timedRuns()));
+      checks.add(m);
+    }
+    doc.put("probes", checks);
     return Json.value(doc);
+  }
+
+  /** Milliseconds to the microsecond, null when nothing was timed. */
+  private static BigDecimal meanMillis(long totalNanos, long count) {
+    return count == 0
+        ? null
+        : BigDecimal.valueOf(totalNanos)
+            .divide(BigDecimal.valueOf(count * 1_000_000L), 3, RoundingMode.HALF_UP);
   }
 
   private static Map<String, Object> proxyJson(ProxyState p) {
@@ -123,6 +181,8 @@ public record NodeState(Instant at, List<Instance> instances, ProxyState proxy) 
       m.put("bytesFromClients", l.bytesReceived());
       m.put("bytesToClients", l.bytesSent());
       m.put("acceptFailures", l.acceptFailures());
+      m.put("sessionsEnded", l.ended());
+      m.put("sessionMeanMs", meanMillis(l.sessionNanos(), l.ended()));
       listeners.add(m);
     }
     out.put("listeners", listeners);
@@ -144,6 +204,7 @@ public record NodeState(Instant at, List<Instance> instances, ProxyState proxy) 
                 m.put("connectFailures", b.connectFailures());
                 m.put("bytesToServer", b.bytesSent());
                 m.put("bytesFromServer", b.bytesReceived());
+                m.put("connectMeanMs", meanMillis(b.connectNanos(), b.sessions()));
                 list.add(m);
               }
               upstreams.put(name, list);

@@ -1,7 +1,9 @@
 package org.ha4j.node;
 
+import java.util.List;
 import org.ha4j.core.Lifecycle;
 import org.ha4j.health.HealthChecks;
+import org.ha4j.health.ScheduledProbe;
 import org.ha4j.health.track.TrackScript;
 import org.ha4j.health.track.TrackedSource;
 import org.ha4j.health.track.VrrpScript;
@@ -40,6 +42,11 @@ final class ScriptChecks implements Lifecycle {
             .fall(spec.fall())
             .build();
     return TrackScript.start(script, checks);
+  }
+
+  /** The scripts running now; empty before start and after stop. */
+  synchronized List<ScheduledProbe> probes() {
+    return checks == null || stopped ? List.of() : checks.probes();
   }
 
   @Override

@@ -11,6 +11,8 @@ package org.ha4j.proxy;
  * @param connectFailures connection attempts that failed or timed out
  * @param bytesSent bytes sent to it
  * @param bytesReceived bytes received from it
+ * @param connectNanos time spent connecting to it, summed over the {@code sessions} connects that
+ *     succeeded: their mean is {@code connectNanos / sessions}
  * @param usable whether it could take a session now (not down, draining, unhealthy, failed out or
  *     full)
  * @param healthy the verdict of its active health check (true without one)
@@ -25,6 +27,7 @@ public record BackendStats(
     long connectFailures,
     long bytesSent,
     long bytesReceived,
+    long connectNanos,
     boolean usable,
     boolean healthy,
     boolean draining) {}

@@ -37,7 +37,7 @@ final class ListenSockets {
     return address.getAddress() instanceof Inet6Address;
   }
 
-  private static SocketProtocolFamily family(InetSocketAddress address) {
+  static SocketProtocolFamily family(InetSocketAddress address) {
     return isIpv6(address) ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
   }
 

@@ -46,6 +46,11 @@ final class ListenerRuntime {
   final LongAdder bytesReceived;
   final LongAdder bytesSent;
 
+  /** Sessions ended, whatever their status, and how long they lasted in total. */
+  final LongAdder ended = new LongAdder();
+
+  final LongAdder sessionNanos = new LongAdder();
+
   /**
    * Every bound socket: one per event loop with SO_REUSEPORT on epoll, else one; the first gives
    * the address. The same list in every configuration of one listener: it is the listener's
@@ -144,6 +149,8 @@ final class ListenerRuntime {
         badGateway.sum(),
         bytesReceived.sum(),
         bytesSent.sum(),
-        acceptFailures.sum());
+        acceptFailures.sum(),
+        ended.sum(),
+        sessionNanos.sum());
   }
 }

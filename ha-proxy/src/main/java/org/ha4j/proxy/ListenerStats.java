@@ -13,6 +13,8 @@ package org.ha4j.proxy;
  * @param bytesReceived bytes received from clients
  * @param bytesSent bytes sent to clients
  * @param acceptFailures accept() calls that failed, e.g. with the process out of file descriptors
+ * @param ended sessions ended, whatever their status
+ * @param sessionNanos how long the ended sessions lasted, in total, from accept to the end
  */
 public record ListenerStats(
     String address,
@@ -24,4 +26,6 @@ public record ListenerStats(
     long badGateway,
     long bytesReceived,
     long bytesSent,
-    long acceptFailures) {}
+    long acceptFailures,
+    long ended,
+    long sessionNanos) {}

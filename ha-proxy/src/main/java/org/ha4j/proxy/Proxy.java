@@ -695,7 +695,7 @@ public final class Proxy implements Lifecycle, HealthSource {
   public static final class Builder {
     private final List<Listener> listeners = new ArrayList<>();
     private final ListenerSettings.Builder defaults = ListenerSettings.nginxDefaults();
-    private RelayKind relay = RelayKind.SPLICE;
+    private RelayKind relay = RelayKind.AUTO;
     private boolean relayChosen;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private int ioThreads = Runtime.getRuntime().availableProcessors();
@@ -749,9 +749,10 @@ public final class Proxy implements Lifecycle, HealthSource {
     }
 
     /**
-     * The relay: {@link RelayKind#SPLICE} by default, zero-copy on Linux with the epoll transport;
-     * where splice is not available the copy relay is used (with a warning only when splice was
-     * asked for).
+     * The relay: {@link RelayKind#AUTO} by default (copy, then zero-copy splice once a session
+     * streams, on Linux with the epoll transport: the cheapest per small request and per streamed
+     * byte, see docs/benchmarks.md); where splice is not available the copy relay is used (with a
+     * warning only when a relay was asked for).
      */
     public Builder relay(RelayKind kind) {
       this.relay = Objects.requireNonNull(kind, "relay");

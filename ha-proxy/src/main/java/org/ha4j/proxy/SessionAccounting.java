@@ -51,6 +51,8 @@ final class SessionAccounting {
     }
     admission.leave(session);
     l.countStatus(status);
+    l.sessionNanos.add(ticker.nanoTime() - session.startNanos);
+    l.ended.increment();
     AccessLog accessLog = l.settings.accessLog();
     if (accessLog != null) {
       accessLog.log(entry(session, status));

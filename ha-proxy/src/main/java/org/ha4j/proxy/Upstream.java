@@ -38,6 +38,10 @@ public final class Upstream {
     final LongAdder connectFailures = new LongAdder();
     final LongAdder bytesSent = new LongAdder();
     final LongAdder bytesReceived = new LongAdder();
+
+    /** Time spent connecting, summed over the connects that succeeded (as many as sessions). */
+    final LongAdder connectNanos = new LongAdder();
+
     HealthSource.Subscription health;
 
     /** What {@link #health} watches, so a reload can carry the check over. */
@@ -343,6 +347,7 @@ public final class Upstream {
               b.connectFailures.sum(),
               b.bytesSent.sum(),
               b.bytesReceived.sum(),
+              b.connectNanos.sum(),
               usable,
               peer.healthy(),
               peer.draining()));

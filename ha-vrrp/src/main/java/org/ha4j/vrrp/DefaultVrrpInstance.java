@@ -82,7 +82,10 @@ final class DefaultVrrpInstance implements VrrpInstance {
 
   private NotifyRunner notifyRunner;
   private NoAcceptFilter noAccept;
-  private InstanceNotifier notifier;
+
+  /** Volatile: {@link #snapshot()} reads its transition counts from any thread. */
+  private volatile InstanceNotifier notifier;
+
   private InterfaceAddressTable addressTable;
 
   /** Adverts out; replaced with the transport when a reconfigure changes the source or peers. */
@@ -335,7 +338,14 @@ final class DefaultVrrpInstance implements VrrpInstance {
     try {
       onProtocolThread(() -> adopt(reload, changes));
     } catch (IOException e) {
-      throw new UncheckedIOException("(" + name + ") reconfigure failed: " + e.getMessage(), e);
+      boolean sendingOnNewSockets = reload.transport() != null && transport == reload.transport();
+      if (sendingOnNewSockets) {
+        finish(reload, previousTransport); // the receiver follows the sender
+      } else {
+        reload.abandon();
+      }
+      throw new UncheckedIOException(
+          "(" + name + ") reconfigure failed part way: " + e.getMessage(), e);
     }
     finish(reload, previousTransport);
   }
@@ -602,6 +612,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
     VrrpSnapshot protocolState = running == null ? null : running.snapshot();
     DropCounter counter = drops;
     AdvertReceiver rx = receiver;
+    InstanceNotifier told = notifier;
     return new VrrpInstanceSnapshot(
         name,
         protocolState == null ? VrrpState.INITIALIZE : protocolState.state(),
@@ -613,7 +624,8 @@ final class DefaultVrrpInstance implements VrrpInstance {
         running == null ? 0 : running.advertisementsSent(),
         receivedBefore + (rx == null ? 0 : rx.received()),
         counter == null ? Map.of() : counter.snapshot(),
-        running == null ? 0 : running.sendFailures());
+        running == null ? 0 : running.sendFailures(),
+        told == null ? Map.of() : told.transitions());
   }
 
   /** The instance and the protocol settings it runs with, for logs and for a node's checks. */

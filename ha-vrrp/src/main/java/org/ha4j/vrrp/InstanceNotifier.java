@@ -1,6 +1,10 @@
 package org.ha4j.vrrp;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.ha4j.vrrp.driver.StateNotifier;
 import org.ha4j.vrrp.protocol.VrrpState;
 import org.slf4j.Logger;
@@ -9,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The Linux instance's notify port: logs a transition as keepalived does, tells the {@link
  * VrrpListener}s (an exception from one is logged and swallowed) and queues the notify scripts,
- * which run on their own thread.
+ * which run on their own thread. Counts the transitions for the instance's snapshot.
  */
 final class InstanceNotifier implements StateNotifier {
 
@@ -20,6 +24,7 @@ final class InstanceNotifier implements StateNotifier {
   private List<VrrpListener> listeners;
   private NotifyScripts notifyScripts;
   private final NotifyRunner notifyRunner;
+  private final Map<String, LongAdder> transitions = new ConcurrentHashMap<>();
 
   InstanceNotifier(
       VrrpInstance instance,
@@ -55,6 +60,9 @@ final class InstanceNotifier implements StateNotifier {
   public void stateChanged(VrrpState from, VrrpState to, String reason, int effectivePriority) {
     String name = instance.name();
     log.info("({}) Entering {} STATE ({})", name, to, reason);
+    transitions
+        .computeIfAbsent(VrrpInstanceSnapshot.transition(from, to), t -> new LongAdder())
+        .increment();
     for (VrrpListener listener : listeners) {
       try {
         listener.onStateChange(instance, from, to, reason);
@@ -66,6 +74,15 @@ final class InstanceNotifier implements StateNotifier {
       String keepalivedState = to == VrrpState.INITIALIZE ? "STOP" : to.name();
       notifyRunner.submit(notifyScripts.commandsFor(keepalivedState, name, effectivePriority));
     }
+  }
+
+  /**
+   * Transitions so far, per {@link VrrpInstanceSnapshot#transition} key; callable from any thread.
+   */
+  Map<String, Long> transitions() {
+    Map<String, Long> copy = new TreeMap<>();
+    transitions.forEach((key, count) -> copy.put(key, count.sum()));
+    return copy;
   }
 
   @Override

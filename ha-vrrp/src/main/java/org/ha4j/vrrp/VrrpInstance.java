@@ -77,7 +77,9 @@ public interface VrrpInstance extends Lifecycle {
    * address-owner status (priority 255 or not) and sync group (by name; the instance stays in the
    * group it started in): a change to any of these needs a restart, and this call throws {@link
    * IllegalArgumentException} naming the field and consumes nothing, so the caller can stop this
-   * instance gracefully and start the replacement.
+   * instance gracefully and start the replacement. The instance stays with the {@link
+   * VrrpSyncGroup} object it started with: when a reload changes which instances a group holds, the
+   * caller restarts all of its members (a group object cannot take in members of another).
    *
    * <p>Adopted live: base priority, advert interval, preempt and preempt delay, virtual and
    * excluded addresses, tracked health sources and their weights (old subscriptions cancelled, new
@@ -108,7 +110,8 @@ public interface VrrpInstance extends Lifecycle {
    * @throws IllegalStateException when this instance is not running, or {@code replacement} was
    *     started or consumed already
    * @throws java.io.UncheckedIOException when a newly tracked interface does not exist or new
-   *     sockets cannot be opened; nothing changed then
+   *     sockets cannot be opened: nothing changed then; or, should the protocol thread fail or not
+   *     answer within 10 s, with "failed part way" (restart the instance)
    * @throws UnsupportedOperationException from an implementation other than the builder's (a test
    *     double, say) that does not override this
    */

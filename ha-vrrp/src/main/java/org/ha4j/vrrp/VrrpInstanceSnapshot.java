@@ -19,6 +19,8 @@ import org.ha4j.vrrp.protocol.VrrpState;
  * @param advertsReceived valid advertisements received and given to the protocol
  * @param droppedPackets received packets dropped, per reason name; reasons never seen are absent
  * @param sendFailures advertisements or GARPs that the kernel refused to send
+ * @param transitions state changes so far, per {@link #transition(VrrpState, VrrpState)} key such
+ *     as {@code BACKUP->MASTER}; pairs never seen are absent
  */
 public record VrrpInstanceSnapshot(
     String name,
@@ -31,10 +33,22 @@ public record VrrpInstanceSnapshot(
     long advertsSent,
     long advertsReceived,
     Map<String, Long> droppedPackets,
-    long sendFailures) {
+    long sendFailures,
+    Map<String, Long> transitions) {
 
   public VrrpInstanceSnapshot {
     droppedPackets = Map.copyOf(droppedPackets);
+    transitions = Map.copyOf(transitions);
+  }
+
+  /** The key of a state change in {@link #transitions()}: {@code FROM->TO}. */
+  public static String transition(VrrpState from, VrrpState to) {
+    return from.name() + "->" + to.name();
+  }
+
+  /** How often the instance went from {@code from} to {@code to}, 0 if never. */
+  public long transitions(VrrpState from, VrrpState to) {
+    return transitions.getOrDefault(transition(from, to), 0L);
   }
 
   /** Packets dropped for {@code reason}, 0 if none. */

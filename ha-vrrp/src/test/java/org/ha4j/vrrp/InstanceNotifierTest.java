@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.core.time.VirtualScheduler;
@@ -57,26 +58,13 @@ class InstanceNotifierTest {
     VirtualScheduler clock = new VirtualScheduler();
     NotifyRunner runner = new NotifyRunner("VI_1");
     VrrpDriver driver =
-        VrrpDriver.builder(
-                VrrpStateMachine.create(
-                    VrrpRouterConfig.builder()
-                        .instanceName("VI_1")
-                        .virtualRouterId(51)
-                        .priority(100)
-                        .primaryAddress(Ipv4Address.parse("10.200.0.10"))
-                        .addVirtualAddress(Ipv4Cidr.parse("10.200.0.100/24"))
-                        .build()))
-            .scheduler(clock)
-            .adverts(advert -> {})
-            .addresses(new NoVirtualAddresses())
-            .announcer((addresses, repeat) -> {})
-            .notifier(
-                new InstanceNotifier(
-                    instance,
-                    List.of(throwing, second),
-                    NotifyScripts.none().withNotify(script.toString()),
-                    runner))
-            .build();
+        driver(
+            clock,
+            new InstanceNotifier(
+                instance,
+                List.of(throwing, second),
+                NotifyScripts.none().withNotify(script.toString()),
+                runner));
 
     driver.handle(VrrpInput.start());
     clock.advanceBy(Duration.ofSeconds(4)); // Master_Down_Interval 3.609 s
@@ -91,6 +79,43 @@ class InstanceNotifierTest {
     assertThat(Files.readAllLines(log))
         .containsExactly(
             "INSTANCE VI_1 BACKUP 100", "INSTANCE VI_1 MASTER 100", "INSTANCE VI_1 STOP 100");
+  }
+
+  @Test
+  void everyTransitionIsCountedPerFromAndTo() {
+    VrrpInstance instance =
+        VrrpInstance.builder().name("VI_1").interfaceName("eth0").virtualRouterId(51).build();
+    VirtualScheduler clock = new VirtualScheduler();
+    InstanceNotifier notifier =
+        new InstanceNotifier(instance, List.of(), NotifyScripts.none(), null);
+    VrrpDriver driver = driver(clock, notifier);
+    assertThat(notifier.transitions()).isEmpty();
+
+    driver.handle(VrrpInput.start());
+    clock.advanceBy(Duration.ofSeconds(4)); // Master_Down_Interval 3.609 s
+    driver.stop();
+
+    assertThat(notifier.transitions())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("INITIALIZE->BACKUP", 1L, "BACKUP->MASTER", 1L, "MASTER->INITIALIZE", 1L));
+  }
+
+  private static VrrpDriver driver(VirtualScheduler clock, InstanceNotifier notifier) {
+    return VrrpDriver.builder(
+            VrrpStateMachine.create(
+                VrrpRouterConfig.builder()
+                    .instanceName("VI_1")
+                    .virtualRouterId(51)
+                    .priority(100)
+                    .primaryAddress(Ipv4Address.parse("10.200.0.10"))
+                    .addVirtualAddress(Ipv4Cidr.parse("10.200.0.100/24"))
+                    .build()))
+        .scheduler(clock)
+        .adverts(advert -> {})
+        .addresses(new NoVirtualAddresses())
+        .announcer((addresses, repeat) -> {})
+        .notifier(notifier)
+        .build();
   }
 
   @Test

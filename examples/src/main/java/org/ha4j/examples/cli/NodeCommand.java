@@ -19,6 +19,7 @@ import org.ha4j.health.track.TrackedSource;
 import org.ha4j.health.track.VrrpScript;
 import org.ha4j.node.NodeState;
 import org.ha4j.node.SystemdNotifier;
+import org.ha4j.node.metrics.HealthMetrics;
 import org.ha4j.node.metrics.VrrpMetrics;
 import org.ha4j.vrrp.NotifyScripts;
 import org.ha4j.vrrp.VirtualAddress;
@@ -319,8 +320,13 @@ final class NodeCommand extends CliCommand {
                 new NodeState(
                     Instant.now(),
                     List.of(new NodeState.Instance(instance.snapshot(), virtualAddresses)),
-                    null),
-            List.of(new VrrpMetrics(() -> List.of(instance))),
+                    null,
+                    checks == null
+                        ? List.of()
+                        : checks.probes().stream().map(NodeState.ProbeState::of).toList()),
+            List.of(
+                new VrrpMetrics(() -> List.of(instance)),
+                new HealthMetrics(checks == null ? List::of : checks::probes)),
             () -> 0,
             console::println);
     Lifecycle supervised = SystemdNotifier.fromEnvironment().supervise(operations.around(instance));

@@ -17,6 +17,7 @@ import org.ha4j.core.config.ConfigException;
 import org.ha4j.node.HaNode;
 import org.ha4j.node.NodeOptions;
 import org.ha4j.node.SystemdNotifier;
+import org.ha4j.node.metrics.HealthMetrics;
 import org.ha4j.node.metrics.ProxyMetrics;
 import org.ha4j.node.metrics.VrrpMetrics;
 import picocli.CommandLine.Command;
@@ -146,7 +147,10 @@ final class RunCommand extends CliCommand {
         new NodeOperations(
             operationsFlags,
             node::state,
-            List.of(new VrrpMetrics(node::instances), new ProxyMetrics(node::runningProxy)),
+            List.of(
+                new VrrpMetrics(node::instances),
+                new ProxyMetrics(node::runningProxy),
+                new HealthMetrics(node::probes)),
             NodeOperations.AccessLogs.of(node::runningProxy),
             printer);
     Lifecycle supervised = SystemdNotifier.fromEnvironment().supervise(operations.around(node));

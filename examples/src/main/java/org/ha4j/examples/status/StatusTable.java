@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * A state document ({@code /status}, the {@code USR1} dump) as tables for people: the VRRP
  * instances with state, priority, master and VIPs; the proxy's listeners; each upstream's servers
- * with health and counters; the faults that happened. What {@code ./ha4j status} prints.
+ * with health, counters and mean connect time; the faults that happened; the health probes. What
+ * {@code ./ha4j status} prints.
  */
 public final class StatusTable {
 
@@ -60,7 +61,36 @@ public final class StatusTable {
     if (proxy != null) {
       proxy(map(proxy, "the proxy"), out);
     }
+    probes(list(doc, "probes"), out);
     return out;
+  }
+
+  /** The health probes: status, results, mean latency and the latest cause. */
+  private static void probes(List<Object> probes, List<String> out) {
+    if (probes.isEmpty()) {
+      return;
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (Object item : probes) {
+      Map<?, ?> p = map(item, "a probe");
+      long failed = 0;
+      Object failures = p.get("failures");
+      if (failures != null) {
+        for (Object n : map(failures, "the failures").values()) {
+          failed += n instanceof Number count ? count.longValue() : 0;
+        }
+      }
+      rows.add(
+          List.of(
+              text(p.get("name")),
+              text(p.get("status")),
+              text(p.get("successes")),
+              Long.toString(failed),
+              text(p.get("latencyMeanMs")),
+              text(p.get("cause"))));
+    }
+    out.add("");
+    out.addAll(table(List.of("PROBE", "STATUS", "OK", "FAILED", "MEAN MS", "CAUSE"), rows));
   }
 
   private static void proxy(Map<?, ?> proxy, List<String> out) {
@@ -119,7 +149,8 @@ public final class StatusTable {
                   "sessions",
                   "connectFailures",
                   "bytesToServer",
-                  "bytesFromServer"));
+                  "bytesFromServer",
+                  "connectMeanMs"));
           rows.add(row);
         }
         out.add("");
@@ -135,7 +166,8 @@ public final class StatusTable {
                     "SESSIONS",
                     "CONNECT FAILURES",
                     "BYTES TO",
-                    "BYTES FROM"),
+                    "BYTES FROM",
+                    "CONNECT MS"),
                 rows));
       }
     }

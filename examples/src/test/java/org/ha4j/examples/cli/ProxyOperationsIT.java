@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -112,12 +111,7 @@ class ProxyOperationsIT {
   }
 
   private static String session(int port, String text) throws IOException {
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      s.setSoTimeout(10_000);
-      s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
-      s.shutdownOutput();
-      return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-    }
+    return LoopbackEchoServer.exchange(port, text);
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {

@@ -96,7 +96,8 @@ class StatusCommandTest {
             0,
             42,
             Map.of(),
-            0);
+            0,
+            Map.of());
     status =
         new StatusServer(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
@@ -137,7 +138,10 @@ class StatusCommandTest {
         .anySatisfy(
             line ->
                 assertThat(line)
-                    .matches("\\Q" + backend.hostPort() + "\\E +up +1 +0 +3 +3 +0 +12 +12"));
+                    .matches(
+                        "\\Q"
+                            + backend.hostPort()
+                            + "\\E +up +1 +0 +3 +3 +0 +12 +12 +[0-9]+\\.[0-9]+"));
 
     CommandRun bare = ha4j("status", Integer.toString(port));
     assertThat(bare.exit()).as("PORT alone is 127.0.0.1:PORT").isZero();

@@ -35,7 +35,9 @@ class JsonReaderTest {
                     "upstreams",
                     Map.of(),
                     "faults",
-                    Map.of())));
+                    Map.of()),
+                "probes",
+                List.of()));
   }
 
   @Test

@@ -19,7 +19,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.ha4j.core.testing.LoopbackEchoServer;
+import org.ha4j.health.CheckSchedule;
+import org.ha4j.health.HealthChecks;
+import org.ha4j.health.net.TcpProbe;
 import org.ha4j.node.NodeState;
+import org.ha4j.node.metrics.HealthMetrics;
 import org.ha4j.node.metrics.ProxyMetrics;
 import org.ha4j.proxy.Proxy;
 import org.ha4j.proxy.Upstream;
@@ -36,6 +40,7 @@ class StatusServerTest {
   private LoopbackEchoServer backend;
   private Proxy proxy;
   private StatusServer status;
+  private HealthChecks checks;
 
   @BeforeEach
   void start() throws Exception {
@@ -53,6 +58,17 @@ class StatusServerTest {
     proxy.start();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new ProxyMetrics(proxy).bindTo(registry);
+    checks = HealthChecks.create();
+    checks.schedule(
+        "backend",
+        TcpProbe.connect(
+            "127.0.0.1",
+            Integer.parseInt(backend.hostPort().substring(backend.hostPort().indexOf(':') + 1))),
+        CheckSchedule.builder()
+            .interval(Duration.ofMillis(100))
+            .timeout(Duration.ofSeconds(5))
+            .build());
+    new HealthMetrics(checks::probes).bindTo(registry);
     status =
         new StatusServer(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
@@ -73,6 +89,7 @@ class StatusServerTest {
   @AfterEach
   void stop() throws Exception {
     status.stop();
+    checks.close();
     proxy.stop();
     backend.close();
   }
@@ -88,7 +105,12 @@ class StatusServerTest {
             .isEqualTo("ping");
       }
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> proxy.activeSessions() == 0);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                proxy.listenerStats().get(0).ended() == 2
+                    && checks.probes().get(0).stats().successes() >= 2);
 
     HttpResponse<String> metrics = get("/metrics");
     assertThat(metrics.statusCode()).isEqualTo(200);
@@ -99,11 +121,36 @@ class StatusServerTest {
         .contains("ha4j_proxy_connections_total{listener=\"" + listener + "\"} 2.0")
         .contains(
             "ha4j_proxy_bytes_total{direction=\"from_client\",listener=\"" + listener + "\"} 8.0");
+    String server = "server=\"" + backend.hostPort() + "\",upstream=\"app\"";
+    assertThat(value(metrics.body(), "ha4j_backend_connect_time_seconds_count{" + server + "}"))
+        .isEqualTo(2);
+    // two loopback connects: more than nothing, less than the test's whole time limit
+    assertThat(value(metrics.body(), "ha4j_backend_connect_time_seconds_sum{" + server + "}"))
+        .isPositive()
+        .isLessThan(10);
+    String onListener = "{listener=\"" + listener + "\"}";
+    assertThat(value(metrics.body(), "ha4j_proxy_session_duration_seconds_count" + onListener))
+        .isEqualTo(2);
+    assertThat(value(metrics.body(), "ha4j_proxy_session_duration_seconds_sum" + onListener))
+        .isPositive();
+    assertThat(value(metrics.body(), "ha4j_proxy_direct_memory_bytes")).isPositive();
+    assertThat(value(metrics.body(), "ha4j_probe_successes_total{probe=\"backend\"}"))
+        .isGreaterThanOrEqualTo(2);
+    assertThat(
+            value(metrics.body(), "ha4j_probe_failures_total{probe=\"backend\",reason=\"FAILED\"}"))
+        .isZero();
+    assertThat(value(metrics.body(), "ha4j_probe_latency_seconds_sum{probe=\"backend\"}"))
+        .isPositive();
+    assertThat(value(metrics.body(), "ha4j_probe_up{probe=\"backend\"}")).isEqualTo(1);
 
     HttpResponse<String> state = get("/status");
     assertThat(state.statusCode()).isEqualTo(200);
     assertThat(state.headers().firstValue("Content-Type")).hasValue("application/json");
-    assertThat(state.body()).contains("\"accepted\":2").contains("\"running\":true");
+    assertThat(state.body())
+        .contains("\"accepted\":2")
+        .contains("\"running\":true")
+        .contains("\"sessionsEnded\":2")
+        .containsPattern("\"connectMeanMs\":[0-9]+\\.[0-9]{3}");
 
     assertThat(get("/other").statusCode()).isEqualTo(404);
     assertThat(
@@ -127,6 +174,16 @@ class StatusServerTest {
       again.bind(bound);
       assertThat(again.isBound()).isTrue();
     }
+  }
+
+  /** The value of one series in Prometheus text; fails when the series is missing. */
+  private static double value(String text, String series) {
+    for (String line : text.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    throw new AssertionError("no series " + series + " in\n" + text);
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A backend on 127.0.0.1 that echoes each connection until the client half-closes, one connection
@@ -23,6 +24,19 @@ public final class LoopbackEchoServer implements AutoCloseable {
   /** {@code 127.0.0.1:PORT}, as a proxy's server line names it. */
   public String hostPort() {
     return "127.0.0.1:" + socket.getLocalPort();
+  }
+
+  /**
+   * One client session to {@code 127.0.0.1:port} (a proxy in front of this server): sends {@code
+   * text}, half-closes, and returns everything that came back (10 s read timeout).
+   */
+  public static String exchange(int port, String text) throws IOException {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+      s.shutdownOutput();
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    }
   }
 
   @Override

@@ -1,15 +1,19 @@
 package org.ha4j.node.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.ha4j.proxy.BackendStats;
@@ -29,14 +33,21 @@ import org.ha4j.proxy.ProxyFault;
  *   <li>{@code ha4j.proxy.bytes} (counter, tag {@code direction} = {@code from_client} or {@code
  *       to_client});
  *   <li>{@code ha4j.proxy.accept.failures} (counter);
+ *   <li>{@code ha4j.proxy.session.duration} (function timer: count and total time of the sessions
+ *       ended, from accept to end, whatever their status);
  *   <li>{@code ha4j.backend.picks}, {@code ha4j.backend.sessions}, {@code
  *       ha4j.backend.connect.failures} (counters), {@code ha4j.backend.bytes} (counter, {@code
  *       direction} = {@code to_backend} or {@code from_backend}), {@code
  *       ha4j.backend.sessions.active}, {@code ha4j.backend.usable}, {@code ha4j.backend.healthy},
  *       {@code ha4j.backend.weight} (gauges);
+ *   <li>{@code ha4j.backend.connect.time} (function timer: count and total time of the connects to
+ *       the server that succeeded; total / count is the mean connect time, nginx's {@code
+ *       $upstream_connect_time});
  *   <li>{@code ha4j.proxy.faults} (counter, tag {@code fault}, a {@link ProxyFault} name);
  *   <li>{@code ha4j.proxy.relay.buffered} (gauge, bytes held between the two sides) and {@code
- *       ha4j.proxy.relay.pipes} (gauge, pooled splice pipes).
+ *       ha4j.proxy.relay.pipes} (gauge, pooled splice pipes), {@code ha4j.proxy.direct.memory}
+ *       (gauge, bytes of direct memory Netty's default allocator holds: the proxy's buffers, pooled
+ *       or in use).
  * </ul>
  *
  * <p>Bind after the proxy started, so that listeners on port 0 are tagged with the port they got;
@@ -102,6 +113,17 @@ public final class ProxyMetrics implements MeterBinder {
         "pipes the splice relay keeps for reuse",
         Tags.empty(),
         Proxy::pooledPipes);
+    Gauge.builder("ha4j.proxy.direct.memory", ProxyMetrics::nettyDirectMemory)
+        .description("direct memory held by Netty's default buffer allocator, pooled or in use")
+        .baseUnit(BaseUnits.BYTES)
+        .register(registry);
+  }
+
+  /** Netty's own count: its pooled allocator takes direct memory the JDK's buffer pools miss. */
+  private static double nettyDirectMemory() {
+    return ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider metered
+        ? metered.metric().usedDirectMemory()
+        : Double.NaN;
   }
 
   private void bindListener(MeterRegistry registry, int index, Tags tags) {
@@ -168,6 +190,13 @@ public final class ProxyMetrics implements MeterBinder {
         tags,
         null,
         listener(index, ListenerStats::acceptFailures));
+    timer(
+        registry,
+        "ha4j.proxy.session.duration",
+        "sessions ended and how long they lasted, from accept to end",
+        tags,
+        listener(index, ListenerStats::ended),
+        listener(index, ListenerStats::sessionNanos));
   }
 
   private void bindServer(MeterRegistry registry, String upstream, String server) {
@@ -231,6 +260,13 @@ public final class ProxyMetrics implements MeterBinder {
         "current weight",
         tags,
         server(upstream, server, BackendStats::weight));
+    timer(
+        registry,
+        "ha4j.backend.connect.time",
+        "connects to the server that succeeded and the time they took",
+        tags,
+        server(upstream, server, BackendStats::sessions),
+        server(upstream, server, BackendStats::connectNanos));
   }
 
   private static ToDoubleFunction<Proxy> listener(
@@ -266,6 +302,20 @@ public final class ProxyMetrics implements MeterBinder {
         .description(description)
         .tags(tags)
         .strongReference(true)
+        .register(registry);
+  }
+
+  private void timer(
+      MeterRegistry registry,
+      String name,
+      String description,
+      Tags tags,
+      ToDoubleFunction<Proxy> count,
+      ToDoubleFunction<Proxy> totalNanos) {
+    FunctionTimer.builder(
+            name, this, m -> (long) m.read(count), m -> m.read(totalNanos), TimeUnit.NANOSECONDS)
+        .description(description)
+        .tags(tags)
         .register(registry);
   }
 

@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -24,8 +26,11 @@ import org.ha4j.vrrp.protocol.VrrpState;
  *   <li>{@code ha4j.vrrp.priority} (gauge, tag {@code kind} = {@code base} or {@code effective});
  *   <li>{@code ha4j.vrrp.adverts} (counter, tag {@code direction} = {@code sent} or {@code
  *       received});
- *   <li>{@code ha4j.vrrp.dropped} (counter, tag {@code reason}): one per decoder rejection and
- *       {@code all} for every drop, those by source address included;
+ *   <li>{@code ha4j.vrrp.transitions} (counter, tags {@code from} and {@code to}): state changes,
+ *       one series per pair of different states;
+ *   <li>{@code ha4j.vrrp.dropped} (counter, tag {@code reason}): one per decoder rejection, the
+ *       source-address reasons {@code NOT_A_PEER} and {@code OWN_ADVERTISEMENT}, and {@code all}
+ *       for every drop;
  *   <li>{@code ha4j.vrrp.send.failures} (counter) and {@code ha4j.vrrp.interface.up} (gauge).
  * </ul>
  */
@@ -47,7 +52,11 @@ public final class VrrpMetrics implements MeterBinder {
           "ha4j.vrrp.interface.up", "1 while the instance's interface is up",
           "ha4j.vrrp.adverts", "advertisements sent (resignations included) or validly received",
           "ha4j.vrrp.send.failures", "advertisements or gratuitous ARPs the kernel refused",
-          "ha4j.vrrp.dropped", "received packets dropped, by reason");
+          "ha4j.vrrp.dropped", "received packets dropped, by reason",
+          "ha4j.vrrp.transitions", "state changes, by the state left and the state entered");
+
+  /** The transport's drop reasons, by source address: their enum is internal to ha-vrrp. */
+  private static final List<String> BY_SOURCE = List.of("NOT_A_PEER", "OWN_ADVERTISEMENT");
 
   @Override
   public void bindTo(MeterRegistry registry) {
@@ -94,13 +103,30 @@ public final class VrrpMetrics implements MeterBinder {
           "ha4j.vrrp.dropped",
           tags.and("reason", "all"),
           VrrpInstanceSnapshot::droppedTotal);
+      List<String> reasons = new ArrayList<>();
       for (VrrpRejectReason reason : VrrpRejectReason.values()) {
+        reasons.add(reason.name());
+      }
+      reasons.addAll(BY_SOURCE);
+      for (String reason : reasons) {
         counter(
             registry,
             instance,
             "ha4j.vrrp.dropped",
-            tags.and("reason", reason.name()),
-            s -> s.dropped(reason.name()));
+            tags.and("reason", reason),
+            s -> s.dropped(reason));
+      }
+      for (VrrpState from : VrrpState.values()) {
+        for (VrrpState to : VrrpState.values()) {
+          if (from != to) {
+            counter(
+                registry,
+                instance,
+                "ha4j.vrrp.transitions",
+                tags.and("from", from.name(), "to", to.name()),
+                s -> s.transitions(from, to));
+          }
+        }
       }
     }
   }

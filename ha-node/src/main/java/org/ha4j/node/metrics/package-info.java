@@ -6,6 +6,7 @@
  * <pre>{@code
  * new VrrpMetrics(node::instances).bindTo(registry);
  * new ProxyMetrics(proxy).bindTo(registry);
+ * new HealthMetrics(node::probes).bindTo(registry);
  * }</pre>
  *
  * <p>Every meter is read from the snapshots the parts already keep, when the registry is scraped:

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.ha4j.core.testing.LoopbackEchoServer;
 import org.ha4j.proxy.Proxy;
@@ -80,6 +82,36 @@ class ProxyMetricsTest {
   }
 
   @Test
+  void connectTimeIsTimedPerServerAndSessionDurationPerListener() throws Exception {
+    long before = System.nanoTime();
+    for (int i = 0; i < 3; i++) {
+      assertThat(exchange("timed " + i)).isEqualTo("timed " + i);
+    }
+    awaitEnded(3);
+    double elapsed = System.nanoTime() - before;
+
+    FunctionTimer connect =
+        registry.get("ha4j.backend.connect.time").tags("server", server).functionTimer();
+    FunctionTimer sessions =
+        registry.get("ha4j.proxy.session.duration").tags("listener", listener).functionTimer();
+    assertThat(connect.count()).isEqualTo(3);
+    assertThat(sessions.count()).isEqualTo(3);
+    // every connect happened inside its session, every session inside the test's own span
+    assertThat(connect.totalTime(TimeUnit.NANOSECONDS))
+        .isPositive()
+        .isLessThan(sessions.totalTime(TimeUnit.NANOSECONDS));
+    assertThat(sessions.totalTime(TimeUnit.NANOSECONDS)).isLessThanOrEqualTo(elapsed);
+    assertThat(
+            registry
+                .get("ha4j.backend.connect.time")
+                .tags("server", "127.0.0.1:1")
+                .functionTimer()
+                .count())
+        .isZero();
+    assertThat(registry.get("ha4j.proxy.direct.memory").gauge().value()).isPositive();
+  }
+
+  @Test
   void metersBuiltOnASupplierReadZeroWhileNoProxyRunsAndFollowTheNextOne() throws Exception {
     AtomicReference<Proxy> current = new AtomicReference<>(proxy);
     MeterRegistry following = new SimpleMeterRegistry();
@@ -127,8 +159,7 @@ class ProxyMetricsTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
-            () ->
-                proxy.listenerStats().get(0).accepted() == sessions && proxy.activeSessions() == 0);
+            () -> proxy.listenerStats().get(0).ended() == sessions && proxy.activeSessions() == 0);
   }
 
   private String exchange(String text) throws IOException {

@@ -42,6 +42,19 @@ class VrrpMetricsTest {
     assertThat(dropped("AUTH_TYPE_MISMATCH")).isEqualTo(3);
     assertThat(dropped("all")).isEqualTo(4);
     assertThat(dropped("CHECKSUM_BAD")).isZero();
+    assertThat(transitions("BACKUP", "MASTER")).isZero();
+
+    vi1.now =
+        snapshot(
+            VrrpState.BACKUP,
+            41,
+            13,
+            Map.of("NOT_A_PEER", 2L),
+            Map.of("INITIALIZE->BACKUP", 1L, "BACKUP->MASTER", 2L, "MASTER->BACKUP", 1L));
+    assertThat(transitions("BACKUP", "MASTER")).isEqualTo(2);
+    assertThat(transitions("MASTER", "BACKUP")).isEqualTo(1);
+    assertThat(transitions("MASTER", "FAULT")).isZero();
+    assertThat(dropped("NOT_A_PEER")).isEqualTo(2);
     assertThat(
             registry
                 .get("ha4j.vrrp.priority")
@@ -55,6 +68,14 @@ class VrrpMetricsTest {
     return registry.get("ha4j.vrrp.state").tags("instance", "VI_1", "state", state).gauge().value();
   }
 
+  private double transitions(String from, String to) {
+    return registry
+        .get("ha4j.vrrp.transitions")
+        .tags("instance", "VI_1", "from", from, "to", to)
+        .functionCounter()
+        .count();
+  }
+
   private double dropped(String reason) {
     return registry
         .get("ha4j.vrrp.dropped")
@@ -65,6 +86,15 @@ class VrrpMetricsTest {
 
   private static VrrpInstanceSnapshot snapshot(
       VrrpState state, long sent, long received, Map<String, Long> dropped) {
+    return snapshot(state, sent, received, dropped, Map.of());
+  }
+
+  private static VrrpInstanceSnapshot snapshot(
+      VrrpState state,
+      long sent,
+      long received,
+      Map<String, Long> dropped,
+      Map<String, Long> transitions) {
     return new VrrpInstanceSnapshot(
         "VI_1",
         state,
@@ -76,7 +106,8 @@ class VrrpMetricsTest {
         sent,
         received,
         dropped,
-        0);
+        0,
+        transitions);
   }
 
   private static final class SnapshotInstance implements VrrpInstance {
