@@ -1,7 +1,9 @@
 package org.ha4j.node;
 
 import org.ha4j.core.Lifecycle;
+import org.ha4j.core.health.HealthSource;
 import org.ha4j.health.HealthChecks;
+import org.ha4j.health.ScheduledProbe;
 import org.ha4j.health.track.TrackScript;
 import org.ha4j.health.track.TrackedSource;
 import org.ha4j.health.track.VrrpScript;
@@ -40,6 +42,16 @@ final class ScriptChecks implements Lifecycle {
             .fall(spec.fall())
             .build();
     return TrackScript.start(script, checks);
+  }
+
+  /**
+   * Stops one script that {@link #run} started (a reload dropped or changed it); its process in
+   * flight is reaped. The others keep running.
+   */
+  static void close(HealthSource run) {
+    if (run instanceof ScheduledProbe probe) {
+      probe.close();
+    }
   }
 
   @Override
