@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.ha4j.core.config.ConfigException;
+import org.ha4j.core.testing.NamedEchoServer;
 import org.ha4j.core.testing.ProcessResources;
 import org.ha4j.proxy.Proxy;
 import org.ha4j.proxy.RelayKind;
@@ -35,16 +33,16 @@ class StreamProxyNodeReloadTest {
   @TempDir Path dir;
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> closeAtEnd = new CopyOnWriteArrayList<>();
-  private EchoServer a;
-  private EchoServer b;
+  private NamedEchoServer a;
+  private NamedEchoServer b;
   private int port;
   private int extraPort;
   private Path file;
 
   @BeforeEach
   void backends() throws Exception {
-    a = new EchoServer("a");
-    b = new EchoServer("b");
+    a = new NamedEchoServer("a");
+    b = new NamedEchoServer("b");
     port = freePort();
     extraPort = freePort();
     file = dir.resolve("nginx.conf");
@@ -60,18 +58,17 @@ class StreamProxyNodeReloadTest {
     b.close();
   }
 
-  private String config(EchoServer backend, boolean extraListener) {
-    return "stream {\n"
-        + "  upstream app {\n    server 127.0.0.1:"
-        + backend.port()
-        + ";\n  }\n"
-        + "  server {\n    listen 127.0.0.1:"
-        + port
-        + ";\n    proxy_pass app;\n  }\n"
-        + (extraListener
-            ? "  server {\n    listen 127.0.0.1:" + extraPort + ";\n    proxy_pass app;\n  }\n"
-            : "")
-        + "}\n";
+  private String config(NamedEchoServer backend, boolean extraListener) {
+    String extra =
+        extraListener ? "server { listen 127.0.0.1:%d; proxy_pass app; }".formatted(extraPort) : "";
+    return """
+        stream {
+          upstream app { server 127.0.0.1:%d; }
+          server { listen 127.0.0.1:%d; proxy_pass app; }
+          %s
+        }
+        """
+        .formatted(backend.port(), port, extra);
   }
 
   private StreamProxyNode started(String text) throws Exception {
@@ -89,7 +86,7 @@ class StreamProxyNodeReloadTest {
   void aRefusedFileChangesNothingAndTheRunningConfigKeepsServing() throws Exception {
     StreamProxyNode node = started(config(a, false));
     Proxy running = node.runningProxy().orElseThrow();
-    Session open = new Session(port);
+    NamedEchoServer.Client open = session(port);
     assertThat(open.exchange("before")).isEqualTo("a:before");
 
     Files.writeString(
@@ -108,7 +105,7 @@ class StreamProxyNodeReloadTest {
 
     assertThat(node.runningProxy()).containsSame(running);
     assertThat(open.exchange("after")).isEqualTo("a:after");
-    assertThat(new Session(port).exchange("new")).isEqualTo("a:new");
+    assertThat(session(port).exchange("new")).isEqualTo("a:new");
     Files.writeString(file, config(a, false));
     assertThat(node.reload()).as("the running file again").isEqualTo("no change");
   }
@@ -127,7 +124,7 @@ class StreamProxyNodeReloadTest {
   void listenersAndServersChangeInPlaceWhileEstablishedSessionsRunOn() throws Exception {
     StreamProxyNode node = started(config(a, false));
     Proxy running = node.runningProxy().orElseThrow();
-    Session open = new Session(port);
+    NamedEchoServer.Client open = session(port);
     assertThat(open.exchange("1")).isEqualTo("a:1");
     ProcessResources before = ProcessResources.self();
 
@@ -136,8 +133,8 @@ class StreamProxyNodeReloadTest {
         .isEqualTo("listener 127.0.0.1:" + extraPort + " added; upstream app changed");
     assertThat(node.runningProxy()).containsSame(running);
     assertThat(open.exchange("2")).as("the established session is not cut").isEqualTo("a:2");
-    assertThat(new Session(port).exchange("3")).isEqualTo("b:3");
-    assertThat(new Session(extraPort).exchange("4")).isEqualTo("b:4");
+    assertThat(session(port).exchange("3")).isEqualTo("b:3");
+    assertThat(session(extraPort).exchange("4")).isEqualTo("b:4");
 
     Files.writeString(file, config(b, false));
     assertThat(node.reconfigure(file)).isEqualTo("listener 127.0.0.1:" + extraPort + " removed");
@@ -151,90 +148,10 @@ class StreamProxyNodeReloadTest {
         "fds back to " + before);
   }
 
-  private final class Session implements AutoCloseable {
-    private final Socket socket;
-
-    Session(int port) throws IOException {
-      socket = new Socket(InetAddress.getLoopbackAddress(), port);
-      socket.setSoTimeout(10_000);
-      closeAtEnd.add(this);
-    }
-
-    String exchange(String line) throws IOException {
-      OutputStream out = socket.getOutputStream();
-      out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      StringBuilder answer = new StringBuilder();
-      int c;
-      while ((c = in.read()) != '\n') {
-        if (c < 0) {
-          throw new IOException("session ended after '" + answer + "'");
-        }
-        answer.append((char) c);
-      }
-      return answer.toString();
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
-  }
-
-  /** Answers each line with its name and the line, so a test sees which backend served it. */
-  private static final class EchoServer implements AutoCloseable {
-    private final ServerSocket server;
-
-    EchoServer(String name) throws IOException {
-      server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      Thread acceptor =
-          new Thread(
-              () -> {
-                while (!server.isClosed()) {
-                  try {
-                    Socket s = server.accept();
-                    Thread t = new Thread(() -> echo(name, s), "echo-" + name);
-                    t.setDaemon(true);
-                    t.start();
-                  } catch (IOException e) {
-                    return;
-                  }
-                }
-              },
-              "echo-accept-" + name);
-      acceptor.setDaemon(true);
-      acceptor.start();
-    }
-
-    int port() {
-      return server.getLocalPort();
-    }
-
-    private static void echo(String name, Socket s) {
-      try (s) {
-        InputStream in = s.getInputStream();
-        OutputStream out = s.getOutputStream();
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0) {
-          if (c == '\n') {
-            out.write((name + ":" + line + "\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            line.setLength(0);
-          } else {
-            line.append((char) c);
-          }
-        }
-      } catch (IOException e) {
-        // the proxy closed the session
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      server.close();
-    }
+  private NamedEchoServer.Client session(int port) throws IOException {
+    NamedEchoServer.Client client = new NamedEchoServer.Client(port);
+    closeAtEnd.add(client);
+    return client;
   }
 
   private static boolean connects(int port) {
