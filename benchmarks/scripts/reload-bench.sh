@@ -57,10 +57,10 @@ cleanup() {
   lan_down
   echo "logs kept in $WORK" >&2
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 143' INT TERM # leave through the EXIT trap, which cleans up
 
 lan_up client=2 lb1=11 lb2=12 app1=21 app2=22
-ulimit -n 65536 || true
 
 # --- backends ------------------------------------------------------------------------------------------
 mkdir -p "$WORK/www"
@@ -180,7 +180,7 @@ haproxy_conf() { # haproxy_conf DIR A|B
   cat >"$1/haproxy.cfg" <<CONF
 global
   nbthread 2
-  maxconn 20000
+  maxconn 5000
   # the listening sockets pass from the old worker to the new one over this socket (-x, used by the master)
   stats socket $1/haproxy.sock mode 600 level admin expose-fd listeners
 defaults
