@@ -20,7 +20,8 @@
 # Usage: sudo benchmarks/scripts/reload-bench.sh
 #   RELOADS=1000       reloads per proxy (RELOADS=50 for a smoke run)
 #   TARGETS="ha4j nginx haproxy"   a subset
-#   PACE=0.05          seconds between reloads (after ha4j said RELOADED)
+#   PACE=0.05          seconds between reloads, each counted once done: ha4j said RELOADED, nginx's master
+#                      forked a new worker, HAProxy's master logged "Loading success"
 #   CONNS=32 THREADS=2 wrk's connections and threads;  LONG=8 long-lived sessions;  SESSION=5
 set -euo pipefail
 
@@ -272,10 +273,18 @@ run_ha4j() {
 }
 
 # --- nginx stream, nginx -s reload ------------------------------------------------------------------------
-nginx_reload() {
-  local dir=$1 i=$2
+nginx_reload() { # done once the master forked a worker of the new generation
+  local dir=$1 i=$2 before child
   nginx_conf "$dir" "$([ $((i % 2)) = 1 ] && echo B || echo A)"
-  ns lb1 nginx -p "$dir" -c "$dir/nginx.conf" -s reload 2>>"$dir/reload.err"
+  before=" $(pgrep -P "$NGINX_MASTER" | tr '\n' ' ') "
+  ns lb1 nginx -p "$dir" -c "$dir/nginx.conf" -s reload 2>>"$dir/reload.err" || return 1
+  for _ in $(seq 1 500); do
+    for child in $(pgrep -P "$NGINX_MASTER"); do
+      case "$before" in *" $child "*) ;; *) return 0 ;; esac
+    done
+    sleep 0.01
+  done
+  return 1
 }
 run_nginx() {
   local dir="$WORK/nginx"
@@ -283,6 +292,7 @@ run_nginx() {
   nginx_conf "$dir" A
   start_bg "$dir/out.log" lb1 nginx -p "$dir" -c "$dir/nginx.conf"
   local pid=$LAST_PID
+  NGINX_MASTER=$pid
   wait_port client 10.200.0.11 8080
   measure nginx 10.200.0.11 nginx_reload
   ns lb1 nginx -p "$dir" -c "$dir/nginx.conf" -s quit 2>/dev/null || kill -TERM "$pid"
@@ -290,10 +300,17 @@ run_nginx() {
 }
 
 # --- HAProxy master-worker, hitless reload (USR2 to the master, listeners passed over) ---------------------
-haproxy_reload() {
-  local dir=$1 i=$2
+haproxy_reload() { # done once the master logged the new worker's "Loading success" (or failure)
+  local dir=$1 i=$2 seen now
   haproxy_conf "$dir" "$([ $((i % 2)) = 1 ] && echo B || echo A)"
+  seen=$(grep -c 'Loading \(success\|failure\)' "$dir/out.log" || true)
   kill -USR2 "$HAPROXY_MASTER"
+  for _ in $(seq 1 500); do
+    now=$(grep -c 'Loading \(success\|failure\)' "$dir/out.log" || true)
+    if [ "$now" -gt "$seen" ]; then tail -n 20 "$dir/out.log" | grep -q 'Loading success' && return 0; return 1; fi
+    sleep 0.01
+  done
+  return 1
 }
 run_haproxy() {
   local dir="$WORK/haproxy"
