@@ -419,6 +419,10 @@ public final class HaNode implements Lifecycle {
       throw new IllegalStateException("the node has stopped: nothing to reconfigure");
     }
     Loaded next = load(keepalivedConf, nginxConf, options);
+    List<ConfigProblem> unchangeable = ProxyPlan.unchangeable(loaded.nginx(), next.nginx());
+    if (!unchangeable.isEmpty()) {
+      throw new ConfigException(unchangeable);
+    }
     ReloadPlan plan =
         ReloadPlan.of(
             loaded.keepalived(),

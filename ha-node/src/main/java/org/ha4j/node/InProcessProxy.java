@@ -39,6 +39,9 @@ import org.ha4j.proxy.nginx.NginxStreamConfig;
  */
 final class InProcessProxy implements Lifecycle {
 
+  /** nginx's listen backlog on Linux when {@code backlog=} is absent. */
+  static final int DEFAULT_BACKLOG = 511;
+
   private NginxStreamConfig config;
   private final RelayKind relay;
   private final Duration drainTimeout;
@@ -124,7 +127,7 @@ final class InProcessProxy implements Lifecycle {
           new Proxy.Listener(
               server.listenAddress(),
               upstream,
-              server.backlog().orElse(511),
+              server.backlog().orElse(DEFAULT_BACKLOG),
               server.reusePort(),
               settings(server),
               server.proxyProtocol().accept()));

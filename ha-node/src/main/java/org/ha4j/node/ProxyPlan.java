@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import org.ha4j.core.config.ConfigLocation;
+import org.ha4j.core.config.ConfigProblem;
 import org.ha4j.proxy.nginx.NginxStreamConfig;
 
 /**
@@ -61,6 +62,37 @@ record ProxyPlan(
         upstreams.added,
         upstreams.removed,
         upstreams.changed);
+  }
+
+  /**
+   * What a running proxy cannot adopt: a listener that stays keeps its bound socket, so its {@code
+   * backlog} and {@code reuseport} cannot change on a reload. Each is an error at the new server
+   * block's file:line.
+   */
+  static List<ConfigProblem> unchangeable(NginxStreamConfig running, NginxStreamConfig next) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    for (NginxStreamConfig.Server server : next.servers()) {
+      for (NginxStreamConfig.Server old : running.servers()) {
+        if (!old.listenText().equals(server.listenText())) {
+          continue;
+        }
+        if (old.backlog().orElse(InProcessProxy.DEFAULT_BACKLOG)
+                != server.backlog().orElse(InProcessProxy.DEFAULT_BACKLOG)
+            || old.reusePort() != server.reusePort()) {
+          problems.add(
+              new ConfigProblem(
+                  ConfigProblem.Severity.ERROR,
+                  server.location(),
+                  "listen",
+                  "the running listener "
+                      + server.listenText()
+                      + " keeps its socket on a reload, so its backlog and reuseport cannot"
+                      + " change: remove the listener in one reload and add it in the next, or"
+                      + " restart"));
+        }
+      }
+    }
+    return problems;
   }
 
   /** Nothing to apply: every listener and upstream stays as it runs. */

@@ -18,10 +18,10 @@ import org.ha4j.vrrp.config.VrrpScriptSpec;
 /**
  * What a reload of a node does, worked out from the running configuration and the new one before
  * anything is touched: each {@code vrrp_instance} is reconfigured in place, restarted (what makes
- * it a router on the wire changed: interface, virtual_router_id, version, address family, sync
- * group), stopped, started or left alone; {@code vrrp_script}s added, removed or changed; and the
- * proxy's {@link ProxyPlan}. Pure: configs in, decisions out; where a block stands in the file does
- * not count.
+ * it a router on the wire changed: interface, virtual_router_id, version, address family, address
+ * owner (priority 255) or not, sync group), stopped, started or left alone; {@code vrrp_script}s
+ * added, removed or changed; and the proxy's {@link ProxyPlan}. Pure: configs in, decisions out;
+ * where a block stands in the file does not count.
  *
  * @param instances one step per instance that changes, in the order they are applied: stops,
  *     restarts, reconfigurations, starts
@@ -181,6 +181,10 @@ record ReloadPlan(
     compare(out, "virtual_router_id", old.virtualRouterId(), spec.virtualRouterId());
     compare(out, "version", old.version(), spec.version());
     compare(out, "address family", family(old), family(spec));
+    // priority 255 makes the router the address owner (RFC 3768 section 5.3.4): another role.
+    if ((old.priority() == 255) != (spec.priority() == 255)) {
+      out.add("priority " + old.priority() + "->" + spec.priority() + " (address owner)");
+    }
     Optional<List<Object>> groupBefore = running.syncGroupOf(old.name()).map(ReloadPlan::identity);
     Optional<List<Object>> groupAfter = next.syncGroupOf(spec.name()).map(ReloadPlan::identity);
     if (!groupBefore.equals(groupAfter)) {

@@ -91,6 +91,10 @@ public final class StreamProxyNode implements Lifecycle {
    */
   public synchronized String reconfigure(Path nginxConf) throws IOException, ConfigException {
     NginxStreamConfig next = loadChecked(nginxConf);
+    List<ConfigProblem> unchangeable = ProxyPlan.unchangeable(config, next);
+    if (!unchangeable.isEmpty()) {
+      throw new ConfigException(unchangeable);
+    }
     ProxyPlan plan = ProxyPlan.of(config, next);
     proxy.reconfigure(next, plan);
     path = nginxConf;

@@ -106,6 +106,37 @@ class ReloadPlanTest {
   }
 
   @Test
+  void becomingOrCeasingToBeTheAddressOwnerIsARestart() throws Exception {
+    ReloadPlan plan =
+        plan(SCRIPT + VI_1 + VI_2, SCRIPT + VI_1.replace("priority 100", "priority 255") + VI_2);
+    assertThat(plan.instances())
+        .extracting(ReloadPlan.InstanceStep::toString)
+        .containsExactly("VI_1 restarted (priority 100->255 (address owner))");
+  }
+
+  @Test
+  void aRunningListenersBacklogOrReuseportIsAnErrorAtItsServerBlock() throws Exception {
+    NginxStreamConfig next =
+        nginx(NGINX.replace("listen 10.200.0.100:8080;", "listen 10.200.0.100:8080 backlog=64;"));
+    assertThat(ProxyPlan.unchangeable(nginx(NGINX), next))
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p.toString())
+                    .contains("nginx.conf:3")
+                    .contains("listen")
+                    .contains("backlog and reuseport cannot change"));
+    assertThat(
+            ProxyPlan.unchangeable(
+                nginx(NGINX),
+                nginx(
+                    NGINX.replace(
+                        "listen 10.200.0.100:8080;", "listen 10.200.0.100:8081 backlog=64;"))))
+        .as("a new listener may have any backlog")
+        .isEmpty();
+  }
+
+  @Test
   void removedInstancesStopFirstAndNewOnesStartLast() throws Exception {
     String vi3 = instance("VI_3", 53, 80, "    10.200.0.120\n", "");
     ReloadPlan plan =
