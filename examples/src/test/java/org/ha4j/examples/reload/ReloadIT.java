@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * connections and long-lived streaming sessions, while lb1's two files cycle through four configs
  * and get a SIGHUP each time, {@value #RELOADS} times: upstream servers added, removed (drained)
  * and reweighted, a listener added and removed, the priority raised and lowered (lb1 stays the
- * preferred master), a VIP added and removed; in the middle a pair of broken files. Invariants: no
+ * preferred master), a VIP added and removed (on lb2 too, right after lb1: peers whose VIP lists
+ * differ drop each other's adverts); in the middle a pair of broken files. Invariants: no
  * connection error, every long session's bytes whole, no VRRP transition on either node, exactly
  * one holder of the VIP at every sample, the broken files change nothing, lb1's fds and threads
  * back to their baseline, and a clean TERM (exit 0, no VIP, no process) at the end.
@@ -146,6 +147,13 @@ class ReloadIT {
     Files.writeString(nginxConf, config.nginx());
   }
 
+  /** lb2's keepalived.conf: lb1's VIPs, priority 90. */
+  private Path backupKeepalived;
+
+  private static String backupOf(Config config) {
+    return config.keepalived().replaceFirst("priority \\d+", "priority 90");
+  }
+
   private NetnsProcess startRun(NetnsHost host, Path keepalived, Path nginx) throws IOException {
     NetnsProcess run =
         host.start(
@@ -165,10 +173,10 @@ class ReloadIT {
     keepalivedConf = lb1.file("keepalived.conf");
     nginxConf = lb1.file("nginx.conf");
     write(Config.CYCLE.get(0));
-    Path backupKeepalived = lb2.file("keepalived.conf");
+    backupKeepalived = lb2.file("keepalived.conf");
     Path backupNginx = lb2.file("nginx.conf");
     Config first = Config.CYCLE.get(0);
-    Files.writeString(backupKeepalived, first.keepalived().replace("priority 100", "priority 90"));
+    Files.writeString(backupKeepalived, backupOf(first));
     Files.writeString(backupNginx, first.nginx());
 
     NetnsProcess master = startRun(lb1, keepalivedConf, nginxConf);
@@ -189,6 +197,7 @@ class ReloadIT {
     ProcessResources baseline = ProcessResources.of(master.pid());
 
     int reloaded = 0;
+    int backupReloaded = 0;
     for (int i = 1; i <= RELOADS; i++) {
       if (i == RELOADS / 2) {
         assertBrokenFilesChangeNothing(master, reloaded, load);
