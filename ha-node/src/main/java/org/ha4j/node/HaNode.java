@@ -446,12 +446,12 @@ public final class HaNode implements Lifecycle {
   }
 
   /** Stops the in-process proxy while the node runs (the seed's {@code systemctl stop nginx}). */
-  public void stopProxy() {
+  public synchronized void stopProxy() {
     proxy.stop();
   }
 
   /** Starts the in-process proxy again (the seed's {@code systemctl start nginx}). */
-  public void startProxy() throws Exception {
+  public synchronized void startProxy() throws Exception {
     proxy.start();
   }
 

@@ -141,12 +141,20 @@ final class InProcessProxy implements Lifecycle {
    * removed servers drain, upstream and server state carries over. Stopped, it starts with {@code
    * next} next time.
    *
+   * <p>Not serialized with {@link #stop()}: the node calls it under its own lock.
+   *
    * @throws IOException a new listener cannot be bound, or an access log opened: nothing changed
    */
-  synchronized void reconfigure(NginxStreamConfig next, ProxyPlan plan) throws IOException {
+  void reconfigure(NginxStreamConfig next, ProxyPlan plan) throws IOException {
     Objects.requireNonNull(next, "next");
-    if (!running.isEmpty() && !plan.isEmpty()) {
-      adoptInPlace(running.get(0), build(next));
+    Proxy target;
+    synchronized (this) {
+      target = running.isEmpty() || plan.isEmpty() ? null : running.get(0);
+    }
+    if (target != null) {
+      // Outside this object's monitor: the proxy may tell its health to refresh() from an event
+      // loop while the reconfigure waits for that loop.
+      adoptInPlace(target, build(next));
       for (NginxStreamConfig.Server server : next.servers()) {
         if (plan.listenersAdded().contains(server.listenText())) {
           events.accept("PROXY listening on " + server.listenText() + " -> " + server.proxyPass());
@@ -154,7 +162,9 @@ final class InProcessProxy implements Lifecycle {
       }
       plan.listenersRemoved().forEach(l -> events.accept("PROXY closed " + l + " (draining)"));
     }
-    config = next;
+    synchronized (this) {
+      config = next;
+    }
     refresh();
   }
 
