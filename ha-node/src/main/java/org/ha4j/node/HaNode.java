@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  *         NodeOptions.defaults(System.out::println));   // ConfigException: every file:line problem
  * node.start();
  * ...
+ * node.reload();            // the files again, applied in place; ConfigException: nothing changed
+ * ...
  * node.stop();                                          // VIPs handed over, proxy drained, scripts stopped
  * }</pre>
  *

@@ -16,7 +16,7 @@ import org.ha4j.proxy.nginx.NginxStreamConfigLoader;
  * An nginx.conf's {@code stream {}} block alone, no VRRP ({@code ./ha4j proxy --nginx FILE}): what
  * an nginx stream user replaces first. Made by {@link HaNode#streamProxy}, loaded and checked by
  * the same code as {@link HaNode}'s proxy half, so {@code ./ha4j check FILE} refuses exactly what
- * this refuses.
+ * this refuses. {@link #reload()} applies the file again in place (SIGHUP).
  */
 public final class StreamProxyNode implements Lifecycle {
 
