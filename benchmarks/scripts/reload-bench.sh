@@ -280,7 +280,7 @@ nginx_reload() { # done once the master forked a worker of the new generation
   nginx_conf "$dir" "$([ $((i % 2)) = 1 ] && echo B || echo A)"
   before=" $(pgrep -P "$NGINX_MASTER" | tr '\n' ' ') "
   ns lb1 nginx -p "$dir" -c "$dir/nginx.conf" -s reload 2>>"$dir/reload.err" || return 1
-  for _ in $(seq 1 500); do
+  for _ in $(seq 1 3000); do # up to 30 s
     for child in $(pgrep -P "$NGINX_MASTER"); do
       case "$before" in *" $child "*) ;; *) return 0 ;; esac
     done
@@ -307,7 +307,7 @@ haproxy_reload() { # done once the master logged the new worker's "Loading succe
   haproxy_conf "$dir" "$([ $((i % 2)) = 1 ] && echo B || echo A)"
   seen=$(grep -c 'Loading \(success\|failure\)' "$dir/out.log" || true)
   kill -USR2 "$HAPROXY_MASTER"
-  for _ in $(seq 1 500); do
+  for _ in $(seq 1 3000); do # up to 30 s
     now=$(grep -c 'Loading \(success\|failure\)' "$dir/out.log" || true)
     if [ "$now" -gt "$seen" ]; then tail -n 20 "$dir/out.log" | grep -q 'Loading success' && return 0; return 1; fi
     sleep 0.01
