@@ -37,7 +37,7 @@ final class AdvertReceiver {
   private final String name;
   private final VrrpTransport transport;
   private final TransportConfig transportConfig;
-  private final ReceiveExpectations expectations;
+  private volatile ReceiveExpectations expectations;
   private final Accepted accepted;
   private final Dropped dropped;
   private final AtomicLong received = new AtomicLong();
@@ -76,6 +76,11 @@ final class AdvertReceiver {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** From the next packet on, validates against {@code next} (a reconfigure's). */
+  void expect(ReceiveExpectations next) {
+    this.expectations = next;
   }
 
   /** Valid adverts received (not our own, from an allowed peer). */

@@ -1,10 +1,12 @@
 package org.ha4j.vrrp;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -58,21 +60,11 @@ final class DefaultVrrpInstance implements VrrpInstance {
   private static final long STOP_TIMEOUT_SECONDS = 10;
 
   private final String name;
-  private final String interfaceName;
 
-  /** Validated at build time with a placeholder primary address; the real one is read at start. */
-  private final VrrpRouterConfig protocol;
+  /** Replaced whole by {@link #reconfigure}, on the protocol thread. */
+  private volatile InstanceSettings settings;
 
-  private final List<VirtualAddress> heldAddresses;
-  private final Ipv4Address unicastSource;
-  private final List<Ipv4Address> unicastPeers;
-  private final Map<HealthSource, Integer> tracked;
-  private final List<VrrpListener> listeners;
-  private final NotifyScripts notifyScripts;
-  private final int basePriority;
-  private final VrrpSyncGroup syncGroup;
-  private final List<String> trackedInterfaces;
-  private final List<LinkWatcher> trackedLinkWatchers = new ArrayList<>();
+  private final Map<String, LinkWatcher> trackedLinkWatchers = new LinkedHashMap<>();
   private SyncGroupCoordinator.Member groupMember;
 
   private final List<HealthSource.Subscription> subscriptions = new ArrayList<>();
@@ -80,15 +72,26 @@ final class DefaultVrrpInstance implements VrrpInstance {
   private volatile DropCounter drops;
   private SystemScheduler scheduler;
   private RouteNetlink netlink;
-  private VrrpTransport transport;
+  private int interfaceIndex;
+  private volatile VrrpTransport transport;
+  private volatile TransportConfig transportConfig;
   private PacketSocket packetSocket;
   private LinkWatcher linkWatcher;
   private volatile AdvertReceiver receiver;
+
+  /** Adverts counted by receivers a reconfigure replaced. */
+  private volatile long receivedBefore;
+
   private NotifyRunner notifyRunner;
+  private InstanceNotifier notifier;
+  private InterfaceAddressTable addressTable;
   private volatile VrrpDriver driver;
   private volatile Ipv4Address sourceAddress;
   private boolean started;
   private boolean stopped;
+
+  /** The instance whose {@link #reconfigure} took this one's settings, or null. */
+  private String consumedBy;
 
   /**
    * The graceful stop's work, linked when the instance is built: stop() runs on a signal (SIGTERM),
@@ -99,21 +102,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
 
   DefaultVrrpInstance(VrrpInstance.Builder builder, String name, VrrpRouterConfig protocol) {
     this.name = name;
-    this.interfaceName = builder.interfaceName;
-    this.protocol = protocol;
-    // The table holds the excluded addresses too: they come and go with the VIPs.
-    this.heldAddresses =
-        java.util.stream.Stream.concat(
-                builder.virtualAddresses.stream(), builder.excludedAddresses.stream())
-            .toList();
-    this.unicastSource = builder.unicastSource;
-    this.unicastPeers = List.copyOf(builder.unicastPeers);
-    this.tracked = new LinkedHashMap<>(builder.tracked);
-    this.listeners = List.copyOf(builder.listeners);
-    this.notifyScripts = builder.notifyScripts;
-    this.basePriority = builder.priority;
-    this.syncGroup = builder.syncGroup;
-    this.trackedInterfaces = List.copyOf(builder.trackedInterfaces.keySet());
+    this.settings = InstanceSettings.of(builder, name, protocol);
   }
 
   @Override
@@ -121,13 +110,21 @@ final class DefaultVrrpInstance implements VrrpInstance {
     return name;
   }
 
+  InstanceSettings settings() {
+    return settings;
+  }
+
   /** The protocol configuration this instance runs once its advert source is known. */
   VrrpRouterConfig protocolConfig(Ipv4Address source) {
-    return protocol.toBuilder().primaryAddress(source).build();
+    return settings.protocol().toBuilder().primaryAddress(source).build();
   }
 
   @Override
   public synchronized void start() throws IOException {
+    if (consumedBy != null) {
+      throw new IllegalStateException(
+          "VRRP instance " + name + " was consumed by a reconfigure of " + consumedBy);
+    }
     if (started) {
       throw new IllegalStateException("VRRP instance " + name + " was already started");
     }
@@ -142,33 +139,26 @@ final class DefaultVrrpInstance implements VrrpInstance {
   }
 
   private void open() throws IOException {
+    InstanceSettings s = settings;
+    String interfaceName = s.interfaceName();
     netlink = LinuxNetwork.openRouteNetlink();
     LinkInfo link =
         netlink
             .link(interfaceName)
             .orElseThrow(
                 () -> new IOException("(" + name + ") no interface named " + interfaceName));
+    interfaceIndex = link.index();
     VirtualAddressManager addresses =
-        new VirtualAddressManager(netlink, interfaceName, link.index(), heldAddresses);
+        new VirtualAddressManager(netlink, interfaceName, link.index(), s.heldAddresses());
     List<InterfaceAddress> present = addresses.findHostOwned();
-    Ipv4Address source = unicastSource;
+    Ipv4Address source = s.unicastSource();
     if (source == null) {
-      source =
-          VirtualAddressManager.primaryAddress(present)
-              .orElseThrow(
-                  () ->
-                      new IOException(
-                          "("
-                              + name
-                              + ") interface "
-                              + interfaceName
-                              + " has no IPv4 address to send advertisements from"));
+      source = primaryAddress(present);
     }
     sourceAddress = source;
     VrrpRouterConfig config = protocolConfig(source);
-    protocol.warnings().forEach(warning -> log.warn("({}) {}", name, warning));
-    TransportConfig transportConfig =
-        new TransportConfig(interfaceName, link.index(), source, unicastPeers);
+    s.protocol().warnings().forEach(warning -> log.warn("({}) {}", name, warning));
+    transportConfig = new TransportConfig(interfaceName, link.index(), source, s.unicastPeers());
     transport = VrrpTransport.open(transportConfig);
     packetSocket = LinuxNetwork.openPacket();
     GratuitousArp gratuitousArp =
@@ -181,19 +171,20 @@ final class DefaultVrrpInstance implements VrrpInstance {
     DropCounter dropCounter = new DropCounter(name, scheduler);
     drops = dropCounter;
     notifyRunner = new NotifyRunner(name);
-    InstanceNotifier notifier = new InstanceNotifier(this, listeners, notifyScripts, notifyRunner);
-    VrrpTransport sender = transport;
+    notifier = new InstanceNotifier(this, s.listeners(), s.notifyScripts(), notifyRunner);
     SystemScheduler protocolThread = scheduler;
-    if (syncGroup != null) {
-      groupMember = syncGroup.coordinator().join(name, config, protocolThread::execute);
+    if (s.syncGroup() != null) {
+      groupMember = s.syncGroup().coordinator().join(name, config, protocolThread::execute);
     }
+    addressTable = new InterfaceAddressTable(name, addresses);
     VrrpDriver linuxDriver =
         VrrpDriver.builder(VrrpStateMachine.create(config))
             .syncGroup(groupMember != null ? groupMember : SyncGroupPort.NONE)
             .name(name)
             .scheduler(scheduler)
-            .adverts(advert -> sender.send(message(advert, transportConfig)))
-            .addresses(new InterfaceAddressTable(name, addresses))
+            // fields, not captures: a reconfigure may replace the transport
+            .adverts(advert -> transport.send(message(advert, transportConfig)))
+            .addresses(addressTable)
             .announcer(gratuitousArp)
             .notifier(notifier)
             .build();
@@ -203,33 +194,28 @@ final class DefaultVrrpInstance implements VrrpInstance {
     }
 
     boolean up = link.isUp();
-    List<String> trackedDown = watchTrackedInterfaces(linuxDriver);
+    Map<String, HealthStatus> trackedDown =
+        watchTrackedInterfaces(s.trackedInterfaces().keySet(), trackedLinkWatchers);
     onProtocolThread(
         () -> {
           linuxDriver.handle(VrrpInput.start());
           if (!up) {
             linuxDriver.handle(VrrpInput.interfaceUp(false));
           }
-          for (String down : trackedDown) {
-            linuxDriver.handle(
-                VrrpInput.health(
-                    VrrpInstance.Builder.trackedInterfaceInput(down), HealthStatus.DOWN));
-          }
-          for (HealthSource healthSource : tracked.keySet()) {
+          trackedDown.forEach(
+              (input, status) -> {
+                if (status == HealthStatus.DOWN) {
+                  linuxDriver.handle(VrrpInput.health(input, status));
+                }
+              });
+          for (HealthSource healthSource : s.tracked().keySet()) {
             if (!healthSource.current().isUp()) {
               linuxDriver.handle(
                   VrrpInput.health(healthSource.name(), healthSource.current().status()));
             }
           }
         });
-    for (HealthSource healthSource : tracked.keySet()) {
-      subscriptions.add(
-          healthSource.subscribe(
-              (changed, previous, current) ->
-                  scheduler.execute(
-                      () ->
-                          linuxDriver.handle(VrrpInput.health(changed.name(), current.status())))));
-    }
+    subscribeTracked(s);
     linkWatcher =
         new LinkWatcher(
             monitor,
@@ -238,65 +224,270 @@ final class DefaultVrrpInstance implements VrrpInstance {
             up,
             nowUp -> scheduler.execute(() -> linuxDriver.handle(VrrpInput.interfaceUp(nowUp))));
     linkWatcher.start();
-    trackedLinkWatchers.forEach(LinkWatcher::start);
-    receiver =
-        new AdvertReceiver(
-            name,
-            transport,
-            transportConfig,
-            expectations,
-            (from, advert) ->
-                scheduler.execute(() -> linuxDriver.handle(VrrpInput.advertisement(from, advert))),
-            (reason, from, detail) -> {
-              dropCounter.drop(reason, from, detail);
-              scheduler.execute(() -> notifier.packetDropped(reason, from));
-            });
+    trackedLinkWatchers.values().forEach(LinkWatcher::start);
+    receiver = receiver(transport, transportConfig, expectations);
     receiver.start();
     log.info(
         "({}) started on {} from {} ({}), VRID {}, priority {}",
         name,
         interfaceName,
         source,
-        transportConfig.isUnicast() ? "unicast to " + unicastPeers : "multicast",
+        transportConfig.isUnicast() ? "unicast to " + s.unicastPeers() : "multicast",
         config.virtualRouterId(),
         config.priority());
   }
 
+  private Ipv4Address primaryAddress(List<InterfaceAddress> present) throws IOException {
+    return VirtualAddressManager.primaryAddress(present)
+        .orElseThrow(
+            () ->
+                new IOException(
+                    "("
+                        + name
+                        + ") interface "
+                        + settings.interfaceName()
+                        + " has no IPv4 address to send advertisements from"));
+  }
+
+  private AdvertReceiver receiver(
+      VrrpTransport from, TransportConfig config, ReceiveExpectations expectations) {
+    DropCounter dropCounter = drops;
+    return new AdvertReceiver(
+        name,
+        from,
+        config,
+        expectations,
+        (source, advert) ->
+            scheduler.execute(() -> driver.handle(VrrpInput.advertisement(source, advert))),
+        (reason, source, detail) -> {
+          dropCounter.drop(reason, source, detail);
+          scheduler.execute(() -> notifier.packetDropped(reason, source));
+        });
+  }
+
+  /**
+   * Subscribes to the tracked sources of {@code s}. A change is fed only while its source is still
+   * tracked: one queued just before a reconfigure dropped the source changes nothing.
+   */
+  private void subscribeTracked(InstanceSettings s) {
+    for (HealthSource healthSource : s.tracked().keySet()) {
+      subscriptions.add(
+          healthSource.subscribe(
+              (changed, previous, current) ->
+                  scheduler.execute(
+                      () -> {
+                        if (settings.tracked().containsKey(healthSource)) {
+                          driver.handle(VrrpInput.health(healthSource.name(), current.status()));
+                        }
+                      })));
+    }
+  }
+
+  // ---------------------------------------------------------------- reconfigure
+
+  @Override
+  public synchronized void reconfigure(VrrpInstance replacement) {
+    Objects.requireNonNull(replacement, "replacement");
+    if (!(replacement instanceof DefaultVrrpInstance next) || next == this) {
+      throw new IllegalArgumentException(
+          "(" + name + ") the replacement must be a new instance from VrrpInstance.builder()");
+    }
+    InstanceSettings was = settings;
+    InstanceSettings now = next.settings;
+    InstanceReload.requireSameIdentity(was, now);
+    if (!started || stopped) {
+      throw new IllegalStateException(
+          "(" + name + ") is not running: only a started instance can be reconfigured");
+    }
+    Reload reload;
+    try {
+      reload = prepare(was, now);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "(" + name + ") reconfigure failed, nothing changed: " + e.getMessage(), e);
+    }
+    try {
+      next.consumeFor(name);
+    } catch (RuntimeException e) {
+      reload.abandon();
+      throw e;
+    }
+    String changes = InstanceReload.describeChanges(was, now);
+    VrrpTransport previousTransport = transport;
+    try {
+      onProtocolThread(() -> adopt(reload, changes));
+    } catch (IOException e) {
+      throw new UncheckedIOException("(" + name + ") reconfigure failed: " + e.getMessage(), e);
+    }
+    finish(reload, previousTransport);
+  }
+
+  private synchronized void consumeFor(String by) {
+    if (started) {
+      throw new IllegalStateException(
+          "the replacement " + name + " was already started or used by a reconfigure");
+    }
+    started = true;
+    stopped = true;
+    consumedBy = by;
+  }
+
+  /**
+   * What a reconfigure opens before anything changes, so a failure leaves the instance as it was.
+   *
+   * @param transport a new transport when the advert source or peers change, else null
+   * @param newWatchers watchers (not started) of interfaces newly tracked
+   * @param trackedHealth the status now of newly tracked interfaces
+   */
+  private record Reload(
+      InstanceSettings settings,
+      VrrpRouterConfig config,
+      TransportConfig transportConfig,
+      VrrpTransport transport,
+      ReceiveExpectations expectations,
+      VirtualAddressManager addresses,
+      Map<String, LinkWatcher> newWatchers,
+      Map<String, HealthStatus> trackedHealth) {
+
+    void abandon() {
+      newWatchers.values().forEach(LinkWatcher::close);
+      if (transport != null) {
+        transport.close();
+      }
+    }
+  }
+
+  private Reload prepare(InstanceSettings was, InstanceSettings now) throws IOException {
+    VirtualAddressManager addresses =
+        new VirtualAddressManager(
+            netlink, now.interfaceName(), interfaceIndex, now.heldAddresses());
+    List<InterfaceAddress> present = addresses.findHostOwned();
+    Ipv4Address source =
+        now.unicastSource() != null
+            ? now.unicastSource()
+            : was.unicastSource() == null ? sourceAddress : primaryAddress(present);
+    VrrpRouterConfig config = now.protocol().toBuilder().primaryAddress(source).build();
+    TransportConfig newTransportConfig =
+        new TransportConfig(now.interfaceName(), interfaceIndex, source, now.unicastPeers());
+    List<String> added = new ArrayList<>(now.trackedInterfaces().keySet());
+    added.removeAll(trackedLinkWatchers.keySet());
+    Map<String, LinkWatcher> newWatchers = new LinkedHashMap<>();
+    Map<String, HealthStatus> trackedHealth;
+    VrrpTransport newTransport = null;
+    try {
+      trackedHealth = watchTrackedInterfaces(added, newWatchers);
+      if (!newTransportConfig.equals(transportConfig)) {
+        newTransport = VrrpTransport.open(newTransportConfig);
+      }
+    } catch (IOException | RuntimeException e) {
+      newWatchers.values().forEach(LinkWatcher::close);
+      throw e;
+    }
+    return new Reload(
+        now,
+        config,
+        newTransportConfig,
+        newTransport,
+        expectations(config, newTransportConfig),
+        addresses,
+        newWatchers,
+        trackedHealth);
+  }
+
+  /** On the protocol thread: every setting swapped, then the protocol told in one input. */
+  private void adopt(Reload reload, String changes) {
+    InstanceSettings now = reload.settings();
+    subscriptions.forEach(HealthSource.Subscription::close);
+    subscriptions.clear();
+    settings = now;
+    subscribeTracked(now);
+    Map<String, HealthStatus> health = new LinkedHashMap<>(reload.trackedHealth());
+    for (HealthSource source : now.tracked().keySet()) {
+      health.put(source.name(), source.current().status());
+    }
+    addressTable.use(reload.addresses());
+    if (reload.transport() != null) {
+      transport = reload.transport();
+      transportConfig = reload.transportConfig();
+      sourceAddress = reload.transportConfig().source();
+    }
+    notifier.adopt(now.listeners(), now.notifyScripts());
+    if (groupMember != null) {
+      groupMember.reconfigured(reload.config());
+    }
+    driver.handle(VrrpInput.reconfigure(reload.config(), health));
+    if (reload.transport() == null) {
+      receiver.expect(reload.expectations());
+    }
+    notifier.reconfigured(changes);
+  }
+
+  /** After the protocol runs the new settings: watchers and the receiver follow. */
+  private void finish(Reload reload, VrrpTransport previousTransport) {
+    reload.newWatchers().values().forEach(LinkWatcher::start);
+    trackedLinkWatchers.putAll(reload.newWatchers());
+    trackedLinkWatchers
+        .entrySet()
+        .removeIf(
+            e -> {
+              boolean gone = !reload.settings().trackedInterfaces().containsKey(e.getKey());
+              if (gone) {
+                e.getValue().close();
+              }
+              return gone;
+            });
+    if (reload.transport() != null) {
+      AdvertReceiver old = receiver;
+      // the new receiver listens before the old one stops, so no advert falls between them
+      AdvertReceiver fresh =
+          receiver(reload.transport(), reload.transportConfig(), reload.expectations());
+      fresh.start();
+      receiver = fresh;
+      old.close();
+      receivedBefore += old.received();
+      previousTransport.close(); // unused since adopt(): adverts go out through the new one
+    }
+  }
+
   /**
    * A link watcher per {@code track_interface}, listening from now on but started later (after the
-   * protocol heard the initial states); returns the interfaces whose link is down now.
+   * protocol heard the initial states); returns each one's tracked input and link state now.
    *
    * @throws IOException naming an interface that does not exist, as keepalived -t does
    */
-  private List<String> watchTrackedInterfaces(VrrpDriver linuxDriver) throws IOException {
-    List<String> down = new ArrayList<>();
-    for (String tracked : trackedInterfaces) {
-      LinkInfo link =
-          netlink
-              .link(tracked)
-              .orElseThrow(
-                  () ->
-                      new IOException(
-                          "(" + name + ") tracked interface " + tracked + " doesn't exist"));
-      String input = VrrpInstance.Builder.trackedInterfaceInput(tracked);
-      LinkWatcher watcher =
-          new LinkWatcher(
-              LinuxNetwork.openLinkMonitor(),
-              tracked,
-              link.index(),
-              link.isUp(),
-              nowUp ->
-                  scheduler.execute(
-                      () ->
-                          linuxDriver.handle(
-                              VrrpInput.health(
-                                  input, nowUp ? HealthStatus.UP : HealthStatus.DOWN))));
-      trackedLinkWatchers.add(watcher);
-      if (!link.isUp()) {
-        down.add(tracked);
-      }
+  private Map<String, HealthStatus> watchTrackedInterfaces(
+      Iterable<String> interfaces, Map<String, LinkWatcher> watchers) throws IOException {
+    Map<String, HealthStatus> states = new LinkedHashMap<>();
+    for (String tracked : interfaces) {
+      LinkInfo link = trackedLink(tracked);
+      watchers.put(tracked, trackedLinkWatcher(link, tracked));
+      states.put(
+          VrrpInstance.Builder.trackedInterfaceInput(tracked),
+          link.isUp() ? HealthStatus.UP : HealthStatus.DOWN);
     }
-    return down;
+    return states;
+  }
+
+  private LinkInfo trackedLink(String tracked) throws IOException {
+    return netlink
+        .link(tracked)
+        .orElseThrow(
+            () ->
+                new IOException("(" + name + ") tracked interface " + tracked + " doesn't exist"));
+  }
+
+  private LinkWatcher trackedLinkWatcher(LinkInfo link, String tracked) throws IOException {
+    String input = VrrpInstance.Builder.trackedInterfaceInput(tracked);
+    return new LinkWatcher(
+        LinuxNetwork.openLinkMonitor(),
+        tracked,
+        link.index(),
+        link.isUp(),
+        nowUp ->
+            scheduler.execute(
+                () ->
+                    driver.handle(
+                        VrrpInput.health(input, nowUp ? HealthStatus.UP : HealthStatus.DOWN))));
   }
 
   private static ReceiveExpectations expectations(
@@ -388,7 +579,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
     if (linkWatcher != null) {
       linkWatcher.close();
     }
-    trackedLinkWatchers.forEach(LinkWatcher::close);
+    trackedLinkWatchers.values().forEach(LinkWatcher::close);
     trackedLinkWatchers.clear();
     if (receiver != null) {
       receiver.close();
@@ -423,13 +614,13 @@ final class DefaultVrrpInstance implements VrrpInstance {
     return new VrrpInstanceSnapshot(
         name,
         protocolState == null ? VrrpState.INITIALIZE : protocolState.state(),
-        basePriority,
-        protocolState == null ? basePriority : protocolState.effectivePriority(),
+        settings.basePriority(),
+        protocolState == null ? settings.basePriority() : protocolState.effectivePriority(),
         protocolState == null ? Optional.empty() : protocolState.masterAddress(),
         sourceAddress,
         protocolState == null || protocolState.interfaceUp(),
         running == null ? 0 : running.advertisementsSent(),
-        rx == null ? 0 : rx.received(),
+        receivedBefore + (rx == null ? 0 : rx.received()),
         counter == null ? Map.of() : counter.snapshot(),
         running == null ? 0 : running.sendFailures());
   }
@@ -437,6 +628,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
   /** The instance and the protocol settings it runs with, for logs and for a node's checks. */
   @Override
   public String toString() {
-    return "VrrpInstance(" + name + " on " + interfaceName + ": " + protocol + ")";
+    InstanceSettings s = settings;
+    return "VrrpInstance(" + name + " on " + s.interfaceName() + ": " + s.protocol() + ")";
   }
 }

@@ -1,0 +1,67 @@
+package org.ha4j.vrrp;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.ha4j.core.health.HealthSource;
+import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.vrrp.protocol.VrrpRouterConfig;
+
+/**
+ * Everything a {@link VrrpInstance.Builder} collected, frozen: what an instance starts with, and
+ * what a reconfigure swaps in whole.
+ *
+ * @param protocol validated at build time with a placeholder primary address; the real one is read
+ *     at start
+ */
+record InstanceSettings(
+    String name,
+    String interfaceName,
+    VrrpRouterConfig protocol,
+    List<VirtualAddress> virtualAddresses,
+    List<VirtualAddress> excludedAddresses,
+    Ipv4Address unicastSource,
+    List<Ipv4Address> unicastPeers,
+    Map<HealthSource, Integer> tracked,
+    Map<String, Integer> trackedInterfaces,
+    List<VrrpListener> listeners,
+    NotifyScripts notifyScripts,
+    VrrpSyncGroup syncGroup) {
+
+  InstanceSettings {
+    virtualAddresses = List.copyOf(virtualAddresses);
+    excludedAddresses = List.copyOf(excludedAddresses);
+    unicastPeers = List.copyOf(unicastPeers);
+    // keeps the builder's order: the FAULT cause named is the first tracked source down
+    tracked = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tracked));
+    trackedInterfaces =
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(trackedInterfaces));
+    listeners = List.copyOf(listeners);
+  }
+
+  static InstanceSettings of(VrrpInstance.Builder b, String name, VrrpRouterConfig protocol) {
+    return new InstanceSettings(
+        name,
+        b.interfaceName,
+        protocol,
+        b.virtualAddresses,
+        b.excludedAddresses,
+        b.unicastSource,
+        b.unicastPeers,
+        b.tracked,
+        b.trackedInterfaces,
+        b.listeners,
+        b.notifyScripts,
+        b.syncGroup);
+  }
+
+  /** The VIPs and the excluded addresses: both come and go with mastership. */
+  List<VirtualAddress> heldAddresses() {
+    return Stream.concat(virtualAddresses.stream(), excludedAddresses.stream()).toList();
+  }
+
+  int basePriority() {
+    return protocol.priority();
+  }
+}
