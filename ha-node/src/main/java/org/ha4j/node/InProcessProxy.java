@@ -154,7 +154,7 @@ final class InProcessProxy implements Lifecycle {
     if (target != null) {
       // Outside this object's monitor: the proxy may tell its health to refresh() from an event
       // loop while the reconfigure waits for that loop.
-      adoptInPlace(target, build(next));
+      target.reconfigure(build(next));
       for (NginxStreamConfig.Server server : next.servers()) {
         if (plan.listenersAdded().contains(server.listenText())) {
           events.accept("PROXY listening on " + server.listenText() + " -> " + server.proxyPass());
@@ -166,15 +166,6 @@ final class InProcessProxy implements Lifecycle {
       config = next;
     }
     refresh();
-  }
-
-  /**
-   * {@code running} adopts {@code replacement} (built, never started; consumed).
-   *
-   * @throws IOException nothing changed
-   */
-  static void adoptInPlace(Proxy running, Proxy replacement) throws IOException {
-    throw new IOException("Proxy#reconfigure is not available in this build");
   }
 
   private static ListenerSettings settings(NginxStreamConfig.Server server) throws IOException {

@@ -136,7 +136,7 @@ final class NodeInstances {
    */
   private Member reconfigure(Member old, Built built) throws IOException {
     try {
-      adoptInPlace(old.instance(), built.instance());
+      old.instance().reconfigure(built.instance());
     } catch (IllegalArgumentException cannotAdopt) {
       log.info(
           "reload: {} cannot adopt the new settings in place ({}); restarting it",
@@ -237,16 +237,6 @@ final class NodeInstances {
       closeRunsNotIn(runs, reusable);
       throw e;
     }
-  }
-
-  /**
-   * {@code running} takes {@code replacement}'s settings without a state transition of its own.
-   *
-   * @throws IllegalArgumentException the two are different routers: restart instead
-   */
-  static void adoptInPlace(VrrpInstance running, VrrpInstance replacement) {
-    throw new IllegalArgumentException(
-        "VrrpInstance#reconfigure is not available in this build: " + running.name());
   }
 
   private static VrrpInstanceSpec spec(KeepalivedConfig config, String name) {

@@ -119,7 +119,6 @@ class StreamProxyNodeReloadTest {
     assertThat(node.runningProxy()).containsSame(running);
   }
 
-  @org.junit.jupiter.api.Disabled("TEMPORARY: until Proxy#reconfigure is merged")
   @Test
   void listenersAndServersChangeInPlaceWhileEstablishedSessionsRunOn() throws Exception {
     StreamProxyNode node = started(config(a, false));
