@@ -303,6 +303,115 @@ class ReloadIT {
     }
   }
 
+  /**
+   * An instance added by a reload starts (with the script it tracks) and one removed stops
+   * gracefully, its VIP gone; an instance whose virtual_router_id changed restarts; the instance
+   * that stays sees none of it, and lb1's fds and threads come back once the added one is gone.
+   */
+  @Test
+  void instancesAddedRemovedOrRenumberedStartStopAndRestartBesideAnUntouchedOne() throws Exception {
+    keepalivedConf = lb1.file("keepalived.conf");
+    nginxConf = lb1.file("nginx.conf");
+    Config base = Config.CYCLE.get(0);
+    write(base);
+    NetnsProcess master = startRun(lb1, keepalivedConf, nginxConf);
+    VrrpTestbed.awaitState(master, "MASTER", 1, START);
+    int transitions = VrrpTestbed.count(master.output(), "STATE VI_1 ");
+    String second =
+        "vrrp_script chk_true {\n    script \"/bin/true\"\n    interval 1\n}\n"
+            + "vrrp_instance VI_2 {\n    interface eth0\n    virtual_router_id 52\n"
+            + "    priority 100\n    advert_int 1\n    virtual_ipaddress {\n        10.200.0.110/24\n"
+            + "    }\n    track_script {\n        chk_true\n    }\n}\n";
+
+    // Once round first: the first script run starts the health checks' worker threads for good.
+    Files.writeString(keepalivedConf, base.keepalived() + second);
+    master.signal("HUP");
+    master.awaitOutput(
+        o -> o.contains("RELOADED VI_2 started; vrrp_script chk_true added"),
+        RELOAD,
+        "VI_2 started");
+    Files.writeString(keepalivedConf, base.keepalived());
+    master.signal("HUP");
+    master.awaitOutput(o -> o.contains("RELOADED VI_2 stopped"), RELOAD, "VI_2 stopped");
+    ProcessResources baseline = ProcessResources.of(master.pid());
+    long threadsAtBaseline = threadsBesidesProbePool(master.pid());
+
+    Files.writeString(keepalivedConf, base.keepalived() + second);
+    master.signal("HUP");
+    master.awaitOutput(
+        o -> VrrpTestbed.count(o, "RELOADED VI_2 started") == 2, RELOAD, "VI_2 started again");
+    VrrpTestbed.awaitState(master, "MASTER", 2, START);
+    assertThat(holders("10.200.0.110")).containsExactly("lb1");
+
+    Files.writeString(
+        keepalivedConf,
+        base.keepalived() + second.replace("virtual_router_id 52", "virtual_router_id 53"));
+    master.signal("HUP");
+    master.awaitOutput(
+        o -> o.contains("RELOADED VI_2 restarted (virtual_router_id 52->53)"),
+        RELOAD,
+        "VI_2 restarted");
+    VrrpTestbed.awaitState(master, "MASTER", 3, START);
+    assertThat(holders("10.200.0.110")).containsExactly("lb1");
+
+    Files.writeString(keepalivedConf, base.keepalived());
+    master.signal("HUP");
+    master.awaitOutput(
+        o -> VrrpTestbed.count(o, "RELOADED VI_2 stopped; vrrp_script chk_true removed") == 2,
+        RELOAD,
+        "VI_2 stopped again");
+    assertThat(holders("10.200.0.110")).as("the stopped instance's VIP").isEmpty();
+    assertThat(holders(VIP)).containsExactly("lb1");
+    assertThat(VrrpTestbed.count(master.output(), "STATE VI_1 "))
+        .as("VI_1's transitions")
+        .isEqualTo(transitions);
+    ProcessResources.awaitSettled(
+        master.pid(),
+        now -> now.openFds() <= baseline.openFds() + 2,
+        Duration.ofSeconds(20),
+        "lb1's fds back to " + baseline);
+    awaitThreadsBesidesProbePool(master.pid(), threadsAtBaseline);
+    master.signal("TERM");
+    assertThat(master.awaitExit(START)).isZero();
+    assertThat(holders(VIP)).isEmpty();
+  }
+
+  /**
+   * The process's threads by their names in /proc, without the health checks' worker pool ({@code
+   * ha4j-probe-N}), which grows to its fixed size as scripts run, reload or not.
+   */
+  private static long threadsBesidesProbePool(long pid) throws IOException {
+    try (java.util.stream.Stream<Path> tasks =
+        Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      return tasks.filter(task -> !threadName(task).startsWith("ha4j-probe-")).count();
+    }
+  }
+
+  private static String threadName(Path task) {
+    try {
+      return Files.readString(task.resolve("comm")).strip();
+    } catch (IOException gone) {
+      return "ha4j-probe-"; // the thread ended while listed: not counted
+    }
+  }
+
+  private static void awaitThreadsBesidesProbePool(long pid, long atMost) throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    long now = threadsBesidesProbePool(pid);
+    while (now > atMost) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError(
+            "lb1's threads (besides the probe pool) not back to "
+                + atMost
+                + " within 20 s: "
+                + now);
+      }
+      // polling another process's thread list: an external state
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+      now = threadsBesidesProbePool(pid);
+    }
+  }
+
   private List<String> holders(String vip) throws IOException {
     List<String> out = new ArrayList<>();
     for (NetnsHost host : List.of(lb1, lb2)) {
