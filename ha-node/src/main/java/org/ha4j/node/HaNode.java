@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -25,7 +24,6 @@ import org.ha4j.proxy.nginx.NginxStreamConfig;
 import org.ha4j.proxy.nginx.NginxStreamConfigLoader;
 import org.ha4j.vrrp.VrrpInstance;
 import org.ha4j.vrrp.VrrpInstanceSnapshot;
-import org.ha4j.vrrp.VrrpSyncGroup;
 import org.ha4j.vrrp.config.KeepalivedConfig;
 import org.ha4j.vrrp.config.KeepalivedConfigLoader;
 import org.ha4j.vrrp.config.TrackSpec;
@@ -41,6 +39,8 @@ import org.slf4j.LoggerFactory;
  * HaNode node = HaNode.fromFiles(Path.of("keepalived.conf"), Path.of("nginx.conf"),
  *         NodeOptions.defaults(System.out::println));   // ConfigException: every file:line problem
  * node.start();
+ * ...
+ * node.reload();            // the files again, applied in place; ConfigException: nothing changed
  * ...
  * node.stop();                                          // VIPs handed over, proxy drained, scripts stopped
  * }</pre>
@@ -58,27 +58,33 @@ public final class HaNode implements Lifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(HaNode.class);
 
-  private final KeepalivedConfig keepalived;
-  private final NginxStreamConfig nginx;
   private final NodeOptions options;
   private final InProcessProxy proxy;
   private final ScriptChecks scripts = new ScriptChecks();
-  private final List<String> notes;
-  private final List<VrrpInstance> running = new ArrayList<>();
+  private final NodeInstances instances;
+  // What the node runs; a reload replaces all four together, under the node's lock.
+  private Path keepalivedPath;
+  private Path nginxPath;
+  private Loaded loaded;
   private boolean startCalled;
   private boolean stopped;
 
-  private HaNode(
-      KeepalivedConfig keepalived,
-      NginxStreamConfig nginx,
-      NodeOptions options,
-      List<String> notes) {
-    this.keepalived = keepalived;
-    this.nginx = nginx;
+  /** Both files loaded and validated, with the notes for the banner. */
+  private record Loaded(KeepalivedConfig keepalived, NginxStreamConfig nginx, List<String> notes) {
+    Loaded {
+      notes = List.copyOf(notes);
+    }
+  }
+
+  private HaNode(Path keepalivedPath, Path nginxPath, Loaded loaded, NodeOptions options) {
+    this.keepalivedPath = keepalivedPath;
+    this.nginxPath = nginxPath;
+    this.loaded = loaded;
     this.options = options;
-    this.notes = List.copyOf(notes);
     this.proxy =
-        new InProcessProxy(nginx, options.relay(), options.drainTimeout(), options.events());
+        new InProcessProxy(
+            loaded.nginx(), options.relay(), options.drainTimeout(), options.events());
+    this.instances = new NodeInstances(options, scripts, proxy.health());
   }
 
   /**
@@ -90,6 +96,12 @@ public final class HaNode implements Lifecycle {
    * @throws IOException a file cannot be read
    */
   public static HaNode fromFiles(Path keepalivedConf, Path nginxConf, NodeOptions options)
+      throws IOException, ConfigException {
+    return new HaNode(keepalivedConf, nginxConf, load(keepalivedConf, nginxConf, options), options);
+  }
+
+  /** Reads, loads and validates both files; every problem of both in one ConfigException. */
+  private static Loaded load(Path keepalivedConf, Path nginxConf, NodeOptions options)
       throws IOException, ConfigException {
     List<ConfigProblem> problems = new ArrayList<>();
     KeepalivedConfig keepalived = null;
@@ -117,7 +129,7 @@ public final class HaNode implements Lifecycle {
     List<String> notes = new ArrayList<>();
     keepalived.warnings().forEach(w -> notes.add(w.toString()));
     nginx.notes().forEach(n -> notes.add(n.toString()));
-    return new HaNode(keepalived, nginx, options, notes);
+    return new Loaded(keepalived, nginx, notes);
   }
 
   /**
@@ -248,6 +260,9 @@ public final class HaNode implements Lifecycle {
 
   /** What was understood, for the start-up banner. */
   public List<String> describe() {
+    Loaded now = current();
+    KeepalivedConfig keepalived = now.keepalived();
+    NginxStreamConfig nginx = now.nginx();
     List<String> out = new ArrayList<>();
     for (VrrpInstanceSpec spec : keepalived.instances()) {
       out.add(
@@ -317,7 +332,7 @@ public final class HaNode implements Lifecycle {
                   .orElse("")
               + server.accessLogPath().map(p -> ", access log " + p).orElse(""));
     }
-    notes.forEach(n -> out.add("note: " + n));
+    now.notes().forEach(n -> out.add("note: " + n));
     return out;
   }
 
@@ -335,41 +350,13 @@ public final class HaNode implements Lifecycle {
     startCalled = true;
     try {
       scripts.start();
-      List<VrrpInstance> built = new ArrayList<>();
-      Map<String, VrrpSyncGroup> syncGroups = KeepalivedMapping.syncGroups(keepalived);
-      for (VrrpInstanceSpec spec : keepalived.instances()) {
-        built.add(
-            KeepalivedMapping.instanceBuilder(
-                    spec,
-                    keepalived,
-                    options,
-                    proxy.health(),
-                    script -> scripts.run(script).source(),
-                    syncGroups)
-                .listener(new VrrpEventPrinter(options.events()))
-                .build());
-      }
+      List<NodeInstances.Built> built = instances.build(loaded.keepalived());
       proxy.start();
-      for (VrrpInstance instance : built) {
-        instance.start();
-        running.add(instance);
-      }
+      instances.start(built);
     } catch (Exception | Error e) {
       log.error("the node failed to start; stopping what was started");
       stopInOrder();
       throw e;
-    }
-    for (VrrpInstance instance : running) {
-      VrrpInstanceSnapshot s = instance.snapshot();
-      options
-          .events()
-          .accept(
-              "STARTED "
-                  + instance.name()
-                  + " from "
-                  + s.sourceAddress()
-                  + " priority "
-                  + s.basePriority());
     }
   }
 
@@ -388,16 +375,86 @@ public final class HaNode implements Lifecycle {
 
   private void stopInOrder() {
     stopped = true;
-    StopOrder.stop(StopOrder.of(running, List.of(proxy), scripts));
+    StopOrder.stop(StopOrder.of(instances.list(), List.of(proxy), scripts));
+  }
+
+  /**
+   * Reads the files the node was loaded from again and applies what changed, as {@link
+   * #reconfigure} does: {@code ./ha4j run}'s SIGHUP.
+   */
+  public String reload() throws IOException, ConfigException {
+    Path keepalivedConf;
+    Path nginxConf;
+    synchronized (this) {
+      keepalivedConf = keepalivedPath;
+      nginxConf = nginxPath;
+    }
+    return reconfigure(keepalivedConf, nginxConf);
+  }
+
+  /**
+   * Loads and validates both files exactly as {@link #fromFiles} does, then changes the running
+   * node to what they say, without dropping what stays. The proxy adopts the new {@code stream {}}
+   * in place: a listener that stays keeps its socket (no refused connection), new ones are bound
+   * first, removed listeners and upstream servers drain, upstream state (health, counters,
+   * balancing position) carries over by name and address. Each VRRP instance adopts its new
+   * priority, timers, VIPs, tracks, peers, authentication and scripts with no state transition
+   * unless the change demands one; an instance whose interface, virtual_router_id, version, address
+   * family or sync group changed is stopped gracefully (its VIPs handed over) and started again; a
+   * removed instance stops gracefully, a new one starts. Changed {@code vrrp_script}s start again,
+   * unchanged ones keep running (and keep their rise/fall count). Before {@link #start()} the files
+   * simply replace the ones loaded. Serialized with start and stop. Later {@link #reload()}s read
+   * these files.
+   *
+   * @return what changed, one line ({@code VI_1 reconfigured (priority 100->110); listener *:8081
+   *     added}), or {@code no change}
+   * @throws ConfigException every problem of both files with file:line: nothing changed, the node
+   *     runs as before
+   * @throws IOException a file cannot be read, or a new listener cannot be bound (nothing changed);
+   *     or an instance step failed, named in the message (the other steps were carried out)
+   * @throws IllegalStateException the node has stopped
+   */
+  public synchronized String reconfigure(Path keepalivedConf, Path nginxConf)
+      throws IOException, ConfigException {
+    Objects.requireNonNull(keepalivedConf, "keepalivedConf");
+    Objects.requireNonNull(nginxConf, "nginxConf");
+    if (stopped) {
+      throw new IllegalStateException("the node has stopped: nothing to reconfigure");
+    }
+    Loaded next = load(keepalivedConf, nginxConf, options);
+    List<ConfigProblem> unchangeable = ProxyPlan.unchangeable(loaded.nginx(), next.nginx());
+    if (!unchangeable.isEmpty()) {
+      throw new ConfigException(unchangeable);
+    }
+    ReloadPlan plan =
+        ReloadPlan.of(
+            loaded.keepalived(),
+            loaded.nginx(),
+            next.keepalived(),
+            next.nginx(),
+            options.proxyHealthReplaces());
+    // The proxy first: binding a new listener is what may fail, and then nothing has changed.
+    proxy.reconfigure(next.nginx(), plan.proxy());
+    List<String> failures = startCalled ? instances.apply(plan, next.keepalived()) : List.of();
+    keepalivedPath = keepalivedConf;
+    nginxPath = nginxConf;
+    loaded = next;
+    String summary = plan.summary();
+    if (!failures.isEmpty()) {
+      throw new IOException(
+          "reload partly applied (" + summary + "); failed: " + String.join("; ", failures));
+    }
+    log.info("reloaded {} + {}: {}", keepalivedConf, nginxConf, summary);
+    return summary;
   }
 
   /** Stops the in-process proxy while the node runs (the seed's {@code systemctl stop nginx}). */
-  public void stopProxy() {
+  public synchronized void stopProxy() {
     proxy.stop();
   }
 
   /** Starts the in-process proxy again (the seed's {@code systemctl start nginx}). */
-  public void startProxy() throws Exception {
+  public synchronized void startProxy() throws Exception {
     proxy.start();
   }
 
@@ -411,7 +468,7 @@ public final class HaNode implements Lifecycle {
 
   /** The running VRRP instances, in file order; empty before {@link #start()}. */
   public synchronized List<VrrpInstance> instances() {
-    return List.copyOf(running);
+    return instances.list();
   }
 
   /** One line per VRRP instance and per proxy. */
@@ -440,6 +497,7 @@ public final class HaNode implements Lifecycle {
   /** The node's state now: the document behind {@code /status} and the state dump. */
   public NodeState state() {
     List<NodeState.Instance> out = new ArrayList<>();
+    KeepalivedConfig keepalived = current().keepalived();
     for (VrrpInstance instance : instances()) {
       List<String> vips = new ArrayList<>();
       for (VrrpInstanceSpec spec : keepalived.instances()) {
@@ -471,7 +529,11 @@ public final class HaNode implements Lifecycle {
 
   /** The {@code vrrp_script} names the keepalived.conf defines. */
   public Set<String> scriptNames() {
-    return new LinkedHashSet<>(keepalived.scripts().keySet());
+    return new LinkedHashSet<>(current().keepalived().scripts().keySet());
+  }
+
+  private synchronized Loaded current() {
+    return loaded;
   }
 
   /** For tests: builds (without starting) the proxies the nginx file describes. */

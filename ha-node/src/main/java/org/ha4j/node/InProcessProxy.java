@@ -39,7 +39,10 @@ import org.ha4j.proxy.nginx.NginxStreamConfig;
  */
 final class InProcessProxy implements Lifecycle {
 
-  private final NginxStreamConfig config;
+  /** nginx's listen backlog on Linux when {@code backlog=} is absent. */
+  static final int DEFAULT_BACKLOG = 511;
+
+  private NginxStreamConfig config;
   private final RelayKind relay;
   private final Duration drainTimeout;
   private final Consumer<String> events;
@@ -106,7 +109,15 @@ final class InProcessProxy implements Lifecycle {
    * servers that name the same {@code upstream} share its state, as in nginx. Throws
    * IllegalArgumentException naming what is wrong.
    */
-  List<Proxy> build() throws IOException {
+  synchronized List<Proxy> build() throws IOException {
+    return List.of(build(config));
+  }
+
+  /**
+   * {@code config}'s proxy, built as the running one is (same relay, drain timeout and threads), so
+   * that the running proxy can adopt it.
+   */
+  private Proxy build(NginxStreamConfig config) throws IOException {
     Map<String, Upstream> upstreams = new HashMap<>();
     Proxy.Builder builder = Proxy.builder().relay(relay).drainTimeout(drainTimeout);
     for (NginxStreamConfig.Server server : config.servers()) {
@@ -116,12 +127,45 @@ final class InProcessProxy implements Lifecycle {
           new Proxy.Listener(
               server.listenAddress(),
               upstream,
-              server.backlog().orElse(511),
+              server.backlog().orElse(DEFAULT_BACKLOG),
               server.reusePort(),
               settings(server),
               server.proxyProtocol().accept()));
     }
-    return List.of(builder.build());
+    return builder.build();
+  }
+
+  /**
+   * Makes {@code next} the proxy's configuration. While the proxy runs it adopts {@code next} in
+   * place: listeners that stay keep their sockets, new ones are bound first, removed ones and
+   * removed servers drain, upstream and server state carries over. Stopped, it starts with {@code
+   * next} next time.
+   *
+   * <p>Not serialized with {@link #stop()}: the node calls it under its own lock.
+   *
+   * @throws IOException a new listener cannot be bound, or an access log opened: nothing changed
+   */
+  void reconfigure(NginxStreamConfig next, ProxyPlan plan) throws IOException {
+    Objects.requireNonNull(next, "next");
+    Proxy target;
+    synchronized (this) {
+      target = running.isEmpty() || plan.isEmpty() ? null : running.get(0);
+    }
+    if (target != null) {
+      // Outside this object's monitor: the proxy may tell its health to refresh() from an event
+      // loop while the reconfigure waits for that loop.
+      target.reconfigure(build(next));
+      for (NginxStreamConfig.Server server : next.servers()) {
+        if (plan.listenersAdded().contains(server.listenText())) {
+          events.accept("PROXY listening on " + server.listenText() + " -> " + server.proxyPass());
+        }
+      }
+      plan.listenersRemoved().forEach(l -> events.accept("PROXY closed " + l + " (draining)"));
+    }
+    synchronized (this) {
+      config = next;
+    }
+    refresh();
   }
 
   private static ListenerSettings settings(NginxStreamConfig.Server server) throws IOException {
@@ -172,7 +216,7 @@ final class InProcessProxy implements Lifecycle {
     if (!running.isEmpty()) {
       return;
     }
-    List<Proxy> proxies = build();
+    List<Proxy> proxies = List.of(build(config));
     try {
       for (Proxy proxy : proxies) {
         proxy.start();

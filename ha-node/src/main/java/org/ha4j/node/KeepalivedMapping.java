@@ -145,13 +145,12 @@ final class KeepalivedMapping {
    * The instance's track_interface entries, then its sync group's that it does not list itself
    * (keepalived keeps one entry per interface and warns).
    */
-  private static List<TrackSpec> trackedInterfaces(
-      VrrpInstanceSpec spec, Optional<SyncGroupSpec> group) {
+  static List<TrackSpec> trackedInterfaces(VrrpInstanceSpec spec, Optional<SyncGroupSpec> group) {
     return withGroups(spec.trackInterfaces(), group.map(SyncGroupSpec::trackInterfaces));
   }
 
-  private static List<TrackSpec> trackedScripts(
-      VrrpInstanceSpec spec, Optional<SyncGroupSpec> group) {
+  /** The instance's track_script entries, then its sync group's it does not list itself. */
+  static List<TrackSpec> trackedScripts(VrrpInstanceSpec spec, Optional<SyncGroupSpec> group) {
     return withGroups(spec.trackScripts(), group.map(SyncGroupSpec::trackScripts));
   }
 

@@ -2,6 +2,7 @@ package org.ha4j.node;
 
 import java.util.List;
 import org.ha4j.core.Lifecycle;
+import org.ha4j.core.health.HealthSource;
 import org.ha4j.health.HealthChecks;
 import org.ha4j.health.ScheduledProbe;
 import org.ha4j.health.track.TrackScript;
@@ -47,6 +48,16 @@ final class ScriptChecks implements Lifecycle {
   /** The scripts running now; empty before start and after stop. */
   synchronized List<ScheduledProbe> probes() {
     return checks == null || stopped ? List.of() : checks.probes();
+  }
+
+  /**
+   * Stops one script that {@link #run} started (a reload dropped or changed it); its process in
+   * flight is reaped. The others keep running.
+   */
+  static void close(HealthSource run) {
+    if (run instanceof ScheduledProbe probe) {
+      probe.close();
+    }
   }
 
   @Override

@@ -38,4 +38,10 @@ final class VrrpEventPrinter implements VrrpListener {
   public void onPriorityChange(VrrpInstance instance, int from, int to, String reason) {
     events.accept("PRIORITY " + instance.name() + " " + from + " -> " + to + " (" + reason + ")");
   }
+
+  /** What the running instance adopted from a reload, in the instance's own words. */
+  @Override
+  public void onReconfigure(VrrpInstance instance, String changes) {
+    events.accept("RECONFIGURED " + instance.name() + " " + changes);
+  }
 }

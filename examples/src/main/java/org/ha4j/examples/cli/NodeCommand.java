@@ -37,8 +37,9 @@ import picocli.CommandLine.Option;
  * {@code ./ha4j node}: one VRRP instance from flags, in the foreground, like {@code keepalived -n}
  * with a one-instance config. Prints every state change on stdout; SIGTERM (or Ctrl-C) stops it
  * gracefully: a MASTER sends priority 0 and removes its VIPs before the process exits with 0. USR1
- * dumps the state, USR2 the stats, HUP is logged and ignored ({@link ProcessSignals}). Under
- * systemd ({@code Type=notify}) READY=1 follows the start and STOPPING=1 begins the stop.
+ * dumps the state, USR2 the stats; HUP is logged ({@code nothing to reload}: the configuration
+ * comes from flags, so a change is a restart) and the instance runs on ({@link ProcessSignals}).
+ * Under systemd ({@code Type=notify}) READY=1 follows the start and STOPPING=1 begins the stop.
  *
  * <p>Output lines (stdout, one per event, stable for scripts):
  *
@@ -339,6 +340,7 @@ final class NodeCommand extends CliCommand {
       throw e;
     }
     signals.operatorActions(operations::reopenLogsAndDumpState, operations::dumpStats);
+    signals.nothingToReload("node takes its configuration from flags");
     PidFile pid = null;
     try {
       pid = pidFlag.pidfile == null ? null : PidFile.write(pidFlag.pidfile);

@@ -24,8 +24,10 @@ import java.util.function.Supplier;
  *       file ({@code --state-file});
  *   <li>{@code USR2} (keepalived's stats dump): the metrics, in Prometheus's text format, are
  *       written to the stats file ({@code --stats-file});
- *   <li>{@code HUP}: logged and otherwise ignored (it will mean reload);
- *   <li>none of these stops a node, and each is logged with its outcome;
+ *   <li>{@code HUP} (keepalived's and nginx's reload): the command's files are read again and what
+ *       changed is applied while the node runs; a file with errors changes nothing. A command
+ *       without files ({@code node}) logs that there is nothing to reload;
+ *   <li>none of these stops a node, and each is logged with its outcome; they run one at a time;
  *   <li>{@code QUIT} stays the JVM's: a thread dump on stderr, the process runs on.
  * </ul>
  *
@@ -52,17 +54,21 @@ final class ProcessSignals {
 
   private static final int SIGUSR2 = 12;
 
-  /** Signals that are caught and only logged, with what they will mean once implemented. */
-  static final Map<String, String> NOT_YET = Map.of("HUP", "reload is not implemented yet");
-
   /** What each operator signal does, for its log line. */
   private static final Map<String, String> OPERATOR_SIGNALS =
-      Map.of("USR1", "reopening logs, dumping state", "USR2", "dumping stats");
+      Map.of("USR1", "reopening logs, dumping state", "USR2", "dumping stats", "HUP", "reloading");
+
+  /** What an operator signal has nothing to act on while the command starts. */
+  private static final Map<String, String> NOTHING_YET =
+      Map.of("USR1", "nothing to dump", "USR2", "nothing to dump", "HUP", "nothing to reload");
 
   private final Consumer<String> log;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final AtomicReference<String> stopReason = new AtomicReference<>();
-  private final Map<String, Supplier<String>> actions = new HashMap<>();
+  private final Map<String, Action> actions = new HashMap<>();
+
+  /** What a signal does once the command runs: the log line's verb and the action's outcome. */
+  private record Action(String operation, Supplier<String> outcome) {}
 
   private ProcessSignals(Consumer<String> log) {
     this.log = Objects.requireNonNull(log, "log");
@@ -127,8 +133,30 @@ final class ProcessSignals {
     Objects.requireNonNull(usr1, "usr1");
     Objects.requireNonNull(usr2, "usr2");
     synchronized (actions) {
-      actions.put("USR1", usr1);
-      actions.put("USR2", usr2);
+      actions.put("USR1", new Action(OPERATOR_SIGNALS.get("USR1"), usr1));
+      actions.put("USR2", new Action(OPERATOR_SIGNALS.get("USR2"), usr2));
+    }
+  }
+
+  /**
+   * What {@code HUP} does from now on: reads the command's files again and applies them, returning
+   * the outcome to log. Until then a {@code HUP} is logged and ignored.
+   */
+  void reloadAction(Supplier<String> reload) {
+    Objects.requireNonNull(reload, "reload");
+    synchronized (actions) {
+      actions.put("HUP", new Action(OPERATOR_SIGNALS.get("HUP"), reload));
+    }
+  }
+
+  /**
+   * {@code HUP} from now on logs {@code nothing to reload: why} and changes nothing: the command
+   * has no file to read again.
+   */
+  void nothingToReload(String why) {
+    Objects.requireNonNull(why, "why");
+    synchronized (actions) {
+      actions.put("HUP", new Action("nothing to reload", () -> why));
     }
   }
 
@@ -138,29 +166,28 @@ final class ProcessSignals {
    * state file one after the other.
    */
   void received(String signal) {
-    String description = NOT_YET.get(signal);
-    if (description != null) {
-      log.accept("received SIG" + signal + ": " + description + "; ignoring");
-      return;
-    }
-    String operation = OPERATOR_SIGNALS.get(signal);
-    if (operation == null) {
+    if (!OPERATOR_SIGNALS.containsKey(signal)) {
       requestStop("SIG" + signal);
       return;
     }
     synchronized (actions) {
-      Supplier<String> action = actions.get(signal);
+      Action action = actions.get(signal);
       if (action == null) {
-        log.accept("received SIG" + signal + ": still starting, nothing to dump; ignoring");
+        log.accept(
+            "received SIG"
+                + signal
+                + ": still starting, "
+                + NOTHING_YET.get(signal)
+                + "; ignoring");
         return;
       }
       String outcome;
       try {
-        outcome = action.get();
+        outcome = action.outcome().get();
       } catch (RuntimeException e) {
         outcome = "failed: " + rootMessage(e);
       }
-      log.accept("received SIG" + signal + ": " + operation + ": " + outcome);
+      log.accept("received SIG" + signal + ": " + action.operation() + ": " + outcome);
     }
   }
 

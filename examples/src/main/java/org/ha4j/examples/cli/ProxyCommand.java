@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -43,9 +44,11 @@ import picocli.CommandLine.Option;
  * </pre>
  *
  * Runs until SIGTERM or Ctrl-C, then stops gracefully (stop accepting, drain, close) and exits 0;
- * USR1 reopens the access logs and dumps the state, USR2 dumps the stats, HUP is logged and ignored
- * ({@link ProcessSignals}). Under systemd ({@code Type=notify}) READY=1 follows the bind and
- * STOPPING=1 begins the stop.
+ * USR1 reopens the access logs and dumps the state, USR2 dumps the stats; HUP reloads {@code
+ * --nginx FILE} (listeners that stay keep their sockets, see {@link ReloadOnHangup}) and is only
+ * logged for a proxy from flags ({@link ProcessSignals}). Under systemd ({@code Type=notify})
+ * READY=1 follows the bind, RELOADING=1 and READY=1 surround a reload, and STOPPING=1 begins the
+ * stop.
  */
 @Command(
     name = "proxy",
@@ -197,7 +200,9 @@ final class ProxyCommand extends CliCommand {
     return serveUntilStopped(
         proxy,
         () -> running,
+        Optional.empty(),
         out,
+        err,
         () ->
             out.printf(
                 "ha4j proxy: listening on %s -> %d server(s), %s, %s relay%n",
@@ -214,9 +219,15 @@ final class ProxyCommand extends CliCommand {
    * the banner, waits for TERM/INT (or a test's stop), then stops it gracefully.
    *
    * @param running the proxy while it runs, for the meters, the state and the log reopen
+   * @param reload what HUP does: reads the file again and applies it; empty for a proxy from flags
    */
   private int serveUntilStopped(
-      Lifecycle proxy, Supplier<Optional<Proxy>> running, PrintStream out, Runnable banner)
+      Lifecycle proxy,
+      Supplier<Optional<Proxy>> running,
+      Optional<Callable<String>> reload,
+      PrintStream out,
+      PrintStream err,
+      Runnable banner)
       throws Exception {
     Consumer<String> printer =
         line -> {
@@ -230,10 +241,27 @@ final class ProxyCommand extends CliCommand {
             List.of(new ProxyMetrics(running)),
             NodeOperations.AccessLogs.of(running),
             printer);
-    Lifecycle supervised = SystemdNotifier.fromEnvironment().supervise(operations.around(proxy));
+    SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
+    Lifecycle supervised = systemd.supervise(operations.around(proxy));
     ProcessSignals stop = signals.apply(printer);
     supervised.start();
     stop.operatorActions(operations::reopenLogsAndDumpState, operations::dumpStats);
+    if (reload.isPresent()) {
+      stop.reloadAction(
+          new ReloadOnHangup(
+              reload.get(),
+              systemd,
+              line -> {
+                out.println(line);
+                out.flush();
+              },
+              line -> {
+                err.println(line);
+                err.flush();
+              }));
+    } else {
+      stop.nothingToReload("this proxy takes its configuration from flags");
+    }
     try {
       banner.run();
       out.flush();
@@ -289,7 +317,9 @@ final class ProxyCommand extends CliCommand {
     return serveUntilStopped(
         proxy,
         proxy::runningProxy,
+        Optional.of(proxy::reload),
         out,
+        err,
         () -> {
           out.println("ha4j proxy: " + file);
           proxy.notes().forEach(note -> out.println("  note: " + note));

@@ -31,11 +31,13 @@ import picocli.CommandLine.Option;
  * <p>stdout has one line per event ({@code STATE}, {@code PRIORITY}, {@code PROXY}, {@code
  * STARTED}, {@code STOPPED}); SIGTERM or Ctrl-C stops gracefully (priority-0 advertisement, VIPs
  * removed, then the proxy drains, then the pid file goes) and exits 0; USR1 reopens the access logs
- * and dumps the state, USR2 dumps the stats, HUP is logged and ignored ({@link ProcessSignals}).
- * Under systemd ({@code Type=notify}) READY=1 follows the start and STOPPING=1 begins the stop.
- * With {@code --console} commands are read from stdin, one per line: {@code proxy stop}, {@code
- * proxy start} (the seed's {@code systemctl stop/start nginx}), {@code status}, {@code stop}; end
- * of input stops the node too, so a node never outlives the program that drives it.
+ * and dumps the state, USR2 dumps the stats, HUP reads both files again and applies what changed
+ * without a VRRP transition or a refused connection ({@link ReloadOnHangup}; a file with errors
+ * changes nothing). Under systemd ({@code Type=notify}) READY=1 follows the start, RELOADING=1 and
+ * READY=1 surround a reload, and STOPPING=1 begins the stop. With {@code --console} commands are
+ * read from stdin, one per line: {@code proxy stop}, {@code proxy start} (the seed's {@code
+ * systemctl stop/start nginx}), {@code status}, {@code stop}; end of input stops the node too, so a
+ * node never outlives the program that drives it.
  */
 @Command(
     name = "run",
@@ -153,11 +155,23 @@ final class RunCommand extends CliCommand {
                 new HealthMetrics(node::probes)),
             NodeOperations.AccessLogs.of(node::runningProxy),
             printer);
-    Lifecycle supervised = SystemdNotifier.fromEnvironment().supervise(operations.around(node));
+    SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
+    Lifecycle supervised = systemd.supervise(operations.around(node));
     // Caught before the start, so a TERM during it still ends in a graceful stop.
     ProcessSignals signals = ProcessSignals.install(printer);
     supervised.start();
     signals.operatorActions(operations::reopenLogsAndDumpState, operations::dumpStats);
+    signals.reloadAction(
+        new ReloadOnHangup(
+            node::reload,
+            systemd,
+            printer,
+            line -> {
+              synchronized (err) {
+                err.println(line);
+                err.flush();
+              }
+            }));
     PidFile pid = null;
     try {
       pid = pidFlag.pidfile == null ? null : PidFile.write(pidFlag.pidfile);

@@ -16,7 +16,7 @@ class ProcessSignalsTest {
   private final ProcessSignals signals = ProcessSignals.manual(log::add);
 
   @Test
-  void usr1AndUsr2RunTheirActionsHupIsLoggedAndNoneStopsTheCommand() throws Exception {
+  void usr1Usr2AndHupRunTheirActionsOnceSetAndNoneStopsTheCommand() throws Exception {
     CompletableFuture<String> stopped =
         CompletableFuture.supplyAsync(
             () -> {
@@ -27,12 +27,14 @@ class ProcessSignalsTest {
               }
             });
     signals.received("USR1");
+    signals.received("HUP");
     AtomicInteger dumps = new AtomicInteger();
     signals.operatorActions(
         () -> "state written to /tmp/x (" + dumps.incrementAndGet() + ")",
         () -> {
           throw new IllegalStateException("disk on fire");
         });
+    signals.reloadAction(() -> "done");
     signals.received("HUP");
     signals.received("USR1");
     signals.received("USR2");
@@ -40,13 +42,38 @@ class ProcessSignalsTest {
     assertThat(log)
         .containsExactly(
             "received SIGUSR1: still starting, nothing to dump; ignoring",
-            "received SIGHUP: reload is not implemented yet; ignoring",
+            "received SIGHUP: still starting, nothing to reload; ignoring",
+            "received SIGHUP: reloading: done",
             "received SIGUSR1: reopening logs, dumping state: state written to /tmp/x (1)",
             "received SIGUSR2: dumping stats: failed: IllegalStateException: disk on fire",
             "received SIGUSR1: reopening logs, dumping state: state written to /tmp/x (2)");
     assertThat(stopped).isNotDone();
     signals.received("TERM");
     assertThat(stopped.get(10, TimeUnit.SECONDS)).isEqualTo("SIGTERM");
+  }
+
+  @Test
+  void aCommandWithoutFilesSaysThereIsNothingToReloadAndRunsOn() throws Exception {
+    signals.nothingToReload("node takes its configuration from flags");
+    signals.received("HUP");
+    signals.received("HUP");
+    assertThat(log)
+        .containsExactly(
+            "received SIGHUP: nothing to reload: node takes its configuration from flags",
+            "received SIGHUP: nothing to reload: node takes its configuration from flags");
+    signals.received("TERM");
+    assertThat(signals.awaitStop()).isEqualTo("SIGTERM");
+  }
+
+  @Test
+  void aReloadThatThrowsIsLoggedAsFailedAndTheCommandRunsOn() {
+    signals.reloadAction(
+        () -> {
+          throw new IllegalStateException("no disk");
+        });
+    signals.received("HUP");
+    assertThat(log)
+        .containsExactly("received SIGHUP: reloading: failed: IllegalStateException: no disk");
   }
 
   @Test
