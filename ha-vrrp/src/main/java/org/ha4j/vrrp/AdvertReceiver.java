@@ -89,6 +89,8 @@ final class AdvertReceiver {
   }
 
   private void receiveLoop() {
+    VrrpThreadPriority.raise(name, "receiver");
+    VrrpThreadPriority.raisePauseThreads(name);
     while (receiving) {
       byte[] packet;
       try {

@@ -24,8 +24,6 @@ import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.core.time.SystemScheduler;
 import org.ha4j.vrrp.codec.ReceiveExpectations;
-import org.ha4j.vrrp.codec.VrrpAdvertisement;
-import org.ha4j.vrrp.codec.VrrpEncoder;
 import org.ha4j.vrrp.codec.VrrpWireFormat;
 import org.ha4j.vrrp.driver.SyncGroupPort;
 import org.ha4j.vrrp.driver.VrrpDriver;
@@ -83,11 +81,16 @@ final class DefaultVrrpInstance implements VrrpInstance {
   private volatile long receivedBefore;
 
   private NotifyRunner notifyRunner;
+  private NoAcceptFilter noAccept;
 
   /** Volatile: {@link #snapshot()} reads its transition counts from any thread. */
   private volatile InstanceNotifier notifier;
 
   private InterfaceAddressTable addressTable;
+
+  /** Adverts out; replaced with the transport when a reconfigure changes the source or peers. */
+  private volatile AdvertMessages adverts;
+
   private volatile VrrpDriver driver;
   private volatile Ipv4Address sourceAddress;
   private boolean started;
@@ -161,6 +164,13 @@ final class DefaultVrrpInstance implements VrrpInstance {
     sourceAddress = source;
     VrrpRouterConfig config = protocolConfig(source);
     s.protocol().warnings().forEach(warning -> log.warn("({}) {}", name, warning));
+    NoAcceptFilter filter = noAcceptFilter(config);
+    if (filter != null) {
+      filter.install();
+      noAccept = filter;
+      log.info(
+          "({}) no_accept: traffic to the VIPs dropped by nftables table {}", name, filter.table());
+    }
     transportConfig = new TransportConfig(interfaceName, link.index(), source, s.unicastPeers());
     transport = VrrpTransport.open(transportConfig);
     packetSocket = LinuxNetwork.openPacket();
@@ -170,7 +180,9 @@ final class DefaultVrrpInstance implements VrrpInstance {
     ReceiveExpectations expectations = expectations(config, transportConfig);
     new TakeoverRehearsal(name, config, expectations)
         .run(transport, addresses, gratuitousArp, link.hardwareAddress());
+    adverts = new AdvertMessages(transport, transportConfig);
     scheduler = new SystemScheduler("ha4j-vrrp-" + name);
+    scheduler.execute(() -> VrrpThreadPriority.raise(name, "protocol"));
     DropCounter dropCounter = new DropCounter(name, scheduler);
     drops = dropCounter;
     notifyRunner = new NotifyRunner(name);
@@ -185,8 +197,8 @@ final class DefaultVrrpInstance implements VrrpInstance {
             .syncGroup(groupMember != null ? groupMember : SyncGroupPort.NONE)
             .name(name)
             .scheduler(scheduler)
-            // fields, not captures: a reconfigure may replace the transport
-            .adverts(advert -> transport.send(message(advert, transportConfig)))
+            // a field, not a capture: a reconfigure may replace the transport
+            .adverts(advert -> adverts.send(advert))
             .addresses(addressTable)
             .announcer(gratuitousArp)
             .notifier(notifier)
@@ -361,7 +373,9 @@ final class DefaultVrrpInstance implements VrrpInstance {
       VrrpTransport transport,
       ReceiveExpectations expectations,
       VirtualAddressManager addresses,
-      TrackedInterfaces.Opened links) {
+      TrackedInterfaces.Opened links,
+      NoAcceptFilter noAccept,
+      boolean noAcceptChanged) {
 
     void abandon() {
       links.abandon();
@@ -369,6 +383,20 @@ final class DefaultVrrpInstance implements VrrpInstance {
         transport.close();
       }
     }
+  }
+
+  /** The no_accept table {@code config} needs: null with Accept_Mode or as the address owner. */
+  private NoAcceptFilter noAcceptFilter(VrrpRouterConfig config) {
+    if (config.acceptMode() || config.isAddressOwner()) {
+      return null;
+    }
+    return new NoAcceptFilter(
+        name, config.heldAddresses().stream().map(Ipv4Cidr::address).toList());
+  }
+
+  /** Whether two no_accept tables (either may be absent) differ. */
+  private static boolean differ(NoAcceptFilter a, NoAcceptFilter b) {
+    return a == null ? b != null : b == null || !a.installScript().equals(b.installScript());
   }
 
   private Reload prepare(InstanceSettings was, InstanceSettings now) throws IOException {
@@ -393,6 +421,8 @@ final class DefaultVrrpInstance implements VrrpInstance {
       links.abandon();
       throw e;
     }
+    NoAcceptFilter filter = noAcceptFilter(config);
+    boolean filterChanged = differ(filter, noAccept);
     return new Reload(
         now,
         config,
@@ -400,7 +430,9 @@ final class DefaultVrrpInstance implements VrrpInstance {
         newTransport,
         expectations(config, newTransportConfig),
         addresses,
-        links);
+        links,
+        filter,
+        filterChanged);
   }
 
   /** On the protocol thread: every setting swapped, then the protocol told in one input. */
@@ -416,6 +448,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
     }
     addressTable.use(reload.addresses());
     if (reload.transport() != null) {
+      adverts = new AdvertMessages(reload.transport(), reload.transportConfig());
       transport = reload.transport();
       transportConfig = reload.transportConfig();
       sourceAddress = reload.transportConfig().source();
@@ -434,6 +467,9 @@ final class DefaultVrrpInstance implements VrrpInstance {
   /** After the protocol runs the new settings: watchers and the receiver follow. */
   private void finish(Reload reload, VrrpTransport previousTransport) {
     trackedInterfaces.commit(reload.links(), reload.settings().trackedInterfaces().keySet());
+    if (reload.noAcceptChanged()) {
+      followAcceptMode(reload.noAccept());
+    }
     if (reload.transport() != null) {
       AdvertReceiver old = receiver;
       // the new receiver listens before the old one stops, so no advert falls between them
@@ -444,6 +480,23 @@ final class DefaultVrrpInstance implements VrrpInstance {
       old.close();
       receivedBefore += old.received();
       previousTransport.close(); // unused since adopt(): adverts go out through the new one
+    }
+  }
+
+  /**
+   * After a reconfigure changed Accept_Mode or the addresses: the table replaced whole (one nft
+   * transaction), or removed. A failure is logged: the protocol already runs the new settings.
+   */
+  private void followAcceptMode(NoAcceptFilter wanted) {
+    try {
+      if (wanted != null) {
+        wanted.install();
+      } else if (noAccept != null) {
+        noAccept.remove();
+      }
+      noAccept = wanted;
+    } catch (IOException e) {
+      log.error("({}) {}", name, e.getMessage());
     }
   }
 
@@ -463,24 +516,6 @@ final class DefaultVrrpInstance implements VrrpInstance {
           .advertIntervalSeconds(config.advertIntervalSeconds());
     }
     return expectations.build();
-  }
-
-  /**
-   * The VRRP message the kernel wraps in its IPv4 header. A VRRPv3 checksum covers that header's
-   * addresses (RFC 9568 §5.2.8): the group's, or the one unicast peer's (the builder allows no more
-   * under VRRPv3).
-   */
-  static byte[] message(VrrpAdvertisement advert, TransportConfig transportConfig) {
-    if (!advert.isV3()) {
-      return VrrpEncoder.encodeMessage(advert);
-    }
-    Ipv4Address destination =
-        transportConfig.isUnicast()
-            ? transportConfig.unicastPeers().get(0)
-            : VrrpWireFormat.MULTICAST_GROUP;
-    byte[] message = new byte[VrrpEncoder.messageLength(advert)];
-    VrrpEncoder.encodeMessage(advert, transportConfig.source(), destination, message, 0);
-    return message;
   }
 
   /** Runs {@code work} on the protocol thread and waits for it. */
@@ -560,6 +595,14 @@ final class DefaultVrrpInstance implements VrrpInstance {
     }
     if (notifyRunner != null) {
       notifyRunner.close();
+    }
+    if (noAccept != null) {
+      try {
+        noAccept.remove();
+      } catch (IOException e) {
+        log.error("({}) {}", name, e.getMessage());
+      }
+      noAccept = null;
     }
   }
 

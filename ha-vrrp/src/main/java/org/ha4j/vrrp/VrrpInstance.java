@@ -217,8 +217,9 @@ public interface VrrpInstance extends Lifecycle {
     /**
      * RFC 9568 Accept_Mode (keepalived's {@code accept} / {@code no_accept}): whether, as master,
      * this router accepts packets addressed to virtual addresses it does not own. Default true, as
-     * keepalived without {@code vrrp_strict}. Reported in the protocol snapshot; ha4j does not
-     * filter such packets yet.
+     * keepalived without {@code vrrp_strict}. False: while master, an nftables table of the
+     * instance's drops packets to and from the VIPs (keepalived's rules); needs the {@code nft}
+     * command, removed at stop.
      */
     public Builder acceptMode(boolean accept) {
       protocol.acceptMode(accept);
@@ -391,12 +392,6 @@ public interface VrrpInstance extends Lifecycle {
       }
       if (unicastSource != null && unicastPeers.isEmpty()) {
         throw new IllegalArgumentException("unicastSource needs at least one unicastPeer");
-      }
-      if (version == VrrpWireFormat.VERSION_3 && unicastPeers.size() > 1) {
-        // The VRRPv3 checksum covers the destination (RFC 9568 §5.2.8), and the transport sends
-        // one encoded message to every peer.
-        throw new IllegalArgumentException(
-            "under VRRPv3 at most 1 unicastPeer is supported, got " + unicastPeers.size());
       }
       // The instance copies what it needs: later calls on this builder change only later builds.
       String instanceName = name != null ? name : "VI_" + virtualRouterId;

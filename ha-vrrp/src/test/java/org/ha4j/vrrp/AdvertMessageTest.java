@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.vrrp.codec.VrrpAdvertisement;
+import org.ha4j.vrrp.codec.VrrpWireFormat;
 import org.ha4j.vrrp.net.TransportConfig;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,11 @@ class AdvertMessageTest {
     VrrpAdvertisement advert =
         VrrpAdvertisement.v3(51, 100, 10, List.of(Ipv4Address.parse("10.200.0.100")));
     TransportConfig multicast = new TransportConfig("eth0", 2, SOURCE, List.of());
-    assertThat(HexFormat.of().formatHex(DefaultVrrpInstance.message(advert, multicast)))
+    assertThat(
+            HexFormat.of()
+                .formatHex(
+                    new AdvertMessages(null, multicast)
+                        .messageTo(advert, VrrpWireFormat.MULTICAST_GROUP)))
         .isEqualTo("31336401000a74340ac80064");
   }
 
@@ -37,7 +42,11 @@ class AdvertMessageTest {
             List.of(Ipv4Address.parse("10.200.0.101"), Ipv4Address.parse("10.200.0.102")));
     TransportConfig unicast =
         new TransportConfig("eth0", 2, SOURCE, List.of(Ipv4Address.parse("10.200.0.11")));
-    assertThat(HexFormat.of().formatHex(DefaultVrrpInstance.message(advert, unicast)))
+    assertThat(
+            HexFormat.of()
+                .formatHex(
+                    new AdvertMessages(null, unicast)
+                        .messageTo(advert, unicast.unicastPeers().get(0))))
         .isEqualTo("3134c8020064d9e40ac800650ac80066");
   }
 }

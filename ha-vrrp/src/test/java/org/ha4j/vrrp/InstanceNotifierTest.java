@@ -13,12 +13,12 @@ import java.util.Map;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.core.time.VirtualScheduler;
-import org.ha4j.vrrp.driver.VirtualAddressTable;
 import org.ha4j.vrrp.driver.VrrpDriver;
 import org.ha4j.vrrp.protocol.VrrpInput;
 import org.ha4j.vrrp.protocol.VrrpRouterConfig;
 import org.ha4j.vrrp.protocol.VrrpState;
 import org.ha4j.vrrp.protocol.VrrpStateMachine;
+import org.ha4j.vrrp.testing.NoVirtualAddresses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,14 +112,7 @@ class InstanceNotifierTest {
                     .build()))
         .scheduler(clock)
         .adverts(advert -> {})
-        .addresses(
-            new VirtualAddressTable() {
-              @Override
-              public void add(List<Ipv4Cidr> addresses) {}
-
-              @Override
-              public void remove(List<Ipv4Cidr> addresses) {}
-            })
+        .addresses(new NoVirtualAddresses())
         .announcer((addresses, repeat) -> {})
         .notifier(notifier)
         .build();

@@ -2,6 +2,7 @@ package org.ha4j.vrrp;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.vrrp.protocol.VrrpState;
 
 /**
@@ -11,14 +12,15 @@ import org.ha4j.vrrp.protocol.VrrpState;
  * 0) and prints its drops.
  *
  * <p>Arguments: priority, interval in milliseconds, VIP with prefix, and optionally the version
- * (default 3; 2 takes a whole-second interval).
+ * (default 3; 2 takes a whole-second interval), then any of {@code src=ADDRESS} (unicast source),
+ * {@code peer=ADDRESS} (a unicast peer, repeatable) and {@code no_accept} (Accept_Mode false).
  */
 final class Vrrp3Node {
 
   private Vrrp3Node() {}
 
   public static void main(String[] args) throws Exception {
-    VrrpInstance instance =
+    VrrpInstance.Builder builder =
         VrrpInstance.builder()
             .interfaceName("eth0")
             .virtualRouterId(51)
@@ -33,8 +35,19 @@ final class Vrrp3Node {
                       VrrpInstance i, VrrpState from, VrrpState to, String why) {
                     System.out.println("STATE " + to + " (" + why + ")");
                   }
-                })
-            .build();
+                });
+    for (int i = 4; i < args.length; i++) {
+      if (args[i].startsWith("src=")) {
+        builder.unicastSource(Ipv4Address.parse(args[i].substring(4)));
+      } else if (args[i].startsWith("peer=")) {
+        builder.unicastPeer(Ipv4Address.parse(args[i].substring(5)));
+      } else if (args[i].equals("no_accept")) {
+        builder.acceptMode(false);
+      } else {
+        throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    VrrpInstance instance = builder.build();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

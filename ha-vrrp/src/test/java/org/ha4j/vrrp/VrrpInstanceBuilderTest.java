@@ -136,16 +136,14 @@ class VrrpInstanceBuilderTest {
   }
 
   @Test
-  void vrrpv3TakesOneUnicastPeerBecauseItsChecksumCoversTheDestination() {
+  void vrrpv3TakesSeveralUnicastPeers() {
     VrrpInstance.Builder builder =
         VrrpInstance.builder()
             .interfaceName("eth0")
             .virtualRouterId(51)
             .version(3)
-            .unicastPeer(Ipv4Address.parse("10.200.0.11"));
+            .unicastPeer(Ipv4Address.parse("10.200.0.11"))
+            .unicastPeer(Ipv4Address.parse("10.200.0.12"));
     assertThat(builder.build()).isNotNull();
-    assertThatThrownBy(() -> builder.unicastPeer(Ipv4Address.parse("10.200.0.12")).build())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("under VRRPv3 at most 1 unicastPeer is supported, got 2");
   }
 }

@@ -115,4 +115,9 @@ final class LibC {
   static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
   static native int waitpid(int pid, int[] status, int options);
+
+  // <sched.h>: struct sched_param is one int; pid 0 = the calling thread
+  static native int sched_setscheduler(int pid, int policy, int[] param);
+
+  static native int sched_getscheduler(int pid);
 }

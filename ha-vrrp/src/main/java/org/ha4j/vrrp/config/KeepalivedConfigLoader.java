@@ -588,8 +588,9 @@ public final class KeepalivedConfigLoader {
           acceptMode = false;
           problems.warning(
               s,
-              "Accept_Mode off is recorded (the instance's snapshot reports it), but ha4j does not"
-                  + " filter traffic to the VIPs yet: services on this host still answer on them");
+              "Accept_Mode off: as master, traffic to and from the VIPs is dropped by an nftables"
+                  + " table of this instance's (as keepalived does), so a service on this host that"
+                  + " listens on a VIP (a proxy) gets none of it; needs nft");
         }
         case "strict_mode" -> problems.error(s, "strict mode is not supported; remove it");
         default -> problems.error(s, "unknown or unsupported keyword in vrrp_instance");

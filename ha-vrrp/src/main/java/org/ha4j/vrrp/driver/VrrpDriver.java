@@ -1,6 +1,7 @@
 package org.ha4j.vrrp.driver;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * observer are called on. A port that throws {@link IOException} does not stop the actions after
  * it: the failure is counted (adverts and announcements) and logged, at most once per {@link
  * #FAILURE_LOG_INTERVAL_NANOS} for sends.
+ *
+ * <p>Timing: every delay is measured on the scheduler's monotonic clock, and a master's adverts
+ * keep a fixed cadence ({@link AdvertPacer}): a late wake-up is caught up, a long stall is answered
+ * with one advert, never a burst.
  */
 public final class VrrpDriver {
 
@@ -34,6 +39,12 @@ public final class VrrpDriver {
    * At most one log line per this interval for failed sends, so a dead link cannot flood the log.
    */
   public static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
+  /**
+   * A Master_Down_Timer that fires later than this (and a quarter interval) was held up by a pause
+   * of this thread or the JVM (a collection, a safepoint, a starved CPU).
+   */
+  static final long LATE_TIMER_NANOS = 5_000_000L;
 
   private static final Logger log = LoggerFactory.getLogger(VrrpDriver.class);
 
@@ -47,6 +58,7 @@ public final class VrrpDriver {
   private final ActionObserver observer;
   private final SyncGroupPort group;
   private final Map<VrrpTimer, Scheduler.Timer> timers = new EnumMap<>(VrrpTimer.class);
+  private final AdvertPacer pacer = new AdvertPacer();
   private final AtomicLong advertisementsSent = new AtomicLong();
   private final AtomicLong sendFailures = new AtomicLong();
   private volatile VrrpSnapshot snapshot;
@@ -56,6 +68,9 @@ public final class VrrpDriver {
   private VrrpInput heldTakeOver;
 
   private long lastFailureLog = Long.MIN_VALUE / 2;
+
+  /** True while handling the Adver_Timer's own expiry: its re-arm continues the cadence. */
+  private boolean advertTimerFired;
 
   private VrrpDriver(Builder b) {
     this.name = b.name;
@@ -98,13 +113,44 @@ public final class VrrpDriver {
     List<VrrpAction> actions = machine.handle(now, input);
     snapshot = machine.snapshot();
     observer.decided(now, actions);
+    advertTimerFired =
+        input instanceof VrrpInput.TimerExpired expired
+            && expired.timer() == VrrpTimer.ADVERTISEMENT;
     for (VrrpAction action : actions) {
       observer.performing(now, action);
       perform(action);
     }
+    advertTimerFired = false;
     if (!snapshot.equals(before)) {
       group.changed(before, snapshot);
     }
+  }
+
+  /**
+   * The Master_Down_Timer's task ran. If it ran late, this process was paused, and adverts that
+   * arrived meanwhile may still wait in the socket for the receiver thread: taking over now would
+   * make a second master beside a healthy one. The takeover then waits one more
+   * Master_Adver_Interval for them; an advert heard in that time re-arms the timer (and cancels
+   * this wait) as usual. Only a master that died during our own pause pays that interval.
+   */
+  private void masterDownFired(VrrpInput expiry, long dueNanos) {
+    if (halted) {
+      return;
+    }
+    long late = scheduler.nanoTime() - dueNanos;
+    long interval = snapshot.masterAdverInterval().toNanos();
+    if (late > LATE_TIMER_NANOS + interval / 4) {
+      log.info(
+          "({}) Master_Down_Timer ran {} ms late (this process was paused): listening one more"
+              + " advert interval before taking over",
+          name,
+          late / 1_000_000);
+      timers.put(
+          VrrpTimer.MASTER_DOWN,
+          scheduler.schedule(Duration.ofNanos(interval), () -> masterDownExpired(expiry)));
+      return;
+    }
+    masterDownExpired(expiry);
   }
 
   /**
@@ -207,14 +253,23 @@ public final class VrrpDriver {
       }
       if (arm.timer() == VrrpTimer.MASTER_DOWN) {
         withdrawHeldTakeOver();
+        long due = scheduler.nanoTime() + arm.delay().toNanos();
         timers.put(
-            arm.timer(), scheduler.schedule(arm.delay(), () -> masterDownExpired(arm.expiry())));
+            arm.timer(), scheduler.schedule(arm.delay(), () -> masterDownFired(arm.expiry(), due)));
+      } else if (arm.timer() == VrrpTimer.ADVERTISEMENT) {
+        long now = scheduler.nanoTime();
+        long interval = arm.delay().toNanos();
+        long delay = advertTimerFired ? pacer.next(now, interval) : pacer.restart(now, interval);
+        timers.put(
+            arm.timer(), scheduler.schedule(Duration.ofNanos(delay), () -> handle(arm.expiry())));
       } else {
         timers.put(arm.timer(), scheduler.schedule(arm.delay(), () -> handle(arm.expiry())));
       }
     } else if (action instanceof VrrpAction.CancelTimer cancel) {
       if (cancel.timer() == VrrpTimer.MASTER_DOWN) {
         withdrawHeldTakeOver();
+      } else if (cancel.timer() == VrrpTimer.ADVERTISEMENT) {
+        pacer.stop();
       }
       cancel(timers.remove(cancel.timer()));
     } else if (action instanceof VrrpAction.StateChanged changed) {

@@ -85,6 +85,11 @@ final class RawSocketVrrpTransport implements VrrpTransport {
     sendOrProbe(advertisement, false);
   }
 
+  @Override
+  public void sendTo(byte[] advertisement, Ipv4Address destination) throws IOException {
+    sendOrProbe(advertisement, destination, false);
+  }
+
   /**
    * Goes through {@link #send} for every destination with {@code MSG_PROBE}: routed by the kernel,
    * never put on the wire. For {@link TakeoverRehearsal}: a backup sends its first advert at its

@@ -43,6 +43,12 @@ public interface VrrpTransport extends Closeable {
   void send(byte[] advertisement) throws IOException;
 
   /**
+   * Sends one encoded advertisement to {@code destination} alone: a VRRPv3 checksum covers the
+   * destination (RFC 9568 §5.2.8), so each unicast peer gets a message of its own.
+   */
+  void sendTo(byte[] advertisement, Ipv4Address destination) throws IOException;
+
+  /**
    * Waits up to {@code timeoutMillis} for one packet.
    *
    * @return the whole IPv4 packet, header first, for the decoder; null if nothing arrived in time

@@ -25,7 +25,7 @@ import org.ha4j.core.net.Ipv4Address;
  *     learnt from the master's adverts (its own until it heard one); under VRRPv2, always its own
  * @param acceptsVirtualAddressTraffic whether packets addressed to the virtual addresses should be
  *     accepted now: as MASTER, when this router owns them or has Accept_Mode (RFC 9568 §6.4.3). For
- *     a driver to enforce; the Linux driver does not filter such packets yet
+ *     a driver to enforce; the Linux instance does it with an nftables table (NoAcceptFilter)
  */
 public record VrrpSnapshot(
     VrrpState state,

@@ -365,7 +365,7 @@ class KeepalivedConfigLoaderTest {
     assertThat(config.instances().get(0).acceptMode()).isFalse();
     assertThat(config.warnings())
         .singleElement()
-        .satisfies(w -> assertThat(w.message()).contains("does not filter"));
+        .satisfies(w -> assertThat(w.message()).contains("dropped by an nftables table"));
   }
 
   @Test

@@ -18,6 +18,7 @@ import org.ha4j.vrrp.protocol.VrrpInput;
 import org.ha4j.vrrp.protocol.VrrpRouterConfig;
 import org.ha4j.vrrp.protocol.VrrpState;
 import org.ha4j.vrrp.protocol.VrrpStateMachine;
+import org.ha4j.vrrp.testing.NoVirtualAddresses;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -283,14 +284,7 @@ class VrrpDriverTest {
             () ->
                 VrrpDriver.builder(VrrpStateMachine.create(config().build()))
                     .scheduler(clock)
-                    .addresses(
-                        new VirtualAddressTable() {
-                          @Override
-                          public void add(List<Ipv4Cidr> addresses) {}
-
-                          @Override
-                          public void remove(List<Ipv4Cidr> addresses) {}
-                        })
+                    .addresses(new NoVirtualAddresses())
                     .announcer((a, r) -> {})
                     .build())
         .isInstanceOf(IllegalArgumentException.class)

@@ -1,0 +1,118 @@
+package org.ha4j.vrrp.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.core.net.Ipv4Cidr;
+import org.ha4j.core.time.Scheduler;
+import org.ha4j.core.time.VirtualScheduler;
+import org.ha4j.vrrp.codec.VrrpAdvertisement;
+import org.ha4j.vrrp.protocol.VrrpInput;
+import org.ha4j.vrrp.protocol.VrrpRouterConfig;
+import org.ha4j.vrrp.protocol.VrrpState;
+import org.ha4j.vrrp.protocol.VrrpStateMachine;
+import org.ha4j.vrrp.testing.NoVirtualAddresses;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A backup whose Master_Down_Timer fires late, in virtual time: the process was paused while the
+ * master kept advertising, and the adverts of the pause still wait for the receiver thread.
+ */
+class LateMasterDownTest {
+
+  static final Duration INTERVAL = Duration.ofMillis(100);
+
+  /**
+   * RFC 9568 §6.1 at priority 100: 3 x 100 ms + (256 - 100) / 256 x 100 ms, Skew_Time in whole
+   * microseconds.
+   */
+  static final long MASTER_DOWN = 360_937_000L;
+
+  static final Ipv4Address MASTER = Ipv4Address.parse("10.200.0.11");
+  static final VrrpAdvertisement ADVERT =
+      VrrpAdvertisement.v3(51, 200, 10, List.of(Ipv4Address.parse("10.200.0.100")));
+
+  final VirtualScheduler clock = new VirtualScheduler();
+  long lateness;
+
+  final Scheduler stalling =
+      new Scheduler() {
+        @Override
+        public long nanoTime() {
+          return clock.nanoTime();
+        }
+
+        @Override
+        public void execute(Runnable task) {
+          clock.execute(task);
+        }
+
+        @Override
+        public Timer schedule(Duration delay, Runnable task) {
+          long extra = lateness;
+          lateness = 0;
+          return clock.schedule(delay.plusNanos(extra), task);
+        }
+      };
+
+  VrrpDriver backup;
+  long heard;
+
+  @BeforeEach
+  void aBackupHearingAMaster() {
+    VrrpRouterConfig config =
+        VrrpRouterConfig.builder()
+            .instanceName("VI_1")
+            .virtualRouterId(51)
+            .priority(100)
+            .version(3)
+            .advertInterval(INTERVAL)
+            .primaryAddress(Ipv4Address.parse("10.200.0.10"))
+            .addVirtualAddress(Ipv4Cidr.parse("10.200.0.100/24"))
+            .build();
+    backup =
+        VrrpDriver.builder(VrrpStateMachine.create(config))
+            .scheduler(stalling)
+            .adverts(advert -> {})
+            .addresses(new NoVirtualAddresses())
+            .announcer((addresses, repeat) -> {})
+            .build();
+    backup.handle(VrrpInput.start());
+    clock.advanceBy(INTERVAL);
+    lateness = Duration.ofMillis(250).toNanos(); // the timer this advert arms fires 250 ms late
+    backup.handle(VrrpInput.advertisement(MASTER, ADVERT));
+    heard = clock.nanoTime();
+  }
+
+  @Test
+  void aLateTimerWaitsOneIntervalForTheAdvertsOfThePause() {
+    long fired = heard + MASTER_DOWN + Duration.ofMillis(250).toNanos();
+    clock.advanceTo(fired);
+    assertThat(backup.snapshot().state()).isEqualTo(VrrpState.BACKUP);
+
+    backup.handle(VrrpInput.advertisement(MASTER, ADVERT)); // the receiver catches up
+    clock.advanceTo(fired + 2 * INTERVAL.toNanos());
+    assertThat(backup.snapshot().state()).isEqualTo(VrrpState.BACKUP);
+  }
+
+  @Test
+  void aLateTimerWithNothingHeardTakesOverOneIntervalLater() {
+    long fired = heard + MASTER_DOWN + Duration.ofMillis(250).toNanos();
+    clock.advanceTo(fired + INTERVAL.toNanos() - 1);
+    assertThat(backup.snapshot().state()).isEqualTo(VrrpState.BACKUP);
+    clock.advanceTo(fired + INTERVAL.toNanos());
+    assertThat(backup.snapshot().state()).isEqualTo(VrrpState.MASTER);
+  }
+
+  @Test
+  void anOnTimeTimerTakesOverAtOnce() {
+    clock.advanceBy(INTERVAL);
+    backup.handle(VrrpInput.advertisement(MASTER, ADVERT)); // re-armed, on time this once
+    long rearmed = clock.nanoTime();
+    clock.advanceTo(rearmed + MASTER_DOWN);
+    assertThat(backup.snapshot().state()).isEqualTo(VrrpState.MASTER);
+  }
+}
