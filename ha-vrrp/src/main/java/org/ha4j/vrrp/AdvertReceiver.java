@@ -90,7 +90,7 @@ final class AdvertReceiver {
 
   private void receiveLoop() {
     VrrpThreadPriority.raise(name, "receiver");
-    VrrpThreadPriority.raisePauseThreads(name);
+    VrrpThreadPriority.raisePauseThreadsIfAsked(name);
     while (receiving) {
       byte[] packet;
       try {

@@ -1,5 +1,10 @@
 package org.ha4j.vrrp;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.ha4j.core.linux.LinuxThreads;
 import org.ha4j.core.linux.NativeCallException;
 import org.slf4j.Logger;
@@ -14,18 +19,26 @@ import org.slf4j.LoggerFactory;
  * alone). Without CAP_SYS_NICE the thread keeps its priority and a warning named {@value
  * #NOT_RAISED} says so; VRRP runs on.
  *
- * <p>The JVM's own pause threads get the same priority, once per process: the VM thread (it runs
- * every safepoint operation, and the whole collection under the serial collector) and the parallel
- * collectors' {@code GC Thread#n} workers. A stop-the-world pause halts the VRRP threads too, and
- * on a saturated CPU an ordinary-priority VM thread waits its turn in the middle of one: measured
- * in the VRRPv3 soak, young collections of a few milliseconds stretched to 50-140 ms and safepoints
- * to 300 ms. Concurrent collector threads are left alone.
+ * <p>When the system property {@value #JVM_THREADS_PROPERTY} is {@code true} (the {@code ha4j}
+ * launcher sets it; an application that embeds ha4j decides for its own JVM), the JVM's own pause
+ * threads get the same priority, once per process: the VM thread (it runs every safepoint
+ * operation, and the whole collection under the serial collector) and the parallel collectors'
+ * {@code GC Thread#n} workers. A stop-the-world pause halts the VRRP threads too, and on a
+ * saturated CPU an ordinary-priority VM thread waits its turn in the middle of one: measured in the
+ * VRRPv3 soak, young collections of a few milliseconds stretched to 50-140 ms and safepoints to 300
+ * ms. Concurrent collector threads are left alone.
  */
 final class VrrpThreadPriority {
 
   static final String PROPERTY = "ha4j.vrrp.realtimePriority";
   static final int DEFAULT_PRIORITY = 10;
   static final String NOT_RAISED = "VRRP_THREAD_PRIORITY_NOT_RAISED";
+
+  /**
+   * Whether the JVM's pause threads are raised too: they belong to the whole process, so a library
+   * leaves them alone unless asked.
+   */
+  static final String JVM_THREADS_PROPERTY = "ha4j.vrrp.realtimeJvmThreads";
 
   private static final Logger log = LoggerFactory.getLogger(VrrpThreadPriority.class);
 
@@ -35,10 +48,19 @@ final class VrrpThreadPriority {
     void roundRobin(int priority) throws NativeCallException;
   }
 
-  private static final java.util.concurrent.atomic.AtomicBoolean pauseThreadsRaised =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private static final AtomicBoolean pauseThreadsRaised = new AtomicBoolean();
 
   private VrrpThreadPriority() {}
+
+  /**
+   * Raises the JVM's pause threads (see the class comment), the first time only, when {@value
+   * #JVM_THREADS_PROPERTY} asks for it.
+   */
+  static void raisePauseThreadsIfAsked(String instance) {
+    if (Boolean.getBoolean(JVM_THREADS_PROPERTY)) {
+      raisePauseThreads(instance);
+    }
+  }
 
   /** Raises the JVM's pause threads (see the class comment), the first time only. */
   static void raisePauseThreads(String instance) {
@@ -46,9 +68,9 @@ final class VrrpThreadPriority {
     if (priority == 0 || !pauseThreadsRaised.compareAndSet(false, true)) {
       return;
     }
-    java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
-    try (java.util.stream.Stream<java.nio.file.Path> threads = java.nio.file.Files.list(tasks)) {
-      for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) threads::iterator) {
+    Path tasks = Path.of("/proc/self/task");
+    try (Stream<Path> threads = Files.list(tasks)) {
+      for (Path task : (Iterable<Path>) threads::iterator) {
         String comm = readComm(task);
         if (isPauseThread(comm)) {
           int tid = Integer.parseInt(task.getFileName().toString());
@@ -60,7 +82,7 @@ final class VrrpThreadPriority {
           }
         }
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       log.warn("({}) {}: cannot list {}: {}", instance, NOT_RAISED, tasks, e.getMessage());
     }
   }
@@ -70,10 +92,10 @@ final class VrrpThreadPriority {
     return comm.equals("VM Thread") || comm.startsWith("GC Thread#");
   }
 
-  private static String readComm(java.nio.file.Path task) {
+  private static String readComm(Path task) {
     try {
-      return java.nio.file.Files.readString(task.resolve("comm")).trim();
-    } catch (java.io.IOException e) {
+      return Files.readString(task.resolve("comm")).trim();
+    } catch (IOException e) {
       return ""; // the thread ended meanwhile
     }
   }
