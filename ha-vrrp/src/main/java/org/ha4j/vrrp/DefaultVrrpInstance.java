@@ -25,7 +25,10 @@ import org.ha4j.vrrp.codec.ReceiveExpectations;
 import org.ha4j.vrrp.codec.VrrpAdvertisement;
 import org.ha4j.vrrp.codec.VrrpEncoder;
 import org.ha4j.vrrp.codec.VrrpWireFormat;
+import org.ha4j.vrrp.driver.AddressAnnouncer;
+import org.ha4j.vrrp.driver.AdvertisementSender;
 import org.ha4j.vrrp.driver.SyncGroupPort;
+import org.ha4j.vrrp.driver.VirtualAddressTable;
 import org.ha4j.vrrp.driver.VrrpDriver;
 import org.ha4j.vrrp.net.GratuitousArp;
 import org.ha4j.vrrp.net.LinkWatcher;
@@ -82,6 +85,8 @@ final class DefaultVrrpInstance implements VrrpInstance {
   private RouteNetlink netlink;
   private VrrpTransport transport;
   private PacketSocket packetSocket;
+  private final Ipv6Ports.Settings ipv6Settings;
+  private Ipv6Ports ipv6Ports;
   private LinkWatcher linkWatcher;
   private volatile AdvertReceiver receiver;
   private NotifyRunner notifyRunner;
@@ -98,6 +103,16 @@ final class DefaultVrrpInstance implements VrrpInstance {
   private final Runnable resign = () -> driver.stop();
 
   DefaultVrrpInstance(VrrpInstance.Builder builder, String name, VrrpRouterConfig protocol) {
+    this(builder, name, protocol, null);
+  }
+
+  /** An IPv6 instance when {@code ipv6Settings} is set: the same driver over IPv6 ports. */
+  DefaultVrrpInstance(
+      VrrpInstance.Builder builder,
+      String name,
+      VrrpRouterConfig protocol,
+      Ipv6Ports.Settings ipv6Settings) {
+    this.ipv6Settings = ipv6Settings;
     this.name = name;
     this.interfaceName = builder.interfaceName;
     this.protocol = protocol;
@@ -148,41 +163,67 @@ final class DefaultVrrpInstance implements VrrpInstance {
             .link(interfaceName)
             .orElseThrow(
                 () -> new IOException("(" + name + ") no interface named " + interfaceName));
-    VirtualAddressManager addresses =
-        new VirtualAddressManager(netlink, interfaceName, link.index(), heldAddresses);
-    List<InterfaceAddress> present = addresses.findHostOwned();
-    Ipv4Address source = unicastSource;
-    if (source == null) {
-      source =
-          VirtualAddressManager.primaryAddress(present)
-              .orElseThrow(
-                  () ->
-                      new IOException(
-                          "("
-                              + name
-                              + ") interface "
-                              + interfaceName
-                              + " has no IPv4 address to send advertisements from"));
+    Ipv4Address source;
+    VrrpRouterConfig config;
+    TransportConfig transportConfig;
+    VirtualAddressTable addressTable;
+    AddressAnnouncer announcer;
+    AdvertisementSender adverts;
+    AdvertReceiver.PacketSource packets;
+    AdvertReceiver.PacketDecoder decoder;
+    if (ipv6Settings != null) {
+      Ipv6Ports ports = Ipv6Ports.open(name, interfaceName, netlink, link, ipv6Settings);
+      ipv6Ports = ports;
+      source = Ipv6StandIns.SELF;
+      config = protocolConfig(source);
+      transportConfig = ports.transportConfig();
+      addressTable = ports.addresses();
+      announcer = ports.announcer();
+      adverts = ports.adverts();
+      packets = ports.packets();
+      decoder = ports.decoder(config);
+    } else {
+      VirtualAddressManager addresses =
+          new VirtualAddressManager(netlink, interfaceName, link.index(), heldAddresses);
+      List<InterfaceAddress> present = addresses.findHostOwned();
+      source = unicastSource;
+      if (source == null) {
+        source =
+            VirtualAddressManager.primaryAddress(present)
+                .orElseThrow(
+                    () ->
+                        new IOException(
+                            "("
+                                + name
+                                + ") interface "
+                                + interfaceName
+                                + " has no IPv4 address to send advertisements from"));
+      }
+      config = protocolConfig(source);
+      transportConfig = new TransportConfig(interfaceName, link.index(), source, unicastPeers);
+      transport = VrrpTransport.open(transportConfig);
+      packetSocket = LinuxNetwork.openPacket();
+      GratuitousArp gratuitousArp =
+          new GratuitousArp(packetSocket, link.index(), link.hardwareAddress());
+      ReceiveExpectations expectations = expectations(config, transportConfig);
+      new TakeoverRehearsal(name, config, expectations)
+          .run(transport, addresses, gratuitousArp, link.hardwareAddress());
+      VrrpTransport sender = transport;
+      TransportConfig sent = transportConfig;
+      addressTable = new InterfaceAddressTable(name, addresses);
+      announcer = gratuitousArp;
+      adverts = advert -> sender.send(message(advert, sent));
+      packets = sender::receive;
+      decoder = AdvertReceiver.ipv4(expectations);
     }
     sourceAddress = source;
-    VrrpRouterConfig config = protocolConfig(source);
     protocol.warnings().forEach(warning -> log.warn("({}) {}", name, warning));
-    TransportConfig transportConfig =
-        new TransportConfig(interfaceName, link.index(), source, unicastPeers);
-    transport = VrrpTransport.open(transportConfig);
-    packetSocket = LinuxNetwork.openPacket();
-    GratuitousArp gratuitousArp =
-        new GratuitousArp(packetSocket, link.index(), link.hardwareAddress());
     LinkMonitor monitor = LinuxNetwork.openLinkMonitor();
-    ReceiveExpectations expectations = expectations(config, transportConfig);
-    new TakeoverRehearsal(name, config, expectations)
-        .run(transport, addresses, gratuitousArp, link.hardwareAddress());
     scheduler = new SystemScheduler("ha4j-vrrp-" + name);
     DropCounter dropCounter = new DropCounter(name, scheduler);
     drops = dropCounter;
     notifyRunner = new NotifyRunner(name);
     InstanceNotifier notifier = new InstanceNotifier(this, listeners, notifyScripts, notifyRunner);
-    VrrpTransport sender = transport;
     SystemScheduler protocolThread = scheduler;
     if (syncGroup != null) {
       groupMember = syncGroup.coordinator().join(name, config, protocolThread::execute);
@@ -192,9 +233,9 @@ final class DefaultVrrpInstance implements VrrpInstance {
             .syncGroup(groupMember != null ? groupMember : SyncGroupPort.NONE)
             .name(name)
             .scheduler(scheduler)
-            .adverts(advert -> sender.send(message(advert, transportConfig)))
-            .addresses(new InterfaceAddressTable(name, addresses))
-            .announcer(gratuitousArp)
+            .adverts(adverts)
+            .addresses(addressTable)
+            .announcer(announcer)
             .notifier(notifier)
             .build();
     driver = linuxDriver;
@@ -242,9 +283,9 @@ final class DefaultVrrpInstance implements VrrpInstance {
     receiver =
         new AdvertReceiver(
             name,
-            transport,
+            packets,
             transportConfig,
-            expectations,
+            decoder,
             (from, advert) ->
                 scheduler.execute(() -> linuxDriver.handle(VrrpInput.advertisement(from, advert))),
             (reason, from, detail) -> {
@@ -256,8 +297,10 @@ final class DefaultVrrpInstance implements VrrpInstance {
         "({}) started on {} from {} ({}), VRID {}, priority {}",
         name,
         interfaceName,
-        source,
-        transportConfig.isUnicast() ? "unicast to " + unicastPeers : "multicast",
+        ipv6Ports != null ? ipv6Ports.sourceAddress() : source,
+        ipv6Ports != null
+            ? ipv6Ports.toString()
+            : transportConfig.isUnicast() ? "unicast to " + unicastPeers : "multicast",
         config.virtualRouterId(),
         config.priority());
   }
@@ -406,6 +449,9 @@ final class DefaultVrrpInstance implements VrrpInstance {
     if (packetSocket != null) {
       packetSocket.close();
     }
+    if (ipv6Ports != null) {
+      ipv6Ports.close();
+    }
     if (netlink != null) {
       netlink.close();
     }
@@ -437,6 +483,14 @@ final class DefaultVrrpInstance implements VrrpInstance {
   /** The instance and the protocol settings it runs with, for logs and for a node's checks. */
   @Override
   public String toString() {
-    return "VrrpInstance(" + name + " on " + interfaceName + ": " + protocol + ")";
+    String ipv6 =
+        ipv6Settings == null
+            ? ""
+            : ", IPv6 vips "
+                + ipv6Settings.virtual()
+                + (ipv6Settings.unicastPeers().isEmpty()
+                    ? ""
+                    : ", unicast peers " + ipv6Settings.unicastPeers());
+    return "VrrpInstance(" + name + " on " + interfaceName + ": " + protocol + ipv6 + ")";
   }
 }

@@ -1,0 +1,167 @@
+package org.ha4j.vrrp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.time.Duration;
+import org.ha4j.core.testing.Privileges;
+import org.ha4j.core.testing.netns.NetnsHost;
+import org.ha4j.core.testing.netns.NetnsLan;
+import org.ha4j.core.testing.netns.NetnsProcess;
+import org.ha4j.vrrp.testing.Ipv6Hosts;
+import org.ha4j.vrrp.testing.Keepalived;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An IPv6 {@link VrrpInstance} (VRRPv3, RFC 9568) and keepalived 2.2.7 in one group on
+ * fd00:200::/64, both ways round. On every takeover the VIP fd00:200::100 moves to exactly one
+ * holder, and the client's neighbour entry for it switches to the new master's MAC without the
+ * client asking (the unsolicited neighbour advertisement did it); a third namespace sees the
+ * adverts come from the master's link-local address to ff02::12 with hop limit 255. After TERM no
+ * VIP and no process is left.
+ */
+class Vrrp6KeepalivedIT {
+
+  private static final String VIP = "fd00:200::100";
+  private static final Duration START = Duration.ofSeconds(20);
+  private static final Duration TAKEOVER = Duration.ofSeconds(3);
+
+  private NetnsLan lan;
+  private NetnsHost lb1;
+  private NetnsHost lb2;
+  private NetnsHost client;
+  private NetnsProcess capture;
+
+  @BeforeEach
+  void lan() throws Exception {
+    Privileges.assumeRoot("network namespaces, raw sockets and netlink");
+    Privileges.assumeCommand("keepalived");
+    lan = NetnsLan.create();
+    Ipv6Hosts.floodMulticast(lan);
+    lb1 = lan.addHost("lb1", 10);
+    lb2 = lan.addHost("lb2", 11);
+    client = lan.addHost("client", 20);
+    Ipv6Hosts.enable(lb1, 0x10);
+    Ipv6Hosts.enable(lb2, 0x11);
+    Ipv6Hosts.enable(client, 0x20);
+    capture = client.start(NetnsHost.javaCommand(Ipv6AdvertCapture.class.getName()));
+    capture.awaitOutput(out -> out.contains("CAPTURING"), START, "the capture");
+  }
+
+  @AfterEach
+  void teardown() {
+    if (lan != null) {
+      lan.close();
+    }
+  }
+
+  static String keepalivedV6(String state, int priority, String... extra) {
+    StringBuilder config =
+        new StringBuilder(
+            "global_defs {\n  router_id h4jv6\n}\n"
+                + "vrrp_instance VI_1 {\n  state "
+                + state
+                + "\n  interface eth0\n  virtual_router_id 51\n  priority "
+                + priority
+                + "\n  advert_int 0.1\n  virtual_ipaddress {\n    "
+                + VIP
+                + "/64\n  }\n");
+    for (String line : extra) {
+      config.append("  ").append(line).append('\n');
+    }
+    return config.append("}\n").toString();
+  }
+
+  private NetnsProcess ha4j(NetnsHost host, int priority) throws Exception {
+    NetnsProcess node =
+        host.start(
+            NetnsHost.javaCommand(
+                Vrrp3Node.class.getName(), Integer.toString(priority), "100", VIP + "/64", "3"));
+    node.awaitOutput(out -> out.contains("STARTED"), START, "ha4j started");
+    return node;
+  }
+
+  /**
+   * The client learns the VIP's MAC the ordinary way: a datagram to it makes its kernel ask
+   * (neighbour solicitation); waits, bounded, for the answer.
+   */
+  private String clientLearnsVip() throws IOException {
+    client.run("bash", "-c", "echo hello > /dev/udp/" + VIP + "/9");
+    long deadline = System.nanoTime() + TAKEOVER.toNanos();
+    String mac = Ipv6Hosts.neighbour(client, VIP);
+    while (mac.isEmpty() && System.nanoTime() - deadline < 0) {
+      mac = Ipv6Hosts.neighbour(client, VIP);
+    }
+    return mac;
+  }
+
+  /** Waits, bounded, until the client's cached MAC for the VIP is {@code mac}, without asking. */
+  private void awaitClientNeighbour(String mac) throws IOException {
+    long deadline = System.nanoTime() + TAKEOVER.toNanos();
+    String seen = Ipv6Hosts.neighbour(client, VIP);
+    while (!seen.equals(mac) && System.nanoTime() - deadline < 0) {
+      seen = Ipv6Hosts.neighbour(client, VIP);
+    }
+    assertThat(seen).as("the client's neighbour entry for the VIP").isEqualTo(mac);
+  }
+
+  private void assertSoleHolder(NetnsHost holder, NetnsHost other) throws IOException {
+    assertThat(Ipv6Hosts.hasAddress(holder, VIP)).as(holder + " holds the VIP").isTrue();
+    assertThat(Ipv6Hosts.hasAddress(other, VIP)).as(other + " holds the VIP").isFalse();
+  }
+
+  /** The capture heard adverts from {@code host}'s link-local address, all to ff02::12, hop 255. */
+  private void assertAdvertsOnTheWire(NetnsHost host) throws IOException {
+    String source = Ipv6Hosts.linkLocal(host);
+    capture.awaitOutput(
+        out -> out.contains("ADVERT src=" + source + " "), TAKEOVER, "adverts from " + source);
+    assertThat(capture.output().lines().filter(line -> line.contains("src=" + source + " ")))
+        .isNotEmpty()
+        .allSatisfy(line -> assertThat(line).contains(" dst=ff02::12 hop=255 "));
+  }
+
+  @Test
+  void ha4jMasterWithKeepalivedBackup() throws Exception {
+    NetnsProcess ha4j = ha4j(lb1, 100);
+    ha4j.awaitOutput(out -> out.contains("STATE MASTER"), START, "ha4j MASTER");
+    NetnsProcess keepalived = Keepalived.start(lb2, keepalivedV6("BACKUP", 90));
+    keepalived.assertNeverOutputs("Entering MASTER STATE", Duration.ofSeconds(2));
+    assertThat(Keepalived.rejections(keepalived)).isEmpty();
+    assertSoleHolder(lb1, lb2);
+    assertAdvertsOnTheWire(lb1);
+    assertThat(clientLearnsVip()).isEqualTo(Ipv6Hosts.mac(lb1));
+
+    ha4j.signal("TERM");
+    ha4j.awaitExit(Duration.ofSeconds(10));
+    keepalived.awaitOutput(out -> out.contains("Entering MASTER STATE"), TAKEOVER, "keepalived");
+    assertThat(ha4j.output()).contains("DROPS {}");
+    assertSoleHolder(lb2, lb1);
+    awaitClientNeighbour(Ipv6Hosts.mac(lb2));
+    assertAdvertsOnTheWire(lb2);
+    assertThat(ha4j.isAlive()).isFalse();
+  }
+
+  @Test
+  void keepalivedMasterWithHa4jBackupThenHa4jTakesOverOnACrash() throws Exception {
+    NetnsProcess keepalived = Keepalived.start(lb1, keepalivedV6("MASTER", 100));
+    keepalived.awaitOutput(out -> out.contains("Entering MASTER STATE"), START, "keepalived");
+    NetnsProcess ha4j = ha4j(lb2, 90);
+    ha4j.awaitOutput(out -> out.contains("STATE BACKUP"), START, "ha4j BACKUP");
+    ha4j.assertNeverOutputs("STATE MASTER", Duration.ofSeconds(2));
+    assertSoleHolder(lb1, lb2);
+    assertThat(clientLearnsVip()).isEqualTo(Ipv6Hosts.mac(lb1));
+
+    keepalived.crashTree();
+    ha4j.awaitOutput(out -> out.contains("STATE MASTER"), TAKEOVER, "ha4j MASTER");
+    awaitClientNeighbour(Ipv6Hosts.mac(lb2));
+    assertAdvertsOnTheWire(lb2);
+    // keepalived died without removing its VIP: the namespace still holds it, as after any crash
+    ha4j.signal("TERM");
+    ha4j.awaitExit(Duration.ofSeconds(10));
+    assertThat(ha4j.output()).contains("DROPS {}");
+    assertThat(Ipv6Hosts.hasAddress(lb2, VIP)).isFalse();
+    assertThat(ha4j.isAlive()).isFalse();
+  }
+}
