@@ -11,14 +11,14 @@ import org.ha4j.vrrp.protocol.VrrpState;
  * 0) and prints its drops.
  *
  * <p>Arguments: priority, interval in milliseconds, VIP with prefix, and optionally the version
- * (default 3; 2 takes a whole-second interval).
+ * (default 3; 2 takes a whole-second interval), then a unicast source and peer.
  */
 final class Vrrp3Node {
 
   private Vrrp3Node() {}
 
   public static void main(String[] args) throws Exception {
-    VrrpInstance instance =
+    VrrpInstance.Builder builder =
         VrrpInstance.builder()
             .interfaceName("eth0")
             .virtualRouterId(51)
@@ -33,8 +33,13 @@ final class Vrrp3Node {
                       VrrpInstance i, VrrpState from, VrrpState to, String why) {
                     System.out.println("STATE " + to + " (" + why + ")");
                   }
-                })
-            .build();
+                });
+    if (args.length > 5) {
+      builder
+          .unicastSource(org.ha4j.core.net.IpAddress.parse(args[4]))
+          .unicastPeer(org.ha4j.core.net.IpAddress.parse(args[5]));
+    }
+    VrrpInstance instance = builder.build();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

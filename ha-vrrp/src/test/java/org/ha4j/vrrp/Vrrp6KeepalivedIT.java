@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.ha4j.core.testing.Privileges;
 import org.ha4j.core.testing.netns.NetnsHost;
 import org.ha4j.core.testing.netns.NetnsLan;
@@ -74,11 +76,13 @@ class Vrrp6KeepalivedIT {
     return config.append("}\n").toString();
   }
 
-  private NetnsProcess ha4j(NetnsHost host, int priority) throws Exception {
+  private NetnsProcess ha4j(NetnsHost host, int priority, String... unicastSourceAndPeer)
+      throws Exception {
+    List<String> args =
+        new ArrayList<>(List.of(Integer.toString(priority), "100", VIP + "/64", "3"));
+    args.addAll(List.of(unicastSourceAndPeer));
     NetnsProcess node =
-        host.start(
-            NetnsHost.javaCommand(
-                Vrrp3Node.class.getName(), Integer.toString(priority), "100", VIP + "/64", "3"));
+        host.start(NetnsHost.javaCommand(Vrrp3Node.class.getName(), args.toArray(String[]::new)));
     node.awaitOutput(out -> out.contains("STARTED"), START, "ha4j started");
     return node;
   }
@@ -163,5 +167,54 @@ class Vrrp6KeepalivedIT {
     assertThat(ha4j.output()).contains("DROPS {}");
     assertThat(Ipv6Hosts.hasAddress(lb2, VIP)).isFalse();
     assertThat(ha4j.isAlive()).isFalse();
+  }
+
+  /**
+   * Unicast over IPv6 (keepalived's {@code unicast_src_ip}/{@code unicast_peer}): a crashed ha4j
+   * master hands over to keepalived; restarted with the higher priority it preempts keepalived (so
+   * it accepts keepalived's unicast adverts, sent with hop limit 64) and the client follows its
+   * neighbour advertisement; on TERM keepalived takes over again.
+   */
+  @Test
+  void unicastPeersOverIpv6() throws Exception {
+    String lb1Address = Ipv6Hosts.PREFIX + "10";
+    String lb2Address = Ipv6Hosts.PREFIX + "11";
+    NetnsProcess ha4j = ha4j(lb1, 100, lb1Address, lb2Address);
+    ha4j.awaitOutput(out -> out.contains("STATE MASTER"), START, "ha4j MASTER");
+    NetnsProcess keepalived =
+        Keepalived.start(
+            lb2,
+            keepalivedV6(
+                "BACKUP",
+                90,
+                "unicast_src_ip " + lb2Address,
+                "unicast_peer {\n    " + lb1Address + "\n  }"));
+    keepalived.assertNeverOutputs("Entering MASTER STATE", Duration.ofSeconds(2));
+    assertThat(Keepalived.rejections(keepalived)).isEmpty();
+    assertSoleHolder(lb1, lb2);
+    assertThat(clientLearnsVip()).isEqualTo(Ipv6Hosts.mac(lb1));
+
+    ha4j.crash();
+    keepalived.awaitOutput(out -> out.contains("Entering MASTER STATE"), TAKEOVER, "keepalived");
+    awaitClientNeighbour(Ipv6Hosts.mac(lb2));
+    // a crashed router's VIP stays until someone removes it: the restart below starts clean
+    lb1.run("ip", "-6", "addr", "del", VIP + "/64", "dev", "eth0");
+
+    NetnsProcess again = ha4j(lb1, 100, lb1Address, lb2Address);
+    again.awaitOutput(out -> out.contains("STATE MASTER"), START, "ha4j MASTER by preemption");
+    keepalived.awaitOutput(
+        out -> out.split("Entering BACKUP STATE", -1).length > 2, TAKEOVER, "keepalived BACKUP");
+    awaitClientNeighbour(Ipv6Hosts.mac(lb1));
+    assertSoleHolder(lb1, lb2);
+
+    again.signal("TERM");
+    again.awaitExit(Duration.ofSeconds(10));
+    assertThat(again.output()).contains("DROPS {}");
+    assertThat(again.isAlive()).isFalse();
+    long deadline = System.nanoTime() + TAKEOVER.toNanos();
+    while (!Ipv6Hosts.hasAddress(lb2, VIP) && System.nanoTime() - deadline < 0) {
+      Thread.onSpinWait();
+    }
+    assertSoleHolder(lb2, lb1);
   }
 }
