@@ -72,19 +72,20 @@ final class Ipv6Ports implements AutoCloseable {
   static Ipv6Ports open(
       String name, String interfaceName, RouteNetlink netlink, LinkInfo link, Settings settings)
       throws IOException {
-    IpAddress linkLocal =
-        netlink
-            .linkLocalAddress(link.index())
-            .orElseThrow(
-                () ->
-                    new IOException(
-                        "("
-                            + name
-                            + ") interface "
-                            + interfaceName
-                            + " has no usable IPv6 link-local address to send advertisements"
-                            + " from (none, or still tentative: duplicate address detection)"));
-    IpAddress source = settings.unicastSource() != null ? settings.unicastSource() : linkLocal;
+    IpAddress source =
+        settings.unicastSource() != null
+            ? settings.unicastSource()
+            : netlink
+                .linkLocalAddress(link.index())
+                .orElseThrow(
+                    () ->
+                        new IOException(
+                            "("
+                                + name
+                                + ") interface "
+                                + interfaceName
+                                + " has no usable IPv6 link-local address to send advertisements"
+                                + " from (none, or still tentative: duplicate address detection)"));
     Ipv6StandIns standIns = new Ipv6StandIns(settings.virtual(), settings.excluded(), source);
     List<Ipv4Address> peerStandIns = new ArrayList<>();
     for (IpAddress peer : settings.unicastPeers()) {
@@ -94,15 +95,9 @@ final class Ipv6Ports implements AutoCloseable {
         new TransportConfig(interfaceName, link.index(), Ipv6StandIns.SELF, peerStandIns);
     Ipv6VrrpTransport transport =
         Ipv6VrrpTransport.open(interfaceName, link.index(), source, settings.unicastPeers());
-    try {
-      NeighbourAdvertisement na =
-          NeighbourAdvertisement.open(
-              interfaceName, link.index(), linkLocal, link.hardwareAddress());
-      return new Ipv6Ports(name, netlink, link.index(), standIns, transport, na, transportConfig);
-    } catch (IOException | RuntimeException e) {
-      transport.close();
-      throw e;
-    }
+    NeighbourAdvertisement na =
+        new NeighbourAdvertisement(interfaceName, link.index(), link.hardwareAddress());
+    return new Ipv6Ports(name, netlink, link.index(), standIns, transport, na, transportConfig);
   }
 
   Ipv6StandIns standIns() {

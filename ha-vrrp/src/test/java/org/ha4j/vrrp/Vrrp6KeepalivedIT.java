@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import org.ha4j.core.net.IpAddress;
 import org.ha4j.core.testing.Privileges;
 import org.ha4j.core.testing.netns.NetnsHost;
 import org.ha4j.core.testing.netns.NetnsLan;
 import org.ha4j.core.testing.netns.NetnsProcess;
+import org.ha4j.vrrp.net.NeighbourAdvertisement;
 import org.ha4j.vrrp.testing.Ipv6Hosts;
 import org.ha4j.vrrp.testing.Keepalived;
 import org.junit.jupiter.api.AfterEach;
@@ -216,5 +219,45 @@ class Vrrp6KeepalivedIT {
       Thread.onSpinWait();
     }
     assertSoleHolder(lb2, lb1);
+  }
+
+  /**
+   * The unsolicited neighbour advertisement, known answer: what keepalived 2.2.7 sends for the VIP
+   * and what ha4j sends are both RFC 4861 §4.4 as {@link NeighbourAdvertisement#message} writes it
+   * by hand (type 136, Override set, Solicited clear, target the VIP, option 2 with the sender's
+   * MAC), from the VIP to ff02::1 with hop limit 255.
+   */
+  @Test
+  void keepalivedAndHa4jSendTheSameNeighbourAdvertisement() throws Exception {
+    NetnsProcess na = client.start(NetnsHost.javaCommand(Ipv6AdvertCapture.class.getName(), "na"));
+    na.awaitOutput(out -> out.contains("CAPTURING"), START, "the NA capture");
+    NetnsProcess keepalived = Keepalived.start(lb1, keepalivedV6("MASTER", 100));
+    keepalived.awaitOutput(out -> out.contains("Entering MASTER STATE"), START, "keepalived");
+    assertNeighbourAdvertisement(na, lb1);
+    keepalived.crashTree();
+
+    NetnsProcess ha4j = ha4j(lb2, 100);
+    ha4j.awaitOutput(out -> out.contains("STATE MASTER"), START, "ha4j MASTER");
+    assertNeighbourAdvertisement(na, lb2);
+  }
+
+  private static void assertNeighbourAdvertisement(NetnsProcess capture, NetnsHost sender)
+      throws IOException {
+    String mac = Ipv6Hosts.mac(sender).replace(":", "");
+    String line =
+        capture
+            .awaitOutput(out -> out.contains(mac + "\n"), TAKEOVER, "an NA from " + sender)
+            .lines()
+            .filter(l -> l.endsWith(mac))
+            .findFirst()
+            .orElseThrow();
+    assertThat(line).startsWith("NA src=" + VIP + " dst=ff02::1 hop=255 ");
+    String hex = line.substring(line.indexOf("hex=") + 4);
+    String expected =
+        HexFormat.of()
+            .formatHex(
+                NeighbourAdvertisement.message(IpAddress.parse(VIP), HexFormat.of().parseHex(mac)));
+    // the checksum (bytes 2-3) covers the source address: compare the rest
+    assertThat(hex.substring(0, 4) + "0000" + hex.substring(8)).isEqualTo(expected);
   }
 }

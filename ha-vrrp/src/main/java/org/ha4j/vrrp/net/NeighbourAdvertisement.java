@@ -2,6 +2,8 @@ package org.ha4j.vrrp.net;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.ha4j.core.linux.LinuxNetwork;
 import org.ha4j.core.linux.RawIpv6Socket;
 import org.ha4j.core.net.IpAddress;
@@ -10,12 +12,13 @@ import org.ha4j.core.net.IpAddress;
  * Unsolicited neighbour advertisements, IPv6's gratuitous ARP (RFC 9568 §6.4.2 "send an unsolicited
  * ND Neighbor Advertisement ... for each IPv6 address", RFC 4861 §7.2.6): on becoming master, tell
  * the link that each VIP now lives at this interface's MAC. Sent to all-nodes (ff02::1) from the
- * interface's link-local address with hop limit 255 (a receiver drops any other, §7.1.2), the
- * Override flag set and Solicited clear, so neighbours replace the cached MAC, and the target
- * link-layer address option carrying the MAC.
+ * VIP itself, as keepalived 2.2.7 and the kernel's own unsolicited advertisements send it, with hop
+ * limit 255 (a receiver drops any other, §7.1.2), the Override flag set and Solicited clear, so
+ * neighbours replace the cached MAC, and the target link-layer address option carrying the MAC.
  *
- * <p>On an ICMPv6 raw socket the kernel fills in the checksum (RFC 3542 §3.1), so the message is
- * sent with a zero one.
+ * <p>One ICMPv6 raw socket per VIP, bound to it (the source of a raw IPv6 socket is its binding),
+ * opened at the first announcement; the kernel fills in the checksum (RFC 3542 §3.1), so the
+ * message is sent with a zero one.
  */
 public final class NeighbourAdvertisement implements AutoCloseable {
 
@@ -35,26 +38,25 @@ public final class NeighbourAdvertisement implements AutoCloseable {
   private static final int IPPROTO_ICMPV6 = 58;
   private static final int HOP_LIMIT = 255;
 
-  private final RawIpv6Socket socket;
+  private final String interfaceName;
   private final int interfaceIndex;
   private final byte[] mac;
+  private final Map<IpAddress, RawIpv6Socket> sockets = new ConcurrentHashMap<>();
 
-  private NeighbourAdvertisement(RawIpv6Socket socket, int interfaceIndex, byte[] mac) {
-    this.socket = socket;
-    this.interfaceIndex = interfaceIndex;
-    this.mac = mac;
-  }
-
-  /**
-   * Opens the ICMPv6 socket; needs CAP_NET_RAW.
-   *
-   * @param linkLocal the interface's link-local address, the advertisements' source
-   */
-  public static NeighbourAdvertisement open(
-      String interfaceName, int interfaceIndex, IpAddress linkLocal, byte[] mac)
-      throws IOException {
+  /** Sends from {@code interfaceName}; needs CAP_NET_RAW at the first announcement. */
+  public NeighbourAdvertisement(String interfaceName, int interfaceIndex, byte[] mac) {
     if (mac.length != 6) {
       throw new IllegalArgumentException("an Ethernet MAC has 6 bytes, got " + mac.length);
+    }
+    this.interfaceName = interfaceName;
+    this.interfaceIndex = interfaceIndex;
+    this.mac = mac.clone();
+  }
+
+  private RawIpv6Socket socketFor(IpAddress address) throws IOException {
+    RawIpv6Socket known = sockets.get(address);
+    if (known != null) {
+      return known;
     }
     RawIpv6Socket socket = LinuxNetwork.openRawIpv6(IPPROTO_ICMPV6);
     try {
@@ -64,12 +66,14 @@ public final class NeighbourAdvertisement implements AutoCloseable {
       socket.setMulticastLoop(false);
       // the socket only sends: no queue of received ICMPv6 should grow behind it
       socket.setReceiveBufferSize(256);
-      socket.bind(linkLocal, interfaceIndex);
-      return new NeighbourAdvertisement(socket, interfaceIndex, mac.clone());
+      socket.setFreeBind(true);
+      socket.bind(address, interfaceIndex);
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw e;
     }
+    sockets.put(address, socket);
+    return socket;
   }
 
   /** The ICMPv6 message announcing {@code target} at {@code mac} (RFC 4861 §4.4), checksum zero. */
@@ -94,13 +98,14 @@ public final class NeighbourAdvertisement implements AutoCloseable {
     for (int i = 0; i < repeat; i++) {
       for (IpAddress address : addresses) {
         byte[] message = message(address, mac);
-        socket.send(message, message.length, ALL_NODES, interfaceIndex);
+        socketFor(address).send(message, message.length, ALL_NODES, interfaceIndex);
       }
     }
   }
 
   @Override
   public void close() {
-    socket.close();
+    sockets.values().forEach(RawIpv6Socket::close);
+    sockets.clear();
   }
 }
