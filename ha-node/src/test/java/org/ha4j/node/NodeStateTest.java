@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.core.net.IpAddress;
 import org.ha4j.proxy.BackendStats;
 import org.ha4j.proxy.ListenerStats;
 import org.ha4j.proxy.ProxyFault;
@@ -30,8 +30,8 @@ class NodeStateTest {
                         VrrpState.MASTER,
                         100,
                         100,
-                        Optional.of(Ipv4Address.parse("10.200.0.11")),
-                        Ipv4Address.parse("10.200.0.11"),
+                        Optional.of(IpAddress.parse("10.200.0.11")),
+                        IpAddress.parse("10.200.0.11"),
                         true,
                         42,
                         0,

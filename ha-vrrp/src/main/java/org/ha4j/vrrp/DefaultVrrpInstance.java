@@ -18,6 +18,7 @@ import org.ha4j.core.linux.LinkMonitor;
 import org.ha4j.core.linux.LinuxNetwork;
 import org.ha4j.core.linux.PacketSocket;
 import org.ha4j.core.linux.RouteNetlink;
+import org.ha4j.core.net.IpAddress;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.core.time.SystemScheduler;
@@ -86,7 +87,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
   private VrrpTransport transport;
   private PacketSocket packetSocket;
   private final Ipv6Ports.Settings ipv6Settings;
-  private Ipv6Ports ipv6Ports;
+  private volatile Ipv6Ports ipv6Ports;
   private LinkWatcher linkWatcher;
   private volatile AdvertReceiver receiver;
   private NotifyRunner notifyRunner;
@@ -466,18 +467,31 @@ final class DefaultVrrpInstance implements VrrpInstance {
     VrrpSnapshot protocolState = running == null ? null : running.snapshot();
     DropCounter counter = drops;
     AdvertReceiver rx = receiver;
+    Ipv6Ports ports6 = ipv6Ports;
+    Ipv4Address source = sourceAddress;
     return new VrrpInstanceSnapshot(
         name,
         protocolState == null ? VrrpState.INITIALIZE : protocolState.state(),
         basePriority,
         protocolState == null ? basePriority : protocolState.effectivePriority(),
-        protocolState == null ? Optional.empty() : protocolState.masterAddress(),
-        sourceAddress,
+        protocolState == null
+            ? Optional.empty()
+            : protocolState.masterAddress().map(this::realAddress),
+        ports6 != null ? ports6.sourceAddress() : source == null ? null : realAddress(source),
         protocolState == null || protocolState.interfaceUp(),
         running == null ? 0 : running.advertisementsSent(),
         rx == null ? 0 : rx.received(),
         counter == null ? Map.of() : counter.snapshot(),
         running == null ? 0 : running.sendFailures());
+  }
+
+  /** An address as the core names it, as it really is: an IPv6 instance's stand-ins translated. */
+  private IpAddress realAddress(Ipv4Address address) {
+    Ipv6Ports ports6 = ipv6Ports;
+    if (ports6 != null) {
+      return ports6.standIns().realSource(address).orElse(ports6.sourceAddress());
+    }
+    return IpAddress.ofBytes(address.toBytes());
   }
 
   /** The instance and the protocol settings it runs with, for logs and for a node's checks. */
