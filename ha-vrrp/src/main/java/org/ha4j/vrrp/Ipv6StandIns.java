@@ -2,10 +2,10 @@ package org.ha4j.vrrp;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.ha4j.core.net.IpAddress;
 import org.ha4j.core.net.IpCidr;
 import org.ha4j.core.net.Ipv4Address;
@@ -22,7 +22,7 @@ import org.ha4j.vrrp.codec.VrrpWireFormat;
  * (RFC 9568 §6.4.3: on equal priority the higher primary address wins). The stand-ins never leave
  * the process: the ports translate them back before anything reaches the wire or the kernel.
  *
- * <p>Thread-safety: sources are learnt on the receiver thread and read on the protocol thread.
+ * <p>Thread-safety: any thread; the display memory of sources is guarded.
  */
 final class Ipv6StandIns {
 
@@ -35,13 +35,21 @@ final class Ipv6StandIns {
   /** A VIP a peer advertises that we do not hold: 0.255.0.0/16. */
   private static final int FIRST_FOREIGN_VIP = 0x00ff0000;
 
+  /** Sources remembered for display ({@link #realSource}); the stand-ins need no memory. */
+  private static final int REMEMBERED_SOURCES = 256;
+
   private final List<IpCidr> held;
   private final int virtualCount;
   private final IpAddress self;
-  private final Map<IpAddress, Ipv4Address> sources = new ConcurrentHashMap<>();
-  private final Map<Ipv4Address, IpAddress> sourcesBack = new ConcurrentHashMap<>();
-  private int sourcesAbove;
-  private int sourcesBelow;
+  private final Map<Ipv4Address, IpAddress> sourcesBack =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Ipv4Address, IpAddress> eldest) {
+          return size() > REMEMBERED_SOURCES;
+        }
+      };
 
   /**
    * @param virtual the VIPs, carried in adverts
@@ -54,7 +62,6 @@ final class Ipv6StandIns {
     this.held = List.copyOf(all);
     this.virtualCount = virtual.size();
     this.self = self;
-    sourcesBack.put(SELF, self);
   }
 
   /** The stand-ins of the VIPs, in configuration order. */
@@ -97,31 +104,44 @@ final class Ipv6StandIns {
     return self;
   }
 
-  /** The stand-in of an advert's source: {@link #SELF} for ours, ordered against it as the real. */
+  /**
+   * The stand-in of an advert's source: {@link #SELF} for ours, else a value above or below it as
+   * the real address is above or below ours, derived from the address alone (a hash in 30 bits), so
+   * adverts from ever new sources, hostile ones included, cost no memory. Two routers of one link
+   * would share a stand-in only if their hashes collided (about one in a billion per pair).
+   */
   Ipv4Address source(IpAddress source) {
     if (source.equals(self)) {
       return SELF;
     }
-    Ipv4Address known = sources.get(source);
-    return known != null ? known : learn(source);
-  }
-
-  private synchronized Ipv4Address learn(IpAddress source) {
-    Ipv4Address known = sources.get(source);
-    if (known != null) {
-      return known;
-    }
+    int distance = 1 + (mix(Arrays.hashCode(source.toBytes())) & 0x3fffffff);
     boolean above = Arrays.compareUnsigned(source.toBytes(), self.toBytes()) > 0;
-    Ipv4Address standIn =
-        Ipv4Address.ofBits(above ? SELF.bits() + (++sourcesAbove) : SELF.bits() - (++sourcesBelow));
-    sources.put(source, standIn);
-    sourcesBack.put(standIn, source);
+    Ipv4Address standIn = Ipv4Address.ofBits(SELF.bits() + (above ? distance : -distance));
+    synchronized (sourcesBack) {
+      sourcesBack.put(standIn, source);
+    }
     return standIn;
   }
 
-  /** The real address behind a source stand-in, if it is one. */
+  /** Spreads a hash's bits (the murmur3 finaliser), so near addresses land far apart. */
+  private static int mix(int hash) {
+    int h = hash;
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    h ^= h >>> 16;
+    return h;
+  }
+
+  /** The real address behind a source stand-in, if it is ours or one seen lately. */
   Optional<IpAddress> realSource(Ipv4Address standIn) {
-    return Optional.ofNullable(sourcesBack.get(standIn));
+    if (standIn.equals(SELF)) {
+      return Optional.of(self);
+    }
+    synchronized (sourcesBack) {
+      return Optional.ofNullable(sourcesBack.get(standIn));
+    }
   }
 
   /** The IPv6 advert the core's VRRPv3 advert stands for. */

@@ -31,6 +31,23 @@ class Ipv6StandInsTest {
         .isNotEqualTo(standIns.source(higher));
     assertThat(standIns.source(higher)).isEqualTo(standIns.source(higher));
     assertThat(standIns.realSource(standIns.source(higher))).contains(higher);
+    assertThat(standIns.realSource(Ipv6StandIns.SELF)).contains(SELF);
+  }
+
+  @Test
+  void everNewSourcesCostNoMemoryAndStillCompareRight() {
+    byte[] bytes = IpAddress.parse("fe80::").toBytes();
+    for (int i = 0; i < 100_000; i++) {
+      bytes[12] = (byte) (i >>> 16);
+      bytes[13] = (byte) (i >>> 8);
+      bytes[14] = (byte) i;
+      bytes[15] = 9;
+      IpAddress source = IpAddress.ofBytes(bytes);
+      boolean above = java.util.Arrays.compareUnsigned(bytes, SELF.toBytes()) > 0;
+      assertThat(standIns.source(source).compareTo(Ipv6StandIns.SELF) > 0).isEqualTo(above);
+    }
+    // only the most recent are remembered for display
+    assertThat(standIns.realSource(standIns.source(IpAddress.parse("fe80::1")))).isPresent();
   }
 
   @Test
