@@ -21,92 +21,19 @@ BASELINE_JAR=${BASELINE_JAR:-}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 HA4J_JAVA_OPTS=${HA4J_JAVA_OPTS:-"-Xmx1g -XX:+UseParallelGC"}
-STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 jar="$root/examples/target/ha4j.jar"
 for tool in nginx haproxy wrk python3 java; do
   command -v "$tool" >/dev/null || { echo "proxy-bench: $tool is required" >&2; exit 2; }
 done
-[ -f "$STREAM_MODULE" ] || { echo "proxy-bench: nginx stream module missing (apt-get install libnginx-mod-stream)" >&2; exit 2; }
 if [ ! -f "$jar" ]; then
   (cd "$root" && mvn -q -B -DskipTests package -pl examples -am) >&2
 fi
-ulimit -n 20000 || true
-
-work="$(mktemp -d /tmp/ha4j-proxy-bench.XXXXXX)"
-chmod 755 "$work"   # nginx workers run as nobody and must read the backend's files
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_port() {
-  for _ in $(seq 1 200); do
-    if python3 -c "import socket,sys; s=socket.create_connection(('127.0.0.1',$1),0.2); s.close()" 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  echo "proxy-bench: nothing listens on port $1" >&2; exit 1
-}
-
-# ---- the shared nginx http backend ----
-backend_port=$(free_port)
-mkdir -p "$work/backend/logs" "$work/backend/www"
-head -c $((1024 * 1024)) /dev/urandom > "$work/backend/www/1m"
-cat > "$work/backend/nginx.conf" <<CONF
-daemon off; master_process on; worker_processes 1; worker_rlimit_nofile 20000;
-pid $work/backend/nginx.pid; error_log $work/backend/logs/error.log crit;
-events { worker_connections 20000; }
-http {
-  access_log off; keepalive_requests 1000000; sendfile on; tcp_nopush on;
-  server {
-    listen 127.0.0.1:$backend_port backlog=4096;
-    root $work/backend/www;
-    location = /small { default_type text/plain; return 200 "hello from the backend, a small keep-alive response\n"; }
-  }
-}
-CONF
-nginx -p "$work/backend" -c "$work/backend/nginx.conf" & pids+=($!)
-wait_port "$backend_port"
-
-# ---- nginx stream ----
-nginx_port=$(free_port)
-mkdir -p "$work/nginx/logs"
-cat > "$work/nginx/nginx.conf" <<CONF
-load_module $STREAM_MODULE;
-daemon off; master_process on; worker_processes auto; worker_rlimit_nofile 20000;
-pid $work/nginx/nginx.pid; error_log $work/nginx/logs/error.log crit;
-events { worker_connections 20000; }
-stream {
-  upstream backend { server 127.0.0.1:$backend_port; }
-  server { listen 127.0.0.1:$nginx_port backlog=4096; proxy_pass backend; }
-}
-CONF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" & nginx_pid=$!; pids+=($nginx_pid)
-
-# ---- HAProxy ----
-haproxy_port=$(free_port)
-cat > "$work/haproxy.cfg" <<CONF
-global
-  nbthread 2
-  maxconn 7000
-defaults
-  mode tcp
-  timeout connect 5s
-  timeout client 5m
-  timeout server 5m
-  option splice-auto
-frontend f
-  bind 127.0.0.1:$haproxy_port
-  default_backend b
-backend b
-  server s1 127.0.0.1:$backend_port
-CONF
-haproxy -db -f "$work/haproxy.cfg" & haproxy_pid=$!; pids+=($haproxy_pid)
+. "$root/benchmarks/scripts/proxies.sh" proxy-bench
+start_backend
+start_nginx_stream
+start_haproxy
 
 # ---- ha4j: each relay, from this build and, when given, from a baseline build ----
 declare -A PORT=([direct]=$backend_port [nginx]=$nginx_port [haproxy]=$haproxy_port)

@@ -11,7 +11,6 @@ import org.ha4j.core.config.ConfigException;
 import org.ha4j.core.config.ConfigFiles;
 import org.ha4j.core.config.ConfigProblem;
 import org.ha4j.proxy.Proxy;
-import org.ha4j.proxy.RelayKind;
 import org.ha4j.proxy.nginx.NginxStreamConfig;
 import org.ha4j.proxy.nginx.NginxStreamConfigLoader;
 import org.ha4j.vrrp.config.KeepalivedConfig;
@@ -119,7 +118,7 @@ final class ConfigCheck {
         NodeOptions proxyOptions =
             new NodeOptions(
                 options.proxyHealthReplaces(),
-                RelayKind.SPLICE,
+                options.relay(),
                 Proxy.DEFAULT_DRAIN_TIMEOUT,
                 options.events());
         for (Path file : nginxFiles) {

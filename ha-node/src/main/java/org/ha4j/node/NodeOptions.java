@@ -11,7 +11,8 @@ import org.ha4j.proxy.RelayKind;
  *
  * @param proxyHealthReplaces {@code vrrp_script} names not to run: the in-process proxy's health
  *     stands in for them (the reference deployment's {@code check_nginx})
- * @param relay the proxy's relay (nginx copies; {@code SPLICE} is zero-copy on Linux)
+ * @param relay the proxy's relay (nginx copies; {@code AUTO} copies, then splices a session that
+ *     streams, zero-copy on Linux)
  * @param drainTimeout how long a stopping proxy lets sessions finish
  * @param events receives one line per event (state and priority changes, proxy start and stop,
  *     {@code STARTED}, {@code STOPPED}); called on the thread where the event happens, so it must
@@ -39,11 +40,11 @@ public record NodeOptions(
   }
 
   /**
-   * The splice relay, a {@link #DEFAULT_DRAIN_TIMEOUT} drain, every {@code vrrp_script} run as
+   * The auto relay, a {@link #DEFAULT_DRAIN_TIMEOUT} drain, every {@code vrrp_script} run as
    * keepalived runs it.
    */
   public static NodeOptions defaults(Consumer<String> events) {
-    return new NodeOptions(Set.of(), RelayKind.SPLICE, DEFAULT_DRAIN_TIMEOUT, events);
+    return new NodeOptions(Set.of(), RelayKind.AUTO, DEFAULT_DRAIN_TIMEOUT, events);
   }
 
   /** These options, with the proxy's health standing in for {@code scripts}. */

@@ -62,7 +62,12 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
   private static final AttributeKey<Session> SESSION =
       AttributeKey.valueOf(AcceptHandler.class, "session");
 
-  private final ListenerRuntime listener;
+  /**
+   * The listener's configuration for the connections accepted from now on; a reload swaps it whole
+   * ({@link #use}), and each connection reads it once.
+   */
+  private volatile ListenerRuntime listener;
+
   private final Admission admission;
   private final ProxyHeaderReader headers;
   private final SessionAccounting accounting;
@@ -84,13 +89,24 @@ final class AcceptHandler extends ChannelInboundHandlerAdapter {
     this.ticker = ticker;
   }
 
+  /** Connections accepted from now on get {@code next}'s configuration (a reload). */
+  void use(ListenerRuntime next) {
+    listener = next;
+  }
+
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    ListenerRuntime l = listener;
     Session session =
-        new Session(sessionIds.incrementAndGet(), listener, ctx.channel(), ticker, accounting);
+        new Session(sessionIds.incrementAndGet(), l, ctx.channel(), ticker, accounting);
     ctx.channel().attr(SESSION).set(session);
     admission.arrive(session);
-    if (listener.spec.proxyProtocol()) {
+    if (l.spec.proxyProtocol()) {
+      // nothing is read before the first read() (auto-read is off): the header handlers go in
+      // front now, per connection, so a reload can turn proxy_protocol on or off for a kept socket
+      ctx.pipeline()
+          .addBefore(ctx.name(), null, new ProxyHeaderSignature())
+          .addBefore(ctx.name(), null, ProxyHeaderReader.newDecoder());
       headers.await(session);
     } else {
       admission.admit(session);

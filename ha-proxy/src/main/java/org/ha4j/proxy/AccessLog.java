@@ -40,6 +40,9 @@ public final class AccessLog implements AutoCloseable {
   private final AtomicLong failed = new AtomicLong();
   private volatile boolean closed;
 
+  /** Set by {@link #closeLater}: the writer thread closes the sink once the queue is written. */
+  private volatile boolean closeWhenWritten;
+
   /** Where batches of lines go; a failed write leaves nothing half-written behind if it can. */
   private interface Sink {
     void write(String batch) throws IOException;
@@ -199,6 +202,10 @@ public final class AccessLog implements AutoCloseable {
       while (true) {
         String first = queue.poll(1, TimeUnit.SECONDS);
         if (first == null) {
+          if (closeWhenWritten) {
+            closeSink();
+            return;
+          }
           continue;
         }
         batch.add(first);
@@ -217,6 +224,9 @@ public final class AccessLog implements AutoCloseable {
         write(text, lines);
         text.setLength(0);
         if (stop) {
+          if (closeWhenWritten) {
+            closeSink();
+          }
           return;
         }
       }
@@ -237,6 +247,27 @@ public final class AccessLog implements AutoCloseable {
       faults.report(
           ProxyFault.ACCESS_LOG_WRITE_FAILED,
           lines + " line(s) lost: " + FaultLog.reason(e) + " (" + failed.get() + " lost in total)");
+    }
+  }
+
+  /**
+   * As {@link #close()} without waiting (an event loop may call it): the writer thread writes what
+   * is queued, closes the sink and ends. Later lines are dropped, as after close.
+   */
+  void closeLater() {
+    if (closed) {
+      return;
+    }
+    closeWhenWritten = true;
+    closed = true;
+    queue.offer(STOP); // a full queue: the writer sees the flag once it has emptied it
+  }
+
+  private void closeSink() {
+    try {
+      sink.close();
+    } catch (IOException e) {
+      faults.report(ProxyFault.ACCESS_LOG_WRITE_FAILED, "closing: " + FaultLog.reason(e));
     }
   }
 

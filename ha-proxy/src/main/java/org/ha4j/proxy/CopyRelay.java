@@ -7,8 +7,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.DuplexChannelConfig;
+import io.netty.channel.unix.Socket;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -107,6 +110,16 @@ final class CopyRelay implements Relay {
       client.read();
     }
     backend.read();
+  }
+
+  /**
+   * Whether Netty keeps {@code channel} open on its EOF (firing ChannelInputShutdownEvent) or
+   * closes it (channelInactive).
+   */
+  static void allowHalfClosure(Channel channel, boolean allow) {
+    if (channel.config() instanceof DuplexChannelConfig config) {
+      config.setAllowHalfClosure(allow);
+    }
   }
 
   /** One direction: reads from the channel it is installed on, writes to {@link #peer}. */
@@ -245,8 +258,8 @@ final class CopyRelay implements Relay {
           .addListener(
               (ChannelFutureListener)
                   f -> {
-                    if (peer instanceof DuplexChannel duplex && peer.isActive()) {
-                      duplex.shutdownOutput();
+                    if (peer.isActive()) {
+                      sendFin(peer);
                     }
                     finSent = true;
                     if (toSplice != null) {
@@ -256,8 +269,32 @@ final class CopyRelay implements Relay {
                       session.finish(SessionStatus.OK);
                     } else if (switching()) {
                       toSplice.proceed();
+                    } else if (!other.eof) {
+                      // the peer's own EOF will end the session: Netty may then close the peer
+                      // outright (channelInactive), sparing the input shutdown, the FIN to this
+                      // side before its close, and both their system calls
+                      allowHalfClosure(peer, false);
                     }
                   });
+    }
+
+    /**
+     * Shuts the output of a channel whose queued bytes are all written. On epoll this is the
+     * socket's shutdown(SHUT_WR) itself: Netty's shutdownOutput() would also build an exception
+     * with a stack trace for writes that cannot be pending here. The socket records the shutdown,
+     * so the channel still reports its output as shut.
+     */
+    private static void sendFin(Channel peer) {
+      if (peer instanceof AbstractEpollStreamChannel epoll && epoll.fd() instanceof Socket socket) {
+        try {
+          socket.shutdown(false, true);
+        } catch (IOException e) {
+          // the peer is gone already: its reset or close arrives as an event of its own
+          Proxy.log.debug("{}: shutdown of the output failed: {}", peer, e.toString());
+        }
+      } else if (peer instanceof DuplexChannel duplex) {
+        duplex.shutdownOutput();
+      }
     }
 
     /** What this direction still owes its destination when the engine takes over. */
@@ -330,6 +367,10 @@ final class CopyRelay implements Relay {
 
     void request() {
       requested = true;
+      // from here an EOF is kept for the engine, after the bytes read before it
+      // (Direction.inputEnded): Netty must not close a channel on one, which would drop them
+      allowHalfClosure(session.client, true);
+      allowHalfClosure(session.server.channel(), true);
       proceed();
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The sessions in progress, and the end of them when the proxy stops: once draining, new sessions
@@ -62,6 +63,28 @@ final class Drain {
     if (!sessions.isEmpty()) {
       Proxy.log.info("drain timeout: closing {} sessions", sessions.size());
       for (Session s : List.copyOf(sessions)) {
+        s.finish(SessionStatus.OK);
+      }
+    }
+  }
+
+  /** Whether a session in progress matches {@code which}. */
+  boolean any(Predicate<Session> which) {
+    for (Session s : sessions) {
+      if (which.test(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Ends the sessions in progress that match {@code which} with status 200, as {@link #drain} ends
+   * those left at its timeout.
+   */
+  void finish(Predicate<Session> which) {
+    for (Session s : List.copyOf(sessions)) {
+      if (which.test(s)) {
         s.finish(SessionStatus.OK);
       }
     }

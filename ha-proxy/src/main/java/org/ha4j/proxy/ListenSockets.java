@@ -37,7 +37,7 @@ final class ListenSockets {
     return address.getAddress() instanceof Inet6Address;
   }
 
-  private static SocketProtocolFamily family(InetSocketAddress address) {
+  static SocketProtocolFamily family(InetSocketAddress address) {
     return isIpv6(address) ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
   }
 
@@ -46,11 +46,26 @@ final class ListenSockets {
       ServerBootstrap bootstrap, InetSocketAddress address, boolean epoll) {
     SocketProtocolFamily family = family(address);
     if (!epoll) {
-      return bootstrap.channelFactory(
-          () -> new NioServerSocketChannel(SelectorProvider.provider(), family));
+      return bootstrap.channelFactory(() -> new NioListener(SelectorProvider.provider(), family));
     }
     bootstrap.channelFactory(() -> (ServerChannel) new EpollServerSocketChannel(family));
     return isIpv6(address) ? bootstrap.option(V6_ONLY, 1) : bootstrap;
+  }
+
+  /**
+   * A NIO listening socket that tells when it is really closed: the JDK defers closing a channel
+   * registered with a selector until the selector has dropped its key, so for a moment after
+   * close() the port still listens, and the handshakes it completes then are reset.
+   */
+  static final class NioListener extends NioServerSocketChannel {
+    NioListener(SelectorProvider provider, SocketProtocolFamily family) {
+      super(provider, family);
+    }
+
+    /** No selector holds the socket any more: once closed, it is closed in the kernel too. */
+    boolean released() {
+      return !javaChannel().isRegistered();
+    }
   }
 
   /**

@@ -3,7 +3,6 @@ package org.ha4j.proxy;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -12,6 +11,7 @@ import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Binds a listener's sockets on the proxy's event-loop group, each handing its accepted connections
@@ -65,11 +65,35 @@ final class ListenerBinding {
     }
   }
 
-  /** Stops accepting on every socket of {@code listener}. */
+  /**
+   * Stops accepting on every socket of {@code listener}: on return, a connection to it is refused.
+   */
   static void close(ListenerRuntime listener) {
     for (Channel c : listener.channels) {
       c.close().syncUninterruptibly();
+      if (c instanceof ListenSockets.NioListener nio) {
+        awaitReleased(nio);
+      }
     }
+  }
+
+  /**
+   * Lets the event loop's selector drop the closed socket's key, which is when the JDK closes it in
+   * the kernel: each task queued to the loop wakes its selector, which drops cancelled keys and
+   * closes their sockets before running tasks.
+   */
+  private static void awaitReleased(ListenSockets.NioListener channel) {
+    EventLoop loop = channel.eventLoop();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    boolean released;
+    do {
+      if (loop.isShuttingDown()) {
+        return;
+      }
+      released = channel.released();
+      // one more pass after the key is gone: the socket closes in the select that dropped it
+      loop.submit(() -> {}).awaitUninterruptibly(1, TimeUnit.SECONDS);
+    } while (!released && System.nanoTime() - deadline < 0);
   }
 
   private ServerBootstrap bootstrap(ListenerRuntime listener, ChannelHandler accept) {
@@ -80,20 +104,7 @@ final class ListenerBinding {
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         // TCP_NODELAY is Netty's default for socket channels: not set again
-        .childHandler(listener.spec.proxyProtocol() ? withHeaderDecoder(accept) : accept);
-  }
-
-  /**
-   * For {@code listen ... proxy_protocol}: a signature check and a PROXY header decoder in front of
-   * the accept handler, one of each per connection; both leave the pipeline once they are done
-   * ({@link ProxyHeaderSignature}, {@link ProxyHeaderReader}).
-   */
-  private static ChannelHandler withHeaderDecoder(ChannelHandler accept) {
-    return new ChannelInitializer<Channel>() {
-      @Override
-      protected void initChannel(Channel ch) {
-        ch.pipeline().addLast(new ProxyHeaderSignature(), ProxyHeaderReader.newDecoder(), accept);
-      }
-    };
+        // a listen ... proxy_protocol connection gets its header handlers from the accept handler
+        .childHandler(accept);
   }
 }

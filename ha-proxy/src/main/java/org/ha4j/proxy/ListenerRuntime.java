@@ -15,6 +15,11 @@ import java.util.concurrent.atomic.LongAdder;
  * counters are written by the types of the session path ({@link ListenerBinding}, {@link
  * Admission}, {@link SessionAccounting}, {@link Session}'s byte counts) on any event loop, and read
  * by {@link #stats()} from any thread.
+ *
+ * <p>The configuration ({@link #spec}, {@link #settings}) is immutable: a reload that keeps the
+ * listener makes a new instance with {@link #reconfigured}, which shares this one's sockets,
+ * counters and limit counts, and hands it to the listener's {@link AcceptHandler}. A session keeps
+ * the instance it was accepted under, so it sees one whole configuration from its start to its end.
  */
 final class ListenerRuntime {
 
@@ -26,30 +31,73 @@ final class ListenerRuntime {
   /**
    * Sessions per client address, kept by {@link Admission} only when there is a per-client limit.
    */
-  final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+  final Map<InetAddress, AtomicInteger> perClient;
 
-  final LongAdder accepted = new LongAdder();
+  final LongAdder accepted;
 
   /** accept() calls that failed (out of descriptors, ENOBUFS, ...). */
-  final LongAdder acceptFailures = new LongAdder();
+  final LongAdder acceptFailures;
 
-  final AtomicInteger active = new AtomicInteger();
-  final LongAdder ok = new LongAdder();
-  final LongAdder forbidden = new LongAdder();
-  final LongAdder unavailable = new LongAdder();
-  final LongAdder badGateway = new LongAdder();
-  final LongAdder bytesReceived = new LongAdder();
-  final LongAdder bytesSent = new LongAdder();
+  final AtomicInteger active;
+  final LongAdder ok;
+  final LongAdder forbidden;
+  final LongAdder unavailable;
+  final LongAdder badGateway;
+  final LongAdder bytesReceived;
+  final LongAdder bytesSent;
 
   /**
    * Every bound socket: one per event loop with SO_REUSEPORT on epoll, else one; the first gives
-   * the address.
+   * the address. The same list in every configuration of one listener: it is the listener's
+   * identity ({@link #sameListener}).
    */
-  final List<Channel> channels = new CopyOnWriteArrayList<>();
+  final List<Channel> channels;
+
+  /**
+   * The handler the sockets hand accepted connections to; set by the proxy when it binds them,
+   * under the proxy's lock.
+   */
+  AcceptHandler accept;
 
   ListenerRuntime(Proxy.Listener spec, ListenerSettings defaults) {
+    this(spec, spec.settings().orElse(defaults), null);
+  }
+
+  /** With {@code shared}'s sockets and counters, or new ones when null. */
+  private ListenerRuntime(Proxy.Listener spec, ListenerSettings settings, ListenerRuntime shared) {
     this.spec = spec;
-    this.settings = spec.settings().orElse(defaults);
+    this.settings = settings;
+    boolean fresh = shared == null;
+    this.perClient = fresh ? new ConcurrentHashMap<>() : shared.perClient;
+    this.accepted = fresh ? new LongAdder() : shared.accepted;
+    this.acceptFailures = fresh ? new LongAdder() : shared.acceptFailures;
+    this.active = fresh ? new AtomicInteger() : shared.active;
+    this.ok = fresh ? new LongAdder() : shared.ok;
+    this.forbidden = fresh ? new LongAdder() : shared.forbidden;
+    this.unavailable = fresh ? new LongAdder() : shared.unavailable;
+    this.badGateway = fresh ? new LongAdder() : shared.badGateway;
+    this.bytesReceived = fresh ? new LongAdder() : shared.bytesReceived;
+    this.bytesSent = fresh ? new LongAdder() : shared.bytesSent;
+    this.channels = fresh ? new CopyOnWriteArrayList<>() : shared.channels;
+    this.accept = fresh ? null : shared.accept;
+  }
+
+  /**
+   * This listener (its sockets, counters and sessions per client) with another configuration whose
+   * settings are already completed by a proxy's defaults: what a reload gives a listener it keeps.
+   */
+  ListenerRuntime reconfigured(Proxy.Listener spec, ListenerSettings settings) {
+    return new ListenerRuntime(spec, settings, this);
+  }
+
+  /** A new listener, not bound yet, with settings already completed by a proxy's defaults. */
+  static ListenerRuntime fresh(Proxy.Listener spec, ListenerSettings settings) {
+    return new ListenerRuntime(spec, settings, null);
+  }
+
+  /** Whether both are configurations of one listener (the same sockets). */
+  boolean sameListener(ListenerRuntime other) {
+    return channels == other.channels;
   }
 
   Upstream upstream() {

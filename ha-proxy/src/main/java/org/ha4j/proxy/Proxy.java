@@ -6,6 +6,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ha4j.core.Lifecycle;
@@ -61,8 +63,9 @@ import org.slf4j.LoggerFactory;
  * SessionAccounting} counts and logs; {@code Drain} keeps the sessions in progress for {@link
  * #stop()}. This class is the façade: lifecycle, queries, health, builder.
  *
- * <p>Thread-safe. {@link #stop()} stops accepting, lets sessions finish until the drain timeout,
- * then closes the rest.
+ * <p>Thread-safe. {@link #reconfigure} applies a new configuration while running, without refusing
+ * or cutting a connection (a reload). {@link #stop()} stops accepting, lets sessions finish until
+ * the drain timeout, then closes the rest.
  */
 public final class Proxy implements Lifecycle, HealthSource {
 
@@ -120,14 +123,27 @@ public final class Proxy implements Lifecycle, HealthSource {
     }
   }
 
-  private final List<ListenerRuntime> listeners = new ArrayList<>();
-  private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
+  /** The listeners in configuration order; replaced whole by a reload. */
+  private volatile List<ListenerRuntime> listeners;
+
+  /** The upstreams by name in configuration order; replaced whole by a reload. */
+  private volatile Map<String, Upstream> upstreams;
+
   private final RelayKind requestedRelay;
   private final boolean requestedRelayChosen;
-  private final Duration drainTimeout;
+  private volatile Duration drainTimeout;
 
-  /** Every listener's access log once (listeners may share one). */
-  private final Set<AccessLog> accessLogs = new LinkedHashSet<>();
+  /** Every listener's access log once (listeners may share one); replaced whole by a reload. */
+  private volatile Set<AccessLog> accessLogs;
+
+  /**
+   * Logs a reload replaced that sessions accepted before it still write to: each is closed once no
+   * session uses it ({@link #closeUnusedLogs}).
+   */
+  private final Set<AccessLog> retiringLogs = ConcurrentHashMap.newKeySet();
+
+  /** Write failures of the logs closed after a reload, so {@link #faults()} keeps counting them. */
+  private final AtomicLong retiredLogWriteFailures = new AtomicLong();
 
   private final int ioThreads;
   private final boolean forceNio;
@@ -144,19 +160,34 @@ public final class Proxy implements Lifecycle, HealthSource {
   private volatile boolean running;
   private volatile boolean stopped;
 
+  /** Given to {@link #reconfigure} of another proxy: it never starts. */
+  private boolean consumed;
+
+  // the session path, shared by every listener; set by start(), used again by reconfigure()
+  private ListenerBinding binding;
+  private Admission admission;
+  private ProxyHeaderReader headers;
+  private SessionAccounting accounting;
+
   private Proxy(Builder b) {
     if (b.listeners.isEmpty()) {
       throw new IllegalArgumentException("a proxy needs at least one listener");
     }
     ListenerSettings defaults = b.defaults.build();
+    List<ListenerRuntime> runtimes = new ArrayList<>();
+    Map<String, Upstream> byName = new LinkedHashMap<>();
+    Set<AccessLog> logs = new LinkedHashSet<>();
     for (Listener l : b.listeners) {
       ListenerRuntime runtime = new ListenerRuntime(l, defaults);
-      listeners.add(runtime);
-      upstreams.putIfAbsent(l.upstream().name(), l.upstream());
+      runtimes.add(runtime);
+      byName.putIfAbsent(l.upstream().name(), l.upstream());
       if (runtime.settings.accessLog() != null) {
-        accessLogs.add(runtime.settings.accessLog());
+        logs.add(runtime.settings.accessLog());
       }
     }
+    this.listeners = List.copyOf(runtimes);
+    this.upstreams = Collections.unmodifiableMap(byName);
+    this.accessLogs = Collections.unmodifiableSet(logs);
     this.requestedRelay = b.relay;
     this.requestedRelayChosen = b.relayChosen;
     this.drainTimeout = b.drainTimeout;
@@ -179,6 +210,10 @@ public final class Proxy implements Lifecycle, HealthSource {
 
   @Override
   public synchronized void start() throws Exception {
+    if (consumed) {
+      throw new IllegalStateException(
+          "this proxy was given to reconfigure() as a replacement: it never starts");
+    }
     if (running || stopped) {
       throw new IllegalStateException("start() may be called once");
     }
@@ -206,13 +241,14 @@ public final class Proxy implements Lifecycle, HealthSource {
     // the session path, shared by every listener: accept -> admit -> connect -> relay -> account
     UpstreamConnector connector =
         new UpstreamConnector(new BackendConnector(epoll), relay, ticker, faults);
-    Admission admission = new Admission(drain, connector);
-    ProxyHeaderReader headers = new ProxyHeaderReader(admission, faults);
-    SessionAccounting accounting = new SessionAccounting(admission, drain, ticker, faults);
-    ListenerBinding binding = new ListenerBinding(group, epoll, faults);
+    admission = new Admission(drain, connector);
+    headers = new ProxyHeaderReader(admission, faults);
+    accounting = new SessionAccounting(admission, drain, ticker, faults);
+    binding = new ListenerBinding(group, epoll, faults);
     try {
       for (ListenerRuntime l : listeners) {
-        binding.bind(l, new AcceptHandler(l, admission, headers, accounting, sessionIds, ticker));
+        l.accept = new AcceptHandler(l, admission, headers, accounting, sessionIds, ticker);
+        binding.bind(l, l.accept);
         log.info(
             "listening on {} -> {} ({} relay, {})",
             l.address(),
@@ -227,7 +263,7 @@ public final class Proxy implements Lifecycle, HealthSource {
       throw e;
     }
     running = true;
-    healthTick = group.next().scheduleAtFixedRate(this::refreshHealth, 1, 1, TimeUnit.SECONDS);
+    healthTick = group.next().scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     refreshHealth();
   }
 
@@ -254,6 +290,14 @@ public final class Proxy implements Lifecycle, HealthSource {
     for (AccessLog accessLog : accessLogs) {
       accessLog.close();
     }
+    for (AccessLog accessLog : retiringLogs) {
+      accessLog.close();
+    }
+  }
+
+  private void tick() {
+    refreshHealth();
+    closeUnusedLogs();
   }
 
   /**
@@ -269,7 +313,9 @@ public final class Proxy implements Lifecycle, HealthSource {
   public int reopenAccessLogs() throws IOException {
     IOException failure = null;
     int reopened = 0;
-    for (AccessLog accessLog : accessLogs) {
+    Set<AccessLog> logs = new LinkedHashSet<>(accessLogs);
+    logs.addAll(retiringLogs);
+    for (AccessLog accessLog : logs) {
       try {
         accessLog.reopen();
         reopened++;
@@ -285,6 +331,223 @@ public final class Proxy implements Lifecycle, HealthSource {
       throw failure;
     }
     return reopened;
+  }
+
+  /**
+   * Applies {@code replacement}'s configuration to this running proxy without dropping a connection
+   * (nginx's {@code -s reload}, in place): what differs changes, what stays keeps its sockets and
+   * its state.
+   *
+   * <ul>
+   *   <li><b>The replacement</b> is built with {@link #builder()} and never started; this call
+   *       consumes it, whether it succeeds or not (starting it afterwards throws
+   *       IllegalStateException). Its relay, io threads and force-NIO setting must be this proxy's:
+   *       they make the event loops, and changing them needs a restart (IllegalArgumentException
+   *       naming the setting). Its drain timeout replaces this one's; its ticker is not used.
+   *   <li><b>Listeners</b> are matched by address: a replacement listener whose address is a
+   *       running listener's address, as configured or as bound (so a port 0 listener is matched by
+   *       port 0 or by the port it got), keeps that listener's sockets, which never stop accepting:
+   *       no connection is refused during a reload. Its backlog and reuseport must be the same, as
+   *       they are properties of the bound socket (else IllegalArgumentException naming the
+   *       address; remove the listener in one reload and add it in the next to change them).
+   *       Connections it accepts from the reload on get the replacement's upstream and settings
+   *       (access rules, proxy_protocol, timeouts, limits, access log); sessions already
+   *       established keep theirs to their end. Each connection reads its listener's configuration
+   *       once, as one immutable value, so it never sees a mix of old and new.
+   *   <li><b>New listeners</b> are bound before anything else changes; if one cannot be bound, the
+   *       ones bound by this call are closed, nothing has changed, and the IOException names the
+   *       address. <b>Removed listeners</b> stop accepting (a connection to them is refused from
+   *       the return of this call); their sessions continue, as on {@link #stop()}, until they end
+   *       or the drain timeout has passed, when the rest are closed.
+   *   <li><b>Upstreams</b> are matched by name and change in place, under their lock (each pick
+   *       sees one whole server set and method). A server with the same address in both keeps its
+   *       state, with the new parameters: failures and their window (max_fails, fail_timeout),
+   *       active sessions (least_conn, max_conns), health, draining and the counters of {@link
+   *       #backendStats()}; the replacement's upstream object of that name is consumed ({@link
+   *       #upstream(String)} gives the one to change at runtime). New servers join; the new
+   *       balancing method applies from the next pick. Removed servers get no new session, and
+   *       their sessions run to their end, counted on the server until then (a server removed and
+   *       added back meanwhile continues its counts). An upstream no listener uses any more leaves
+   *       {@link #upstream(String)} and {@link #backendStats()}.
+   *   <li><b>Access logs</b>: the replacement's are opened when it is built (a log that cannot be
+   *       opened fails the build, so nothing changes). A log of this proxy the replacement does not
+   *       use is closed once no session writes to it any more.
+   *   <li>{@link #listenerStats()} and {@link #boundAddresses()} follow the replacement's listener
+   *       order; a kept listener keeps its counters.
+   * </ul>
+   *
+   * <p>Reloads are serialised with each other and with {@link #stop()}. Not from an event loop of
+   * this proxy (a Netty callback): it waits for them.
+   *
+   * @throws IllegalStateException this proxy is not running, or the call comes from one of its
+   *     event loops
+   * @throws IllegalArgumentException the replacement was started or consumed before, or differs in
+   *     a setting that needs a restart
+   * @throws IOException a new listener's address could not be bound; nothing has changed
+   */
+  public synchronized void reconfigure(Proxy replacement) throws IOException {
+    Objects.requireNonNull(replacement, "replacement");
+    if (replacement == this) {
+      throw new IllegalArgumentException("a proxy cannot replace itself: build a new one");
+    }
+    synchronized (replacement) {
+      if (replacement.running || replacement.stopped || replacement.consumed) {
+        throw new IllegalArgumentException(
+            "the replacement must be built and never started nor given to reconfigure() before");
+      }
+      replacement.consumed = true;
+      replacement.stopped = true;
+    }
+    boolean applied = false;
+    try {
+      if (!running || stopped) {
+        throw new IllegalStateException(
+            "reconfigure() needs a running proxy; this one "
+                + (stopped ? "has stopped" : "has not started"));
+      }
+      for (EventExecutor loop : group) {
+        if (loop.inEventLoop()) {
+          throw new IllegalStateException(
+              "reconfigure() waits for the proxy's event loops: call it from another thread");
+        }
+      }
+      requireSame("relay", requestedRelay, replacement.requestedRelay);
+      requireSame("io threads", ioThreads, replacement.ioThreads);
+      requireSame("force NIO", forceNio, replacement.forceNio);
+      ReloadPlan plan =
+          ReloadPlan.of(listeners, upstreams, replacement.listeners, replacement.upstreams);
+      Map<ReloadPlan.Next, ListenerRuntime> bound = bindNew(plan);
+      apply(plan, bound, replacement);
+      applied = true;
+    } finally {
+      if (!applied) {
+        for (AccessLog log : replacement.accessLogs) {
+          if (!accessLogs.contains(log) && !retiringLogs.contains(log)) {
+            log.close();
+          }
+        }
+      }
+    }
+  }
+
+  private static void requireSame(String setting, Object running, Object offered) {
+    if (!running.equals(offered)) {
+      throw new IllegalArgumentException(
+          "the replacement's "
+              + setting
+              + " ("
+              + offered
+              + ") is not this proxy's ("
+              + running
+              + "): changing it needs a restart");
+    }
+  }
+
+  /** Binds the plan's new listeners; on a failure closes them again and names the address. */
+  private Map<ReloadPlan.Next, ListenerRuntime> bindNew(ReloadPlan plan) throws IOException {
+    Map<ReloadPlan.Next, ListenerRuntime> bound = new java.util.IdentityHashMap<>();
+    for (ReloadPlan.Next n : plan.listeners) {
+      if (n.kept() != null) {
+        continue;
+      }
+      ListenerRuntime l = ListenerRuntime.fresh(n.spec(), n.settings());
+      l.accept = new AcceptHandler(l, admission, headers, accounting, sessionIds, ticker);
+      bound.put(n, l);
+      try {
+        binding.bind(l, l.accept);
+      } catch (Exception e) {
+        bound.values().forEach(ListenerBinding::close);
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        throw new IOException(
+            "cannot bind listener "
+                + n.spec().address()
+                + ": "
+                + FaultLog.reason(e)
+                + "; the configuration was not changed",
+            e);
+      }
+    }
+    return bound;
+  }
+
+  /** The part of a reload that cannot fail: everything is bound and checked. */
+  private void apply(
+      ReloadPlan plan, Map<ReloadPlan.Next, ListenerRuntime> bound, Proxy replacement) {
+    plan.reconfigured.forEach(Upstream::reconfigure);
+    for (Upstream u : plan.added) {
+      u.onChange(changed -> refreshHealth());
+    }
+    List<ListenerRuntime> next = new ArrayList<>();
+    for (ReloadPlan.Next n : plan.listeners) {
+      ListenerRuntime l = bound.get(n);
+      if (l == null) {
+        l = n.kept().reconfigured(n.spec(), n.settings());
+        l.accept.use(l);
+      } else {
+        log.info(
+            "listening on {} -> {} ({} relay)",
+            l.address(),
+            l.upstream(),
+            relayKind.name().toLowerCase(Locale.ROOT));
+      }
+      next.add(l);
+    }
+    Set<AccessLog> replaced = accessLogs;
+    retiringLogs.removeAll(replacement.accessLogs); // taken up again: no longer to be closed
+    listeners = List.copyOf(next);
+    upstreams = plan.upstreams;
+    accessLogs = replacement.accessLogs;
+    drainTimeout = replacement.drainTimeout;
+    for (ListenerRuntime gone : plan.removed) {
+      String address = gone.address();
+      ListenerBinding.close(gone);
+      log.info("stopped listening on {}; its sessions drain", address);
+      group
+          .next()
+          .schedule(
+              () -> drain.finish(s -> s.listener.sameListener(gone)),
+              drainTimeout.toNanos(),
+              TimeUnit.NANOSECONDS);
+    }
+    // Every connection accepted under the old configurations has entered the drain once each
+    // loop has run a task queued now (a connection reads its configuration and enters in one
+    // task): from here, no session using a replaced log is missed by closeUnusedLogs.
+    awaitEventLoops();
+    for (AccessLog l : replaced) {
+      if (!accessLogs.contains(l)) {
+        retiringLogs.add(l);
+      }
+    }
+    closeUnusedLogs();
+    refreshHealth();
+    log.info(
+        "reconfigured: {} listener(s) ({} new, {} removed), upstreams {}",
+        next.size(),
+        bound.size(),
+        plan.removed.size(),
+        plan.upstreams.keySet());
+  }
+
+  private void awaitEventLoops() {
+    List<Future<?>> passes = new ArrayList<>();
+    for (EventExecutor loop : group) {
+      passes.add(loop.submit(() -> {}));
+    }
+    for (Future<?> pass : passes) {
+      pass.awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Closes the replaced access logs no session in progress writes to any more. */
+  private void closeUnusedLogs() {
+    for (AccessLog l : retiringLogs) {
+      if (!drain.any(s -> s.listener.settings.accessLog() == l) && retiringLogs.remove(l)) {
+        retiredLogWriteFailures.addAndGet(l.writeFailures());
+        l.closeLater();
+      }
+    }
   }
 
   Relay relayForTests() {
@@ -347,9 +610,12 @@ public final class Proxy implements Lifecycle, HealthSource {
   /** How often each expected fault has happened since the proxy was built. */
   public Map<ProxyFault, Long> faults() {
     Map<ProxyFault, Long> out = faults.snapshot();
-    if (!accessLogs.isEmpty()) {
-      long failures = 0;
-      for (AccessLog accessLog : accessLogs) {
+    Set<AccessLog> logs = new LinkedHashSet<>(accessLogs);
+    logs.addAll(retiringLogs);
+    long retiredFailures = retiredLogWriteFailures.get();
+    if (!logs.isEmpty() || retiredFailures > 0) {
+      long failures = retiredFailures;
+      for (AccessLog accessLog : logs) {
         failures += accessLog.writeFailures();
       }
       out.put(ProxyFault.ACCESS_LOG_WRITE_FAILED, failures);
@@ -429,7 +695,7 @@ public final class Proxy implements Lifecycle, HealthSource {
   public static final class Builder {
     private final List<Listener> listeners = new ArrayList<>();
     private final ListenerSettings.Builder defaults = ListenerSettings.nginxDefaults();
-    private RelayKind relay = RelayKind.SPLICE;
+    private RelayKind relay = RelayKind.AUTO;
     private boolean relayChosen;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private int ioThreads = Runtime.getRuntime().availableProcessors();
@@ -483,9 +749,10 @@ public final class Proxy implements Lifecycle, HealthSource {
     }
 
     /**
-     * The relay: {@link RelayKind#SPLICE} by default, zero-copy on Linux with the epoll transport;
-     * where splice is not available the copy relay is used (with a warning only when splice was
-     * asked for).
+     * The relay: {@link RelayKind#AUTO} by default (copy, then zero-copy splice once a session
+     * streams, on Linux with the epoll transport: the cheapest per small request and per streamed
+     * byte, see docs/benchmarks.md); where splice is not available the copy relay is used (with a
+     * warning only when a relay was asked for).
      */
     public Builder relay(RelayKind kind) {
       this.relay = Objects.requireNonNull(kind, "relay");

@@ -22,9 +22,10 @@ import org.ha4j.proxy.balance.ServerSpec;
  *
  * <p>Thread-safe: every selection and every change happens under this object's lock, which is short
  * (a pick is a few hundred nanoseconds at most). Changing the servers at runtime ({@link
- * #addServer}, {@link #removeServer}, {@link #drain}, {@link #reweight}) builds a new selector
- * around the same peer objects; sessions already established, and sessions still choosing a server,
- * keep the group they started with.
+ * #addServer}, {@link #removeServer}, {@link #drain}, {@link #reweight}, or a proxy's reload)
+ * builds a new selector around the same peer objects; sessions already established, and sessions
+ * retrying after a failed connect, keep the group they picked from; a session that has not picked
+ * yet picks from the newest group.
  */
 public final class Upstream {
 
@@ -39,6 +40,9 @@ public final class Upstream {
     final LongAdder bytesReceived = new LongAdder();
     HealthSource.Subscription health;
 
+    /** What {@link #health} watches, so a reload can carry the check over. */
+    HealthSource healthSource;
+
     Backend(Peer peer) {
       this.peer = peer;
       this.address = new InetSocketAddress(peer.spec().host(), peer.spec().port());
@@ -46,9 +50,17 @@ public final class Upstream {
   }
 
   private final String name;
-  private final BalancingStrategy strategy;
+  private volatile BalancingStrategy strategy;
   private final Map<Peer, Backend> backends = new HashMap<>();
   private final List<Peer> order = new ArrayList<>();
+
+  /**
+   * Servers a reload removed while sessions still used them, by address: kept with their counts
+   * until those sessions end, so a reload that adds one back continues its state (least_conn counts
+   * its sessions, max_fails its failures) instead of starting at zero beside them.
+   */
+  private final Map<String, Backend> retired = new HashMap<>();
+
   private PeerGroup group;
   private Selector selector;
 
@@ -115,17 +127,29 @@ public final class Upstream {
     Peer peer;
     Backend backend;
     synchronized (this) {
+      // a session that has not picked yet picks among the current servers, whatever changed since
+      // it started
+      group.takeOver(attempt);
       Selector s = attempt.group() == group ? selector : earlier.get(attempt.group());
       if (s == null) {
         // the group changed several times since the session started: keep its group, new selector
-        s = strategy.newSelector(attempt.group());
+        try {
+          s = strategy.newSelector(attempt.group());
+        } catch (IllegalArgumentException e) {
+          // a reload changed the method to one the session's group does not suit (backups under
+          // hash): this session has no server left to try
+          attempt.group().release(attempt, false, now);
+          return null;
+        }
       }
       peer = s.select(attempt, now);
       backend = peer == null ? null : backends.get(peer);
-      if (peer != null && backend == null) {
-        // removed meanwhile: give the slot back and treat as unavailable for this attempt
+      while (peer != null && backend == null) {
+        // a retry on the group the session started with picked a server removed since: not one to
+        // connect to; give the slot back and pick again while tries remain
         attempt.group().release(attempt, false, now);
-        return null;
+        peer = attempt.triesLeft() == 0 ? null : s.select(attempt, now);
+        backend = peer == null ? null : backends.get(peer);
       }
     }
     if (backend != null) {
@@ -150,6 +174,65 @@ public final class Upstream {
   }
 
   // ---- runtime changes ----
+
+  /**
+   * Takes {@code next}'s method and servers (a reload; {@code next} has the same name and is used
+   * by nothing else, it is consumed). A server with the same address in both keeps its peer: its
+   * sessions, failures, health, draining and counters, with {@code next}'s parameters. New servers
+   * come in with their state from {@code next}, servers missing from {@code next} get no new picks
+   * while their sessions run to their end. The new method applies to the next pick; sessions that
+   * started before keep the selector they started with for their retries. A health check {@code
+   * next} tracks a server with replaces this upstream's for that server.
+   */
+  void reconfigure(Upstream next) {
+    if (!next.name.equals(name)) {
+      throw new IllegalArgumentException("upstream " + next.name + " is not " + name);
+    }
+    Map<String, HealthSource> checks = new HashMap<>();
+    synchronized (this) {
+      Map<String, Backend> current = new HashMap<>();
+      for (Peer peer : order) {
+        current.put(peer.server(), backends.get(peer));
+      }
+      retired.values().removeIf(b -> b.peer.conns() == 0);
+      List<Peer> nextOrder = new ArrayList<>();
+      Map<Peer, Backend> nextBackends = new HashMap<>();
+      for (Peer offered : next.order) {
+        Backend offeredBackend = next.backends.get(offered);
+        if (offeredBackend.health != null) {
+          offeredBackend.health.close();
+          checks.put(offered.server(), offeredBackend.healthSource);
+        }
+        Backend kept = current.remove(offered.server());
+        if (kept == null) {
+          kept = retired.remove(offered.server());
+        }
+        Backend backend = kept == null ? offeredBackend : kept;
+        if (kept != null) {
+          kept.peer.reconfigure(offered.spec());
+        }
+        nextOrder.add(backend.peer);
+        nextBackends.put(backend.peer, backend);
+      }
+      for (Backend gone : current.values()) {
+        if (gone.health != null) {
+          gone.health.close();
+          gone.health = null;
+        }
+        if (gone.peer.conns() > 0) {
+          retired.put(gone.peer.server(), gone);
+        }
+      }
+      order.clear();
+      order.addAll(nextOrder);
+      backends.clear();
+      backends.putAll(nextBackends);
+      strategy = next.strategy;
+      rebuild();
+    }
+    checks.forEach(this::track);
+    changeListener.accept(this);
+  }
 
   /** Adds a server; new sessions may pick it at once. */
   public void addServer(ServerSpec spec) {
@@ -218,6 +301,7 @@ public final class Upstream {
       }
       backend.peer.setHealthy(source.current().isUp());
     }
+    backend.healthSource = source;
     backend.health =
         source.subscribe(
             (s, previous, current) -> {

@@ -125,7 +125,7 @@ final class UpstreamConnector {
     }
     Channel ch;
     try {
-      ch = connector.open(timeoutMillis);
+      ch = connector.open(timeoutMillis, backend.address);
     } catch (ChannelException e) {
       // no socket to try any server with (nginx: socket() failed, 500); not the server's fault
       faults.report(ProxyFault.NO_UPSTREAM_SOCKET, session + ": " + FaultLog.reason(e));

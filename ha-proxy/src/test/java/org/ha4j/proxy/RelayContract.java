@@ -314,6 +314,41 @@ abstract class RelayContract {
 
   @Test
   @Timeout(60)
+  void bytesTheClientSendsAfterTheServersFinReachTheServerBeforeItsEof() throws Exception {
+    // the server's FIN first, then the client's last bytes and FIN: the relay may close the
+    // client's connection on that FIN, but only after the bytes before it are on their way
+    java.nio.charset.Charset ascii = java.nio.charset.StandardCharsets.US_ASCII;
+    List<String> backendSaw = new java.util.concurrent.CopyOnWriteArrayList<>();
+    BlockingBackend backend =
+        closing(
+            new BlockingBackend(
+                s -> {
+                  s.getOutputStream().write("greeting, then FIN".getBytes(ascii));
+                  s.getOutputStream().flush();
+                  s.shutdownOutput();
+                  backendSaw.add(new String(s.getInputStream().readAllBytes(), ascii));
+                  s.close();
+                }));
+    Proxy proxy = proxyTo(backend.address());
+    int sessions = 50;
+    for (int i = 0; i < sessions; i++) {
+      try (Socket socket = connect(proxy)) {
+        socket.setSoTimeout(5_000);
+        assertThat(new String(socket.getInputStream().readAllBytes(), ascii))
+            .as("session %d", i)
+            .isEqualTo("greeting, then FIN");
+        socket.getOutputStream().write("last words".getBytes(ascii));
+        socket.shutdownOutput();
+      }
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> backendSaw.size() == sessions);
+    assertThat(backendSaw).containsOnly("last words");
+    await().atMost(Duration.ofSeconds(10)).until(() -> proxy.activeSessions() == 0);
+    assertThat(backend.failures).isEmpty();
+  }
+
+  @Test
+  @Timeout(60)
   void backendResetReachesTheClientAsReset() throws Exception {
     BlockingBackend backend =
         closing(

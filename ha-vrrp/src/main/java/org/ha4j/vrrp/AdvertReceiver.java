@@ -50,7 +50,7 @@ final class AdvertReceiver {
   private final String name;
   private final PacketSource transport;
   private final TransportConfig transportConfig;
-  private final PacketDecoder decoder;
+  private volatile PacketDecoder decoder;
   private final Accepted accepted;
   private final Dropped dropped;
   private final AtomicLong received = new AtomicLong();
@@ -101,6 +101,11 @@ final class AdvertReceiver {
     }
   }
 
+  /** From the next packet on, decodes and validates with {@code next} (a reconfigure's). */
+  void expect(PacketDecoder next) {
+    this.decoder = next;
+  }
+
   /** Valid adverts received (not our own, from an allowed peer). */
   long received() {
     return received.get();
@@ -124,9 +129,10 @@ final class AdvertReceiver {
   }
 
   private void accept(byte[] packet) {
-    VrrpDecodeResult result = decoder.decode(packet);
+    PacketDecoder current = decoder;
+    VrrpDecodeResult result = current.decode(packet);
     if (result instanceof VrrpDecodeResult.Rejected rejected) {
-      dropped.packet(rejected.reason().name(), decoder.sourceOf(packet), rejected.detail());
+      dropped.packet(rejected.reason().name(), current.sourceOf(packet), rejected.detail());
       return;
     }
     VrrpDecodeResult.Accepted valid = (VrrpDecodeResult.Accepted) result;

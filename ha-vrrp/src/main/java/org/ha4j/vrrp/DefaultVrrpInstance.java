@@ -1,10 +1,12 @@
 package org.ha4j.vrrp;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -62,21 +64,11 @@ final class DefaultVrrpInstance implements VrrpInstance {
   private static final long STOP_TIMEOUT_SECONDS = 10;
 
   private final String name;
-  private final String interfaceName;
 
-  /** Validated at build time with a placeholder primary address; the real one is read at start. */
-  private final VrrpRouterConfig protocol;
+  /** Replaced whole by {@link #reconfigure}, on the protocol thread. */
+  private volatile InstanceSettings settings;
 
-  private final List<VirtualAddress> heldAddresses;
-  private final Ipv4Address unicastSource;
-  private final List<Ipv4Address> unicastPeers;
-  private final Map<HealthSource, Integer> tracked;
-  private final List<VrrpListener> listeners;
-  private final NotifyScripts notifyScripts;
-  private final int basePriority;
-  private final VrrpSyncGroup syncGroup;
-  private final List<String> trackedInterfaces;
-  private final List<LinkWatcher> trackedLinkWatchers = new ArrayList<>();
+  private TrackedInterfaces trackedInterfaces;
   private SyncGroupCoordinator.Member groupMember;
 
   private final List<HealthSource.Subscription> subscriptions = new ArrayList<>();
@@ -84,17 +76,30 @@ final class DefaultVrrpInstance implements VrrpInstance {
   private volatile DropCounter drops;
   private SystemScheduler scheduler;
   private RouteNetlink netlink;
-  private VrrpTransport transport;
+  private int interfaceIndex;
+  private volatile VrrpTransport transport;
+  private volatile TransportConfig transportConfig;
   private PacketSocket packetSocket;
-  private final Ipv6Ports.Settings ipv6Settings;
+
+  /** An IPv6 instance's sockets and ports (then {@link #transport} stays null). */
   private volatile Ipv6Ports ipv6Ports;
+
   private LinkWatcher linkWatcher;
   private volatile AdvertReceiver receiver;
+
+  /** Adverts counted by receivers a reconfigure replaced. */
+  private volatile long receivedBefore;
+
   private NotifyRunner notifyRunner;
+  private InstanceNotifier notifier;
+  private InterfaceAddressTable addressTable;
   private volatile VrrpDriver driver;
   private volatile Ipv4Address sourceAddress;
   private boolean started;
   private boolean stopped;
+
+  /** The instance whose {@link #reconfigure} took this one's settings, or null. */
+  private String consumedBy;
 
   /**
    * The graceful stop's work, linked when the instance is built: stop() runs on a signal (SIGTERM),
@@ -113,23 +118,8 @@ final class DefaultVrrpInstance implements VrrpInstance {
       String name,
       VrrpRouterConfig protocol,
       Ipv6Ports.Settings ipv6Settings) {
-    this.ipv6Settings = ipv6Settings;
     this.name = name;
-    this.interfaceName = builder.interfaceName;
-    this.protocol = protocol;
-    // The table holds the excluded addresses too: they come and go with the VIPs.
-    this.heldAddresses =
-        java.util.stream.Stream.concat(
-                builder.virtualAddresses.stream(), builder.excludedAddresses.stream())
-            .toList();
-    this.unicastSource = builder.unicastSource;
-    this.unicastPeers = List.copyOf(builder.unicastPeers);
-    this.tracked = new LinkedHashMap<>(builder.tracked);
-    this.listeners = List.copyOf(builder.listeners);
-    this.notifyScripts = builder.notifyScripts;
-    this.basePriority = builder.priority;
-    this.syncGroup = builder.syncGroup;
-    this.trackedInterfaces = List.copyOf(builder.trackedInterfaces.keySet());
+    this.settings = InstanceSettings.of(builder, name, protocol, ipv6Settings);
   }
 
   @Override
@@ -137,13 +127,25 @@ final class DefaultVrrpInstance implements VrrpInstance {
     return name;
   }
 
+  InstanceSettings settings() {
+    return settings;
+  }
+
   /** The protocol configuration this instance runs once its advert source is known. */
   VrrpRouterConfig protocolConfig(Ipv4Address source) {
-    return protocol.toBuilder().primaryAddress(source).build();
+    return protocolConfig(source, settings);
+  }
+
+  private static VrrpRouterConfig protocolConfig(Ipv4Address source, InstanceSettings s) {
+    return s.protocol().toBuilder().primaryAddress(source).build();
   }
 
   @Override
   public synchronized void start() throws IOException {
+    if (consumedBy != null) {
+      throw new IllegalStateException(
+          "VRRP instance " + name + " was consumed by a reconfigure of " + consumedBy);
+    }
     if (started) {
       throw new IllegalStateException("VRRP instance " + name + " was already started");
     }
@@ -158,50 +160,43 @@ final class DefaultVrrpInstance implements VrrpInstance {
   }
 
   private void open() throws IOException {
+    InstanceSettings s = settings;
+    String interfaceName = s.interfaceName();
     netlink = LinuxNetwork.openRouteNetlink();
     LinkInfo link =
         netlink
             .link(interfaceName)
             .orElseThrow(
                 () -> new IOException("(" + name + ") no interface named " + interfaceName));
+    interfaceIndex = link.index();
     Ipv4Address source;
     VrrpRouterConfig config;
-    TransportConfig transportConfig;
-    VirtualAddressTable addressTable;
+    VirtualAddressTable table;
     AddressAnnouncer announcer;
     AdvertisementSender adverts;
     AdvertReceiver.PacketSource packets;
     AdvertReceiver.PacketDecoder decoder;
-    if (ipv6Settings != null) {
-      Ipv6Ports ports = Ipv6Ports.open(name, interfaceName, netlink, link, ipv6Settings);
+    if (s.ipv6() != null) {
+      Ipv6Ports ports = Ipv6Ports.open(name, interfaceName, netlink, link, s.ipv6());
       ipv6Ports = ports;
       source = Ipv6StandIns.SELF;
       config = protocolConfig(source);
       transportConfig = ports.transportConfig();
-      addressTable = ports.addresses();
+      table = ports.addresses();
       announcer = ports.announcer();
       adverts = ports.adverts();
       packets = ports.packets();
       decoder = ports.decoder(config);
     } else {
       VirtualAddressManager addresses =
-          new VirtualAddressManager(netlink, interfaceName, link.index(), heldAddresses);
+          new VirtualAddressManager(netlink, interfaceName, link.index(), s.heldAddresses());
       List<InterfaceAddress> present = addresses.findHostOwned();
-      source = unicastSource;
+      source = s.unicastSource();
       if (source == null) {
-        source =
-            VirtualAddressManager.primaryAddress(present)
-                .orElseThrow(
-                    () ->
-                        new IOException(
-                            "("
-                                + name
-                                + ") interface "
-                                + interfaceName
-                                + " has no IPv4 address to send advertisements from"));
+        source = primaryAddress(present);
       }
       config = protocolConfig(source);
-      transportConfig = new TransportConfig(interfaceName, link.index(), source, unicastPeers);
+      transportConfig = new TransportConfig(interfaceName, link.index(), source, s.unicastPeers());
       transport = VrrpTransport.open(transportConfig);
       packetSocket = LinuxNetwork.openPacket();
       GratuitousArp gratuitousArp =
@@ -209,25 +204,25 @@ final class DefaultVrrpInstance implements VrrpInstance {
       ReceiveExpectations expectations = expectations(config, transportConfig);
       new TakeoverRehearsal(name, config, expectations)
           .run(transport, addresses, gratuitousArp, link.hardwareAddress());
-      VrrpTransport sender = transport;
-      TransportConfig sent = transportConfig;
       addressTable = new InterfaceAddressTable(name, addresses);
+      table = addressTable;
       announcer = gratuitousArp;
-      adverts = advert -> sender.send(message(advert, sent));
-      packets = sender::receive;
+      // fields, not captures: a reconfigure may replace the transport
+      adverts = advert -> transport.send(message(advert, transportConfig));
+      packets = transport::receive;
       decoder = AdvertReceiver.ipv4(expectations);
     }
     sourceAddress = source;
-    protocol.warnings().forEach(warning -> log.warn("({}) {}", name, warning));
+    s.protocol().warnings().forEach(warning -> log.warn("({}) {}", name, warning));
     LinkMonitor monitor = LinuxNetwork.openLinkMonitor();
     scheduler = new SystemScheduler("ha4j-vrrp-" + name);
     DropCounter dropCounter = new DropCounter(name, scheduler);
     drops = dropCounter;
     notifyRunner = new NotifyRunner(name);
-    InstanceNotifier notifier = new InstanceNotifier(this, listeners, notifyScripts, notifyRunner);
+    notifier = new InstanceNotifier(this, s.listeners(), s.notifyScripts(), notifyRunner);
     SystemScheduler protocolThread = scheduler;
-    if (syncGroup != null) {
-      groupMember = syncGroup.coordinator().join(name, config, protocolThread::execute);
+    if (s.syncGroup() != null) {
+      groupMember = s.syncGroup().coordinator().join(name, config, protocolThread::execute);
     }
     VrrpDriver linuxDriver =
         VrrpDriver.builder(VrrpStateMachine.create(config))
@@ -235,7 +230,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
             .name(name)
             .scheduler(scheduler)
             .adverts(adverts)
-            .addresses(addressTable)
+            .addresses(table)
             .announcer(announcer)
             .notifier(notifier)
             .build();
@@ -245,33 +240,34 @@ final class DefaultVrrpInstance implements VrrpInstance {
     }
 
     boolean up = link.isUp();
-    List<String> trackedDown = watchTrackedInterfaces(linuxDriver);
+    trackedInterfaces =
+        new TrackedInterfaces(
+            name,
+            netlink,
+            (input, status) ->
+                scheduler.execute(() -> driver.handle(VrrpInput.health(input, status))));
+    TrackedInterfaces.Opened links = trackedInterfaces.open(s.trackedInterfaces().keySet());
+    Map<String, HealthStatus> trackedDown = links.states();
     onProtocolThread(
         () -> {
           linuxDriver.handle(VrrpInput.start());
           if (!up) {
             linuxDriver.handle(VrrpInput.interfaceUp(false));
           }
-          for (String down : trackedDown) {
-            linuxDriver.handle(
-                VrrpInput.health(
-                    VrrpInstance.Builder.trackedInterfaceInput(down), HealthStatus.DOWN));
-          }
-          for (HealthSource healthSource : tracked.keySet()) {
+          trackedDown.forEach(
+              (input, status) -> {
+                if (status == HealthStatus.DOWN) {
+                  linuxDriver.handle(VrrpInput.health(input, status));
+                }
+              });
+          for (HealthSource healthSource : s.tracked().keySet()) {
             if (!healthSource.current().isUp()) {
               linuxDriver.handle(
                   VrrpInput.health(healthSource.name(), healthSource.current().status()));
             }
           }
         });
-    for (HealthSource healthSource : tracked.keySet()) {
-      subscriptions.add(
-          healthSource.subscribe(
-              (changed, previous, current) ->
-                  scheduler.execute(
-                      () ->
-                          linuxDriver.handle(VrrpInput.health(changed.name(), current.status())))));
-    }
+    subscribeTracked(s);
     linkWatcher =
         new LinkWatcher(
             monitor,
@@ -280,67 +276,235 @@ final class DefaultVrrpInstance implements VrrpInstance {
             up,
             nowUp -> scheduler.execute(() -> linuxDriver.handle(VrrpInput.interfaceUp(nowUp))));
     linkWatcher.start();
-    trackedLinkWatchers.forEach(LinkWatcher::start);
-    receiver =
-        new AdvertReceiver(
-            name,
-            packets,
-            transportConfig,
-            decoder,
-            (from, advert) ->
-                scheduler.execute(() -> linuxDriver.handle(VrrpInput.advertisement(from, advert))),
-            (reason, from, detail) -> {
-              dropCounter.drop(reason, from, detail);
-              scheduler.execute(() -> notifier.packetDropped(reason, from));
-            });
+    trackedInterfaces.commit(links, s.trackedInterfaces().keySet());
+    receiver = receiver(packets, transportConfig, decoder);
     receiver.start();
+    Ipv6Ports ports6 = ipv6Ports;
     log.info(
         "({}) started on {} from {} ({}), VRID {}, priority {}",
         name,
         interfaceName,
-        ipv6Ports != null ? ipv6Ports.sourceAddress() : source,
-        ipv6Ports != null
-            ? ipv6Ports.toString()
-            : transportConfig.isUnicast() ? "unicast to " + unicastPeers : "multicast",
+        ports6 != null ? ports6.sourceAddress() : source,
+        ports6 != null
+            ? ports6.toString()
+            : transportConfig.isUnicast() ? "unicast to " + s.unicastPeers() : "multicast",
         config.virtualRouterId(),
         config.priority());
   }
 
+  private Ipv4Address primaryAddress(List<InterfaceAddress> present) throws IOException {
+    return VirtualAddressManager.primaryAddress(present)
+        .orElseThrow(
+            () ->
+                new IOException(
+                    "("
+                        + name
+                        + ") interface "
+                        + settings.interfaceName()
+                        + " has no IPv4 address to send advertisements from"));
+  }
+
+  private AdvertReceiver receiver(
+      AdvertReceiver.PacketSource from,
+      TransportConfig config,
+      AdvertReceiver.PacketDecoder decoder) {
+    DropCounter dropCounter = drops;
+    return new AdvertReceiver(
+        name,
+        from,
+        config,
+        decoder,
+        (source, advert) ->
+            scheduler.execute(() -> driver.handle(VrrpInput.advertisement(source, advert))),
+        (reason, source, detail) -> {
+          dropCounter.drop(reason, source, detail);
+          scheduler.execute(() -> notifier.packetDropped(reason, source));
+        });
+  }
+
   /**
-   * A link watcher per {@code track_interface}, listening from now on but started later (after the
-   * protocol heard the initial states); returns the interfaces whose link is down now.
-   *
-   * @throws IOException naming an interface that does not exist, as keepalived -t does
+   * Subscribes to the tracked sources of {@code s}. A change is fed only while its source is still
+   * tracked: one queued just before a reconfigure dropped the source changes nothing.
    */
-  private List<String> watchTrackedInterfaces(VrrpDriver linuxDriver) throws IOException {
-    List<String> down = new ArrayList<>();
-    for (String tracked : trackedInterfaces) {
-      LinkInfo link =
-          netlink
-              .link(tracked)
-              .orElseThrow(
-                  () ->
-                      new IOException(
-                          "(" + name + ") tracked interface " + tracked + " doesn't exist"));
-      String input = VrrpInstance.Builder.trackedInterfaceInput(tracked);
-      LinkWatcher watcher =
-          new LinkWatcher(
-              LinuxNetwork.openLinkMonitor(),
-              tracked,
-              link.index(),
-              link.isUp(),
-              nowUp ->
+  private void subscribeTracked(InstanceSettings s) {
+    for (HealthSource healthSource : s.tracked().keySet()) {
+      subscriptions.add(
+          healthSource.subscribe(
+              (changed, previous, current) ->
                   scheduler.execute(
-                      () ->
-                          linuxDriver.handle(
-                              VrrpInput.health(
-                                  input, nowUp ? HealthStatus.UP : HealthStatus.DOWN))));
-      trackedLinkWatchers.add(watcher);
-      if (!link.isUp()) {
-        down.add(tracked);
+                      () -> {
+                        if (settings.tracked().containsKey(healthSource)) {
+                          driver.handle(VrrpInput.health(healthSource.name(), current.status()));
+                        }
+                      })));
+    }
+  }
+
+  // ---------------------------------------------------------------- reconfigure
+
+  @Override
+  public synchronized void reconfigure(VrrpInstance replacement) {
+    Objects.requireNonNull(replacement, "replacement");
+    if (!(replacement instanceof DefaultVrrpInstance next) || next == this) {
+      throw new IllegalArgumentException(
+          "(" + name + ") the replacement must be a new instance from VrrpInstance.builder()");
+    }
+    InstanceSettings was = settings;
+    InstanceSettings now = next.settings;
+    InstanceReload.requireSameIdentity(was, now);
+    if (!started || stopped) {
+      throw new IllegalStateException(
+          "(" + name + ") is not running: only a started instance can be reconfigured");
+    }
+    Reload reload;
+    try {
+      reload = prepare(was, now);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "(" + name + ") reconfigure failed, nothing changed: " + e.getMessage(), e);
+    }
+    try {
+      next.consumeFor(name);
+    } catch (RuntimeException e) {
+      reload.abandon();
+      throw e;
+    }
+    String changes = InstanceReload.describeChanges(was, now);
+    VrrpTransport previousTransport = transport;
+    try {
+      onProtocolThread(() -> adopt(reload, changes));
+    } catch (IOException e) {
+      boolean sendingOnNewSockets = reload.transport() != null && transport == reload.transport();
+      if (sendingOnNewSockets) {
+        finish(reload, previousTransport); // the receiver follows the sender
+      } else {
+        reload.abandon();
+      }
+      throw new UncheckedIOException(
+          "(" + name + ") reconfigure failed part way: " + e.getMessage(), e);
+    }
+    finish(reload, previousTransport);
+  }
+
+  private synchronized void consumeFor(String by) {
+    if (started) {
+      throw new IllegalStateException(
+          "the replacement " + name + " was already started or used by a reconfigure");
+    }
+    started = true;
+    stopped = true;
+    consumedBy = by;
+  }
+
+  /**
+   * What a reconfigure opens before anything changes, so a failure leaves the instance as it was.
+   *
+   * @param transport a new transport when the advert source or peers change, else null (always null
+   *     for an IPv6 instance, whose addresses a reconfigure never changes)
+   * @param decoder how the receiver validates adverts from now on
+   * @param addresses the VIP table's new contents; null for an IPv6 instance
+   * @param links the watchers of interfaces newly tracked
+   */
+  private record Reload(
+      InstanceSettings settings,
+      VrrpRouterConfig config,
+      TransportConfig transportConfig,
+      VrrpTransport transport,
+      AdvertReceiver.PacketDecoder decoder,
+      VirtualAddressManager addresses,
+      TrackedInterfaces.Opened links) {
+
+    void abandon() {
+      links.abandon();
+      if (transport != null) {
+        transport.close();
       }
     }
-    return down;
+  }
+
+  private Reload prepare(InstanceSettings was, InstanceSettings now) throws IOException {
+    Ipv6Ports ports6 = ipv6Ports;
+    if (ports6 != null) {
+      // same sockets and stand-ins: InstanceReload refused any change to the IPv6 addresses
+      VrrpRouterConfig config = protocolConfig(Ipv6StandIns.SELF, now);
+      TrackedInterfaces.Opened links = trackedInterfaces.open(now.trackedInterfaces().keySet());
+      return new Reload(now, config, transportConfig, null, ports6.decoder(config), null, links);
+    }
+    VirtualAddressManager addresses =
+        new VirtualAddressManager(
+            netlink, now.interfaceName(), interfaceIndex, now.heldAddresses());
+    List<InterfaceAddress> present = addresses.findHostOwned();
+    Ipv4Address source =
+        now.unicastSource() != null
+            ? now.unicastSource()
+            : was.unicastSource() == null ? sourceAddress : primaryAddress(present);
+    VrrpRouterConfig config = protocolConfig(source, now);
+    TransportConfig newTransportConfig =
+        new TransportConfig(now.interfaceName(), interfaceIndex, source, now.unicastPeers());
+    TrackedInterfaces.Opened links = trackedInterfaces.open(now.trackedInterfaces().keySet());
+    VrrpTransport newTransport = null;
+    try {
+      if (!newTransportConfig.equals(transportConfig)) {
+        newTransport = VrrpTransport.open(newTransportConfig);
+      }
+    } catch (IOException | RuntimeException e) {
+      links.abandon();
+      throw e;
+    }
+    return new Reload(
+        now,
+        config,
+        newTransportConfig,
+        newTransport,
+        AdvertReceiver.ipv4(expectations(config, newTransportConfig)),
+        addresses,
+        links);
+  }
+
+  /** On the protocol thread: every setting swapped, then the protocol told in one input. */
+  private void adopt(Reload reload, String changes) {
+    InstanceSettings now = reload.settings();
+    subscriptions.forEach(HealthSource.Subscription::close);
+    subscriptions.clear();
+    settings = now;
+    subscribeTracked(now);
+    Map<String, HealthStatus> health = new LinkedHashMap<>(reload.links().states());
+    for (HealthSource source : now.tracked().keySet()) {
+      health.put(source.name(), source.current().status());
+    }
+    if (reload.addresses() != null) {
+      addressTable.use(reload.addresses());
+    }
+    if (reload.transport() != null) {
+      transport = reload.transport();
+      transportConfig = reload.transportConfig();
+      sourceAddress = reload.transportConfig().source();
+    }
+    notifier.adopt(now.listeners(), now.notifyScripts());
+    if (groupMember != null) {
+      groupMember.reconfigured(reload.config());
+    }
+    driver.handle(VrrpInput.reconfigure(reload.config(), health));
+    if (reload.transport() == null) {
+      receiver.expect(reload.decoder());
+    }
+    notifier.reconfigured(changes);
+  }
+
+  /** After the protocol runs the new settings: watchers and the receiver follow. */
+  private void finish(Reload reload, VrrpTransport previousTransport) {
+    trackedInterfaces.commit(reload.links(), reload.settings().trackedInterfaces().keySet());
+    if (reload.transport() != null) {
+      AdvertReceiver old = receiver;
+      // the new receiver listens before the old one stops, so no advert falls between them
+      VrrpTransport opened = reload.transport();
+      AdvertReceiver fresh = receiver(opened::receive, reload.transportConfig(), reload.decoder());
+      fresh.start();
+      receiver = fresh;
+      old.close();
+      receivedBefore += old.received();
+      previousTransport.close(); // unused since adopt(): adverts go out through the new one
+    }
   }
 
   private static ReceiveExpectations expectations(
@@ -432,8 +596,9 @@ final class DefaultVrrpInstance implements VrrpInstance {
     if (linkWatcher != null) {
       linkWatcher.close();
     }
-    trackedLinkWatchers.forEach(LinkWatcher::close);
-    trackedLinkWatchers.clear();
+    if (trackedInterfaces != null) {
+      trackedInterfaces.close();
+    }
     if (receiver != null) {
       receiver.close();
     }
@@ -472,15 +637,15 @@ final class DefaultVrrpInstance implements VrrpInstance {
     return new VrrpInstanceSnapshot(
         name,
         protocolState == null ? VrrpState.INITIALIZE : protocolState.state(),
-        basePriority,
-        protocolState == null ? basePriority : protocolState.effectivePriority(),
+        settings.basePriority(),
+        protocolState == null ? settings.basePriority() : protocolState.effectivePriority(),
         protocolState == null
             ? Optional.empty()
             : protocolState.masterAddress().map(this::realAddress),
         ports6 != null ? ports6.sourceAddress() : source == null ? null : realAddress(source),
         protocolState == null || protocolState.interfaceUp(),
         running == null ? 0 : running.advertisementsSent(),
-        rx == null ? 0 : rx.received(),
+        receivedBefore + (rx == null ? 0 : rx.received()),
         counter == null ? Map.of() : counter.snapshot(),
         running == null ? 0 : running.sendFailures());
   }
@@ -497,6 +662,8 @@ final class DefaultVrrpInstance implements VrrpInstance {
   /** The instance and the protocol settings it runs with, for logs and for a node's checks. */
   @Override
   public String toString() {
+    InstanceSettings s = settings;
+    Ipv6Ports.Settings ipv6Settings = s.ipv6();
     String ipv6 =
         ipv6Settings == null
             ? ""
@@ -505,6 +672,6 @@ final class DefaultVrrpInstance implements VrrpInstance {
                 + (ipv6Settings.unicastPeers().isEmpty()
                     ? ""
                     : ", unicast peers " + ipv6Settings.unicastPeers());
-    return "VrrpInstance(" + name + " on " + interfaceName + ": " + protocol + ipv6 + ")";
+    return "VrrpInstance(" + name + " on " + s.interfaceName() + ": " + s.protocol() + ipv6 + ")";
   }
 }

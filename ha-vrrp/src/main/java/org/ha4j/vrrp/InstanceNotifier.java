@@ -16,8 +16,9 @@ final class InstanceNotifier implements StateNotifier {
   private static final Logger log = LoggerFactory.getLogger(InstanceNotifier.class);
 
   private final VrrpInstance instance;
-  private final List<VrrpListener> listeners;
-  private final NotifyScripts notifyScripts;
+  // replaced by a reconfigure on the protocol thread, the one that reads them
+  private List<VrrpListener> listeners;
+  private NotifyScripts notifyScripts;
   private final NotifyRunner notifyRunner;
 
   InstanceNotifier(
@@ -29,6 +30,25 @@ final class InstanceNotifier implements StateNotifier {
     this.listeners = List.copyOf(listeners);
     this.notifyScripts = notifyScripts;
     this.notifyRunner = runner;
+  }
+
+  /** A reconfigure's listeners and notify scripts, for every later event. */
+  void adopt(List<VrrpListener> nextListeners, NotifyScripts nextScripts) {
+    this.listeners = List.copyOf(nextListeners);
+    this.notifyScripts = nextScripts;
+  }
+
+  /** A reconfigure took effect: logged, and every (new) listener hears what changed. */
+  void reconfigured(String changes) {
+    String name = instance.name();
+    log.info("({}) reconfigured: {}", name, changes);
+    for (VrrpListener listener : listeners) {
+      try {
+        listener.onReconfigure(instance, changes);
+      } catch (RuntimeException e) {
+        log.warn("({}) listener {} failed on a reconfigure", name, listener, e);
+      }
+    }
   }
 
   @Override

@@ -18,11 +18,18 @@ final class InterfaceAddressTable implements VirtualAddressTable {
   private static final Logger log = LoggerFactory.getLogger(InterfaceAddressTable.class);
 
   private final String name;
-  private final VirtualAddressManager manager;
+
+  /** Replaced by a reconfigure, on the protocol thread (the only one that uses it). */
+  private VirtualAddressManager manager;
 
   InterfaceAddressTable(String name, VirtualAddressManager manager) {
     this.name = name;
     this.manager = manager;
+  }
+
+  /** The configured VIPs (with their labels) are {@code next}'s from now on. */
+  void use(VirtualAddressManager next) {
+    this.manager = next;
   }
 
   @Override

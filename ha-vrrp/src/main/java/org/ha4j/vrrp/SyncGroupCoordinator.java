@@ -212,7 +212,7 @@ final class SyncGroupCoordinator {
   /** One member instance: the port its driver calls, and what the group knows of it. */
   final class Member implements SyncGroupPort {
     private final String instance;
-    private final VrrpRouterConfig config;
+    private VrrpRouterConfig config;
     private final List<String> faultInputs = new ArrayList<>();
     private final Executor executor;
     private VrrpDriver driver;
@@ -229,11 +229,19 @@ final class SyncGroupCoordinator {
 
     private Member(String instance, VrrpRouterConfig config, Executor executor) {
       this.instance = instance;
-      this.config = config;
       this.executor = executor;
-      for (TrackedInput input : config.trackedInputs()) {
-        if (input.faultsWhenDown() && !input.name().equals(trackedInputName(name))) {
-          faultInputs.add(input.name());
+      reconfigured(config);
+    }
+
+    /** The member's instance adopted {@code next}; before its driver handles it. */
+    void reconfigured(VrrpRouterConfig next) {
+      synchronized (SyncGroupCoordinator.this) {
+        this.config = next;
+        faultInputs.clear();
+        for (TrackedInput input : next.trackedInputs()) {
+          if (input.faultsWhenDown() && !input.name().equals(trackedInputName(name))) {
+            faultInputs.add(input.name());
+          }
         }
       }
     }

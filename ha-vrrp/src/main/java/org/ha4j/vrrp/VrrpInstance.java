@@ -70,6 +70,66 @@ public interface VrrpInstance extends Lifecycle {
   void stop();
 
   /**
+   * Adopts the settings of {@code replacement} while running, without a state transition unless the
+   * change itself demands one; returns once they are in effect.
+   *
+   * <p>{@code replacement} is a new instance from {@link #builder()} that was never started; this
+   * call consumes it ({@link #start()} on it afterwards throws {@link IllegalStateException}). It
+   * must have this instance's name, interface, virtual router id, VRRP version, address family,
+   * address-owner status (priority 255 or not) and sync group (by name; the instance stays in the
+   * group it started in): a change to any of these needs a restart, and this call throws {@link
+   * IllegalArgumentException} naming the field and consumes nothing, so the caller can stop this
+   * instance gracefully and start the replacement. The instance stays with the {@link
+   * VrrpSyncGroup} object it started with: when a reload changes which instances a group holds, the
+   * caller restarts all of its members (a group object cannot take in members of another).
+   *
+   * <p>Adopted live: base priority, advert interval, preempt and preempt delay, virtual and
+   * excluded addresses, tracked health sources and their weights (old subscriptions cancelled, new
+   * ones made, the effective priority recomputed), tracked interfaces, unicast source and peers
+   * (the sockets reopened when they change), authentication, the GARP timers, notify scripts and
+   * listeners.
+   *
+   * <p>An IPv6 instance adopts live all of the above that is not an address. Its VIPs, excluded
+   * addresses, unicast source and peers need a restart ({@link IllegalArgumentException} naming
+   * {@code IPv6 virtual_ipaddress}, {@code IPv6 virtual_ipaddress_excluded}, {@code IPv6
+   * unicast_src_ip} or {@code IPv6 unicast_peer}): the protocol core names IPv6 VIPs by stand-ins
+   * numbered by position, and the IPv6 sockets are bound to the source and peers.
+   *
+   * <ul>
+   *   <li>A MASTER stays MASTER: its next advertisement carries the new priority and interval (the
+   *       peers decide by their own rules). VIPs added are assigned and announced (one burst of
+   *       {@code garp_master_repeat} gratuitous ARPs), VIPs removed are deleted, VIPs in both are
+   *       left alone (no flap, no extra ARP).
+   *   <li>A BACKUP recomputes its running Master_Down_Interval (v2) or Skew_Time (v3) from the new
+   *       priority and interval, never expiring earlier than it was due; nothing goes on the wire
+   *       and its addresses stay absent. In FAULT likewise.
+   *   <li>A tracked source or interface that is DOWN now with weight 0 leads to FAULT, as it would
+   *       at start; when the cause of a FAULT is no longer tracked, the instance leaves FAULT for
+   *       BACKUP. Anything else keeps the state.
+   * </ul>
+   *
+   * <p>The change runs on the instance's protocol thread, between two inputs (no race with the
+   * state machine or the receiver). It is logged in one line naming what changed, and each new
+   * listener hears {@link VrrpListener#onReconfigure}.
+   *
+   * @throws IllegalArgumentException when an identity field differs (the message names it and says
+   *     the instance must be restarted), or {@code replacement} is not a new instance from {@link
+   *     #builder()}
+   * @throws IllegalStateException when this instance is not running, or {@code replacement} was
+   *     started or consumed already
+   * @throws java.io.UncheckedIOException when a newly tracked interface does not exist or new
+   *     sockets cannot be opened: nothing changed then; or, should the protocol thread fail or not
+   *     answer within 10 s, with "failed part way" (restart the instance)
+   * @throws UnsupportedOperationException from an implementation other than the builder's (a test
+   *     double, say) that does not override this
+   */
+  default void reconfigure(VrrpInstance replacement) {
+    throw new UnsupportedOperationException(
+        getClass().getName()
+            + " cannot be reconfigured; build instances with VrrpInstance.builder()");
+  }
+
+  /**
    * Collects an instance's settings. Defaults are keepalived's: priority 100, advert_int 1, preempt
    * on, no preempt_delay, no authentication, multicast, GARP 5 at once and 5 more after 5 s, no
    * refresh.

@@ -30,6 +30,14 @@ public interface VrrpListener {
   default void onPriorityChange(VrrpInstance instance, int from, int to, String reason) {}
 
   /**
+   * {@link VrrpInstance#reconfigure} took effect; heard by the new listeners.
+   *
+   * @param changes the settings that changed, e.g. {@code priority 100 -> 110, VIPs
+   *     +[10.200.0.102/32] -[10.200.0.100/32]}, or {@code nothing changed}
+   */
+  default void onReconfigure(VrrpInstance instance, String changes) {}
+
+  /**
    * A received packet failed validation and was dropped (it changed nothing). Called for every
    * packet; the instance itself logs them at a limited rate.
    *

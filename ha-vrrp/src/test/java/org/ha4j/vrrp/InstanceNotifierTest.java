@@ -99,4 +99,53 @@ class InstanceNotifierTest {
         .containsExactly(
             "INSTANCE VI_1 BACKUP 100", "INSTANCE VI_1 MASTER 100", "INSTANCE VI_1 STOP 100");
   }
+
+  @Test
+  void aReconfigureSwapsListenersAndScriptsForEveryLaterEvent() throws IOException {
+    Path log = dir.resolve("notify.log");
+    Path oldScript = script("old.sh", "echo old \"$@\" >> " + log);
+    Path newScript = script("new.sh", "echo new \"$@\" >> " + log);
+    List<String> heard = new ArrayList<>();
+    VrrpInstance instance =
+        VrrpInstance.builder().name("VI_1").interfaceName("eth0").virtualRouterId(51).build();
+    NotifyRunner runner = new NotifyRunner("VI_1");
+    InstanceNotifier notifier =
+        new InstanceNotifier(
+            instance,
+            List.of(recorder("old", heard)),
+            NotifyScripts.none().withMaster(oldScript.toString()),
+            runner);
+
+    notifier.stateChanged(VrrpState.BACKUP, VrrpState.MASTER, "first", 100);
+    notifier.adopt(
+        List.of(recorder("new", heard)), NotifyScripts.none().withMaster(newScript.toString()));
+    notifier.reconfigured("priority 100 -> 110");
+    notifier.stateChanged(VrrpState.BACKUP, VrrpState.MASTER, "second", 110);
+    runner.close();
+
+    assertThat(heard)
+        .containsExactly("old MASTER", "new reconfigured priority 100 -> 110", "new MASTER");
+    assertThat(Files.readAllLines(log)).containsExactly("old", "new");
+  }
+
+  private Path script(String name, String line) throws IOException {
+    Path script = dir.resolve(name);
+    Files.writeString(script, "#!/bin/sh\n" + line + "\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    return script;
+  }
+
+  private static VrrpListener recorder(String who, List<String> heard) {
+    return new VrrpListener() {
+      @Override
+      public void onStateChange(VrrpInstance i, VrrpState from, VrrpState to, String reason) {
+        heard.add(who + " " + to);
+      }
+
+      @Override
+      public void onReconfigure(VrrpInstance i, String changes) {
+        heard.add(who + " reconfigured " + changes);
+      }
+    };
+  }
 }

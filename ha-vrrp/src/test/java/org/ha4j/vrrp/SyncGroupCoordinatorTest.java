@@ -65,6 +65,8 @@ class SyncGroupCoordinatorTest {
         .build();
   }
 
+  final java.util.Map<VrrpDriver, SyncGroupCoordinator.Member> members = new java.util.HashMap<>();
+
   VrrpDriver member(VrrpRouterConfig config) {
     SyncGroupCoordinator.Member member = group.join(config.instanceName(), config, clock::execute);
     String name = config.instanceName();
@@ -85,6 +87,7 @@ class SyncGroupCoordinatorTest {
             .syncGroup(member)
             .build();
     member.attach(driver);
+    members.put(driver, member);
     return driver;
   }
 
@@ -217,6 +220,7 @@ class SyncGroupCoordinatorTest {
             .syncGroup(member)
             .build();
     member.attach(driver);
+    members.put(driver, member);
     return driver;
   }
 
@@ -241,6 +245,31 @@ class SyncGroupCoordinatorTest {
 
     clock.advanceBy(Duration.ofSeconds(5));
     assertThat(states()).containsExactly(VrrpState.MASTER, VrrpState.MASTER);
+  }
+
+  /** As the Linux instance reconfigures a member: the group learns the new config first. */
+  void reconfigure(
+      VrrpDriver driver, VrrpRouterConfig next, java.util.Map<String, HealthStatus> health) {
+    members.get(driver).reconfigured(next);
+    driver.handle(VrrpInput.reconfigure(next, health));
+  }
+
+  @Test
+  void aWeightZeroSourceAddedByAReconfigureFaultsTheGroupAndItsRemovalRecoversIt() {
+    bothMaster();
+    VrrpRouterConfig withDisk = vi1.toBuilder().track("disk", 0).build();
+
+    reconfigure(one, withDisk, java.util.Map.of("disk", HealthStatus.DOWN));
+    clock.runDue();
+
+    assertThat(states()).containsExactly(VrrpState.FAULT, VrrpState.FAULT);
+    assertThat(group.state()).isEqualTo(VrrpState.FAULT);
+    events.clear();
+
+    reconfigure(one, vi1, java.util.Map.of());
+    clock.runDue();
+    assertThat(states()).containsExactly(VrrpState.BACKUP, VrrpState.BACKUP);
+    assertThat(events).containsExactly("GROUP VG_1 BACKUP", "VI_1 BACKUP", "VI_2 BACKUP");
   }
 
   @Test

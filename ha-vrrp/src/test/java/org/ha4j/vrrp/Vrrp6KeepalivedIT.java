@@ -3,6 +3,8 @@ package org.ha4j.vrrp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -219,6 +221,69 @@ class Vrrp6KeepalivedIT {
       Thread.onSpinWait();
     }
     assertSoleHolder(lb2, lb1);
+  }
+
+  /**
+   * {@link VrrpInstance#reconfigure} of an IPv6 MASTER beside a keepalived BACKUP: 20 reloads
+   * alternating priority 100/110 and a tracked source added and dropped. Neither side changes
+   * state, the VIP stays on the master only, its adverts on the wire carry each new priority, and
+   * its threads and fds stay as they were.
+   */
+  @Test
+  void reloadsOfAnIpv6MasterBesideKeepalivedChangeNoState() throws Exception {
+    Path control = VrrpReloadIT.controlFifo(lb1);
+    NetnsProcess ha4j =
+        VrrpReloadIT.reloadNode(
+            lb1, control, 3, "100;100;" + VIP + "/64", "110;100;" + VIP + "/64;;check/-5/UP");
+    ha4j.awaitOutput(out -> out.contains("STATE MASTER"), START, "ha4j MASTER");
+    NetnsProcess keepalived = Keepalived.start(lb2, keepalivedV6("BACKUP", 90));
+    keepalived.assertNeverOutputs("Entering MASTER STATE", Duration.ofSeconds(2));
+    String source = Ipv6Hosts.linkLocal(lb1);
+    List<String> resources = new ArrayList<>();
+    int reloads = 20;
+    for (int n = 1; n <= reloads; n++) {
+      int reload = n;
+      String priority = n % 2 == 1 ? "110" : "100";
+      int before = VrrpReloadIT.count(capture.output(), "src=" + source + " ");
+      Files.writeString(control, "RELOAD\n");
+      String out =
+          ha4j.awaitOutput(
+              o -> o.contains("RELOADED " + reload + " "), Duration.ofSeconds(10), "reload " + n);
+      resources.add(
+          out.substring(out.indexOf("RELOADED " + reload + " "))
+              .lines()
+              .findFirst()
+              .orElseThrow()
+              .replaceFirst("RELOADED \\d+ ", ""));
+      capture.awaitOutput(
+          o ->
+              o.lines()
+                  .filter(line -> line.contains("src=" + source + " "))
+                  .skip(before)
+                  .anyMatch(line -> line.endsWith(" prio=" + priority)),
+          TAKEOVER,
+          "an advert with priority " + priority + " after reload " + n);
+      assertSoleHolder(lb1, lb2);
+    }
+    keepalived.assertNeverOutputs("Entering MASTER STATE", Duration.ofSeconds(1));
+    String ha4jOut = ha4j.output();
+    assertThat(ha4jOut.lines().filter(line -> line.startsWith("STATE ")).map(l -> l.split(" ")[1]))
+        .as("ha4j transitions")
+        .containsExactly("BACKUP", "MASTER");
+    assertThat(VrrpReloadIT.count(ha4jOut, ") reconfigured: priority ")).isEqualTo(reloads);
+    assertThat(VrrpReloadIT.count(keepalived.output(), "Entering "))
+        .as("keepalived transitions")
+        .isEqualTo(1);
+    assertThat(Keepalived.rejections(keepalived)).isEmpty();
+    // fds as after the second reload: the control FIFO is open then
+    assertThat(resources.get(reloads - 1)).as("threads and fds").isEqualTo(resources.get(1));
+
+    ha4j.signal("TERM");
+    assertThat(ha4j.awaitExit(Duration.ofSeconds(10))).isEqualTo(143);
+    assertThat(ha4j.output()).contains("DROPS {}");
+    keepalived.awaitOutput(out -> out.contains("Entering MASTER STATE"), TAKEOVER, "keepalived");
+    assertSoleHolder(lb2, lb1);
+    assertThat(ha4j.isAlive()).isFalse();
   }
 
   /**

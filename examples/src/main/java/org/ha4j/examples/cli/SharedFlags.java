@@ -24,10 +24,10 @@ final class SharedFlags {
     @Option(
         names = "--relay",
         paramLabel = "splice|copy|auto",
-        defaultValue = "splice",
+        defaultValue = "auto",
         description =
-            "How the proxy relays bytes: splice(2), a copy, or splice where available (default:"
-                + " ${DEFAULT-VALUE}).")
+            "How the proxy relays bytes: splice(2), a copy, or a copy that moves to splice(2)"
+                + " once a session streams (default: ${DEFAULT-VALUE}).")
     RelayKind relay;
   }
 

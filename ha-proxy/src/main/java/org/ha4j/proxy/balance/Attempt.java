@@ -8,15 +8,23 @@ import java.util.Arrays;
  * servers already tried, whether selection has moved to the backups, the hash key and the retry
  * counters of hash/random methods.
  *
- * <p>Created by {@link PeerGroup#newAttempt}; bound to that group, so a re-configuration during the
- * session does not disturb it. Guarded by the upstream's lock like the peers.
+ * <p>Created by {@link PeerGroup#newAttempt}; bound to that group from its first pick on, so a
+ * re-configuration during the session does not disturb it (before its first pick, {@link
+ * PeerGroup#takeOver} may move it to a newer group). Guarded by the upstream's lock like the peers.
  */
 public final class Attempt {
 
-  final PeerGroup group;
+  PeerGroup group;
   final byte[] key;
   final byte[] clientAddress;
-  private final long[] tried;
+
+  /** nginx's {@code proxy_next_upstream_tries} this attempt was started with; 0: no limit. */
+  final int nextUpstreamTries;
+
+  private long[] tried;
+
+  /** Picks given back by {@link PeerGroup#release}: none means this attempt never picked. */
+  int released;
 
   /**
    * Whether any bit of {@link #tried} is set: a first pick may take the steady fast path, a retry
@@ -36,14 +44,26 @@ public final class Attempt {
   long hash;
   boolean hashStarted;
 
-  Attempt(PeerGroup group, byte[] key, byte[] clientAddress, int triesLeft) {
-    this.group = group;
+  Attempt(PeerGroup group, byte[] key, byte[] clientAddress, int nextUpstreamTries, int triesLeft) {
     this.key = key;
     this.clientAddress = clientAddress;
+    this.nextUpstreamTries = nextUpstreamTries;
+    start(group, triesLeft);
+  }
+
+  /** Starts selection over {@code group}, as a new attempt would. */
+  void start(PeerGroup group, int triesLeft) {
+    this.group = group;
     this.list = group.primary;
     int words = Math.max(group.primary.number, group.backup == null ? 0 : group.backup.number);
     this.tried = new long[Math.max(1, (words + 63) >>> 6)];
+    this.triedAny = false;
     this.triesLeft = triesLeft;
+    this.current = null;
+    this.methodTries = 0;
+    this.rehash = 0;
+    this.hash = 0;
+    this.hashStarted = false;
   }
 
   boolean tried(int index) {

@@ -62,9 +62,9 @@ public final class Peer {
 
   // copies of spec values and of down(), read on every pick: one object, no pointer chase in the
   // hot loop
-  private final int maxFails;
-  private final long failTimeoutNanos;
-  private final int maxConns;
+  private int maxFails;
+  private long failTimeoutNanos;
+  private int maxConns;
   private boolean blocked;
 
   public Peer(ServerSpec spec) {
@@ -258,6 +258,28 @@ public final class Peer {
       effectiveWeight = newWeight;
     }
     recount();
+  }
+
+  /**
+   * Takes the parameters of a re-read {@code server} line for the same address (a reload): weight
+   * as {@link #reweight}, and max_fails, fail_timeout, max_conns, down and backup. What the peer
+   * has counted stays: its sessions, failures and their window, health and draining. The owner must
+   * then build a new {@link PeerGroup} (weights and backup feed its lists).
+   *
+   * @throws IllegalArgumentException when {@code next} is another server
+   */
+  public void reconfigure(ServerSpec next) {
+    Objects.requireNonNull(next, "next");
+    if (!next.server().equals(server)) {
+      throw new IllegalArgumentException(
+          "server " + next.server() + " is not " + server + ": a peer keeps its address");
+    }
+    reweight(next.weight());
+    this.spec = next;
+    this.maxFails = next.maxFails();
+    this.failTimeoutNanos = next.failTimeout().toNanos();
+    this.maxConns = next.maxConns();
+    updateBlocked(); // down may have changed; recounts calm for the limits too
   }
 
   /** nginx's {@code down}, an unhealthy active check or draining. */

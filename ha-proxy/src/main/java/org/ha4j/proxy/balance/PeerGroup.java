@@ -72,16 +72,40 @@ public final class PeerGroup {
       throw new IllegalArgumentException(
           "next upstream tries must be >= 0, got " + nextUpstreamTries);
     }
-    // nginx: tries = non-down primaries + non-down backups, capped by proxy_next_upstream_tries
-    int tries = configuredTries;
-    if (nextUpstreamTries != 0 && tries > nextUpstreamTries) {
-      tries = nextUpstreamTries;
-    }
     return new Attempt(
         this,
         key == null ? new byte[0] : key,
         clientAddress == null ? new byte[0] : clientAddress,
-        tries);
+        nextUpstreamTries,
+        tries(nextUpstreamTries));
+  }
+
+  /** nginx: tries = non-down primaries + non-down backups, capped by proxy_next_upstream_tries. */
+  private int tries(int nextUpstreamTries) {
+    int tries = configuredTries;
+    if (nextUpstreamTries != 0 && tries > nextUpstreamTries) {
+      tries = nextUpstreamTries;
+    }
+    return tries;
+  }
+
+  /**
+   * Moves an attempt started on an older group of the same upstream onto this one, as if it had
+   * started here, if it has not picked a server yet: a session whose upstream was re-configured
+   * between its start and its first pick then picks among the current servers. An attempt that has
+   * picked stays on its group (its tried servers and counts belong there).
+   *
+   * @return whether {@code attempt} is now on this group
+   */
+  public boolean takeOver(Attempt attempt) {
+    if (attempt.group == this) {
+      return true;
+    }
+    if (attempt.current != null || attempt.released > 0 || attempt.triedAny) {
+      return false;
+    }
+    attempt.start(this, tries(attempt.nextUpstreamTries));
+    return true;
   }
 
   private static int countNotDown(PeerList list) {
@@ -116,6 +140,7 @@ public final class PeerGroup {
       return;
     }
     attempt.current = null;
+    attempt.released++;
     if (attempt.list.single) {
       peer.dropConn();
       attempt.triesLeft = 0;

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.ha4j.core.health.HealthStatus;
 import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.vrrp.codec.VrrpAdvertisement;
 import org.ha4j.vrrp.codec.VrrpWireFormat;
 
@@ -27,7 +28,9 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
 
   private static final long CENTISECOND_NANOS = 10_000_000L;
 
-  private final VrrpRouterConfig config;
+  /** Replaced by a reconfigure; its VRID, version and address-owner status never change. */
+  private VrrpRouterConfig config;
+
   private final Map<String, TrackedInput> trackedByName = new LinkedHashMap<>();
   private final Map<String, HealthStatus> health = new LinkedHashMap<>();
 
@@ -69,10 +72,7 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
 
   StandardVrrpStateMachine(VrrpRouterConfig config) {
     this.config = Objects.requireNonNull(config, "config");
-    for (TrackedInput input : config.trackedInputs()) {
-      trackedByName.put(input.name(), input);
-      health.put(input.name(), HealthStatus.UP);
-    }
+    adoptTrackedInputs(Map.of(), Map.of());
     this.effectivePriority = computeEffectivePriority();
     this.masterAdverIntervalNanos = config.advertInterval().toNanos();
   }
@@ -123,6 +123,8 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
       onHealth(nowNanos, changed, out);
     } else if (input instanceof VrrpInput.InterfaceChanged changed) {
       onInterface(nowNanos, changed.up(), out);
+    } else if (input instanceof VrrpInput.Reconfigure reconfigure) {
+      onReconfigure(nowNanos, reconfigure, out);
     } else {
       throw new IllegalArgumentException("unknown input " + input);
     }
@@ -522,6 +524,138 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
     return Optional.empty();
   }
 
+  // ---------------------------------------------------------------- reconfigure
+
+  /**
+   * A reload: the new settings take effect without a transition unless they demand one. A MASTER
+   * keeps its timers (its next advert carries the new priority and interval), adds and announces
+   * only the VIPs that are new and removes only those that went; a BACKUP moves its running
+   * Master_Down_Timer to the new priority and interval, never earlier than it was due.
+   */
+  private void onReconfigure(long now, VrrpInput.Reconfigure reconfigure, List<VrrpAction> out) {
+    VrrpRouterConfig next = reconfigure.config();
+    requireSameIdentity(next);
+    VrrpRouterConfig previous = config;
+    long masterDownDue = masterDownArmedAtNanos + masterDownBaseNanos + skewNanos();
+    int before = effectivePriority;
+    config = next;
+    adoptTrackedInputs(Map.copyOf(health), reconfigure.trackedHealth());
+    if (next.version() == VrrpWireFormat.VERSION || state != VrrpState.BACKUP) {
+      // a VRRPv3 backup keeps the interval it learnt from the master (RFC 9568 §6.4.2)
+      masterAdverIntervalNanos = next.advertInterval().toNanos();
+    }
+    effectivePriority = computeEffectivePriority();
+    if (effectivePriority != before) {
+      out.add(new VrrpAction.PriorityChanged(before, effectivePriority, "reconfigured"));
+    }
+    Optional<String> fault = faultCause();
+    switch (state) {
+      case INITIALIZE -> {
+        // adopted for start
+      }
+      case MASTER -> {
+        if (fault.isPresent()) {
+          leaveMaster(interfaceUp, previous.heldAddresses(), out);
+          transition(now, VrrpState.FAULT, "reconfigured: " + fault.get(), out);
+        } else {
+          changeHeldAddresses(previous, out);
+          masterAddress = config.primaryAddress();
+          masterPriority = effectivePriority;
+        }
+      }
+      case BACKUP -> {
+        if (fault.isPresent()) {
+          cancel(VrrpTimer.MASTER_DOWN, out);
+          transition(now, VrrpState.FAULT, "reconfigured: " + fault.get(), out);
+        } else if (armed.containsKey(VrrpTimer.MASTER_DOWN)) {
+          long base = masterDownBaseNanos == 0 ? 0 : downBaseNanos();
+          long due = Math.max(masterDownDue, masterDownArmedAtNanos + base + skewNanos());
+          if (due != masterDownDue) {
+            armTimer(VrrpTimer.MASTER_DOWN, Duration.ofNanos(Math.max(0, due - now)), out);
+          }
+          // kept as Master_Down_Interval's parts, so the next change is measured from them
+          masterDownBaseNanos = due - masterDownArmedAtNanos - skewNanos();
+        }
+      }
+      case FAULT -> {
+        if (fault.isEmpty()) {
+          reevaluate(now, "reconfigured", out);
+        }
+      }
+      default -> throw new IllegalStateException(state.toString());
+    }
+  }
+
+  private void requireSameIdentity(VrrpRouterConfig next) {
+    if (next.virtualRouterId() != config.virtualRouterId()
+        || next.version() != config.version()
+        || next.isAddressOwner() != config.isAddressOwner()) {
+      throw new IllegalArgumentException(
+          "a running router keeps its VRID ("
+              + config.virtualRouterId()
+              + "), VRRP version ("
+              + config.version()
+              + ") and address-owner status ("
+              + config.isAddressOwner()
+              + "); got "
+              + next.virtualRouterId()
+              + ", "
+              + next.version()
+              + ", "
+              + next.isAddressOwner()
+              + ": restart it instead");
+    }
+  }
+
+  /**
+   * The tracked inputs of {@link #config}: a status named in {@code reported} wins, then the one
+   * known before, then UP.
+   */
+  private void adoptTrackedInputs(
+      Map<String, HealthStatus> known, Map<String, HealthStatus> reported) {
+    trackedByName.clear();
+    health.clear();
+    for (TrackedInput input : config.trackedInputs()) {
+      trackedByName.put(input.name(), input);
+      HealthStatus status = reported.get(input.name());
+      health.put(
+          input.name(),
+          status != null ? status : known.getOrDefault(input.name(), HealthStatus.UP));
+    }
+  }
+
+  /**
+   * A MASTER's VIP change: the new ones added and announced (keepalived's repeat, one burst), the
+   * dropped ones removed; those in both are left alone, so nothing flaps or is announced twice.
+   */
+  private void changeHeldAddresses(VrrpRouterConfig previous, List<VrrpAction> out) {
+    List<Ipv4Cidr> gone = new ArrayList<>(previous.heldAddresses());
+    gone.removeAll(config.heldAddresses());
+    List<Ipv4Cidr> added = new ArrayList<>(config.heldAddresses());
+    added.removeAll(previous.heldAddresses());
+    if (!gone.isEmpty()) {
+      out.add(new VrrpAction.RemoveVirtualAddresses(gone));
+    }
+    if (!added.isEmpty()) {
+      out.add(new VrrpAction.AddVirtualAddresses(added));
+      if (config.garpMasterRepeat() > 0) {
+        out.add(new VrrpAction.SendGratuitousArp(added, config.garpMasterRepeat()));
+      }
+    }
+    boolean refreshes = !config.heldAddresses().isEmpty() && !config.garpMasterRefresh().isZero();
+    boolean refreshed =
+        !previous.heldAddresses().isEmpty() && !previous.garpMasterRefresh().isZero();
+    if (refreshes
+        && (!refreshed || !config.garpMasterRefresh().equals(previous.garpMasterRefresh()))) {
+      armTimer(VrrpTimer.GARP_REFRESH, config.garpMasterRefresh(), out);
+    } else if (!refreshes) {
+      cancel(VrrpTimer.GARP_REFRESH, out);
+    }
+    if (config.heldAddresses().isEmpty() || config.garpMasterRepeat() == 0) {
+      cancel(VrrpTimer.GARP_SECOND_BURST, out);
+    }
+  }
+
   // ---------------------------------------------------------------- transitions
 
   private void becomeMaster(long now, String reason, List<VrrpAction> out) {
@@ -550,6 +684,10 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
 
   /** Stops the master's timers, optionally resigns with priority 0, and drops the VIPs. */
   private void leaveMaster(boolean resign, List<VrrpAction> out) {
+    leaveMaster(resign, config.heldAddresses(), out);
+  }
+
+  private void leaveMaster(boolean resign, List<Ipv4Cidr> held, List<VrrpAction> out) {
     cancel(VrrpTimer.ADVERTISEMENT, out);
     cancel(VrrpTimer.GARP_SECOND_BURST, out);
     cancel(VrrpTimer.GARP_REFRESH, out);
@@ -558,7 +696,7 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
     }
     // keepalived vrrp_state_leave_master() -> vrrp_restore_interface(): the VIPs leave with
     // mastership.
-    out.add(new VrrpAction.RemoveVirtualAddresses(config.heldAddresses()));
+    out.add(new VrrpAction.RemoveVirtualAddresses(held));
     holdsVirtualAddresses = false;
     masterAddress = null;
     masterPriority = -1;

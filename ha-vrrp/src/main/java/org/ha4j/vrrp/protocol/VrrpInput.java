@@ -1,5 +1,6 @@
 package org.ha4j.vrrp.protocol;
 
+import java.util.Map;
 import java.util.Objects;
 import org.ha4j.core.health.HealthStatus;
 import org.ha4j.core.net.Ipv4Address;
@@ -48,6 +49,20 @@ public sealed interface VrrpInput {
     return new TrackedHealthChanged(name, status);
   }
 
+  /**
+   * The router's settings change while it runs (a reload): same VRID, version and address-owner
+   * status, anything else may differ. {@code trackedHealth} gives the current status of tracked
+   * inputs the caller knows of; an input it does not name keeps the status the router knew, or
+   * starts UP if new. No state transition follows unless the new settings demand one (a weight-0
+   * input that is DOWN: FAULT; the input whose fault held it in FAULT gone: BACKUP).
+   *
+   * @throws IllegalArgumentException from {@link VrrpStateMachine#handle} if the VRID, version or
+   *     address-owner status differ (those need a restart)
+   */
+  static VrrpInput reconfigure(VrrpRouterConfig config, Map<String, HealthStatus> trackedHealth) {
+    return new Reconfigure(config, trackedHealth);
+  }
+
   /** The VRRP interface went up or down (keepalived: interface fault). */
   static VrrpInput interfaceUp(boolean up) {
     return up ? InterfaceChanged.UP : InterfaceChanged.DOWN;
@@ -88,6 +103,15 @@ public sealed interface VrrpInput {
     public TrackedHealthChanged {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(status, "status");
+    }
+  }
+
+  /** See {@link VrrpInput#reconfigure}. */
+  record Reconfigure(VrrpRouterConfig config, Map<String, HealthStatus> trackedHealth)
+      implements VrrpInput {
+    public Reconfigure {
+      Objects.requireNonNull(config, "config");
+      trackedHealth = Map.copyOf(trackedHealth);
     }
   }
 

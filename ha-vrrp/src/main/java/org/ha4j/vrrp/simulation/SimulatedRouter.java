@@ -21,7 +21,10 @@ public final class SimulatedRouter {
 
   private final VirtualLan lan;
   private final String name;
-  private final VrrpRouterConfig config;
+
+  /** Replaced by {@link #reconfigure}. */
+  VrrpRouterConfig config;
+
   final Map<String, HealthStatus> health = new LinkedHashMap<>();
 
   /** The driver of the current run; null when not running. */
@@ -35,6 +38,9 @@ public final class SimulatedRouter {
   boolean running;
   boolean linkUp = true;
   boolean holdsVirtualAddresses;
+
+  /** The addresses on the router's interface now (a reconfigure adds and removes single ones). */
+  final java.util.Set<org.ha4j.core.net.Ipv4Cidr> addressesHeld = new java.util.LinkedHashSet<>();
 
   /** When the router entered its current state (or stopped running). */
   long stateSinceNanos;
@@ -84,6 +90,14 @@ public final class SimulatedRouter {
     lan.setHealth(this, input, status);
   }
 
+  /**
+   * A reload: the router adopts {@code next} (same VRID, version and owner status), running or not;
+   * newly tracked inputs start UP.
+   */
+  public void reconfigure(VrrpRouterConfig next) {
+    lan.reconfigure(this, next);
+  }
+
   /** The host's link goes down (nothing in or out) or comes back. */
   public void setLinkUp(boolean up) {
     lan.setLink(this, up);
@@ -103,6 +117,11 @@ public final class SimulatedRouter {
    */
   public boolean holdsVirtualAddresses() {
     return holdsVirtualAddresses;
+  }
+
+  /** The virtual and excluded addresses on its interface now. */
+  public java.util.Set<org.ha4j.core.net.Ipv4Cidr> addressesHeld() {
+    return java.util.Set.copyOf(addressesHeld);
   }
 
   /** The protocol state; INITIALIZE when not running. */

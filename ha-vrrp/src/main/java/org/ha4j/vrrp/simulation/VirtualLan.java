@@ -344,6 +344,7 @@ public final class VirtualLan {
     outside(router.name() + " crashes");
     halt(router);
     router.holdsVirtualAddresses = false; // the host is gone, and its addresses with it
+    router.addressesHeld.clear();
     check();
   }
 
@@ -363,6 +364,23 @@ public final class VirtualLan {
     if (router.running) {
       feed(router, VrrpInput.health(input, status));
     }
+    check();
+  }
+
+  void reconfigure(SimulatedRouter router, VrrpRouterConfig next) {
+    outside(router.name() + " reconfigured");
+    Map<String, HealthStatus> health = new LinkedHashMap<>();
+    next.trackedInputs()
+        .forEach(
+            input ->
+                health.put(
+                    input.name(), router.health.getOrDefault(input.name(), HealthStatus.UP)));
+    if (router.running) {
+      feed(router, VrrpInput.reconfigure(next, health));
+    }
+    router.config = next;
+    router.health.clear();
+    router.health.putAll(health);
     check();
   }
 
@@ -421,11 +439,14 @@ public final class VirtualLan {
               @Override
               public void add(List<Ipv4Cidr> addresses) {
                 router.holdsVirtualAddresses = true;
+                router.addressesHeld.addAll(addresses);
               }
 
               @Override
               public void remove(List<Ipv4Cidr> addresses) {
-                router.holdsVirtualAddresses = false;
+                router.addressesHeld.removeAll(addresses);
+                // a reconfigured master removes only the addresses it dropped
+                router.holdsVirtualAddresses &= !router.addressesHeld.isEmpty();
               }
             })
         .announcer(
@@ -569,6 +590,14 @@ public final class VirtualLan {
     long now = scheduler.nanoTime();
     for (SimulatedRouter router : routers.values()) {
       boolean master = router.running && router.state() == VrrpState.MASTER;
+      if (master && !router.addressesHeld.equals(Set.copyOf(router.config().heldAddresses()))) {
+        fail(
+            router.name()
+                + " as MASTER holds "
+                + router.addressesHeld
+                + ", configured "
+                + router.config().heldAddresses());
+      }
       if (router.holdsVirtualAddresses != master) {
         fail(
             router.name()
