@@ -11,6 +11,8 @@ import java.util.function.Function;
 import org.ha4j.core.config.ConfigProblem;
 import org.ha4j.core.health.HealthSignal;
 import org.ha4j.core.health.HealthSource;
+import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.vrrp.VirtualAddress;
 import org.ha4j.vrrp.VrrpInstance;
 import org.ha4j.vrrp.VrrpSyncGroup;
@@ -106,10 +108,20 @@ final class KeepalivedMapping {
             .garpMasterRefresh(spec.garp().masterRefresh())
             .garpMasterRefreshRepeat(spec.garp().masterRefreshRepeat());
     for (VirtualAddressSpec vip : spec.virtualAddresses()) {
-      b.virtualAddress(onInstanceInterface(spec, vip, "virtual_ipaddress"));
+      onInstanceInterface(spec, vip, "virtual_ipaddress");
+      if (vip.address().address().isIpv6()) {
+        b.ipv6VirtualAddress(vip.address());
+      } else {
+        b.virtualAddress(ipv4(vip));
+      }
     }
     for (VirtualAddressSpec excluded : spec.excludedAddresses()) {
-      b.excludedAddress(onInstanceInterface(spec, excluded, "virtual_ipaddress_excluded"));
+      onInstanceInterface(spec, excluded, "virtual_ipaddress_excluded");
+      if (excluded.address().address().isIpv6()) {
+        b.ipv6ExcludedAddress(excluded.address());
+      } else {
+        b.excludedAddress(ipv4(excluded));
+      }
     }
     spec.unicastSource().ifPresent(b::unicastSource);
     spec.unicastPeers().forEach(b::unicastPeer);
@@ -164,7 +176,8 @@ final class KeepalivedMapping {
     return all;
   }
 
-  private static VirtualAddress onInstanceInterface(
+  /** Refuses a VIP on another interface than the instance's. */
+  private static void onInstanceInterface(
       VrrpInstanceSpec spec, VirtualAddressSpec vip, String keyword) {
     if (vip.device().isPresent() && !vip.device().get().equals(spec.interfaceName())) {
       throw new UnsupportedSetting(
@@ -177,7 +190,15 @@ final class KeepalivedMapping {
               + spec.interfaceName()
               + ") only");
     }
-    return new VirtualAddress(vip.address(), vip.label().orElse(null));
+  }
+
+  /** An IPv4 entry (the loader keeps each instance to one family) with its label. */
+  private static VirtualAddress ipv4(VirtualAddressSpec vip) {
+    return new VirtualAddress(
+        new Ipv4Cidr(
+            Ipv4Address.ofBytes(vip.address().address().toBytes(), 0),
+            vip.address().prefixLength()),
+        vip.label().orElse(null));
   }
 
   /** A keepalived setting that loads but that a node cannot carry out. */

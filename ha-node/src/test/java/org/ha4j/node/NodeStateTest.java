@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.ha4j.core.health.Health;
-import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.core.net.IpAddress;
 import org.ha4j.health.ProbeFailure;
 import org.ha4j.health.ProbeStats;
 import org.ha4j.proxy.BackendStats;
@@ -33,8 +33,8 @@ class NodeStateTest {
                         VrrpState.MASTER,
                         100,
                         100,
-                        Optional.of(Ipv4Address.parse("10.200.0.11")),
-                        Ipv4Address.parse("10.200.0.11"),
+                        Optional.of(IpAddress.parse("10.200.0.11")),
+                        IpAddress.parse("10.200.0.11"),
                         true,
                         42,
                         0,

@@ -34,10 +34,23 @@ final class AdvertReceiver {
     void packet(String reason, Ipv4Address source, String detail);
   }
 
+  /** Where packets come from: the IPv4 or the IPv6 transport. */
+  interface PacketSource {
+    byte[] receive(int timeoutMillis) throws IOException;
+  }
+
+  /** Turns one packet of the transport's family into the core's view of it. */
+  interface PacketDecoder {
+    VrrpDecodeResult decode(byte[] packet);
+
+    /** The source to name when a packet is dropped; null when it is not an IPv4 one. */
+    Ipv4Address sourceOf(byte[] packet);
+  }
+
   private final String name;
-  private final VrrpTransport transport;
+  private final PacketSource transport;
   private final TransportConfig transportConfig;
-  private volatile ReceiveExpectations expectations;
+  private volatile PacketDecoder decoder;
   private final Accepted accepted;
   private final Dropped dropped;
   private final AtomicLong received = new AtomicLong();
@@ -51,10 +64,20 @@ final class AdvertReceiver {
       ReceiveExpectations expectations,
       Accepted accepted,
       Dropped dropped) {
+    this(name, transport::receive, transportConfig, ipv4(expectations), accepted, dropped);
+  }
+
+  AdvertReceiver(
+      String name,
+      PacketSource transport,
+      TransportConfig transportConfig,
+      PacketDecoder decoder,
+      Accepted accepted,
+      Dropped dropped) {
     this.name = name;
     this.transport = transport;
     this.transportConfig = transportConfig;
-    this.expectations = expectations;
+    this.decoder = decoder;
     this.accepted = accepted;
     this.dropped = dropped;
     this.thread = new Thread(this::receiveLoop, "ha4j-vrrp-rx-" + name);
@@ -78,9 +101,9 @@ final class AdvertReceiver {
     }
   }
 
-  /** From the next packet on, validates against {@code next} (a reconfigure's). */
-  void expect(ReceiveExpectations next) {
-    this.expectations = next;
+  /** From the next packet on, decodes and validates with {@code next} (a reconfigure's). */
+  void expect(PacketDecoder next) {
+    this.decoder = next;
   }
 
   /** Valid adverts received (not our own, from an allowed peer). */
@@ -108,9 +131,10 @@ final class AdvertReceiver {
   }
 
   private void accept(byte[] packet) {
-    VrrpDecodeResult result = VrrpDecoder.decode(packet, expectations);
+    PacketDecoder current = decoder;
+    VrrpDecodeResult result = current.decode(packet);
     if (result instanceof VrrpDecodeResult.Rejected rejected) {
-      dropped.packet(rejected.reason().name(), sourceOf(packet), rejected.detail());
+      dropped.packet(rejected.reason().name(), current.sourceOf(packet), rejected.detail());
       return;
     }
     VrrpDecodeResult.Accepted valid = (VrrpDecodeResult.Accepted) result;
@@ -136,7 +160,17 @@ final class AdvertReceiver {
     accepted.advertisement(valid.source(), valid.advertisement());
   }
 
-  private static Ipv4Address sourceOf(byte[] packet) {
-    return packet.length >= 20 ? Ipv4Address.ofBytes(packet, 12) : null;
+  static PacketDecoder ipv4(ReceiveExpectations expectations) {
+    return new PacketDecoder() {
+      @Override
+      public VrrpDecodeResult decode(byte[] packet) {
+        return VrrpDecoder.decode(packet, expectations);
+      }
+
+      @Override
+      public Ipv4Address sourceOf(byte[] packet) {
+        return packet.length >= 20 ? Ipv4Address.ofBytes(packet, 12) : null;
+      }
+    };
   }
 }

@@ -20,12 +20,16 @@ import org.ha4j.core.linux.LinkMonitor;
 import org.ha4j.core.linux.LinuxNetwork;
 import org.ha4j.core.linux.PacketSocket;
 import org.ha4j.core.linux.RouteNetlink;
+import org.ha4j.core.net.IpAddress;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.core.time.SystemScheduler;
 import org.ha4j.vrrp.codec.ReceiveExpectations;
 import org.ha4j.vrrp.codec.VrrpWireFormat;
+import org.ha4j.vrrp.driver.AddressAnnouncer;
+import org.ha4j.vrrp.driver.AdvertisementSender;
 import org.ha4j.vrrp.driver.SyncGroupPort;
+import org.ha4j.vrrp.driver.VirtualAddressTable;
 import org.ha4j.vrrp.driver.VrrpDriver;
 import org.ha4j.vrrp.net.GratuitousArp;
 import org.ha4j.vrrp.net.LinkWatcher;
@@ -74,6 +78,10 @@ final class DefaultVrrpInstance implements VrrpInstance {
   private volatile VrrpTransport transport;
   private volatile TransportConfig transportConfig;
   private PacketSocket packetSocket;
+
+  /** An IPv6 instance's sockets and ports (then {@link #transport} stays null). */
+  private volatile Ipv6Ports ipv6Ports;
+
   private LinkWatcher linkWatcher;
   private volatile AdvertReceiver receiver;
 
@@ -89,7 +97,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
   private InterfaceAddressTable addressTable;
 
   /** Adverts out; replaced with the transport when a reconfigure changes the source or peers. */
-  private volatile AdvertMessages adverts;
+  private volatile AdvertisementSender adverts;
 
   private volatile VrrpDriver driver;
   private volatile Ipv4Address sourceAddress;
@@ -107,8 +115,17 @@ final class DefaultVrrpInstance implements VrrpInstance {
   private final Runnable resign = () -> driver.stop();
 
   DefaultVrrpInstance(VrrpInstance.Builder builder, String name, VrrpRouterConfig protocol) {
+    this(builder, name, protocol, null);
+  }
+
+  /** An IPv6 instance when {@code ipv6Settings} is set: the same driver over IPv6 ports. */
+  DefaultVrrpInstance(
+      VrrpInstance.Builder builder,
+      String name,
+      VrrpRouterConfig protocol,
+      Ipv6Ports.Settings ipv6Settings) {
     this.name = name;
-    this.settings = InstanceSettings.of(builder, name, protocol);
+    this.settings = InstanceSettings.of(builder, name, protocol, ipv6Settings);
   }
 
   @Override
@@ -122,7 +139,11 @@ final class DefaultVrrpInstance implements VrrpInstance {
 
   /** The protocol configuration this instance runs once its advert source is known. */
   VrrpRouterConfig protocolConfig(Ipv4Address source) {
-    return settings.protocol().toBuilder().primaryAddress(source).build();
+    return protocolConfig(source, settings);
+  }
+
+  private static VrrpRouterConfig protocolConfig(Ipv4Address source, InstanceSettings s) {
+    return s.protocol().toBuilder().primaryAddress(source).build();
   }
 
   @Override
@@ -154,33 +175,64 @@ final class DefaultVrrpInstance implements VrrpInstance {
             .orElseThrow(
                 () -> new IOException("(" + name + ") no interface named " + interfaceName));
     interfaceIndex = link.index();
-    VirtualAddressManager addresses =
-        new VirtualAddressManager(netlink, interfaceName, link.index(), s.heldAddresses());
-    List<InterfaceAddress> present = addresses.findHostOwned();
-    Ipv4Address source = s.unicastSource();
-    if (source == null) {
-      source = primaryAddress(present);
+    Ipv4Address source;
+    VrrpRouterConfig config;
+    VirtualAddressTable table;
+    AddressAnnouncer announcer;
+    AdvertReceiver.PacketSource packets;
+    AdvertReceiver.PacketDecoder decoder;
+    if (s.ipv6() != null) {
+      Ipv6Ports ports = Ipv6Ports.open(name, interfaceName, netlink, link, s.ipv6());
+      ipv6Ports = ports;
+      source = Ipv6StandIns.SELF;
+      config = protocolConfig(source);
+      transportConfig = ports.transportConfig();
+      table = ports.addresses();
+      announcer = ports.announcer();
+      adverts = ports.adverts();
+      packets = ports.packets();
+      decoder = ports.decoder(config);
+    } else {
+      VirtualAddressManager addresses =
+          new VirtualAddressManager(netlink, interfaceName, link.index(), s.heldAddresses());
+      List<InterfaceAddress> present = addresses.findHostOwned();
+      source = s.unicastSource();
+      if (source == null) {
+        source = primaryAddress(present);
+      }
+      config = protocolConfig(source);
+      transportConfig = new TransportConfig(interfaceName, link.index(), source, s.unicastPeers());
+      transport = VrrpTransport.open(transportConfig);
+      packetSocket = LinuxNetwork.openPacket();
+      GratuitousArp gratuitousArp =
+          new GratuitousArp(packetSocket, link.index(), link.hardwareAddress());
+      ReceiveExpectations expectations = expectations(config, transportConfig);
+      new TakeoverRehearsal(name, config, expectations)
+          .run(transport, addresses, gratuitousArp, link.hardwareAddress());
+      addressTable = new InterfaceAddressTable(name, addresses);
+      table = addressTable;
+      announcer = gratuitousArp;
+      adverts = new AdvertMessages(transport, transportConfig);
+      packets = transport::receive;
+      decoder = AdvertReceiver.ipv4(expectations);
     }
     sourceAddress = source;
-    VrrpRouterConfig config = protocolConfig(source);
     s.protocol().warnings().forEach(warning -> log.warn("({}) {}", name, warning));
-    NoAcceptFilter filter = noAcceptFilter(config);
+    // an IPv6 instance's config names its VIPs by stand-ins, which nftables must never see
+    NoAcceptFilter filter = s.ipv6() == null ? noAcceptFilter(config) : null;
+    if (s.ipv6() != null && !config.acceptMode() && !config.isAddressOwner()) {
+      log.warn(
+          "({}) NO_ACCEPT_NOT_ENFORCED_FOR_IPV6: traffic to the IPv6 VIPs is accepted while master"
+              + " (no_accept filters IPv4 instances only)",
+          name);
+    }
     if (filter != null) {
       filter.install();
       noAccept = filter;
       log.info(
           "({}) no_accept: traffic to the VIPs dropped by nftables table {}", name, filter.table());
     }
-    transportConfig = new TransportConfig(interfaceName, link.index(), source, s.unicastPeers());
-    transport = VrrpTransport.open(transportConfig);
-    packetSocket = LinuxNetwork.openPacket();
-    GratuitousArp gratuitousArp =
-        new GratuitousArp(packetSocket, link.index(), link.hardwareAddress());
     LinkMonitor monitor = LinuxNetwork.openLinkMonitor();
-    ReceiveExpectations expectations = expectations(config, transportConfig);
-    new TakeoverRehearsal(name, config, expectations)
-        .run(transport, addresses, gratuitousArp, link.hardwareAddress());
-    adverts = new AdvertMessages(transport, transportConfig);
     scheduler = new SystemScheduler("ha4j-vrrp-" + name);
     scheduler.execute(() -> VrrpThreadPriority.raise(name, "protocol"));
     DropCounter dropCounter = new DropCounter(name, scheduler);
@@ -191,7 +243,6 @@ final class DefaultVrrpInstance implements VrrpInstance {
     if (s.syncGroup() != null) {
       groupMember = s.syncGroup().coordinator().join(name, config, protocolThread::execute);
     }
-    addressTable = new InterfaceAddressTable(name, addresses);
     VrrpDriver linuxDriver =
         VrrpDriver.builder(VrrpStateMachine.create(config))
             .syncGroup(groupMember != null ? groupMember : SyncGroupPort.NONE)
@@ -199,8 +250,8 @@ final class DefaultVrrpInstance implements VrrpInstance {
             .scheduler(scheduler)
             // a field, not a capture: a reconfigure may replace the transport
             .adverts(advert -> adverts.send(advert))
-            .addresses(addressTable)
-            .announcer(gratuitousArp)
+            .addresses(table)
+            .announcer(announcer)
             .notifier(notifier)
             .build();
     driver = linuxDriver;
@@ -246,14 +297,17 @@ final class DefaultVrrpInstance implements VrrpInstance {
             nowUp -> scheduler.execute(() -> linuxDriver.handle(VrrpInput.interfaceUp(nowUp))));
     linkWatcher.start();
     trackedInterfaces.commit(links, s.trackedInterfaces().keySet());
-    receiver = receiver(transport, transportConfig, expectations);
+    receiver = receiver(packets, transportConfig, decoder);
     receiver.start();
+    Ipv6Ports ports6 = ipv6Ports;
     log.info(
         "({}) started on {} from {} ({}), VRID {}, priority {}",
         name,
         interfaceName,
-        source,
-        transportConfig.isUnicast() ? "unicast to " + s.unicastPeers() : "multicast",
+        ports6 != null ? ports6.sourceAddress() : source,
+        ports6 != null
+            ? ports6.toString()
+            : transportConfig.isUnicast() ? "unicast to " + s.unicastPeers() : "multicast",
         config.virtualRouterId(),
         config.priority());
   }
@@ -271,13 +325,15 @@ final class DefaultVrrpInstance implements VrrpInstance {
   }
 
   private AdvertReceiver receiver(
-      VrrpTransport from, TransportConfig config, ReceiveExpectations expectations) {
+      AdvertReceiver.PacketSource from,
+      TransportConfig config,
+      AdvertReceiver.PacketDecoder decoder) {
     DropCounter dropCounter = drops;
     return new AdvertReceiver(
         name,
         from,
         config,
-        expectations,
+        decoder,
         (source, advert) ->
             scheduler.execute(() -> driver.handle(VrrpInput.advertisement(source, advert))),
         (reason, source, detail) -> {
@@ -363,7 +419,10 @@ final class DefaultVrrpInstance implements VrrpInstance {
   /**
    * What a reconfigure opens before anything changes, so a failure leaves the instance as it was.
    *
-   * @param transport a new transport when the advert source or peers change, else null
+   * @param transport a new transport when the advert source or peers change, else null (always null
+   *     for an IPv6 instance, whose addresses a reconfigure never changes)
+   * @param decoder how the receiver validates adverts from now on
+   * @param addresses the VIP table's new contents; null for an IPv6 instance
    * @param links the watchers of interfaces newly tracked
    */
   private record Reload(
@@ -371,7 +430,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
       VrrpRouterConfig config,
       TransportConfig transportConfig,
       VrrpTransport transport,
-      ReceiveExpectations expectations,
+      AdvertReceiver.PacketDecoder decoder,
       VirtualAddressManager addresses,
       TrackedInterfaces.Opened links,
       NoAcceptFilter noAccept,
@@ -400,6 +459,15 @@ final class DefaultVrrpInstance implements VrrpInstance {
   }
 
   private Reload prepare(InstanceSettings was, InstanceSettings now) throws IOException {
+    Ipv6Ports ports6 = ipv6Ports;
+    if (ports6 != null) {
+      // same sockets and stand-ins: InstanceReload refused any change to the IPv6 addresses
+      VrrpRouterConfig config = protocolConfig(Ipv6StandIns.SELF, now);
+      TrackedInterfaces.Opened links = trackedInterfaces.open(now.trackedInterfaces().keySet());
+      // no no_accept table for IPv6: the config names its VIPs by stand-ins
+      return new Reload(
+          now, config, transportConfig, null, ports6.decoder(config), null, links, null, false);
+    }
     VirtualAddressManager addresses =
         new VirtualAddressManager(
             netlink, now.interfaceName(), interfaceIndex, now.heldAddresses());
@@ -408,7 +476,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
         now.unicastSource() != null
             ? now.unicastSource()
             : was.unicastSource() == null ? sourceAddress : primaryAddress(present);
-    VrrpRouterConfig config = now.protocol().toBuilder().primaryAddress(source).build();
+    VrrpRouterConfig config = protocolConfig(source, now);
     TransportConfig newTransportConfig =
         new TransportConfig(now.interfaceName(), interfaceIndex, source, now.unicastPeers());
     TrackedInterfaces.Opened links = trackedInterfaces.open(now.trackedInterfaces().keySet());
@@ -428,7 +496,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
         config,
         newTransportConfig,
         newTransport,
-        expectations(config, newTransportConfig),
+        AdvertReceiver.ipv4(expectations(config, newTransportConfig)),
         addresses,
         links,
         filter,
@@ -446,7 +514,9 @@ final class DefaultVrrpInstance implements VrrpInstance {
     for (HealthSource source : now.tracked().keySet()) {
       health.put(source.name(), source.current().status());
     }
-    addressTable.use(reload.addresses());
+    if (reload.addresses() != null) {
+      addressTable.use(reload.addresses());
+    }
     if (reload.transport() != null) {
       adverts = new AdvertMessages(reload.transport(), reload.transportConfig());
       transport = reload.transport();
@@ -459,7 +529,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
     }
     driver.handle(VrrpInput.reconfigure(reload.config(), health));
     if (reload.transport() == null) {
-      receiver.expect(reload.expectations());
+      receiver.expect(reload.decoder());
     }
     notifier.reconfigured(changes);
   }
@@ -473,8 +543,8 @@ final class DefaultVrrpInstance implements VrrpInstance {
     if (reload.transport() != null) {
       AdvertReceiver old = receiver;
       // the new receiver listens before the old one stops, so no advert falls between them
-      AdvertReceiver fresh =
-          receiver(reload.transport(), reload.transportConfig(), reload.expectations());
+      VrrpTransport opened = reload.transport();
+      AdvertReceiver fresh = receiver(opened::receive, reload.transportConfig(), reload.decoder());
       fresh.start();
       receiver = fresh;
       old.close();
@@ -590,6 +660,9 @@ final class DefaultVrrpInstance implements VrrpInstance {
     if (packetSocket != null) {
       packetSocket.close();
     }
+    if (ipv6Ports != null) {
+      ipv6Ports.close();
+    }
     if (netlink != null) {
       netlink.close();
     }
@@ -613,13 +686,17 @@ final class DefaultVrrpInstance implements VrrpInstance {
     DropCounter counter = drops;
     AdvertReceiver rx = receiver;
     InstanceNotifier told = notifier;
+    Ipv6Ports ports6 = ipv6Ports;
+    Ipv4Address source = sourceAddress;
     return new VrrpInstanceSnapshot(
         name,
         protocolState == null ? VrrpState.INITIALIZE : protocolState.state(),
         settings.basePriority(),
         protocolState == null ? settings.basePriority() : protocolState.effectivePriority(),
-        protocolState == null ? Optional.empty() : protocolState.masterAddress(),
-        sourceAddress,
+        protocolState == null
+            ? Optional.empty()
+            : protocolState.masterAddress().map(this::realAddress),
+        ports6 != null ? ports6.sourceAddress() : source == null ? null : realAddress(source),
         protocolState == null || protocolState.interfaceUp(),
         running == null ? 0 : running.advertisementsSent(),
         receivedBefore + (rx == null ? 0 : rx.received()),
@@ -628,10 +705,28 @@ final class DefaultVrrpInstance implements VrrpInstance {
         told == null ? Map.of() : told.transitions());
   }
 
+  /** An address as the core names it, as it really is: an IPv6 instance's stand-ins translated. */
+  private IpAddress realAddress(Ipv4Address address) {
+    Ipv6Ports ports6 = ipv6Ports;
+    if (ports6 != null) {
+      return ports6.standIns().realSource(address).orElse(ports6.sourceAddress());
+    }
+    return IpAddress.ofBytes(address.toBytes());
+  }
+
   /** The instance and the protocol settings it runs with, for logs and for a node's checks. */
   @Override
   public String toString() {
     InstanceSettings s = settings;
-    return "VrrpInstance(" + name + " on " + s.interfaceName() + ": " + s.protocol() + ")";
+    Ipv6Ports.Settings ipv6Settings = s.ipv6();
+    String ipv6 =
+        ipv6Settings == null
+            ? ""
+            : ", IPv6 vips "
+                + ipv6Settings.virtual()
+                + (ipv6Settings.unicastPeers().isEmpty()
+                    ? ""
+                    : ", unicast peers " + ipv6Settings.unicastPeers());
+    return "VrrpInstance(" + name + " on " + s.interfaceName() + ": " + s.protocol() + ipv6 + ")";
   }
 }

@@ -31,14 +31,29 @@ final class InstanceReload {
     same("interface", running.interfaceName(), next.interfaceName(), running);
     same("virtual router id", a.virtualRouterId(), b.virtualRouterId(), running);
     same("VRRP version", a.version(), b.version(), running);
-    // only IPv4 is built today; the family still belongs to the identity, as the VRID does
-    same("address family", "IPv4", "IPv4", running);
+    same("address family", running.family(), next.family(), running);
     same("address owner (priority 255)", a.isAddressOwner(), b.isAddressOwner(), running);
     same(
         "sync group",
         running.syncGroup() == null ? null : running.syncGroup().name(),
         next.syncGroup() == null ? null : next.syncGroup().name(),
         running);
+    if (running.ipv6() != null) {
+      requireSameIpv6Addresses(running, running.ipv6(), next.ipv6());
+    }
+  }
+
+  /**
+   * An IPv6 instance's addresses: the protocol core runs on stand-ins numbered by position ({@link
+   * Ipv6StandIns}), and the IPv6 sockets are bound to the source and peers, so a change to any of
+   * them is adopted by a restart.
+   */
+  private static void requireSameIpv6Addresses(
+      InstanceSettings running, Ipv6Ports.Settings was, Ipv6Ports.Settings now) {
+    same("IPv6 virtual_ipaddress", was.virtual(), now.virtual(), running);
+    same("IPv6 virtual_ipaddress_excluded", was.excluded(), now.excluded(), running);
+    same("IPv6 unicast_src_ip", was.unicastSource(), now.unicastSource(), running);
+    same("IPv6 unicast_peer", was.unicastPeers(), now.unicastPeers(), running);
   }
 
   private static void same(String field, Object was, Object now, InstanceSettings running) {

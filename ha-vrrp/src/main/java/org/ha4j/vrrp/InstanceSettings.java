@@ -14,6 +14,8 @@ import org.ha4j.vrrp.protocol.VrrpRouterConfig;
  *
  * @param protocol validated at build time with a placeholder primary address; the real one is read
  *     at start
+ * @param ipv6 an IPv6 instance's addresses (the protocol then runs on their stand-ins, {@link
+ *     Ipv6StandIns}); null for an IPv4 instance
  */
 record InstanceSettings(
     String name,
@@ -27,7 +29,8 @@ record InstanceSettings(
     Map<String, Integer> trackedInterfaces,
     List<VrrpListener> listeners,
     NotifyScripts notifyScripts,
-    VrrpSyncGroup syncGroup) {
+    VrrpSyncGroup syncGroup,
+    Ipv6Ports.Settings ipv6) {
 
   InstanceSettings {
     virtualAddresses = List.copyOf(virtualAddresses);
@@ -40,7 +43,8 @@ record InstanceSettings(
     listeners = List.copyOf(listeners);
   }
 
-  static InstanceSettings of(VrrpInstance.Builder b, String name, VrrpRouterConfig protocol) {
+  static InstanceSettings of(
+      VrrpInstance.Builder b, String name, VrrpRouterConfig protocol, Ipv6Ports.Settings ipv6) {
     return new InstanceSettings(
         name,
         b.interfaceName,
@@ -53,12 +57,18 @@ record InstanceSettings(
         b.trackedInterfaces,
         b.listeners,
         b.notifyScripts,
-        b.syncGroup);
+        b.syncGroup,
+        ipv6);
   }
 
   /** The VIPs and the excluded addresses: both come and go with mastership. */
   List<VirtualAddress> heldAddresses() {
     return Stream.concat(virtualAddresses.stream(), excludedAddresses.stream()).toList();
+  }
+
+  /** The address family, part of the instance's identity on the LAN. */
+  String family() {
+    return ipv6 == null ? "IPv4" : "IPv6";
   }
 
   int basePriority() {

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import org.ha4j.core.Lifecycle;
 import org.ha4j.core.health.HealthSource;
+import org.ha4j.core.net.IpAddress;
+import org.ha4j.core.net.IpCidr;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.vrrp.codec.VrrpAuthentication;
@@ -87,6 +89,12 @@ public interface VrrpInstance extends Lifecycle {
    * (the sockets reopened when they change), authentication, the GARP timers, notify scripts and
    * listeners.
    *
+   * <p>An IPv6 instance adopts live all of the above that is not an address. Its VIPs, excluded
+   * addresses, unicast source and peers need a restart ({@link IllegalArgumentException} naming
+   * {@code IPv6 virtual_ipaddress}, {@code IPv6 virtual_ipaddress_excluded}, {@code IPv6
+   * unicast_src_ip} or {@code IPv6 unicast_peer}): the protocol core names IPv6 VIPs by stand-ins
+   * numbered by position, and the IPv6 sockets are bound to the source and peers.
+   *
    * <ul>
    *   <li>A MASTER stays MASTER: its next advertisement carries the new priority and interval (the
    *       peers decide by their own rules). VIPs added are assigned and announced (one burst of
@@ -137,6 +145,11 @@ public interface VrrpInstance extends Lifecycle {
     final List<VirtualAddress> excludedAddresses = new ArrayList<>();
     Ipv4Address unicastSource;
     final List<Ipv4Address> unicastPeers = new ArrayList<>();
+    boolean versionSet;
+    final List<IpCidr> ipv6Addresses = new ArrayList<>();
+    final List<IpCidr> ipv6Excluded = new ArrayList<>();
+    IpAddress ipv6UnicastSource;
+    final List<IpAddress> ipv6UnicastPeers = new ArrayList<>();
     final Map<HealthSource, Integer> tracked = new LinkedHashMap<>();
     final List<VrrpListener> listeners = new ArrayList<>();
     NotifyScripts notifyScripts = NotifyScripts.none();
@@ -201,6 +214,7 @@ public interface VrrpInstance extends Lifecycle {
     public Builder version(int version) {
       protocol.version(version);
       this.version = version;
+      this.versionSet = true;
       return this;
     }
 
@@ -237,9 +251,38 @@ public interface VrrpInstance extends Lifecycle {
       return this;
     }
 
-    /** A VIP, {@code A.B.C.D} (a /32, as keepalived) or {@code A.B.C.D/N}. */
+    /**
+     * A VIP, {@code A.B.C.D} (a /32, as keepalived) or {@code A.B.C.D/N}, or an IPv6 one ({@link
+     * #ipv6VirtualAddress}).
+     */
     public Builder virtualAddress(String cidr) {
+      if (cidr.indexOf(':') >= 0) {
+        return ipv6VirtualAddress(IpCidr.parse(cidr));
+      }
       return virtualAddress(new VirtualAddress(Ipv4Cidr.parse(cidr), null));
+    }
+
+    /**
+     * An IPv6 VIP ({@code ADDRESS} is a /128, as keepalived). An instance with IPv6 VIPs speaks
+     * VRRPv3 over IPv6 (RFC 9568): all its VIPs and unicast addresses are IPv6, its version 3.
+     */
+    public Builder ipv6VirtualAddress(IpCidr address) {
+      requireIpv6(address.address());
+      ipv6Addresses.add(address);
+      return this;
+    }
+
+    /** An IPv6 {@code virtual_ipaddress_excluded} entry. */
+    public Builder ipv6ExcludedAddress(IpCidr address) {
+      requireIpv6(address.address());
+      ipv6Excluded.add(address);
+      return this;
+    }
+
+    private static void requireIpv6(IpAddress address) {
+      if (!address.isIpv6()) {
+        throw new IllegalArgumentException("an IPv6 address is needed here, got " + address);
+      }
     }
 
     /** A VIP with an optional {@code label IF:x}. */
@@ -271,6 +314,24 @@ public interface VrrpInstance extends Lifecycle {
      */
     public Builder unicastPeer(Ipv4Address peer) {
       unicastPeers.add(Objects.requireNonNull(peer, "peer"));
+      return this;
+    }
+
+    /** {@code unicast_src_ip} of either family. */
+    public Builder unicastSource(IpAddress source) {
+      if (source.isIpv4()) {
+        return unicastSource(Ipv4Address.ofBytes(source.toBytes(), 0));
+      }
+      this.ipv6UnicastSource = source;
+      return this;
+    }
+
+    /** A {@code unicast_peer} of either family; with IPv6, adverts go to each peer. */
+    public Builder unicastPeer(IpAddress peer) {
+      if (peer.isIpv4()) {
+        return unicastPeer(Ipv4Address.ofBytes(peer.toBytes(), 0));
+      }
+      ipv6UnicastPeers.add(peer);
       return this;
     }
 
@@ -390,6 +451,9 @@ public interface VrrpInstance extends Lifecycle {
         throw new IllegalArgumentException(
             "virtualRouterId is required, 1-255 (keepalived: virtual_router_id)");
       }
+      if (isIpv6()) {
+        return buildIpv6();
+      }
       if (unicastSource != null && unicastPeers.isEmpty()) {
         throw new IllegalArgumentException("unicastSource needs at least one unicastPeer");
       }
@@ -404,6 +468,52 @@ public interface VrrpInstance extends Lifecycle {
       protocol.primaryAddress(
           unicastSource != null ? unicastSource : Ipv4Address.ofBits(0x7f000001));
       return new DefaultVrrpInstance(this, instanceName, protocol.build());
+    }
+
+    private boolean isIpv6() {
+      return !ipv6Addresses.isEmpty()
+          || !ipv6Excluded.isEmpty()
+          || ipv6UnicastSource != null
+          || !ipv6UnicastPeers.isEmpty();
+    }
+
+    /**
+     * An IPv6 instance: VRRPv3 (RFC 9568 §5.1.2; VRRPv2 has no IPv6), one family throughout, the
+     * core run on stand-ins for the IPv6 addresses ({@link Ipv6StandIns}).
+     */
+    private VrrpInstance buildIpv6() {
+      if (!virtualAddresses.isEmpty()
+          || !excludedAddresses.isEmpty()
+          || unicastSource != null
+          || !unicastPeers.isEmpty()) {
+        throw new IllegalArgumentException(
+            "an instance's addresses are all IPv4 or all IPv6: got IPv6 "
+                + ipv6Addresses
+                + ipv6UnicastPeers
+                + " with IPv4 "
+                + virtualAddresses
+                + unicastPeers);
+      }
+      if (versionSet && version != VrrpWireFormat.VERSION_3) {
+        throw new IllegalArgumentException(
+            "IPv6 needs VRRP version 3 (RFC 9568; VRRPv2 is IPv4 only), got version " + version);
+      }
+      if (ipv6UnicastSource != null && ipv6UnicastPeers.isEmpty()) {
+        throw new IllegalArgumentException("unicastSource needs at least one unicastPeer");
+      }
+      protocol.version(VrrpWireFormat.VERSION_3);
+      String instanceName = name != null ? name : "VI_" + virtualRouterId;
+      protocol.instanceName(instanceName);
+      Ipv6StandIns standIns =
+          new Ipv6StandIns(ipv6Addresses, ipv6Excluded, IpAddress.parse("fe80::"));
+      protocol.virtualAddresses(standIns.virtualStandIns());
+      protocol.excludedAddresses(standIns.excludedStandIns());
+      protocol.primaryAddress(Ipv6StandIns.SELF);
+      return new DefaultVrrpInstance(
+          this,
+          instanceName,
+          protocol.build(),
+          new Ipv6Ports.Settings(ipv6Addresses, ipv6Excluded, ipv6UnicastSource, ipv6UnicastPeers));
     }
   }
 }

@@ -2,7 +2,7 @@ package org.ha4j.vrrp;
 
 import java.util.Map;
 import java.util.Optional;
-import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.core.net.IpAddress;
 import org.ha4j.vrrp.protocol.VrrpState;
 
 /**
@@ -13,7 +13,8 @@ import org.ha4j.vrrp.protocol.VrrpState;
  * @param basePriority the configured priority
  * @param effectivePriority base plus tracked weights, 1-254 (255 for the owner)
  * @param masterAddress the master's primary address when known (our own when MASTER)
- * @param sourceAddress the address our adverts come from
+ * @param sourceAddress the address our adverts come from (IPv4, or IPv6 for an IPv6 instance); null
+ *     before the instance started
  * @param interfaceUp the interface state last heard
  * @param advertsSent advertisements sent (priority-0 resignations included)
  * @param advertsReceived valid advertisements received and given to the protocol
@@ -27,8 +28,8 @@ public record VrrpInstanceSnapshot(
     VrrpState state,
     int basePriority,
     int effectivePriority,
-    Optional<Ipv4Address> masterAddress,
-    Ipv4Address sourceAddress,
+    Optional<IpAddress> masterAddress,
+    IpAddress sourceAddress,
     boolean interfaceUp,
     long advertsSent,
     long advertsReceived,

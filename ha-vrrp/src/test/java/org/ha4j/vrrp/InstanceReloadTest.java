@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.ha4j.core.health.HealthSignal;
+import org.ha4j.core.net.IpAddress;
+import org.ha4j.core.net.IpCidr;
 import org.ha4j.vrrp.codec.VrrpWireFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -116,6 +118,77 @@ class InstanceReloadTest {
                 settings(
                     base().track(HealthSignal.up("check"), 0).preemptDelay(Duration.ofSeconds(3)))))
         .isEqualTo("preempt_delay PT0S -> PT3S");
+  }
+
+  static VrrpInstance.Builder ipv6() {
+    return VrrpInstance.builder()
+        .name("VI_1")
+        .interfaceName("eth0")
+        .virtualRouterId(51)
+        .priority(100)
+        .virtualAddress("fd00:200::100/64");
+  }
+
+  @Test
+  void anInstanceOfTheOtherAddressFamilyNeedsARestart() {
+    VrrpInstance.Builder ipv4v3 = base().version(VrrpWireFormat.VERSION_3);
+
+    assertThatThrownBy(() -> ipv4v3.build().reconfigure(ipv6().build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("address family changes from IPv4 to IPv6")
+        .hasMessageContaining("must be restarted");
+    assertThatThrownBy(() -> ipv6().build().reconfigure(ipv4v3.build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("address family changes from IPv6 to IPv4");
+  }
+
+  /**
+   * An IPv6 instance's core runs on stand-ins numbered by position and its sockets are bound to the
+   * source and peers: a change to any of its addresses is a restart.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "IPv6 virtual_ipaddress, vip",
+    "IPv6 virtual_ipaddress_excluded, excluded",
+    "IPv6 unicast_src_ip, source",
+    "IPv6 unicast_peer, peer"
+  })
+  void anIpv6AddressChangeNamesTheFieldAndAsksForARestart(String field, String change) {
+    UnaryOperator<VrrpInstance.Builder> unicast =
+        b -> b.unicastPeer(IpAddress.parse("fd00:200::11"));
+    VrrpInstance running = unicast.apply(ipv6()).build();
+    VrrpInstance.Builder next = unicast.apply(ipv6());
+    switch (change) {
+      case "vip" -> next.virtualAddress("fd00:200::101/64");
+      case "excluded" -> next.ipv6ExcludedAddress(IpCidr.parse("fd00:200::102/64"));
+      case "source" -> next.unicastSource(IpAddress.parse("fd00:200::10"));
+      default -> next.unicastPeer(IpAddress.parse("fd00:200::12"));
+    }
+
+    assertThatThrownBy(() -> running.reconfigure(next.build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(field + " changes from")
+        .hasMessageContaining("must be restarted");
+  }
+
+  @Test
+  void anIpv6InstanceAdoptsItsTimersPriorityPreemptAndTracksLive() {
+    InstanceSettings was = settings(ipv6().track(HealthSignal.up("check"), 0));
+    InstanceSettings now =
+        settings(
+            ipv6()
+                .priority(110)
+                .advertInterval(Duration.ofMillis(200))
+                .preempt(false)
+                .track(HealthSignal.up("check"), -20)
+                .garpMasterRepeat(2));
+
+    InstanceReload.requireSameIdentity(was, now);
+
+    assertThat(InstanceReload.describeChanges(was, now))
+        .isEqualTo(
+            "priority 100 -> 110, advert_int PT1S -> PT0.2S, preempt true -> false,"
+                + " track {check weight 0} -> {check weight -20}, garp_master_repeat 5 -> 2");
   }
 
   private static InstanceSettings settings(VrrpInstance.Builder builder) {

@@ -37,7 +37,8 @@ import org.ha4j.vrrp.protocol.VrrpState;
  * <p>Arguments: the control FIFO, the VRRP version, then the configurations as {@code
  * priority:intervalMillis:vips:excluded:tracked:peers:interfaces}, lists comma-separated, a tracked
  * signal as {@code name/weight/UP|DOWN}, a tracked interface as {@code name/weight}; the fields
- * after the VIPs may be left out or empty.
+ * after the VIPs may be left out or empty. With IPv6 VIPs (an IPv6 instance) the fields are
+ * separated by {@code ;} instead.
  */
 final class ReloadNode {
 
@@ -46,7 +47,7 @@ final class ReloadNode {
   private final List<Map<String, HealthSignal>> signals = new ArrayList<>();
 
   private VrrpInstance build(int version, String spec) {
-    String[] parts = spec.split(":", -1);
+    String[] parts = spec.split(spec.indexOf(';') >= 0 ? ";" : ":", -1);
     int generation = signals.size();
     VrrpInstance.Builder b =
         VrrpInstance.builder()

@@ -2,7 +2,7 @@ package org.ha4j.vrrp;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.core.net.IpAddress;
 import org.ha4j.vrrp.protocol.VrrpState;
 
 /**
@@ -12,8 +12,9 @@ import org.ha4j.vrrp.protocol.VrrpState;
  * 0) and prints its drops.
  *
  * <p>Arguments: priority, interval in milliseconds, VIP with prefix, and optionally the version
- * (default 3; 2 takes a whole-second interval), then any of {@code src=ADDRESS} (unicast source),
- * {@code peer=ADDRESS} (a unicast peer, repeatable) and {@code no_accept} (Accept_Mode false).
+ * (default 3; 2 takes a whole-second interval), then any of {@code src=ADDRESS} (unicast source,
+ * IPv4 or IPv6), {@code peer=ADDRESS} (a unicast peer, repeatable) and {@code no_accept}
+ * (Accept_Mode false).
  */
 final class Vrrp3Node {
 
@@ -38,9 +39,9 @@ final class Vrrp3Node {
                 });
     for (int i = 4; i < args.length; i++) {
       if (args[i].startsWith("src=")) {
-        builder.unicastSource(Ipv4Address.parse(args[i].substring(4)));
+        builder.unicastSource(IpAddress.parse(args[i].substring(4)));
       } else if (args[i].startsWith("peer=")) {
-        builder.unicastPeer(Ipv4Address.parse(args[i].substring(5)));
+        builder.unicastPeer(IpAddress.parse(args[i].substring(5)));
       } else if (args[i].equals("no_accept")) {
         builder.acceptMode(false);
       } else {

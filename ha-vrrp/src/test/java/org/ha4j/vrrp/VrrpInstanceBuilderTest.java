@@ -146,4 +146,47 @@ class VrrpInstanceBuilderTest {
             .unicastPeer(Ipv4Address.parse("10.200.0.12"));
     assertThat(builder.build()).isNotNull();
   }
+
+  @Test
+  void anIpv6InstanceIsVrrpv3OfOneFamily() {
+    assertThat(
+            VrrpInstance.builder()
+                .interfaceName("eth0")
+                .virtualRouterId(51)
+                .virtualAddress("fd00:200::100/64")
+                .build()
+                .toString())
+        .contains("version 3")
+        .contains("IPv6 vips [fd00:200::100/64]");
+    assertThatThrownBy(
+            () ->
+                VrrpInstance.builder()
+                    .interfaceName("eth0")
+                    .virtualRouterId(51)
+                    .version(2)
+                    .virtualAddress("fd00:200::100")
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("IPv6 needs VRRP version 3");
+    assertThatThrownBy(
+            () ->
+                VrrpInstance.builder()
+                    .interfaceName("eth0")
+                    .virtualRouterId(51)
+                    .virtualAddress("fd00:200::100")
+                    .virtualAddress("10.200.0.100")
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("all IPv4 or all IPv6");
+    assertThatThrownBy(
+            () ->
+                VrrpInstance.builder()
+                    .interfaceName("eth0")
+                    .virtualRouterId(51)
+                    .virtualAddress("fd00:200::100")
+                    .unicastPeer(org.ha4j.core.net.IpAddress.parse("10.200.0.11"))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("all IPv4 or all IPv6");
+  }
 }

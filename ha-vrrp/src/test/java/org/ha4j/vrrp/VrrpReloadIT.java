@@ -306,15 +306,15 @@ class VrrpReloadIT {
     assertThat(backup.output()).doesNotContain("NOT_A_PEER");
   }
 
-  private static Path controlFifo(NetnsHost host) throws Exception {
+  static Path controlFifo(NetnsHost host) throws Exception {
     Path control = host.file("reload.fifo");
     Files.deleteIfExists(control);
     assertThat(new ProcessBuilder("mkfifo", control.toString()).start().waitFor()).isZero();
     return control;
   }
 
-  private static NetnsProcess reloadNode(
-      NetnsHost host, Path control, int version, String... configs) throws Exception {
+  static NetnsProcess reloadNode(NetnsHost host, Path control, int version, String... configs)
+      throws Exception {
     List<String> args = new ArrayList<>(List.of(control.toString(), Integer.toString(version)));
     args.addAll(List.of(configs));
     return host.start(
@@ -367,7 +367,7 @@ class VrrpReloadIT {
     return present;
   }
 
-  private static int count(String text, String needle) {
+  static int count(String text, String needle) {
     int count = 0;
     for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
       count++;

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ha4j.core.Lifecycle;
+import org.ha4j.core.net.IpAddress;
+import org.ha4j.core.net.IpCidr;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.health.HealthChecks;
@@ -97,8 +99,8 @@ final class NodeCommand extends CliCommand {
       defaultValue = "2",
       description =
           "The VRRP version (keepalived's vrrp_version): 2 (RFC 3768) or 3 (RFC 9568, sub-second"
-              + " adverts, no authentication); every router of the VRID must speak the same one"
-              + " (default: ${DEFAULT-VALUE}).")
+              + " adverts, no authentication, IPv6); every router of the VRID must speak the same"
+              + " one (default: ${DEFAULT-VALUE}, or 3 with IPv6 addresses).")
   private int vrrpVersion;
 
   @Option(
@@ -121,10 +123,12 @@ final class NodeCommand extends CliCommand {
   @Option(
       names = "--vip",
       required = true,
-      paramLabel = "A.B.C.D[/N]",
+      paramLabel = "ADDRESS[/N]",
       converter = VrrpFlags.CidrConverter.class,
-      description = "A virtual address, repeatable; without a prefix a /32, as in keepalived.")
-  private List<Ipv4Cidr> vips;
+      description =
+          "A virtual address, IPv4 or IPv6 (then VRRPv3 over IPv6), repeatable; all of one"
+              + " family; without a prefix a /32 or /128, as in keepalived.")
+  private List<IpCidr> vips;
 
   @Option(
       names = "--unicast-src",
@@ -132,8 +136,8 @@ final class NodeCommand extends CliCommand {
       converter = VrrpFlags.AddressConverter.class,
       description =
           "Send adverts by unicast from IP to each --unicast-peer (default: multicast to"
-              + " 224.0.0.18).")
-  private Ipv4Address unicastSource;
+              + " 224.0.0.18, or ff02::12 from the link-local address for IPv6).")
+  private IpAddress unicastSource;
 
   @Option(
       names = "--unicast-peer",
@@ -141,7 +145,7 @@ final class NodeCommand extends CliCommand {
       converter = VrrpFlags.AddressConverter.class,
       description =
           "A unicast peer, repeatable; adverts from anyone else are dropped (default: none).")
-  private List<Ipv4Address> unicastPeers = List.of();
+  private List<IpAddress> unicastPeers = List.of();
 
   @Option(
       names = "--nopreempt",
@@ -237,13 +241,23 @@ final class NodeCommand extends CliCommand {
   int run(PrintStream out, PrintStream err) throws Exception {
     List<VrrpScript> scripts =
         TrackScriptFlags.scripts(trackScripts, spec.commandLine().getParseResult().originalArgs());
+    List<IpAddress> addresses = new ArrayList<>(unicastPeers);
+    vips.forEach(vip -> addresses.add(vip.address()));
+    if (unicastSource != null) {
+      addresses.add(unicastSource);
+    }
+    int version =
+        VrrpFlags.version(
+            CliTypes.within(vrrpVersion, "--vrrp-version", 2, 3),
+            spec.commandLine().getParseResult().hasMatchedOption("--vrrp-version"),
+            addresses);
     VrrpInstance.Builder builder =
         VrrpInstance.builder()
             .interfaceName(interfaceName(interfaceName))
             .virtualRouterId(CliTypes.within(vrid, "--vrid", 1, 255))
             .priority(CliTypes.within(priority, "--priority", 1, 255))
-            .version(CliTypes.within(vrrpVersion, "--vrrp-version", 2, 3))
-            .advertInterval(VrrpFlags.advertInterval(vrrpVersion, advertInt));
+            .version(version)
+            .advertInterval(VrrpFlags.advertInterval(version, advertInt));
     if (state != null) {
       builder.initialState(state);
     }
@@ -253,8 +267,15 @@ final class NodeCommand extends CliCommand {
       }
       builder.authPassword(authPass);
     }
-    for (Ipv4Cidr vip : vips) {
-      builder.virtualAddress(new VirtualAddress(vip, null));
+    for (IpCidr vip : vips) {
+      if (vip.address().isIpv6()) {
+        builder.ipv6VirtualAddress(vip);
+      } else {
+        builder.virtualAddress(
+            new VirtualAddress(
+                new Ipv4Cidr(Ipv4Address.ofBytes(vip.address().toBytes(), 0), vip.prefixLength()),
+                null));
+      }
     }
     if (unicastSource != null && unicastPeers.isEmpty()) {
       throw new UsageException("--unicast-src needs at least one --unicast-peer");
@@ -262,7 +283,9 @@ final class NodeCommand extends CliCommand {
     if (unicastSource != null) {
       builder.unicastSource(unicastSource);
     }
-    unicastPeers.forEach(builder::unicastPeer);
+    for (IpAddress peer : unicastPeers) {
+      builder.unicastPeer(peer);
+    }
     builder
         .preempt(!noPreempt)
         .preemptDelay(

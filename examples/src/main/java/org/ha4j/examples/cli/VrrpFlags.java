@@ -1,9 +1,12 @@
 package org.ha4j.examples.cli;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import org.ha4j.core.config.ConfigDurations;
 import org.ha4j.core.config.ConfigText;
+import org.ha4j.core.net.IpAddress;
+import org.ha4j.core.net.IpCidr;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.vrrp.protocol.VrrpRouterConfig;
@@ -55,15 +58,9 @@ final class VrrpFlags {
     return interval;
   }
 
-  /** An IPv6 literal (it has a colon) is named as such rather than as a malformed A.B.C.D. */
-  private static void refuseIpv6(String text, String what) {
-    if (text.indexOf(':') >= 0) {
-      throw new TypeConversionException(
-          what
-              + " not supported yet (ha4j runs VRRP over IPv4), got '"
-              + ConfigText.echo(text)
-              + "'");
-    }
+  /** keepalived tells the families apart the same way: an IPv6 literal has a colon. */
+  private static boolean isIpv6(String text) {
+    return text.indexOf(':') >= 0;
   }
 
   /** {@code MASTER} or {@code BACKUP}, in any case, as keepalived's {@code state}. */
@@ -80,29 +77,61 @@ final class VrrpFlags {
     }
   }
 
-  /** {@code A.B.C.D[/N]}; without a prefix a /32, as in keepalived. */
-  static final class CidrConverter implements ITypeConverter<Ipv4Cidr> {
+  /**
+   * {@code A.B.C.D[/N]} or an IPv6 {@code ADDRESS[/N]}; without a prefix a /32 or /128, as in
+   * keepalived.
+   */
+  static final class CidrConverter implements ITypeConverter<IpCidr> {
     @Override
-    public Ipv4Cidr convert(String text) {
-      refuseIpv6(text, "IPv6 VIPs are");
+    public IpCidr convert(String text) {
       try {
-        return Ipv4Cidr.parse(text);
+        if (isIpv6(text)) {
+          return IpCidr.parse(text);
+        }
+        Ipv4Cidr cidr = Ipv4Cidr.parse(text);
+        return new IpCidr(IpAddress.ofBytes(cidr.address().toBytes()), cidr.prefixLength());
       } catch (IllegalArgumentException e) {
-        throw new TypeConversionException("must be A.B.C.D[/N]: " + e.getMessage());
+        throw new TypeConversionException(
+            (isIpv6(text) ? "must be an IPv6 ADDRESS[/N]: " : "must be A.B.C.D[/N]: ")
+                + e.getMessage());
       }
     }
   }
 
-  /** {@code A.B.C.D}. */
-  static final class AddressConverter implements ITypeConverter<Ipv4Address> {
+  /** {@code A.B.C.D} or an IPv6 address. */
+  static final class AddressConverter implements ITypeConverter<IpAddress> {
     @Override
-    public Ipv4Address convert(String text) {
-      refuseIpv6(text, "IPv6 unicast addresses are");
+    public IpAddress convert(String text) {
       try {
-        return Ipv4Address.parse(text);
+        return isIpv6(text)
+            ? IpAddress.parse(text)
+            : IpAddress.ofBytes(Ipv4Address.parse(text).toBytes());
       } catch (IllegalArgumentException e) {
-        throw new TypeConversionException("must be A.B.C.D: " + e.getMessage());
+        throw new TypeConversionException(
+            (isIpv6(text) ? "must be an IPv6 address: " : "must be A.B.C.D: ") + e.getMessage());
       }
     }
+  }
+
+  /**
+   * The version an instance with {@code addresses} runs: IPv6 is VRRPv3 only (RFC 9568), so IPv6
+   * addresses imply 3 and an explicit 2 beside them is a usage error.
+   *
+   * @param explicit whether --vrrp-version was given
+   */
+  static int version(int requested, boolean explicit, List<IpAddress> addresses)
+      throws UsageException {
+    boolean ipv6 = addresses.stream().anyMatch(IpAddress::isIpv6);
+    if (!ipv6) {
+      return requested;
+    }
+    if (explicit && requested != 3) {
+      throw new UsageException(
+          "--vrrp-version "
+              + requested
+              + " cannot carry IPv6 addresses: IPv6 is VRRPv3 only"
+              + " (RFC 9568); use --vrrp-version 3 or leave it out");
+    }
+    return 3;
   }
 }

@@ -72,6 +72,26 @@ class CheckCommandTest {
   }
 
   @Test
+  void anIpv6InstancePassesAsVrrpv3AndAMixedOneFailsWithItsLine(@TempDir Path dir)
+      throws Exception {
+    Path v6 = dir.resolve("keepalived.conf");
+    Files.writeString(
+        v6,
+        "vrrp_instance VI_6 {\n  interface eth0\n  virtual_router_id 61\n  advert_int 0.1\n"
+            + "  virtual_ipaddress {\n    fd00:200::100/64\n  }\n}\n");
+    assertThat(run("check", v6.toString())).isZero();
+    assertThat(output()).contains("VIPs: fd00:200::100/64").endsWith("check passed\n");
+
+    Files.writeString(
+        v6,
+        "vrrp_instance VI_6 {\n  interface eth0\n  virtual_router_id 61\n"
+            + "  virtual_ipaddress {\n    fd00:200::100/64\n    10.200.0.100\n  }\n}\n");
+    assertThat(run("check", v6.toString())).isEqualTo(1);
+    assertThat(errors())
+        .contains(v6 + ":6: error: '10.200.0.100' address family must match VRRP instance");
+  }
+
+  @Test
   void withoutFilesItIsAUsageError() {
     assertThat(run("check")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8))

@@ -290,18 +290,29 @@ class NodeCommandTest {
   }
 
   @Test
-  void ipv6AddressesAreNamedAsNotSupportedYet() {
+  void ipv6AddressesMeanVrrpv3AndOneFamily() {
     List<String> base = List.of("--interface", "h4jnone0", "--vrid", "5", "--priority", "100");
     assertUsageErrors(
         base,
         List.of(
-            List.of("--vip", "fd00:200::100/64"),
-            List.of("--vip", "10.200.0.1", "--unicast-src", "fd00:200::11"),
-            List.of("--vip", "10.200.0.1", "--unicast-peer", "fd00:200::12")),
+            List.of("--vip", "fd00:200::100/64", "--vrrp-version", "2"),
+            List.of(
+                "--vip",
+                "10.200.0.1",
+                "--unicast-src",
+                "fd00:200::11",
+                "--unicast-peer",
+                "fd00:200::12"),
+            List.of("--vip", "fd00:200::100", "--unicast-peer", "10.200.0.12"),
+            List.of("--vip", "fd00:200::zz"),
+            List.of("--vip", "fd00:200::100", "--advert-int", "41s")),
         List.of(
-            "IPv6 VIPs are not supported yet (ha4j runs VRRP over IPv4), got 'fd00:200::100/64'",
-            "IPv6 unicast addresses are not supported yet",
-            "IPv6 unicast addresses are not supported yet"));
+            "--vrrp-version 2 cannot carry IPv6 addresses: IPv6 is VRRPv3 only (RFC 9568)",
+            "an instance's addresses are all IPv4 or all IPv6",
+            "an instance's addresses are all IPv4 or all IPv6",
+            "must be an IPv6 ADDRESS[/N]",
+            // IPv6 implies version 3, so its interval range applies
+            "--advert-int must be 0.01-40.95 s in steps of 10ms under --vrrp-version 3, got 41s"));
   }
 
   /** Each of {@code refused}, after {@code base}, exits 2 with its message on stderr. */

@@ -17,7 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.core.net.IpAddress;
 import org.ha4j.core.testing.LoopbackEchoServer;
 import org.ha4j.examples.status.StatusServer;
 import org.ha4j.node.NodeState;
@@ -90,8 +90,8 @@ class StatusCommandTest {
             VrrpState.BACKUP,
             100,
             80,
-            Optional.of(Ipv4Address.parse("10.200.0.12")),
-            Ipv4Address.parse("10.200.0.11"),
+            Optional.of(IpAddress.parse("10.200.0.12")),
+            IpAddress.parse("10.200.0.11"),
             true,
             0,
             42,

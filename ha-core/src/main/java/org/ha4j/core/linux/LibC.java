@@ -77,6 +77,8 @@ final class LibC {
   static native long recvfrom(
       int fd, byte[] buffer, long length, int flags, byte[] address, int[] addressLength);
 
+  static native long recvmsg(int fd, Pointer message, int flags);
+
   static native int shutdown(int fd, int how);
 
   static native int poll(byte[] fds, long count, int timeoutMillis);

@@ -13,6 +13,7 @@ final class LinuxConstants {
   static final class Socket {
     static final int AF_UNIX = 1;
     static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
     static final int AF_NETLINK = 16;
     static final int AF_PACKET = 17;
     static final int SOCK_DGRAM = 2;
@@ -46,6 +47,24 @@ final class LinuxConstants {
     static final int IP_MULTICAST_ALL = 49;
 
     private In() {}
+  }
+
+  /** {@code <netinet/in.h>}, {@code <linux/in6.h>}, {@code <linux/ipv6.h>}. */
+  static final class In6 {
+    static final int IPPROTO_IPV6 = 41;
+    static final int IPPROTO_ICMPV6 = 58;
+    static final int IPV6_UNICAST_HOPS = 16;
+    static final int IPV6_MULTICAST_IF = 17;
+    static final int IPV6_MULTICAST_HOPS = 18;
+    static final int IPV6_MULTICAST_LOOP = 19;
+    static final int IPV6_ADD_MEMBERSHIP = 20;
+    static final int IPV6_RECVPKTINFO = 49;
+    static final int IPV6_PKTINFO = 50;
+    static final int IPV6_RECVHOPLIMIT = 51;
+    static final int IPV6_HOPLIMIT = 52;
+    static final int IPV6_FREEBIND = 78;
+
+    private In6() {}
   }
 
   /** {@code <fcntl.h>}, {@code <asm-generic/fcntl.h>}. */
@@ -129,7 +148,11 @@ final class LinuxConstants {
     static final int IFA_ADDRESS = 1;
     static final int IFA_LOCAL = 2;
     static final int IFA_LABEL = 3;
+    static final int IFA_FLAGS = 8;
     static final int IFA_F_SECONDARY = 0x01;
+    static final int IFA_F_NODAD = 0x02;
+    static final int IFA_F_DADFAILED = 0x08;
+    static final int IFA_F_TENTATIVE = 0x40;
     static final int IFLA_ADDRESS = 1;
     static final int IFLA_IFNAME = 3;
     static final int IFF_UP = 0x1;

@@ -20,6 +20,17 @@ public final class LinuxNetwork {
     return new NativeRawIpSocket(protocol);
   }
 
+  /**
+   * A raw IPv6 socket for {@code protocol}: 112 for VRRP, 58 for ICMPv6 (neighbour advertisements).
+   * Needs CAP_NET_RAW.
+   */
+  public static RawIpv6Socket openRawIpv6(int protocol) throws IOException {
+    if (protocol < 1 || protocol > 255) {
+      throw new IllegalArgumentException("IP protocol must be 1-255, got " + protocol);
+    }
+    return new NativeRawIpv6Socket(protocol);
+  }
+
   /** A send-only packet socket for whole Ethernet frames. Needs CAP_NET_RAW. */
   public static PacketSocket openPacket() throws IOException {
     return new NativePacketSocket();

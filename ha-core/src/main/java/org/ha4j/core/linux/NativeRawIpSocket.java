@@ -25,14 +25,7 @@ final class NativeRawIpSocket implements RawIpSocket {
 
   @Override
   public void bindToDevice(String interfaceName) throws IOException {
-    // Before Linux 5.7 SO_BINDTODEVICE needs CAP_NET_RAW; later kernels allow it once,
-    // unprivileged.
-    socket.setOption(
-        Socket.SOL_SOCKET,
-        Socket.SO_BINDTODEVICE,
-        Structs.cString(interfaceName),
-        "SO_BINDTODEVICE=" + interfaceName,
-        Capability.CAP_NET_RAW);
+    socket.bindToDevice(interfaceName);
   }
 
   @Override

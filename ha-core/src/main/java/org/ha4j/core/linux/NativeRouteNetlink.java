@@ -6,6 +6,7 @@ import java.util.List;
 import org.ha4j.core.linux.LinuxConstants.Netlink;
 import org.ha4j.core.linux.LinuxConstants.Rtnetlink;
 import org.ha4j.core.linux.LinuxConstants.Socket;
+import org.ha4j.core.net.IpCidr;
 import org.ha4j.core.net.Ipv4Cidr;
 
 /** {@link RouteNetlink} on a real {@code NETLINK_ROUTE} socket. */
@@ -67,20 +68,60 @@ final class NativeRouteNetlink implements RouteNetlink {
   @Override
   public synchronized boolean addAddress(int interfaceIndex, Ipv4Cidr address, String label)
       throws IOException {
-    String call =
+    return changed(
+        NetlinkMessages.addAddress(++sequence, interfaceIndex, address, label),
         "RTM_NEWADDR "
             + address
             + " ifindex "
             + interfaceIndex
-            + (label == null ? "" : " label " + label);
+            + (label == null ? "" : " label " + label),
+        Errno.EEXIST);
+  }
+
+  @Override
+  public synchronized List<InterfaceIpv6Address> ipv6Addresses(int interfaceIndex)
+      throws IOException {
+    List<InterfaceIpv6Address> addresses = new ArrayList<>();
+    for (NetlinkMessages.Message message :
+        request(
+            NetlinkMessages.dumpAddresses(++sequence, Socket.AF_INET6),
+            "RTM_GETADDR AF_INET6",
+            null)) {
+      if (message.type() == Rtnetlink.RTM_NEWADDR) {
+        InterfaceIpv6Address address = NetlinkMessages.parseIpv6Address(message);
+        if (address != null && address.interfaceIndex() == interfaceIndex) {
+          addresses.add(address);
+        }
+      }
+    }
+    return addresses;
+  }
+
+  @Override
+  public synchronized boolean addIpv6Address(int interfaceIndex, IpCidr address)
+      throws IOException {
+    return changed(
+        NetlinkMessages.addIpv6Address(++sequence, interfaceIndex, address),
+        "RTM_NEWADDR " + address + " ifindex " + interfaceIndex,
+        Errno.EEXIST);
+  }
+
+  @Override
+  public synchronized boolean removeIpv6Address(int interfaceIndex, IpCidr address)
+      throws IOException {
+    return changed(
+        NetlinkMessages.removeIpv6Address(++sequence, interfaceIndex, address),
+        "RTM_DELADDR " + address + " ifindex " + interfaceIndex,
+        Errno.EADDRNOTAVAIL);
+  }
+
+  /** Sends a change; false when the kernel answers {@code unchangedErrno} (already so). */
+  private boolean changed(byte[] message, String call, int unchangedErrno) throws IOException {
     try {
-      request(
-          NetlinkMessages.addAddress(++sequence, interfaceIndex, address, label),
-          call,
-          Capability.CAP_NET_ADMIN);
+      request(message, call, Capability.CAP_NET_ADMIN);
       return true;
     } catch (NativeCallException e) {
-      if (e.errno() == Errno.EEXIST) {
+      if (e.errno() == unchangedErrno) {
         return false;
       }
       throw e;
@@ -90,19 +131,10 @@ final class NativeRouteNetlink implements RouteNetlink {
   @Override
   public synchronized boolean removeAddress(int interfaceIndex, Ipv4Cidr address)
       throws IOException {
-    String call = "RTM_DELADDR " + address + " ifindex " + interfaceIndex;
-    try {
-      request(
-          NetlinkMessages.removeAddress(++sequence, interfaceIndex, address),
-          call,
-          Capability.CAP_NET_ADMIN);
-      return true;
-    } catch (NativeCallException e) {
-      if (e.errno() == Errno.EADDRNOTAVAIL) {
-        return false;
-      }
-      throw e;
-    }
+    return changed(
+        NetlinkMessages.removeAddress(++sequence, interfaceIndex, address),
+        "RTM_DELADDR " + address + " ifindex " + interfaceIndex,
+        Errno.EADDRNOTAVAIL);
   }
 
   /**

@@ -52,6 +52,19 @@ final class NativeSocket implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code SO_BINDTODEVICE}: only this interface's packets are received and sent. Before Linux 5.7
+   * it needs CAP_NET_RAW; later kernels allow it once, unprivileged.
+   */
+  void bindToDevice(String interfaceName) throws IOException {
+    setOption(
+        LinuxConstants.Socket.SOL_SOCKET,
+        LinuxConstants.Socket.SO_BINDTODEVICE,
+        Structs.cString(interfaceName),
+        "SO_BINDTODEVICE=" + interfaceName,
+        Capability.CAP_NET_RAW);
+  }
+
   void setIntOption(int level, int name, int value, String call, Capability capability)
       throws IOException {
     setOption(level, name, Structs.intValue(value), call + "=" + value, capability);
@@ -115,6 +128,31 @@ final class NativeSocket implements AutoCloseable {
         return -1;
       }
       throw LibC.failure("recvfrom on " + description, null);
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Waits up to {@code timeoutMillis} for a datagram and reads it with {@code recvmsg(2)} into the
+   * buffers {@code message} (a {@code struct msghdr}) points to.
+   *
+   * @return the datagram's length, or -1 if none arrived in time
+   */
+  int receiveMessage(com.sun.jna.Pointer message, int timeoutMillis) throws IOException {
+    enter();
+    try {
+      if (!awaitReadable(timeoutMillis)) {
+        return -1;
+      }
+      long length = LibC.recvmsg(fd, message, LinuxConstants.Socket.MSG_DONTWAIT);
+      if (length >= 0) {
+        return (int) length;
+      }
+      if (Errno.isRetry(LibC.errno())) {
+        return -1;
+      }
+      throw LibC.failure("recvmsg on " + description, null);
     } finally {
       exit();
     }

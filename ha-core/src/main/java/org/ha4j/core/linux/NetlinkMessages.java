@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ha4j.core.linux.LinuxConstants.Netlink;
 import org.ha4j.core.linux.LinuxConstants.Rtnetlink;
+import org.ha4j.core.net.IpAddress;
+import org.ha4j.core.net.IpCidr;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 
@@ -75,10 +77,14 @@ final class NetlinkMessages {
 
   /** {@code struct ifaddrmsg {u8 family; u8 prefixlen; u8 flags; u8 scope; u32 index;}}. */
   static byte[] ifaddrmsg(int prefixLength, int scope, int interfaceIndex) {
+    return ifaddrmsg(LinuxConstants.Socket.AF_INET, prefixLength, 0, scope, interfaceIndex);
+  }
+
+  static byte[] ifaddrmsg(int family, int prefixLength, int flags, int scope, int interfaceIndex) {
     byte[] bytes = new byte[IFADDRMSG_LEN];
-    bytes[0] = (byte) LinuxConstants.Socket.AF_INET;
+    bytes[0] = (byte) family;
     bytes[1] = (byte) prefixLength;
-    bytes[2] = 0;
+    bytes[2] = (byte) flags;
     bytes[3] = (byte) scope;
     Structs.hostOrder(bytes).putInt(4, interfaceIndex);
     return bytes;
@@ -99,8 +105,12 @@ final class NetlinkMessages {
   }
 
   static byte[] dumpAddresses(int sequence) {
+    return dumpAddresses(sequence, LinuxConstants.Socket.AF_INET);
+  }
+
+  static byte[] dumpAddresses(int sequence, int family) {
     return new Builder(Rtnetlink.RTM_GETADDR, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP, sequence)
-        .raw(ifaddrmsg(0, 0, 0))
+        .raw(ifaddrmsg(family, 0, 0, 0, 0))
         .build();
   }
 
@@ -132,6 +142,85 @@ final class NetlinkMessages {
         .attribute(Rtnetlink.IFA_LOCAL, address.address().toBytes())
         .attribute(Rtnetlink.IFA_ADDRESS, address.address().toBytes())
         .build();
+  }
+
+  /**
+   * RTM_NEWADDR for an IPv6 address as keepalived adds a VIP: IFA_LOCAL and IFA_ADDRESS both A, and
+   * IFA_F_NODAD so the address is usable at once instead of tentative for the duplicate address
+   * detection's second or more (the VIP moves between routers; a tentative one would not answer the
+   * clients the neighbour advertisement just redirected).
+   */
+  static byte[] addIpv6Address(int sequence, int interfaceIndex, IpCidr address) {
+    return ipv6AddressMessage(
+        Rtnetlink.RTM_NEWADDR,
+        Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL,
+        sequence,
+        interfaceIndex,
+        address);
+  }
+
+  static byte[] removeIpv6Address(int sequence, int interfaceIndex, IpCidr address) {
+    return ipv6AddressMessage(
+        Rtnetlink.RTM_DELADDR,
+        Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK,
+        sequence,
+        interfaceIndex,
+        address);
+  }
+
+  private static byte[] ipv6AddressMessage(
+      int type, int flags, int sequence, int interfaceIndex, IpCidr address) {
+    if (!address.address().isIpv6()) {
+      throw new IllegalArgumentException("an IPv6 address is needed, got " + address);
+    }
+    return new Builder(type, flags, sequence)
+        .raw(
+            ifaddrmsg(
+                LinuxConstants.Socket.AF_INET6,
+                address.prefixLength(),
+                Rtnetlink.IFA_F_NODAD,
+                Rtnetlink.RT_SCOPE_UNIVERSE,
+                interfaceIndex))
+        .attribute(Rtnetlink.IFA_LOCAL, address.address().toBytes())
+        .attribute(Rtnetlink.IFA_ADDRESS, address.address().toBytes())
+        .build();
+  }
+
+  /** Parses an RTM_NEWADDR payload; null for a family other than IPv6. */
+  static InterfaceIpv6Address parseIpv6Address(Message message) {
+    byte[] bytes = message.datagram();
+    int base = message.payloadOffset();
+    if (message.payloadLength() < IFADDRMSG_LEN || bytes[base] != LinuxConstants.Socket.AF_INET6) {
+      return null;
+    }
+    int prefixLength = Byte.toUnsignedInt(bytes[base + 1]);
+    int[] flags = {Byte.toUnsignedInt(bytes[base + 2])};
+    int index = Structs.hostOrder(bytes).getInt(base + 4);
+    IpAddress[] address = new IpAddress[2];
+    attributes(
+        bytes,
+        base + IFADDRMSG_LEN,
+        message.payloadLength() - IFADDRMSG_LEN,
+        (type, offset, length) -> {
+          if (type == Rtnetlink.IFA_LOCAL && length == 16) {
+            address[0] =
+                IpAddress.ofBytes(java.util.Arrays.copyOfRange(bytes, offset, offset + 16));
+          } else if (type == Rtnetlink.IFA_ADDRESS && length == 16) {
+            address[1] =
+                IpAddress.ofBytes(java.util.Arrays.copyOfRange(bytes, offset, offset + 16));
+          } else if (type == Rtnetlink.IFA_FLAGS && length == 4) {
+            // the 32-bit flags, when present, supersede ifaddrmsg's 8 bits
+            flags[0] = Structs.hostOrder(bytes).getInt(offset);
+          }
+        });
+    IpAddress chosen = address[0] != null ? address[0] : address[1];
+    if (chosen == null) {
+      return null;
+    }
+    return new InterfaceIpv6Address(
+        index,
+        new IpCidr(chosen, prefixLength),
+        (flags[0] & (Rtnetlink.IFA_F_TENTATIVE | Rtnetlink.IFA_F_DADFAILED)) != 0);
   }
 
   /** One message of a received datagram: header fields and where its payload lies. */

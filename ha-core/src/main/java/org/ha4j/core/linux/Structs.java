@@ -2,6 +2,7 @@ package org.ha4j.core.linux;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.ha4j.core.net.IpAddress;
 import org.ha4j.core.net.Ipv4Address;
 
 /**
@@ -29,6 +30,37 @@ final class Structs {
   /** {@code sizeof(sun_path)}: room for a 107-byte path and its NUL. */
   static final int SUN_PATH_SIZE = SOCKADDR_UN_SIZE - 2;
 
+  /** {@code sizeof(struct sockaddr_in6)}, {@code <linux/in6.h>}. */
+  static final int SOCKADDR_IN6_SIZE = 28;
+
+  /** {@code sizeof(struct ipv6_mreq)}, {@code <linux/in6.h>}. */
+  static final int IPV6_MREQ_SIZE = 20;
+
+  /**
+   * {@code struct msghdr} on LP64 ({@code <sys/socket.h>}): name pointer, 4-byte length padded to
+   * 8, iovec pointer, size_t count, control pointer, size_t length, int flags (56 bytes).
+   */
+  static final int MSGHDR_SIZE = 56;
+
+  static final int MSGHDR_NAME = 0;
+  static final int MSGHDR_NAMELEN = 8;
+  static final int MSGHDR_IOV = 16;
+  static final int MSGHDR_IOVLEN = 24;
+  static final int MSGHDR_CONTROL = 32;
+  static final int MSGHDR_CONTROLLEN = 40;
+
+  /** {@code struct iovec {void *iov_base; size_t iov_len;}} on LP64. */
+  static final int IOVEC_SIZE = 16;
+
+  /**
+   * {@code struct cmsghdr {size_t cmsg_len; int cmsg_level; int cmsg_type;}} on LP64: the data
+   * starts at {@code CMSG_ALIGN(sizeof(struct cmsghdr))}, and each header at a multiple of 8.
+   */
+  static final int CMSGHDR_SIZE = 16;
+
+  /** {@code struct in6_pktinfo {struct in6_addr ipi6_addr; int ipi6_ifindex;}}. */
+  static final int IN6_PKTINFO_SIZE = 20;
+
   /** {@code sizeof(struct pollfd)}, {@code <poll.h>}. */
   static final int POLLFD_SIZE = 8;
 
@@ -49,6 +81,35 @@ final class Structs {
     buffer.order(ByteOrder.BIG_ENDIAN).putShort(2, (short) port);
     address.writeTo(bytes, 4);
     return bytes;
+  }
+
+  /**
+   * {@code struct sockaddr_in6 {sa_family_t sin6_family; in_port_t sin6_port; uint32_t
+   * sin6_flowinfo; struct in6_addr sin6_addr; uint32_t sin6_scope_id;}}.
+   */
+  static byte[] sockaddrIn6(IpAddress address, int scopeId) {
+    if (!address.isIpv6()) {
+      throw new IllegalArgumentException("an IPv6 address is needed, got " + address);
+    }
+    byte[] bytes = new byte[SOCKADDR_IN6_SIZE];
+    ByteBuffer buffer = hostOrder(bytes);
+    buffer.putShort(0, (short) LinuxConstants.Socket.AF_INET6);
+    System.arraycopy(address.toBytes(), 0, bytes, 8, 16);
+    buffer.putInt(24, scopeId);
+    return bytes;
+  }
+
+  /** {@code struct ipv6_mreq {struct in6_addr ipv6mr_multiaddr; int ipv6mr_interface;}}. */
+  static byte[] ipv6Mreq(IpAddress group, int interfaceIndex) {
+    byte[] bytes = new byte[IPV6_MREQ_SIZE];
+    System.arraycopy(group.toBytes(), 0, bytes, 0, 16);
+    hostOrder(bytes).putInt(16, interfaceIndex);
+    return bytes;
+  }
+
+  /** {@code CMSG_ALIGN} on LP64: round up to a multiple of 8. */
+  static int cmsgAlign(long length) {
+    return (int) ((length + 7) & ~7L);
   }
 
   /**

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.core.net.IpAddress;
 import org.ha4j.vrrp.VrrpInstance;
 import org.ha4j.vrrp.VrrpInstanceSnapshot;
 import org.ha4j.vrrp.protocol.VrrpState;
@@ -101,7 +101,7 @@ class VrrpMetricsTest {
         100,
         98,
         Optional.empty(),
-        Ipv4Address.parse("10.200.0.11"),
+        IpAddress.parse("10.200.0.11"),
         true,
         sent,
         received,

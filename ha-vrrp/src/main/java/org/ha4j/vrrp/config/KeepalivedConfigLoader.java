@@ -498,8 +498,10 @@ public final class KeepalivedConfigLoader {
     boolean preempt = true;
     ConfigStatement nopreempt = null;
     Duration preemptDelay = Duration.ZERO;
-    Optional<Ipv4Address> source = Optional.empty();
-    List<Ipv4Address> peers = new ArrayList<>();
+    Optional<IpAddress> source = Optional.empty();
+    List<IpAddress> peers = new ArrayList<>();
+    InstanceFamily family = new InstanceFamily(problems);
+    ConfigStatement versionLine = null;
     Map<String, String> notify = new HashMap<>();
     GarpSpec garp = globalGarp;
 
@@ -528,10 +530,10 @@ public final class KeepalivedConfigLoader {
           authenticationBlock = s;
         }
         case "virtual_ipaddress" -> {
-          readVirtualAddresses(s, vips);
+          readVirtualAddresses(s, vips, family);
           vipLines += s.hasBlock() ? s.block().size() : 0;
         }
-        case "virtual_ipaddress_excluded" -> readVirtualAddresses(s, excluded);
+        case "virtual_ipaddress_excluded" -> readVirtualAddresses(s, excluded, family);
         case "track_script" -> readTracks(s, trackScripts);
         case "track_interface" -> readTrackedInterfaces(s, trackInterfaces);
         case "nopreempt" -> {
@@ -540,8 +542,8 @@ public final class KeepalivedConfigLoader {
         }
         case "preempt" -> preempt = true;
         case "preempt_delay" -> preemptDelay = seconds(s, 0, 1000).orElse(preemptDelay);
-        case "unicast_src_ip", "mcast_src_ip" -> source = address(s);
-        case "unicast_peer" -> readPeers(s, peers);
+        case "unicast_src_ip", "mcast_src_ip" -> source = address(s, family);
+        case "unicast_peer" -> readPeers(s, peers, family);
         case "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify" ->
             readNotify(s, notify);
         case "garp_master_delay" -> {
@@ -581,7 +583,19 @@ public final class KeepalivedConfigLoader {
                   .map(n -> new GarpSpec(g.masterDelay(), g.masterRepeat(), g.masterRefresh(), n))
                   .orElse(garp);
         }
-        case "version" -> version = version(s).orElse(version);
+        case "version" -> {
+          Optional<Integer> given = version(s);
+          if (given.isPresent() && given.get() != VrrpWireFormat.VERSION_3 && family.isIpv6()) {
+            // keepalived 2.2.7 -t: "vrrp_version 2 conflicts with configured or deduced version"
+            problems.error(
+                s,
+                "version 2 conflicts with the IPv6 addresses above: an IPv6 instance is VRRPv3"
+                    + " (RFC 9568; RFC 3768 is IPv4 only)");
+          } else {
+            version = given.orElse(version);
+            versionLine = s;
+          }
+        }
         case "smtp_alert" -> problems.warning(s, "accepted and ignored: ha4j sends no mail");
         case "accept" -> acceptMode = true;
         case "no_accept" -> {
@@ -602,6 +616,25 @@ public final class KeepalivedConfigLoader {
 
     boolean startsMaster = Boolean.TRUE.equals(master);
     int effectiveVersion = version != null ? version : globalVersion;
+    if (family.isIpv6()) {
+      // keepalived 2.2.7 runs every IPv6 instance as VRRPv3; given version 2 before its first IPv6
+      // address it says nothing (keepalived -t exits 0), ha4j says so where it was written
+      if (version != null && version != VrrpWireFormat.VERSION_3) {
+        problems.warning(
+            versionLine,
+            "VRRP version 2 has no IPv6 (RFC 3768 is IPv4 only): this IPv6 instance runs as"
+                + " version 3, as keepalived runs it");
+      }
+      effectiveVersion = VrrpWireFormat.VERSION_3;
+      if (!vips.isEmpty() && !isLinkLocal(vips.get(0).address().address())) {
+        problems.warning(
+            block,
+            "("
+                + name.get()
+                + ") the first IPv6 VIP address should be link local"
+                + " (keepalived warns the same; RFC 9568 §7.2 names it the primary)");
+      }
+    }
     Duration advertInterval = Duration.ofSeconds(1);
     try {
       KeepalivedAdvertInterval.Fitted fitted =
@@ -630,7 +663,7 @@ public final class KeepalivedConfigLoader {
     if (vrid == null) {
       problems.error(block, "vrrp_instance " + name.get() + " needs 'virtual_router_id' (1-255)");
     }
-    List<Ipv4Address> vipAddresses = vips.stream().map(v -> v.address().address()).toList();
+    List<IpAddress> vipAddresses = vips.stream().map(v -> v.address().address()).toList();
     for (VirtualAddressSpec address : excluded) {
       if (vipAddresses.contains(address.address().address())) {
         problems.error(
@@ -782,20 +815,26 @@ public final class KeepalivedConfigLoader {
     return Optional.of(VrrpAuthentication.password(pass));
   }
 
-  private void readVirtualAddresses(ConfigStatement block, List<VirtualAddressSpec> into) {
+  private void readVirtualAddresses(
+      ConfigStatement block, List<VirtualAddressSpec> into, InstanceFamily family) {
     if (!requireBlock(block)) {
       return;
     }
     for (ConfigStatement line : block.block()) {
-      if (isIpv6(line.keyword())) {
-        refuseIpv6(line, "IPv6 VIPs are", () -> IpCidr.parse(line.keyword()));
+      IpCidr address;
+      try {
+        address =
+            isIpv6(line.keyword())
+                ? IpCidr.parse(line.keyword())
+                : ipv4(Ipv4Cidr.parse(line.keyword()));
+      } catch (IllegalArgumentException e) {
+        problems.error(
+            line,
+            (isIpv6(line.keyword()) ? "not a valid IP address: " : "not an IPv4 address: ")
+                + e.getMessage());
         continue;
       }
-      Ipv4Cidr address;
-      try {
-        address = Ipv4Cidr.parse(line.keyword());
-      } catch (IllegalArgumentException e) {
-        problems.error(line, "not an IPv4 address: " + e.getMessage());
+      if (!family.vip(line, address.address())) {
         continue;
       }
       Optional<String> device = Optional.empty();
@@ -806,8 +845,13 @@ public final class KeepalivedConfigLoader {
         boolean hasValue = i + 1 < args.size();
         switch (option) {
           case "dev" -> device = hasValue ? Optional.of(args.get(++i)) : missingValue(line, option);
-          case "label" ->
-              label = hasValue ? Optional.of(args.get(++i)) : missingValue(line, option);
+          case "label" -> {
+            label = hasValue ? Optional.of(args.get(++i)) : missingValue(line, option);
+            if (address.address().isIpv6() && label.isPresent()) {
+              problems.warning(line, "'label' is ignored: Linux labels IPv4 addresses only");
+              label = Optional.empty();
+            }
+          }
           case "brd", "scope" -> {
             problems.warning(
                 line, "'" + option + "' is accepted and ignored: the kernel's default is used");
@@ -920,65 +964,55 @@ public final class KeepalivedConfigLoader {
     }
   }
 
-  private void readPeers(ConfigStatement block, List<Ipv4Address> into) {
+  private void readPeers(ConfigStatement block, List<IpAddress> into, InstanceFamily family) {
     if (!requireBlock(block)) {
       return;
     }
     for (ConfigStatement line : block.block()) {
-      if (isIpv6(line.keyword())) {
-        refuseIpv6(line, "IPv6 unicast peers are", () -> IpAddress.parse(line.keyword()));
-        continue;
-      }
-      try {
-        into.add(Ipv4Address.parse(line.keyword()));
-      } catch (IllegalArgumentException e) {
-        problems.error(line, e.getMessage());
-      }
+      parseAddress(line, line.keyword())
+          .filter(peer -> family.unicast(line, peer))
+          .ifPresent(into::add);
       if (!line.args().isEmpty()) {
         problems.error(line, "peer options (min_ttl, max_ttl) are not supported");
       }
     }
   }
 
-  private Optional<Ipv4Address> address(ConfigStatement s) {
+  private Optional<IpAddress> address(ConfigStatement s, InstanceFamily family) {
     return oneArg(s)
-        .flatMap(
-            text -> {
-              if (isIpv6(text)) {
-                refuseIpv6(s, "IPv6 source addresses are", () -> IpAddress.parse(text));
-                return Optional.empty();
-              }
-              try {
-                return Optional.of(Ipv4Address.parse(text));
-              } catch (IllegalArgumentException e) {
-                problems.error(s, e.getMessage());
-                return Optional.empty();
-              }
-            });
+        .flatMap(text -> parseAddress(s, text))
+        .filter(address -> family.unicast(s, address));
   }
 
-  /** keepalived tells the families apart the same way: an IPv6 literal has a colon. */
+  /**
+   * An IPv4 or IPv6 address; an invalid IPv6 one is named as keepalived names it ("VRRP parsed
+   * invalid IP"). keepalived tells the families apart the same way: an IPv6 literal has a colon.
+   */
+  private Optional<IpAddress> parseAddress(ConfigStatement s, String text) {
+    try {
+      return Optional.of(
+          isIpv6(text)
+              ? IpAddress.parse(text)
+              : IpAddress.ofBytes(Ipv4Address.parse(text).toBytes()));
+    } catch (IllegalArgumentException e) {
+      problems.error(s, (isIpv6(text) ? "not a valid IP address: " : "") + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
   private static boolean isIpv6(String text) {
     return text.indexOf(':') >= 0;
   }
 
-  /**
-   * An IPv6 address where ha4j takes IPv4 only: an invalid one is named as keepalived names it
-   * ("VRRP parsed invalid IP"), a valid one as not supported yet. In keepalived an IPv6 instance
-   * always speaks VRRPv3.
-   */
-  private void refuseIpv6(ConfigStatement line, String what, Runnable parse) {
-    try {
-      parse.run();
-    } catch (IllegalArgumentException e) {
-      problems.error(line, "not a valid IP address: " + e.getMessage());
-      return;
-    }
-    problems.error(
-        line,
-        what
-            + " not supported yet (ha4j runs VRRP over IPv4; keepalived would run this instance"
-            + " as VRRPv3 over IPv6)");
+  /** A dotted-quad VIP as the family-neutral value the specs carry. */
+  private static IpCidr ipv4(Ipv4Cidr cidr) {
+    return new IpCidr(IpAddress.ofBytes(cidr.address().toBytes()), cidr.prefixLength());
+  }
+
+  /** fe80::/10, RFC 4291 §2.5.6. */
+  private static boolean isLinkLocal(IpAddress address) {
+    byte[] bytes = address.toBytes();
+    return (bytes[0] & 0xff) == 0xfe && (bytes[1] & 0xc0) == 0x80;
   }
 
   private Optional<Integer> weight(ConfigStatement s) {

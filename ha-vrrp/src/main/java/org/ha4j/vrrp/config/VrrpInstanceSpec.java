@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.ha4j.core.config.ConfigLocation;
-import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.core.net.IpAddress;
 import org.ha4j.vrrp.NotifyScripts;
 import org.ha4j.vrrp.codec.VrrpAuthentication;
 
@@ -32,7 +32,8 @@ import org.ha4j.vrrp.codec.VrrpAuthentication;
  * @param acceptMode RFC 9568 Accept_Mode: false with {@code no_accept}, true by default as in
  *     keepalived without {@code vrrp_strict}
  * @param unicastSource {@code unicast_src_ip}
- * @param unicastPeers {@code unicast_peer}; empty means multicast
+ * @param unicastPeers {@code unicast_peer}; empty means multicast. Addresses are all of the
+ *     instance's family: IPv6 ones make it a VRRPv3 instance over IPv6
  * @param notifyScripts the notify scripts
  * @param garp the gratuitous ARP settings
  * @param location where the block starts
@@ -53,8 +54,8 @@ public record VrrpInstanceSpec(
     boolean preempt,
     Duration preemptDelay,
     boolean acceptMode,
-    Optional<Ipv4Address> unicastSource,
-    List<Ipv4Address> unicastPeers,
+    Optional<IpAddress> unicastSource,
+    List<IpAddress> unicastPeers,
     NotifyScripts notifyScripts,
     GarpSpec garp,
     ConfigLocation location) {

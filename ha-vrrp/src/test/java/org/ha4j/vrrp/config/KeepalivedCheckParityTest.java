@@ -397,11 +397,36 @@ class KeepalivedCheckParityTest {
         Arguments.of("accept", v3("3", "1", "10.200.0.100", "accept"), "0", "ok"),
         // keepalived filters with nftables; ha4j records Accept_Mode and warns that it does not
         Arguments.of("no_accept", v3("3", "1", "10.200.0.100", "no_accept"), "0", "ok"),
+        // keepalived runs an IPv6 instance as VRRPv3 over IPv6 whatever its version; so does ha4j
+        Arguments.of("an IPv6 VIP", v3("3", "1", "fd00:200::100/64", ""), "0", "ok"),
         Arguments.of(
-            "an IPv6 VIP (not supported yet)",
-            v3("3", "1", "fd00:200::100/64", ""),
+            "an IPv6 VIP with vrrp_version 2", v3("2", "1", "fd00:200::100/64", ""), "0", "ok"),
+        Arguments.of(
+            "version 2 after an IPv6 VIP",
+            v3("3", "1", "fd00:200::100/64", "version 2"),
+            "5: vrrp_version 2 conflicts with configured or deduced version",
+            "13 version"),
+        // before the first IPv6 address keepalived takes it silently and runs VRRPv3; ha4j warns
+        Arguments.of(
+            "version 2 before an IPv6 VIP",
+            v3("3", "1", "fd00:200::100/64", "")
+                .replace("advert_int 1", "version 2\n    advert_int 1"),
             "0",
-            "11 fd00:200::100/64"),
+            "ok"),
+        Arguments.of(
+            "IPv6 VIPs and unicast peers",
+            v3(
+                "3",
+                "1",
+                "fd00:200::100/64",
+                "unicast_src_ip fd00:200::11\n    unicast_peer {\n        fd00:200::12\n    }"),
+            "0",
+            "ok"),
+        Arguments.of(
+            "IPv6 then IPv4 VIPs in one instance",
+            v3("3", "1", "fd00:200::100\n        10.200.0.100", ""),
+            "5: address family must match VRRP instance",
+            "12 10.200.0.100"),
         Arguments.of(
             "an invalid IPv6 VIP",
             v3("3", "1", "fd00:200::zz", ""),

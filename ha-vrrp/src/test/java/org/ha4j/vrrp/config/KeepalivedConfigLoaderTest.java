@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.OptionalInt;
 import org.ha4j.core.config.ConfigException;
 import org.ha4j.core.config.ConfigProblem;
-import org.ha4j.core.net.Ipv4Address;
-import org.ha4j.core.net.Ipv4Cidr;
+import org.ha4j.core.net.IpAddress;
+import org.ha4j.core.net.IpCidr;
 import org.ha4j.vrrp.codec.VrrpAuthentication;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +44,7 @@ class KeepalivedConfigLoaderTest {
     assertThat(instance.authentication()).isEqualTo(VrrpAuthentication.password("1111"));
     assertThat(instance.virtualAddresses())
         .extracting(VirtualAddressSpec::address)
-        .containsExactly(Ipv4Cidr.parse("192.168.122.100/32"));
+        .containsExactly(IpCidr.parse("192.168.122.100/32"));
     assertThat(instance.trackScripts())
         .containsExactly(new TrackSpec("check_nginx", OptionalInt.empty()));
     assertThat(instance.preempt()).isTrue();
@@ -132,7 +132,7 @@ class KeepalivedConfigLoaderTest {
     VrrpInstanceSpec vi = config.instances().get(0);
     assertThat(vi.preempt()).isFalse();
     assertThat(vi.preemptDelay()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(vi.unicastSource()).contains(Ipv4Address.parse("10.200.0.10"));
+    assertThat(vi.unicastSource()).contains(IpAddress.parse("10.200.0.10"));
     assertThat(vi.unicastPeers()).hasSize(2);
     assertThat(vi.virtualAddresses().get(0).device()).contains("eth1");
     assertThat(vi.virtualAddresses().get(0).label()).contains("eth1:vip");
@@ -369,13 +369,44 @@ class KeepalivedConfigLoaderTest {
   }
 
   @Test
-  void ipv6AddressesAreNamedAsNotSupportedYet() {
+  void anIpv6InstanceIsVrrpv3WithIpv6VipsAndPeers() throws Exception {
     String text =
         """
             vrrp_instance VI_1 {
                 interface eth0
                 virtual_router_id 51
+                version 2
                 unicast_src_ip fd00:200::11
+                virtual_ipaddress {
+                    fd00:200::100/64 dev eth0
+                    fd00:200::101
+                }
+                unicast_peer {
+                    fd00:200::12
+                }
+            }
+            """;
+    KeepalivedConfig config = KeepalivedConfigLoader.load("v6.conf", text);
+    VrrpInstanceSpec vi = config.instances().get(0);
+    assertThat(vi.version()).isEqualTo(3);
+    assertThat(vi.virtualAddresses())
+        .extracting(VirtualAddressSpec::address)
+        .containsExactly(IpCidr.parse("fd00:200::100/64"), IpCidr.parse("fd00:200::101/128"));
+    assertThat(vi.unicastSource()).contains(IpAddress.parse("fd00:200::11"));
+    assertThat(vi.unicastPeers()).containsExactly(IpAddress.parse("fd00:200::12"));
+    assertThat(config.warnings())
+        .extracting(p -> p.location().line() + " " + p.message())
+        .anySatisfy(m -> assertThat(m).startsWith("4 VRRP version 2 has no IPv6"));
+  }
+
+  @Test
+  void aSecondFamilyInOneInstanceIsNamedAsKeepalivedNamesIt() {
+    String text =
+        """
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 51
+                unicast_src_ip 10.200.0.11
                 virtual_ipaddress {
                     fd00:200::100/64
                 }
@@ -391,8 +422,8 @@ class KeepalivedConfigLoaderTest {
                 assertThat(e.problems())
                     .filteredOn(ConfigProblem::isError)
                     .extracting(p -> p.location().line() + " " + p.message())
-                    .anySatisfy(m -> assertThat(m).startsWith("4 IPv6 source addresses are not"))
-                    .anySatisfy(m -> assertThat(m).startsWith("6 IPv6 VIPs are not supported yet"))
-                    .anySatisfy(m -> assertThat(m).startsWith("9 IPv6 unicast peers are not")));
+                    .anySatisfy(
+                        m -> assertThat(m).startsWith("6 address family must match VRRP instance"))
+                    .anySatisfy(m -> assertThat(m).contains("9 the VRRP instance and unicast")));
   }
 }
