@@ -47,9 +47,9 @@ final class ListenerRuntime {
   final LongAdder bytesSent;
 
   /** Sessions ended, whatever their status, and how long they lasted in total. */
-  final LongAdder ended = new LongAdder();
+  final LongAdder ended;
 
-  final LongAdder sessionNanos = new LongAdder();
+  final LongAdder sessionNanos;
 
   /**
    * Every bound socket: one per event loop with SO_REUSEPORT on epoll, else one; the first gives
@@ -83,6 +83,8 @@ final class ListenerRuntime {
     this.badGateway = fresh ? new LongAdder() : shared.badGateway;
     this.bytesReceived = fresh ? new LongAdder() : shared.bytesReceived;
     this.bytesSent = fresh ? new LongAdder() : shared.bytesSent;
+    this.ended = fresh ? new LongAdder() : shared.ended;
+    this.sessionNanos = fresh ? new LongAdder() : shared.sessionNanos;
     this.channels = fresh ? new CopyOnWriteArrayList<>() : shared.channels;
     this.accept = fresh ? null : shared.accept;
   }

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import org.ha4j.core.Lifecycle;
 import org.ha4j.examples.status.StatusServer;
 import org.ha4j.node.NodeState;
+import org.ha4j.node.metrics.RefreshableMeterBinder;
 import org.ha4j.proxy.Proxy;
 
 /**
@@ -116,7 +117,7 @@ final class NodeOperations implements Lifecycle {
       meters.forEach(m -> m.bindTo(created));
       InetSocketAddress address = flags.statusListen;
       if (address != null) {
-        StatusServer status = new StatusServer(address, created, state);
+        StatusServer status = new StatusServer(address, created, state, this::refreshMeters);
         try {
           status.start();
         } catch (IOException e) {
@@ -175,7 +176,20 @@ final class NodeOperations implements Lifecycle {
     if (now == null) {
       return "stopped, no stats";
     }
+    refreshMeters();
     return write(flags.statsFile, "stats", now.scrape());
+  }
+
+  /**
+   * Before each scrape: the binders' series follow what runs after a reload (added listeners,
+   * servers, instances and scripts appear, removed ones go), at no cost while nothing changed.
+   */
+  void refreshMeters() {
+    for (MeterBinder binder : meters) {
+      if (binder instanceof RefreshableMeterBinder refreshable) {
+        refreshable.refresh();
+      }
+    }
   }
 
   private static String write(Path file, String what, String text) {

@@ -29,15 +29,29 @@ public final class StatusServer implements Lifecycle {
   private final InetSocketAddress address;
   private final PrometheusMeterRegistry registry;
   private final Supplier<NodeState> state;
+  private final Runnable beforeScrape;
   private HttpServer server;
   private ExecutorService thread;
   private final List<Thread> workers = new CopyOnWriteArrayList<>();
 
   public StatusServer(
       InetSocketAddress address, PrometheusMeterRegistry registry, Supplier<NodeState> state) {
+    this(address, registry, state, () -> {});
+  }
+
+  /**
+   * @param beforeScrape run on the status thread before each {@code /metrics}, for example to let
+   *     the meters follow a reload ({@code RefreshableMeterBinder.refresh()})
+   */
+  public StatusServer(
+      InetSocketAddress address,
+      PrometheusMeterRegistry registry,
+      Supplier<NodeState> state,
+      Runnable beforeScrape) {
     this.address = Objects.requireNonNull(address, "address");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.state = Objects.requireNonNull(state, "state");
+    this.beforeScrape = Objects.requireNonNull(beforeScrape, "beforeScrape");
   }
 
   @Override
@@ -95,7 +109,10 @@ public final class StatusServer implements Lifecycle {
         return;
       }
       switch (exchange.getRequestURI().getPath()) {
-        case "/metrics" -> reply(exchange, 200, PROMETHEUS_TEXT, registry.scrape());
+        case "/metrics" -> {
+          beforeScrape.run();
+          reply(exchange, 200, PROMETHEUS_TEXT, registry.scrape());
+        }
         case "/status" -> reply(exchange, 200, "application/json", state.get().toJson() + "\n");
         default -> reply(exchange, 404, "text/plain; charset=utf-8", "try /metrics or /status\n");
       }

@@ -95,6 +95,46 @@ class StatusServerTest {
   }
 
   @Test
+  void eachScrapeShowsTheListenersAReloadAddedAndNotTheOnesItRemoved() throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ProxyMetrics metrics = new ProxyMetrics(proxy);
+    metrics.bindTo(registry);
+    String before = proxy.listenerStats().get(0).address();
+    StatusServer following =
+        new StatusServer(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            registry,
+            () -> new NodeState(Instant.now(), List.of(), null),
+            metrics::refresh);
+    following.start();
+    try {
+      proxy.reconfigure(
+          Proxy.builder()
+              .listen(
+                  "127.0.0.2:0",
+                  new Upstream(
+                      "app",
+                      BalancingStrategies.roundRobin(),
+                      List.of(ServerSpec.of(backend.hostPort()))))
+              .drainTimeout(Duration.ofSeconds(1))
+              .build());
+      String after = proxy.listenerStats().get(0).address();
+      HttpResponse<String> metricsPage =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:" + following.boundAddress().getPort() + "/metrics"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(metricsPage.body())
+          .contains("ha4j_proxy_connections_total{listener=\"" + after + "\"}")
+          .doesNotContain("listener=\"" + before + "\"");
+    } finally {
+      following.stop();
+    }
+  }
+
+  @Test
   void metricsAreInPrometheusTextAndStatusIsTheStateDocument() throws Exception {
     for (int i = 0; i < 2; i++) {
       try (Socket s =

@@ -1,14 +1,7 @@
 package org.ha4j.node.metrics;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Collection;
-import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.ha4j.core.health.HealthStatus;
 import org.ha4j.health.ProbeFailure;
@@ -27,45 +20,48 @@ import org.ha4j.health.ScheduledProbe;
  *       or timed out.
  * </ul>
  *
- * <p>The probes are the ones {@code probes} gives when bound (for example {@code node::probes} or
- * {@code checks::probes}, after start).
+ * <p>The probes are the ones {@code probes} gives when bound and at each {@link #refresh()} (for
+ * example {@code node::probes} or {@code checks::probes}, after start): a reload's new {@code
+ * vrrp_script}s get their series, removed ones lose theirs, and a changed script that a reload
+ * started again keeps its series, whose counters carry on from the replaced probe's values.
  */
-public final class HealthMetrics implements MeterBinder {
-
-  private final Supplier<? extends Collection<? extends ScheduledProbe>> probes;
+public final class HealthMetrics extends FollowingBinder<ScheduledProbe> {
 
   public HealthMetrics(Supplier<? extends Collection<? extends ScheduledProbe>> probes) {
-    this.probes = Objects.requireNonNull(probes, "probes");
+    super(probes, ScheduledProbe::name);
   }
 
   @Override
-  public void bindTo(MeterRegistry registry) {
-    for (ScheduledProbe probe : probes.get()) {
-      Tags tags = Tags.of("probe", probe.name());
-      Gauge.builder("ha4j.probe.up", probe, p -> p.current().status() == HealthStatus.UP ? 1 : 0)
-          .description("1 while the probe's status is UP (after rise/fall)")
-          .tags(tags)
-          .strongReference(true)
-          .register(registry);
-      FunctionCounter.builder("ha4j.probe.successes", probe, p -> p.stats().successes())
-          .description("runs that found the checked thing healthy")
-          .tags(tags)
-          .register(registry);
-      for (ProbeFailure reason : ProbeFailure.values()) {
-        FunctionCounter.builder("ha4j.probe.failures", probe, p -> p.stats().failures(reason))
-            .description("failed runs, by reason")
-            .tags(tags.and("reason", reason.name()))
-            .register(registry);
-      }
-      FunctionTimer.builder(
-              "ha4j.probe.latency",
-              probe,
-              p -> p.stats().timedRuns(),
-              p -> p.stats().latencyNanos(),
-              TimeUnit.NANOSECONDS)
-          .description("runs that finished or timed out, and how long they took")
-          .tags(tags)
-          .register(registry);
+  void register(Meters meters, String name, Followed<ScheduledProbe> probe) {
+    Tags tags = Tags.of("probe", name);
+    meters.gauge(
+        "ha4j.probe.up",
+        "1 while the probe's status is UP (after rise/fall)",
+        tags,
+        probe,
+        f -> f.read(p -> p.current().status() == HealthStatus.UP ? 1 : 0));
+    meters.counter(
+        "ha4j.probe.successes",
+        "runs that found the checked thing healthy",
+        tags,
+        null,
+        probe,
+        probe.counter(p -> p.stats().successes()));
+    for (ProbeFailure reason : ProbeFailure.values()) {
+      meters.counter(
+          "ha4j.probe.failures",
+          "failed runs, by reason",
+          tags.and("reason", reason.name()),
+          null,
+          probe,
+          probe.counter(p -> p.stats().failures(reason)));
     }
+    meters.timer(
+        "ha4j.probe.latency",
+        "runs that finished or timed out, and how long they took",
+        tags,
+        probe,
+        probe.counter(p -> p.stats().timedRuns()),
+        probe.counter(p -> p.stats().latencyNanos()));
   }
 }

@@ -1,19 +1,15 @@
 package org.ha4j.node.metrics;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.BaseUnits;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.ha4j.proxy.BackendStats;
@@ -50,15 +46,28 @@ import org.ha4j.proxy.ProxyFault;
  *       or in use).
  * </ul>
  *
- * <p>Bind after the proxy started, so that listeners on port 0 are tagged with the port they got;
- * the listeners and servers are the ones it has when bound. A node's proxy can be stopped and
- * started again with the same configuration: built on {@code node::runningProxy}, the meters follow
- * each new proxy and read 0 while none runs (its counters start from 0 again, as a restarted
- * nginx's do).
+ * <p>Bind after the proxy started, so that listeners on port 0 are tagged with the port they got.
+ * The listeners and servers metered are the ones the proxy has when bound and at each {@link
+ * #refresh()}: after a reload, new listeners and servers get their series, and the series of
+ * removed ones are removed (a removed server's at once, even while its last sessions drain: they
+ * still count on their listener's series); the series of listeners and servers that stayed keep
+ * counting from where they were, since the proxy keeps their counts across a reload. A node's proxy
+ * can be stopped and started again with the same configuration: built on {@code
+ * node::runningProxy}, the meters follow each new proxy and read 0 while none runs (its counters
+ * start from 0 again, as a restarted nginx's do).
  */
-public final class ProxyMetrics implements MeterBinder {
+public final class ProxyMetrics implements RefreshableMeterBinder {
 
   private final Supplier<Optional<Proxy>> proxy;
+  private final MeterGroups<String> listeners =
+      new MeterGroups<>(this::listenerAddresses, this::bindListener);
+  private final MeterGroups<ServerKey> servers =
+      new MeterGroups<>(this::serverKeys, this::bindServer);
+  // what the last proxy seen had: kept while none runs, so that its series read 0 until a restart
+  private volatile List<String> lastListeners = List.of();
+  private volatile List<ServerKey> lastServers = List.of();
+
+  private record ServerKey(String upstream, String server) {}
 
   public ProxyMetrics(Proxy proxy) {
     Optional<Proxy> fixed = Optional.of(proxy);
@@ -78,23 +87,15 @@ public final class ProxyMetrics implements MeterBinder {
    */
   @Override
   public void bindTo(MeterRegistry registry) {
-    Proxy now =
-        proxy
-            .get()
-            .orElseThrow(
-                () -> new IllegalStateException("bind after start: no proxy runs to meter"));
-    List<ListenerStats> listeners = now.listenerStats();
-    for (int i = 0; i < listeners.size(); i++) {
-      bindListener(registry, i, Tags.of("listener", listeners.get(i).address()));
+    if (proxy.get().isEmpty()) {
+      throw new IllegalStateException("bind after start: no proxy runs to meter");
     }
-    for (Map.Entry<String, List<BackendStats>> upstream : now.backendStats().entrySet()) {
-      for (BackendStats server : upstream.getValue()) {
-        bindServer(registry, upstream.getKey(), server.server());
-      }
-    }
+    listeners.bindTo(registry);
+    servers.bindTo(registry);
+    Meters global = new Meters(registry);
     for (ProxyFault fault : ProxyFault.values()) {
       counter(
-          registry,
+          global,
           "ha4j.proxy.faults",
           "expected faults, each also logged by name",
           Tags.of("fault", fault.name()),
@@ -102,13 +103,13 @@ public final class ProxyMetrics implements MeterBinder {
           p -> p.faults().getOrDefault(fault, 0L));
     }
     gauge(
-        registry,
+        global,
         "ha4j.proxy.relay.buffered",
         "bytes read from one side of a session and not yet written to the other",
         Tags.empty(),
         Proxy::bufferedBytes);
     gauge(
-        registry,
+        global,
         "ha4j.proxy.relay.pipes",
         "pipes the splice relay keeps for reuse",
         Tags.empty(),
@@ -119,6 +120,35 @@ public final class ProxyMetrics implements MeterBinder {
         .register(registry);
   }
 
+  @Override
+  public void refresh() {
+    listeners.sync();
+    servers.sync();
+  }
+
+  private List<String> listenerAddresses() {
+    proxy
+        .get()
+        .ifPresent(
+            p -> lastListeners = p.listenerStats().stream().map(ListenerStats::address).toList());
+    return lastListeners;
+  }
+
+  private List<ServerKey> serverKeys() {
+    proxy
+        .get()
+        .ifPresent(
+            p -> {
+              List<ServerKey> keys = new ArrayList<>();
+              p.backendStats()
+                  .forEach(
+                      (upstream, stats) ->
+                          stats.forEach(b -> keys.add(new ServerKey(upstream, b.server()))));
+              lastServers = keys;
+            });
+    return lastServers;
+  }
+
   /** Netty's own count: its pooled allocator takes direct memory the JDK's buffer pools miss. */
   private static double nettyDirectMemory() {
     return ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider metered
@@ -126,142 +156,145 @@ public final class ProxyMetrics implements MeterBinder {
         : Double.NaN;
   }
 
-  private void bindListener(MeterRegistry registry, int index, Tags tags) {
+  private void bindListener(Meters meters, String address) {
+    Tags tags = Tags.of("listener", address);
     counter(
-        registry,
+        meters,
         "ha4j.proxy.connections",
         "connections accepted",
         tags,
         null,
-        listener(index, ListenerStats::accepted));
+        listener(address, ListenerStats::accepted));
     gauge(
-        registry,
+        meters,
         "ha4j.proxy.sessions.active",
         "sessions in progress",
         tags,
-        listener(index, ListenerStats::active));
+        listener(address, ListenerStats::active));
     String ended = "sessions ended, by nginx's $status";
     counter(
-        registry,
+        meters,
         "ha4j.proxy.sessions.ended",
         ended,
         tags.and("status", "200"),
         null,
-        listener(index, ListenerStats::byStatus200));
+        listener(address, ListenerStats::byStatus200));
     counter(
-        registry,
+        meters,
         "ha4j.proxy.sessions.ended",
         ended,
         tags.and("status", "403"),
         null,
-        listener(index, ListenerStats::forbidden));
+        listener(address, ListenerStats::forbidden));
     counter(
-        registry,
+        meters,
         "ha4j.proxy.sessions.ended",
         ended,
         tags.and("status", "502"),
         null,
-        listener(index, ListenerStats::badGateway));
+        listener(address, ListenerStats::badGateway));
     counter(
-        registry,
+        meters,
         "ha4j.proxy.sessions.ended",
         ended,
         tags.and("status", "503"),
         null,
-        listener(index, ListenerStats::unavailable));
+        listener(address, ListenerStats::unavailable));
     counter(
-        registry,
+        meters,
         "ha4j.proxy.bytes",
         "bytes received from clients",
         tags.and("direction", "from_client"),
         BaseUnits.BYTES,
-        listener(index, ListenerStats::bytesReceived));
+        listener(address, ListenerStats::bytesReceived));
     counter(
-        registry,
+        meters,
         "ha4j.proxy.bytes",
         "bytes sent to clients",
         tags.and("direction", "to_client"),
         BaseUnits.BYTES,
-        listener(index, ListenerStats::bytesSent));
+        listener(address, ListenerStats::bytesSent));
     counter(
-        registry,
+        meters,
         "ha4j.proxy.accept.failures",
         "accept() calls that failed",
         tags,
         null,
-        listener(index, ListenerStats::acceptFailures));
+        listener(address, ListenerStats::acceptFailures));
     timer(
-        registry,
+        meters,
         "ha4j.proxy.session.duration",
         "sessions ended and how long they lasted, from accept to end",
         tags,
-        listener(index, ListenerStats::ended),
-        listener(index, ListenerStats::sessionNanos));
+        listener(address, ListenerStats::ended),
+        listener(address, ListenerStats::sessionNanos));
   }
 
-  private void bindServer(MeterRegistry registry, String upstream, String server) {
+  private void bindServer(Meters meters, ServerKey key) {
+    String upstream = key.upstream();
+    String server = key.server();
     Tags tags = Tags.of("upstream", upstream, "server", server);
     counter(
-        registry,
+        meters,
         "ha4j.backend.picks",
         "times the balancer chose the server",
         tags,
         null,
         server(upstream, server, BackendStats::picks));
     counter(
-        registry,
+        meters,
         "ha4j.backend.sessions",
         "sessions connected to the server",
         tags,
         null,
         server(upstream, server, BackendStats::sessions));
     counter(
-        registry,
+        meters,
         "ha4j.backend.connect.failures",
         "connection attempts that failed or timed out",
         tags,
         null,
         server(upstream, server, BackendStats::connectFailures));
     counter(
-        registry,
+        meters,
         "ha4j.backend.bytes",
         "bytes sent to the server",
         tags.and("direction", "to_backend"),
         BaseUnits.BYTES,
         server(upstream, server, BackendStats::bytesSent));
     counter(
-        registry,
+        meters,
         "ha4j.backend.bytes",
         "bytes received from the server",
         tags.and("direction", "from_backend"),
         BaseUnits.BYTES,
         server(upstream, server, BackendStats::bytesReceived));
     gauge(
-        registry,
+        meters,
         "ha4j.backend.sessions.active",
         "sessions in progress, connection attempts included",
         tags,
         server(upstream, server, BackendStats::active));
     gauge(
-        registry,
+        meters,
         "ha4j.backend.usable",
         "1 while the server could take a session",
         tags,
         server(upstream, server, b -> b.usable() ? 1 : 0));
     gauge(
-        registry,
+        meters,
         "ha4j.backend.healthy",
         "1 while the server's active health check passes (always 1 without one)",
         tags,
         server(upstream, server, b -> b.healthy() ? 1 : 0));
     gauge(
-        registry,
+        meters,
         "ha4j.backend.weight",
         "current weight",
         tags,
         server(upstream, server, BackendStats::weight));
     timer(
-        registry,
+        meters,
         "ha4j.backend.connect.time",
         "connects to the server that succeeded and the time they took",
         tags,
@@ -269,12 +302,20 @@ public final class ProxyMetrics implements MeterBinder {
         server(upstream, server, BackendStats::connectNanos));
   }
 
+  /** A listener removed since its meters were registered reads as 0 rather than failing. */
   private static ToDoubleFunction<Proxy> listener(
-      int index, ToDoubleFunction<ListenerStats> value) {
-    return p -> value.applyAsDouble(p.listenerStats().get(index));
+      String address, ToDoubleFunction<ListenerStats> value) {
+    return p -> {
+      for (ListenerStats stats : p.listenerStats()) {
+        if (stats.address().equals(address)) {
+          return value.applyAsDouble(stats);
+        }
+      }
+      return 0;
+    };
   }
 
-  /** A server removed since binding reads as 0 rather than failing the scrape. */
+  /** A server removed since its meters were registered reads as 0 rather than failing. */
   private static ToDoubleFunction<Proxy> server(
       String upstream, String server, ToDoubleFunction<BackendStats> value) {
     return p -> {
@@ -293,43 +334,27 @@ public final class ProxyMetrics implements MeterBinder {
   }
 
   private void gauge(
-      MeterRegistry registry,
-      String name,
-      String description,
-      Tags tags,
-      ToDoubleFunction<Proxy> value) {
-    Gauge.builder(name, this, m -> m.read(value))
-        .description(description)
-        .tags(tags)
-        .strongReference(true)
-        .register(registry);
+      Meters meters, String name, String description, Tags tags, ToDoubleFunction<Proxy> value) {
+    meters.gauge(name, description, tags, this, m -> m.read(value));
   }
 
   private void timer(
-      MeterRegistry registry,
+      Meters meters,
       String name,
       String description,
       Tags tags,
       ToDoubleFunction<Proxy> count,
       ToDoubleFunction<Proxy> totalNanos) {
-    FunctionTimer.builder(
-            name, this, m -> (long) m.read(count), m -> m.read(totalNanos), TimeUnit.NANOSECONDS)
-        .description(description)
-        .tags(tags)
-        .register(registry);
+    meters.timer(name, description, tags, this, m -> m.read(count), m -> m.read(totalNanos));
   }
 
   private void counter(
-      MeterRegistry registry,
+      Meters meters,
       String name,
       String description,
       Tags tags,
       String baseUnit,
       ToDoubleFunction<Proxy> value) {
-    FunctionCounter.builder(name, this, m -> m.read(value))
-        .description(description)
-        .tags(tags)
-        .baseUnit(baseUnit)
-        .register(registry);
+    meters.counter(name, description, tags, baseUnit, this, m -> m.read(value));
   }
 }

@@ -1,15 +1,10 @@
 package org.ha4j.node.metrics;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.ha4j.vrrp.VrrpInstance;
@@ -33,16 +28,19 @@ import org.ha4j.vrrp.protocol.VrrpState;
  *       for every drop;
  *   <li>{@code ha4j.vrrp.send.failures} (counter) and {@code ha4j.vrrp.interface.up} (gauge).
  * </ul>
+ *
+ * <p>The series follow the instances {@code instances} gives at each {@link #refresh()}: a reload's
+ * new instances get theirs, removed ones lose theirs, and an instance a reload started again under
+ * the same name keeps its series, whose counters carry on from the replaced instance's values.
  */
-public final class VrrpMetrics implements MeterBinder {
-
-  private final Supplier<? extends Collection<VrrpInstance>> instances;
+public final class VrrpMetrics extends FollowingBinder<VrrpInstance> {
 
   /**
-   * @param instances the instances to meter, read when bound (for example {@code node::instances})
+   * @param instances the instances to meter, read when bound and at each {@link #refresh()} (for
+   *     example {@code node::instances})
    */
   public VrrpMetrics(Supplier<? extends Collection<VrrpInstance>> instances) {
-    this.instances = Objects.requireNonNull(instances, "instances");
+    super(instances, VrrpInstance::name);
   }
 
   private static final Map<String, String> DESCRIPTIONS =
@@ -59,100 +57,101 @@ public final class VrrpMetrics implements MeterBinder {
   private static final List<String> BY_SOURCE = List.of("NOT_A_PEER", "OWN_ADVERTISEMENT");
 
   @Override
-  public void bindTo(MeterRegistry registry) {
-    for (VrrpInstance instance : instances.get()) {
-      Tags tags = Tags.of("instance", instance.name());
-      for (VrrpState state : VrrpState.values()) {
-        gauge(
-            registry,
-            instance,
-            "ha4j.vrrp.state",
-            tags.and("state", state.name()),
-            s -> s.state() == state ? 1 : 0);
-      }
+  void register(Meters meters, String name, Followed<VrrpInstance> instance) {
+    Tags tags = Tags.of("instance", name);
+    for (VrrpState state : VrrpState.values()) {
       gauge(
-          registry,
+          meters,
           instance,
-          "ha4j.vrrp.priority",
-          tags.and("kind", "base"),
-          VrrpInstanceSnapshot::basePriority);
-      gauge(
-          registry,
-          instance,
-          "ha4j.vrrp.priority",
-          tags.and("kind", "effective"),
-          VrrpInstanceSnapshot::effectivePriority);
-      gauge(registry, instance, "ha4j.vrrp.interface.up", tags, s -> s.interfaceUp() ? 1 : 0);
+          "ha4j.vrrp.state",
+          tags.and("state", state.name()),
+          s -> s.state() == state ? 1 : 0);
+    }
+    gauge(
+        meters,
+        instance,
+        "ha4j.vrrp.priority",
+        tags.and("kind", "base"),
+        VrrpInstanceSnapshot::basePriority);
+    gauge(
+        meters,
+        instance,
+        "ha4j.vrrp.priority",
+        tags.and("kind", "effective"),
+        VrrpInstanceSnapshot::effectivePriority);
+    gauge(meters, instance, "ha4j.vrrp.interface.up", tags, s -> s.interfaceUp() ? 1 : 0);
+    counter(
+        meters,
+        instance,
+        "ha4j.vrrp.adverts",
+        tags.and("direction", "sent"),
+        VrrpInstanceSnapshot::advertsSent);
+    counter(
+        meters,
+        instance,
+        "ha4j.vrrp.adverts",
+        tags.and("direction", "received"),
+        VrrpInstanceSnapshot::advertsReceived);
+    counter(meters, instance, "ha4j.vrrp.send.failures", tags, VrrpInstanceSnapshot::sendFailures);
+    counter(
+        meters,
+        instance,
+        "ha4j.vrrp.dropped",
+        tags.and("reason", "all"),
+        VrrpInstanceSnapshot::droppedTotal);
+    List<String> reasons = new ArrayList<>();
+    for (VrrpRejectReason reason : VrrpRejectReason.values()) {
+      reasons.add(reason.name());
+    }
+    reasons.addAll(BY_SOURCE);
+    for (String reason : reasons) {
       counter(
-          registry,
-          instance,
-          "ha4j.vrrp.adverts",
-          tags.and("direction", "sent"),
-          VrrpInstanceSnapshot::advertsSent);
-      counter(
-          registry,
-          instance,
-          "ha4j.vrrp.adverts",
-          tags.and("direction", "received"),
-          VrrpInstanceSnapshot::advertsReceived);
-      counter(
-          registry, instance, "ha4j.vrrp.send.failures", tags, VrrpInstanceSnapshot::sendFailures);
-      counter(
-          registry,
+          meters,
           instance,
           "ha4j.vrrp.dropped",
-          tags.and("reason", "all"),
-          VrrpInstanceSnapshot::droppedTotal);
-      List<String> reasons = new ArrayList<>();
-      for (VrrpRejectReason reason : VrrpRejectReason.values()) {
-        reasons.add(reason.name());
-      }
-      reasons.addAll(BY_SOURCE);
-      for (String reason : reasons) {
-        counter(
-            registry,
-            instance,
-            "ha4j.vrrp.dropped",
-            tags.and("reason", reason),
-            s -> s.dropped(reason));
-      }
-      for (VrrpState from : VrrpState.values()) {
-        for (VrrpState to : VrrpState.values()) {
-          if (from != to) {
-            counter(
-                registry,
-                instance,
-                "ha4j.vrrp.transitions",
-                tags.and("from", from.name(), "to", to.name()),
-                s -> s.transitions(from, to));
-          }
+          tags.and("reason", reason),
+          s -> s.dropped(reason));
+    }
+    for (VrrpState from : VrrpState.values()) {
+      for (VrrpState to : VrrpState.values()) {
+        if (from != to) {
+          counter(
+              meters,
+              instance,
+              "ha4j.vrrp.transitions",
+              tags.and("from", from.name(), "to", to.name()),
+              s -> s.transitions(from, to));
         }
       }
     }
   }
 
   private static void gauge(
-      MeterRegistry registry,
-      VrrpInstance instance,
+      Meters meters,
+      Followed<VrrpInstance> instance,
       String name,
       Tags tags,
       ToDoubleFunction<VrrpInstanceSnapshot> value) {
-    Gauge.builder(name, instance, i -> value.applyAsDouble(i.snapshot()))
-        .description(DESCRIPTIONS.get(name))
-        .tags(tags)
-        .strongReference(true)
-        .register(registry);
+    meters.gauge(
+        name,
+        DESCRIPTIONS.get(name),
+        tags,
+        instance,
+        f -> f.read(i -> value.applyAsDouble(i.snapshot())));
   }
 
   private static void counter(
-      MeterRegistry registry,
-      VrrpInstance instance,
+      Meters meters,
+      Followed<VrrpInstance> instance,
       String name,
       Tags tags,
       ToDoubleFunction<VrrpInstanceSnapshot> value) {
-    FunctionCounter.builder(name, instance, i -> value.applyAsDouble(i.snapshot()))
-        .description(DESCRIPTIONS.get(name))
-        .tags(tags)
-        .register(registry);
+    meters.counter(
+        name,
+        DESCRIPTIONS.get(name),
+        tags,
+        null,
+        instance,
+        instance.counter(i -> value.applyAsDouble(i.snapshot())));
   }
 }

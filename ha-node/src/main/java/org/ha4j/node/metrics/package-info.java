@@ -9,6 +9,10 @@
  * new HealthMetrics(node::probes).bindTo(registry);
  * }</pre>
  *
+ * <p>After a reload, call each binder's {@link
+ * org.ha4j.node.metrics.RefreshableMeterBinder#refresh() refresh()} (or call it before each
+ * scrape): the series then follow what runs now.
+ *
  * <p>Every meter is read from the snapshots the parts already keep, when the registry is scraped:
  * binding adds no work on the packet or session paths.
  */

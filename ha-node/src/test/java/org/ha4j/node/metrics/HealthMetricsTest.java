@@ -8,9 +8,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.ha4j.health.CheckSchedule;
 import org.ha4j.health.HealthChecks;
+import org.ha4j.health.ScheduledProbe;
 import org.ha4j.health.net.TcpProbe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,6 +58,55 @@ class HealthMetricsTest {
       assertThat(latency.count()).isGreaterThanOrEqualTo(3);
       assertThat(latency.totalTime(TimeUnit.NANOSECONDS)).isPositive();
       assertThat(latency.mean(TimeUnit.SECONDS)).isLessThan(5);
+    }
+  }
+
+  /**
+   * The node's scripts across a reload, as its ScriptChecks holds them: a removed script's probe
+   * stops, a changed one is scheduled again under the same name, a new one starts.
+   */
+  @Test
+  void afterAReloadTheSeriesAreThoseOfTheScriptsThatRunNow() throws Exception {
+    CheckSchedule fast =
+        CheckSchedule.builder()
+            .interval(Duration.ofMillis(100))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    try (ServerSocket open = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        HealthChecks after = HealthChecks.create()) {
+      int port = open.getLocalPort();
+      AtomicReference<List<ScheduledProbe>> running = new AtomicReference<>();
+      HealthMetrics metrics = new HealthMetrics(running::get);
+      try (HealthChecks before = HealthChecks.create()) {
+        before.schedule("chk_kept", TcpProbe.connect("127.0.0.1", port), fast);
+        before.schedule("chk_removed", TcpProbe.connect("127.0.0.1", port), fast);
+        running.set(before.probes());
+        metrics.bindTo(registry);
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> counter("ha4j.probe.successes", "probe", "chk_kept") >= 3);
+      }
+      double keptBefore = counter("ha4j.probe.successes", "probe", "chk_kept");
+      after.schedule("chk_kept", TcpProbe.connect("127.0.0.1", port), fast);
+      after.schedule("chk_added", TcpProbe.connect("127.0.0.1", port), fast);
+      running.set(after.probes());
+      metrics.refresh();
+
+      assertThat(counter("ha4j.probe.successes", "probe", "chk_kept"))
+          .isGreaterThanOrEqualTo(keptBefore);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  counter("ha4j.probe.successes", "probe", "chk_added") >= 2
+                      && counter("ha4j.probe.successes", "probe", "chk_kept") >= keptBefore + 2);
+      assertThat(gauge("chk_added")).isEqualTo(1);
+      assertThat(
+              registry.get("ha4j.probe.latency").tags("probe", "chk_kept").functionTimer().count())
+          .isGreaterThanOrEqualTo(keptBefore + 2);
+      assertThat(registry.find("ha4j.probe.successes").tag("probe", "chk_removed").meters())
+          .isEmpty();
+      assertThat(registry.find("ha4j.probe.up").meters()).hasSize(2);
     }
   }
 

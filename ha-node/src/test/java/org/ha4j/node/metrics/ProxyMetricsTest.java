@@ -146,6 +146,115 @@ class ProxyMetricsTest {
     assertThat(counter("ha4j.proxy.faults", "fault", "NO_LIVE_UPSTREAMS")).isEqualTo(1);
   }
 
+  @Test
+  void afterAReloadTheSeriesAreThoseOfTheListenersAndServersThatRunNow() throws Exception {
+    try (LoopbackEchoServer added = new LoopbackEchoServer()) {
+      Proxy reloaded =
+          Proxy.builder()
+              .listen("127.0.0.1:0", upstream("app", server, "127.0.0.1:1 down"))
+              .listen("127.0.0.1:0", upstream("gone", server))
+              .drainTimeout(Duration.ofSeconds(1))
+              .build();
+      reloaded.start();
+      try {
+        MeterRegistry following = new SimpleMeterRegistry();
+        ProxyMetrics metrics = new ProxyMetrics(() -> Optional.of(reloaded));
+        metrics.bindTo(following);
+        String kept = reloaded.listenerStats().get(0).address();
+        String removed = reloaded.listenerStats().get(1).address();
+        int keptPort = reloaded.boundAddresses().get(0).getPort();
+        for (int i = 0; i < 2; i++) {
+          assertThat(LoopbackEchoServer.exchange(keptPort, "before " + i)).isEqualTo("before " + i);
+        }
+        awaitIdle(reloaded, 2);
+        double keptPicks =
+            count(following, "ha4j.backend.picks", "upstream", "app", "server", server);
+        assertThat(keptPicks).isEqualTo(2);
+
+        // the new listener comes first, so the kept one moves to the second place; on another
+        // address, as a new listener on 127.0.0.1:0 would take over the first one started so
+        reloaded.reconfigure(
+            Proxy.builder()
+                .listen("127.0.0.2:0", upstream("extra", added.hostPort()))
+                .listen("127.0.0.1:" + keptPort, upstream("app", server, added.hostPort()))
+                .drainTimeout(Duration.ofSeconds(1))
+                .build());
+        metrics.refresh();
+        String extra = reloaded.listenerStats().get(0).address();
+        InetSocketAddress extraAddress = reloaded.boundAddresses().get(0);
+        assertThat(count(following, "ha4j.backend.picks", "upstream", "app", "server", server))
+            .isGreaterThanOrEqualTo(keptPicks);
+        for (int i = 0; i < 2; i++) {
+          assertThat(LoopbackEchoServer.exchange(keptPort, "after " + i)).isEqualTo("after " + i);
+        }
+        assertThat(exchange(extraAddress, "extra")).isEqualTo("extra");
+        awaitIdle(reloaded, 5);
+
+        assertThat(count(following, "ha4j.proxy.connections", "listener", kept)).isEqualTo(4);
+        // a kept listener's ended sessions carry on too (a Prometheus counter never goes back)
+        assertThat(
+                following
+                    .get("ha4j.proxy.session.duration")
+                    .tags("listener", kept)
+                    .functionTimer()
+                    .count())
+            .isEqualTo(4);
+        assertThat(count(following, "ha4j.proxy.connections", "listener", extra)).isEqualTo(1);
+        assertThat(
+                count(
+                    following,
+                    "ha4j.backend.picks",
+                    "upstream",
+                    "extra",
+                    "server",
+                    added.hostPort()))
+            .isEqualTo(1);
+        assertThat(
+                count(
+                    following, "ha4j.backend.picks", "upstream", "app", "server", added.hostPort()))
+            .isEqualTo(1);
+        assertThat(count(following, "ha4j.backend.picks", "upstream", "app", "server", server))
+            .isEqualTo(keptPicks + 1);
+        assertThat(
+                count(following, "ha4j.proxy.bytes", "listener", extra, "direction", "to_client"))
+            .isEqualTo("extra".length());
+        assertThat(following.find("ha4j.proxy.connections").tag("listener", removed).meters())
+            .isEmpty();
+        assertThat(following.find("ha4j.backend.picks").tag("server", "127.0.0.1:1").meters())
+            .isEmpty();
+        assertThat(following.find("ha4j.backend.picks").tag("upstream", "gone").meters()).isEmpty();
+        // one series per listener and per server that runs now, nothing else
+        assertThat(following.find("ha4j.proxy.connections").meters()).hasSize(2);
+        assertThat(following.find("ha4j.backend.picks").meters()).hasSize(3);
+      } finally {
+        reloaded.stop();
+      }
+      assertThat(reloaded.activeSessions()).isZero();
+    }
+  }
+
+  private static Upstream upstream(String name, String... servers) {
+    return new Upstream(
+        name,
+        BalancingStrategies.roundRobin(),
+        java.util.Arrays.stream(servers).map(ServerSpec::parse).toList());
+  }
+
+  private static double count(MeterRegistry registry, String name, String... tags) {
+    return registry.get(name).tags(tags).functionCounter().count();
+  }
+
+  /** Every session so far ended on each listener's side, and none is in progress. */
+  private static void awaitIdle(Proxy proxy, int listenerSessionsTotal) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                proxy.listenerStats().stream().mapToLong(l -> l.ended()).sum()
+                        == listenerSessionsTotal
+                    && proxy.activeSessions() == 0);
+  }
+
   private double counter(String name, String... tags) {
     return registry.get(name).tags(tags).functionCounter().count();
   }
@@ -163,8 +272,11 @@ class ProxyMetricsTest {
   }
 
   private String exchange(String text) throws IOException {
-    try (Socket s =
-        new Socket(InetAddress.getLoopbackAddress(), proxy.boundAddresses().get(0).getPort())) {
+    return exchange(proxy.boundAddresses().get(0), text);
+  }
+
+  private static String exchange(InetSocketAddress to, String text) throws IOException {
+    try (Socket s = new Socket(to.getAddress(), to.getPort())) {
       s.setSoTimeout(10_000);
       byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
       s.getOutputStream().write(bytes);

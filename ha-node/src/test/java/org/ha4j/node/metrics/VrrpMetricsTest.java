@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.ha4j.core.net.IpAddress;
 import org.ha4j.vrrp.VrrpInstance;
 import org.ha4j.vrrp.VrrpInstanceSnapshot;
@@ -32,13 +33,7 @@ class VrrpMetricsTest {
     vi1.now = snapshot(VrrpState.MASTER, 40, 12, Map.of("AUTH_TYPE_MISMATCH", 3L, "OTHER", 1L));
     assertThat(state("BACKUP")).isZero();
     assertThat(state("MASTER")).isEqualTo(1);
-    assertThat(
-            registry
-                .get("ha4j.vrrp.adverts")
-                .tags("instance", "VI_1", "direction", "sent")
-                .functionCounter()
-                .count())
-        .isEqualTo(40);
+    assertThat(sent("VI_1")).isEqualTo(40);
     assertThat(dropped("AUTH_TYPE_MISMATCH")).isEqualTo(3);
     assertThat(dropped("all")).isEqualTo(4);
     assertThat(dropped("CHECKSUM_BAD")).isZero();
@@ -62,6 +57,63 @@ class VrrpMetricsTest {
                 .gauge()
                 .value())
         .isEqualTo(98);
+  }
+
+  @Test
+  void afterAReloadTheSeriesAreThoseOfTheInstancesThatRunNow() {
+    SnapshotInstance kept = new SnapshotInstance(named("VI_1", 40));
+    SnapshotInstance removed = new SnapshotInstance(named("VI_2", 7));
+    SnapshotInstance restarted = new SnapshotInstance(named("VI_3", 30));
+    AtomicReference<List<VrrpInstance>> running =
+        new AtomicReference<>(List.of(kept, removed, restarted));
+    VrrpMetrics metrics = new VrrpMetrics(running::get);
+    metrics.bindTo(registry);
+    assertThat(sent("VI_3")).isEqualTo(30);
+
+    // a reload removes VI_2, adds VI_4, and starts VI_3 again (its interface changed): the new
+    // VI_3 counts from 0
+    SnapshotInstance restartedAgain = new SnapshotInstance(named("VI_3", 0));
+    SnapshotInstance added = new SnapshotInstance(named("VI_4", 5));
+    running.set(List.of(kept, restartedAgain, added));
+    metrics.refresh();
+    kept.now = named("VI_1", 41);
+    restartedAgain.now = named("VI_3", 3);
+
+    assertThat(sent("VI_1")).isEqualTo(41);
+    assertThat(sent("VI_4")).isEqualTo(5);
+    assertThat(registry.find("ha4j.vrrp.state").tag("instance", "VI_4").meters()).hasSize(4);
+    assertThat(sent("VI_3")).isGreaterThanOrEqualTo(30).isEqualTo(30 + 3);
+    assertThat(registry.find("ha4j.vrrp.adverts").tag("instance", "VI_2").meters()).isEmpty();
+    assertThat(registry.find("ha4j.vrrp.state").tag("instance", "VI_2").meters()).isEmpty();
+    assertThat(registry.find("ha4j.vrrp.priority").tag("kind", "base").meters()).hasSize(3);
+
+    metrics.refresh(); // nothing changed: nothing registered twice, nothing reset
+    assertThat(sent("VI_3")).isEqualTo(33);
+    assertThat(registry.find("ha4j.vrrp.priority").tag("kind", "base").meters()).hasSize(3);
+  }
+
+  private double sent(String instance) {
+    return registry
+        .get("ha4j.vrrp.adverts")
+        .tags("instance", instance, "direction", "sent")
+        .functionCounter()
+        .count();
+  }
+
+  private static VrrpInstanceSnapshot named(String name, long sent) {
+    return new VrrpInstanceSnapshot(
+        name,
+        VrrpState.BACKUP,
+        100,
+        100,
+        Optional.empty(),
+        IpAddress.parse("10.200.0.11"),
+        true,
+        sent,
+        0,
+        Map.of(),
+        0,
+        Map.of());
   }
 
   private double state(String state) {
