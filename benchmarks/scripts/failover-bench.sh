@@ -85,7 +85,10 @@ cleanup() {
   lan_down
   echo "logs kept in $WORK" >&2
 }
-trap cleanup EXIT INT TERM
+# INT and TERM end the run (the EXIT trap then cleans up once); trapped alone, the loop would go on
+trap cleanup EXIT
+trap "exit 130" INT
+trap "exit 143" TERM
 
 now_us() { echo "${EPOCHREALTIME/./}"; } # bash 5: the wall clock in microseconds, without a fork
 
