@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.core.time.SystemScheduler;
@@ -214,12 +215,9 @@ class SteadyStateAllocationTest {
   }
 
   private static void awaitTrue(BooleanSupplier condition, Duration within) {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not true within " + within);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-    }
+    Awaitility.await()
+        .atMost(within)
+        .pollInterval(Duration.ofMillis(1))
+        .until(condition::getAsBoolean);
   }
 }

@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.ha4j.core.testing.Privileges;
 import org.ha4j.proxy.AccessLog;
 import org.ha4j.proxy.AccessLogFormat;
@@ -580,13 +580,10 @@ class ProxyReconfigureTest {
   }
 
   static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + AWAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("not within " + AWAIT + ": " + what);
-      }
-      LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
-    }
+    Awaitility.await(what)
+        .atMost(AWAIT)
+        .pollInterval(Duration.ofMillis(2))
+        .until(condition::getAsBoolean);
   }
 
   /**
