@@ -14,6 +14,7 @@ import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.channel.unix.Socket;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.nio.channels.NotYetConnectedException;
 import java.util.ArrayList;
 import java.util.List;
 import org.ha4j.core.linux.NativeCallException;
@@ -288,8 +289,9 @@ final class CopyRelay implements Relay {
       if (peer instanceof AbstractEpollStreamChannel epoll && epoll.fd() instanceof Socket socket) {
         try {
           socket.shutdown(false, true);
-        } catch (IOException e) {
-          // the peer is gone already: its reset or close arrives as an event of its own
+        } catch (IOException | NotYetConnectedException e) {
+          // the peer is gone already (Netty reports ENOTCONN unchecked): its reset or close
+          // arrives as an event of its own, and the session must still count this FIN as sent
           Proxy.log.debug("{}: shutdown of the output failed: {}", peer, e.toString());
         }
       } else if (peer instanceof DuplexChannel duplex) {
