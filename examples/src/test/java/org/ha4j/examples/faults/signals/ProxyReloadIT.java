@@ -107,9 +107,10 @@ class ProxyReloadIT {
     signal("HUP");
     awaitOutput(out -> out.contains("RELOAD"), "RELOADED or RELOAD FAILED");
     assertReloadingThenReady(systemd, sent, "READY=1\nSTATUS=");
+    // the signal's own log line follows READY=1, so it is awaited rather than expected at once
+    awaitOutput(out -> out.contains("received SIGHUP: reloading: done"), "the SIGHUP log line");
     assertThat(output())
-        .contains("RELOADED listener 127.0.0.1:" + extraPort + " added; upstream app changed")
-        .contains("received SIGHUP: reloading: done");
+        .contains("RELOADED listener 127.0.0.1:" + extraPort + " added; upstream app changed");
     assertThat(open.exchange("2")).as("the established session runs on").isEqualTo("a:2");
     assertThat(session(port).exchange("3")).isEqualTo("b:3");
     assertThat(session(extraPort).exchange("4")).isEqualTo("b:4");
@@ -122,6 +123,9 @@ class ProxyReloadIT {
     signal("HUP");
     awaitOutput(out -> out.contains("RELOAD FAILED"), "RELOAD FAILED");
     assertReloadingThenReady(systemd, sent, "READY=1\nSTATUS=reload failed");
+    awaitOutput(
+        out -> out.contains("received SIGHUP: reloading: failed: kept the running configuration"),
+        "the SIGHUP log line");
     assertThat(output())
         .contains(file + ":9: error: 'proxy_timeout'")
         .contains("RELOAD FAILED: kept the running configuration")
