@@ -1,5 +1,6 @@
 package org.ha4j.core.health;
 
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,9 +12,11 @@ import org.slf4j.LoggerFactory;
  * Also the base other sources in ha4j build on, so every source notifies its listeners the same
  * way.
  *
- * <p>Thread-safe. Transitions are serialised under this object's lock, so listeners hear them in
- * order and never concurrently (see {@link HealthListener}); setting the status it already has
- * notifies no one.
+ * <p>Thread-safe. Transitions are queued under this object's lock and told to the listeners outside
+ * it by one thread at a time, so listeners hear them in order and never concurrently (see {@link
+ * HealthListener}), and a listener that blocks holds up only the thread telling them: a reading set
+ * meanwhile is stored at once and its transition heard after, on the telling thread. Setting the
+ * status it already has notifies no one.
  */
 public class HealthSignal implements HealthSource {
 
@@ -22,6 +25,14 @@ public class HealthSignal implements HealthSource {
   private final String name;
   private final List<HealthListener> listeners = new CopyOnWriteArrayList<>();
   private volatile Health current;
+
+  /** Transitions not yet told to the listeners; guarded by this. */
+  private final ArrayDeque<Transition> untold = new ArrayDeque<>();
+
+  /** Whether a thread is telling the listeners now; guarded by this. */
+  private boolean telling;
+
+  private record Transition(Health previous, Health current) {}
 
   public HealthSignal(String name, Health initial) {
     this.name = Objects.requireNonNull(name, "name");
@@ -68,11 +79,41 @@ public class HealthSignal implements HealthSource {
       if (previous.status() == next.status()) {
         return;
       }
-      for (HealthListener listener : listeners) {
-        try {
-          listener.onHealthChanged(this, previous, next);
-        } catch (RuntimeException e) {
-          log.warn("health listener {} failed on {} -> {}", listener, name, next, e);
+      untold.add(new Transition(previous, next));
+      if (telling) {
+        return; // the thread telling now tells this one too, after the ones before it
+      }
+      telling = true;
+    }
+    tellUntold();
+  }
+
+  private void tellUntold() {
+    boolean done = false;
+    try {
+      while (true) {
+        Transition transition;
+        synchronized (this) {
+          transition = untold.poll();
+          if (transition == null) {
+            telling = false;
+            done = true;
+            return;
+          }
+        }
+        for (HealthListener listener : listeners) {
+          try {
+            listener.onHealthChanged(this, transition.previous(), transition.current());
+          } catch (RuntimeException e) {
+            log.warn(
+                "health listener {} failed on {} -> {}", listener, name, transition.current(), e);
+          }
+        }
+      }
+    } finally {
+      if (!done) {
+        synchronized (this) {
+          telling = false; // an Error out of a listener: the next set() tells what is left
         }
       }
     }
