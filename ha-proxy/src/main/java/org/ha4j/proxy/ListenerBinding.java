@@ -70,7 +70,14 @@ final class ListenerBinding {
    */
   static void close(ListenerRuntime listener) {
     for (Channel c : listener.channels) {
-      c.close().syncUninterruptibly();
+      if (!c.close().awaitUninterruptibly(Proxy.IO_THREADS_END_BOUND.toMillis())) {
+        // its event loop is stuck in a task: the socket closes when the loop runs again
+        Proxy.log.error(
+            "PROXY_STOP_INCOMPLETE: listener {} not closed within {} s: its I/O thread is busy",
+            c.localAddress(),
+            Proxy.IO_THREADS_END_BOUND.toSeconds());
+        continue;
+      }
       if (c instanceof ListenSockets.NioListener nio) {
         awaitReleased(nio);
       }

@@ -71,6 +71,9 @@ public final class Proxy implements Lifecycle, HealthSource {
 
   static final Logger log = LoggerFactory.getLogger(Proxy.class);
 
+  /** How long a stop waits for the event loops to end, beyond Netty's own shutdown timeout. */
+  static final Duration IO_THREADS_END_BOUND = Duration.ofSeconds(5);
+
   /** nginx's {@code proxy_connect_timeout} default. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -154,6 +157,7 @@ public final class Proxy implements Lifecycle, HealthSource {
   private final AtomicLong sessionIds = new AtomicLong();
 
   private EventLoopGroup group;
+  private final IoThreads threads = new IoThreads();
   private volatile Relay relay;
   private RelayKind relayKind;
   private ScheduledFuture<?> healthTick;
@@ -231,7 +235,7 @@ public final class Proxy implements Lifecycle, HealthSource {
     boolean epoll = choice.epoll();
     choice.warning().ifPresent(log::warn);
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    group = new MultiThreadIoEventLoopGroup(ioThreads, io);
+    group = new MultiThreadIoEventLoopGroup(ioThreads, threads, io);
     relay =
         switch (relayKind) {
           case SPLICE -> new SpliceRelay(ioThreads);
@@ -259,7 +263,7 @@ public final class Proxy implements Lifecycle, HealthSource {
     } catch (Exception e) {
       listeners.forEach(ListenerBinding::close);
       relay.shutdown();
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      endIoThreads(1);
       throw e;
     }
     running = true;
@@ -285,13 +289,29 @@ public final class Proxy implements Lifecycle, HealthSource {
     drain.drain(drainTimeout);
     healthTick.cancel(false);
     relay.shutdown();
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    endIoThreads(2);
     running = false;
     for (AccessLog accessLog : accessLogs) {
       accessLog.close();
     }
     for (AccessLog accessLog : retiringLogs) {
       accessLog.close();
+    }
+  }
+
+  /**
+   * Ends the event loops, waiting at most {@link #IO_THREADS_END_BOUND}: a loop thread that never
+   * comes back from a task (a {@link HealthListener} that blocks, against its contract) is named in
+   * a PROXY_STOP_INCOMPLETE line and left to end when its task returns, so stop() itself returns.
+   */
+  private void endIoThreads(int timeoutSeconds) {
+    Future<?> ended = group.shutdownGracefully(0, timeoutSeconds, TimeUnit.SECONDS);
+    if (!ended.awaitUninterruptibly(IO_THREADS_END_BOUND.toMillis())) {
+      log.error(
+          "PROXY_STOP_INCOMPLETE: I/O threads still running {} s after they were asked to end, each in"
+              + " a task that does not return; they end when it does: {}",
+          IO_THREADS_END_BOUND.toSeconds(),
+          threads.stillRunning());
     }
   }
 
