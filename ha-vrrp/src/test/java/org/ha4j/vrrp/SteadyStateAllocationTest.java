@@ -2,6 +2,7 @@ package org.ha4j.vrrp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
@@ -80,6 +81,12 @@ class SteadyStateAllocationTest {
         @Override
         public void sendTo(byte[] advertisement, Ipv4Address destination) {
           sends.incrementAndGet();
+        }
+
+        @Override
+        public org.ha4j.core.linux.ScheduledSender openScheduledSender(int entries)
+            throws IOException {
+          throw new IOException("a fake transport has no advert socket");
         }
 
         @Override

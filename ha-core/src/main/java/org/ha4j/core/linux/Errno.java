@@ -32,6 +32,11 @@ public final class Errno {
 
   private Errno() {}
 
+  /** {@code strerror(3)} of {@code errno}, or "errno N" if libc cannot say. */
+  public static String describe(int errno) {
+    return LibC.describe(errno);
+  }
+
   /**
    * Whether a non-blocking call only has to be tried again later: EAGAIN (nothing ready) or EINTR
    * (a signal).

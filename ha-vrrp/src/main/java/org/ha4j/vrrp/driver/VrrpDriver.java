@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ha4j.core.time.Scheduler;
+import org.ha4j.vrrp.codec.VrrpAdvertisement;
 import org.ha4j.vrrp.protocol.VrrpAction;
 import org.ha4j.vrrp.protocol.VrrpInput;
 import org.ha4j.vrrp.protocol.VrrpSnapshot;
@@ -59,6 +60,7 @@ public final class VrrpDriver {
   private final SyncGroupPort group;
   private final Map<VrrpTimer, Scheduler.Timer> timers = new EnumMap<>(VrrpTimer.class);
   private final AdvertPacer pacer = new AdvertPacer();
+  private final AdvertHorizon horizon;
   private final AtomicLong advertisementsSent = new AtomicLong();
   private final AtomicLong sendFailures = new AtomicLong();
   private volatile VrrpSnapshot snapshot;
@@ -72,6 +74,9 @@ public final class VrrpDriver {
   /** True while handling the Adver_Timer's own expiry: its re-arm continues the cadence. */
   private boolean advertTimerFired;
 
+  /** The advert the current input sends (by this thread or already by the kernel), or null. */
+  private VrrpAdvertisement advertNow;
+
   private VrrpDriver(Builder b) {
     this.name = b.name;
     this.machine = b.machine;
@@ -82,6 +87,7 @@ public final class VrrpDriver {
     this.notifier = b.notifier;
     this.observer = b.observer;
     this.group = b.group;
+    this.horizon = new AdvertHorizon(b.advertQueue);
     this.snapshot = machine.snapshot();
   }
 
@@ -116,6 +122,12 @@ public final class VrrpDriver {
     advertTimerFired =
         input instanceof VrrpInput.TimerExpired expired
             && expired.timer() == VrrpTimer.ADVERTISEMENT;
+    advertNow = null;
+    if (input instanceof VrrpInput.Reconfigure || input instanceof VrrpInput.Shutdown) {
+      // what is advertised may change (addresses, priority, interval, the resignation): nothing
+      // queued with the old content may go out after this input
+      horizon.cancel();
+    }
     for (VrrpAction action : actions) {
       observer.performing(now, action);
       perform(action);
@@ -199,6 +211,7 @@ public final class VrrpDriver {
   /** Stops at once, as a crash would: cancels the timers and ignores every later input. */
   public void halt() {
     halted = true;
+    horizon.cancel();
     for (Scheduler.Timer timer : timers.values()) {
       timer.cancel();
     }
@@ -222,12 +235,7 @@ public final class VrrpDriver {
 
   private void perform(VrrpAction action) {
     if (action instanceof VrrpAction.SendAdvertisement send) {
-      try {
-        adverts.send(send.advertisement());
-        advertisementsSent.incrementAndGet();
-      } catch (IOException e) {
-        sendFailed("advertisement", e);
-      }
+      sendAdvertisement(send.advertisement());
     } else if (action instanceof VrrpAction.AddVirtualAddresses add) {
       try {
         addresses.add(add.addresses());
@@ -262,6 +270,9 @@ public final class VrrpDriver {
         long delay = advertTimerFired ? pacer.next(now, interval) : pacer.restart(now, interval);
         timers.put(
             arm.timer(), scheduler.schedule(Duration.ofNanos(delay), () -> handle(arm.expiry())));
+        if (advertNow != null) {
+          keepQueued(advertNow, now, now + delay, interval);
+        }
       } else {
         timers.put(arm.timer(), scheduler.schedule(arm.delay(), () -> handle(arm.expiry())));
       }
@@ -270,13 +281,57 @@ public final class VrrpDriver {
         withdrawHeldTakeOver();
       } else if (cancel.timer() == VrrpTimer.ADVERTISEMENT) {
         pacer.stop();
+        horizon.cancel(); // no longer master
       }
       cancel(timers.remove(cancel.timer()));
     } else if (action instanceof VrrpAction.StateChanged changed) {
       notifier.stateChanged(
           changed.from(), changed.to(), changed.reason(), snapshot.effectivePriority());
     } else if (action instanceof VrrpAction.PriorityChanged changed) {
+      horizon.cancel(); // the queued adverts carry the old priority
       notifier.priorityChanged(changed.from(), changed.to(), changed.reason());
+    }
+  }
+
+  /**
+   * One advert out. With an {@link AdvertQueue}, the Adver_Timer's own advert was sent by the
+   * kernel at its due time already, unless the queue ran dry (a stall longer than the horizon);
+   * every other advert (the first as master, an answer to a priority-0 advert, new content) goes
+   * out now, and new content only after the old is withdrawn.
+   */
+  private void sendAdvertisement(VrrpAdvertisement advert) {
+    advertNow = advert;
+    if (horizon.conflicts(advert)) {
+      horizon.cancel();
+    }
+    if (advertTimerFired && horizon.covers(advert, scheduler.nanoTime())) {
+      advertisementsSent.incrementAndGet();
+      return;
+    }
+    try {
+      adverts.send(advert);
+      advertisementsSent.incrementAndGet();
+    } catch (IOException e) {
+      sendFailed("advertisement", e);
+    }
+  }
+
+  /**
+   * Keeps the adverts of the cadence queued up to the horizon; the Adver_Timer still fires each
+   * interval, and each expiry tops the queue up by one.
+   */
+  private void keepQueued(VrrpAdvertisement advert, long now, long nextDue, long interval) {
+    if (!horizon.enabled()) {
+      return;
+    }
+    int failed = horizon.reap();
+    if (failed > 0) {
+      sendFailures.addAndGet(failed); // the queue logged each cause once
+    }
+    try {
+      horizon.refill(advert, now, nextDue, interval);
+    } catch (IOException e) {
+      sendFailed("advertisements to the kernel queue", e);
     }
   }
 
@@ -316,6 +371,7 @@ public final class VrrpDriver {
     private StateNotifier notifier = StateNotifier.NONE;
     private ActionObserver observer = ActionObserver.NONE;
     private SyncGroupPort group = SyncGroupPort.NONE;
+    private AdvertQueue advertQueue = AdvertQueue.NONE;
 
     private Builder(VrrpStateMachine machine) {
       this.machine = Objects.requireNonNull(machine, "machine");
@@ -367,6 +423,12 @@ public final class VrrpDriver {
     /** Default: {@link SyncGroupPort#NONE}, a router in no sync group. */
     public Builder syncGroup(SyncGroupPort group) {
       this.group = Objects.requireNonNull(group, "group");
+      return this;
+    }
+
+    /** Default: {@link AdvertQueue#NONE}, every advert sent by the scheduler's thread when due. */
+    public Builder advertQueue(AdvertQueue advertQueue) {
+      this.advertQueue = Objects.requireNonNull(advertQueue, "advertQueue");
       return this;
     }
 
