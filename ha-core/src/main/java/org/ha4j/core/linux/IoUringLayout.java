@@ -90,6 +90,13 @@ final class IoUringLayout {
     sqes.putLong(base + SQE_USER_DATA, userData);
   }
 
+  /** Does nothing: completes with 0 (or -ECANCELED when the link before it broke). */
+  static void nop(ByteBuffer sqes, int slot, long userData) {
+    int base = clear(sqes, slot);
+    sqes.put(base + SQE_OPCODE, (byte) IoUring.IORING_OP_NOP);
+    sqes.putLong(base + SQE_USER_DATA, userData);
+  }
+
   /** Cancels every request of the ring (ANY matches them all, ALL does not stop at the first). */
   static void cancelAll(ByteBuffer sqes, int slot, long userData) {
     int base = clear(sqes, slot);

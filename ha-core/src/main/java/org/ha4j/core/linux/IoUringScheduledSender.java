@@ -58,6 +58,75 @@ final class IoUringScheduledSender implements ScheduledSender {
         timespecs.getByteBuffer(0, timespecs.size()).order(java.nio.ByteOrder.nativeOrder());
   }
 
+  /**
+   * Checks that the kernel knows the two flags this sender relies on, which io_uring itself
+   * predates: {@code IORING_TIMEOUT_ETIME_SUCCESS} (Linux 5.16; without it an expired timeout
+   * breaks its link and the send behind it is cancelled) and {@code IORING_ASYNC_CANCEL_ANY}
+   * (5.19). A past timeout linked to a no-op, then a cancel of everything; an older kernel answers
+   * EINVAL.
+   *
+   * @throws NativeCallException naming what the kernel refused
+   */
+  void probe(Duration timeout) throws NativeCallException {
+    ByteBuffer entries = ring.entries();
+    int[] results = {Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE};
+    int timerSlot = ring.nextSlot();
+    int at = timerSlot * IoUringLayout.TIMESPEC_SIZE;
+    timespecView.putLong(at, 0);
+    timespecView.putLong(at + 8, 0);
+    IoUringLayout.timeout(entries, timerSlot, timespecsAddress + at, TIMER);
+    ring.push(timerSlot);
+    int nopSlot = ring.nextSlot();
+    IoUringLayout.nop(entries, nopSlot, SEND);
+    ring.push(nopSlot);
+    awaitProbe(results, 2, timeout);
+    if (results[0] != -Errno.ETIME || results[1] != 0) {
+      throw new NativeCallException(
+          "io_uring IORING_OP_TIMEOUT(IORING_TIMEOUT_ETIME_SUCCESS)",
+          results[0] < 0 && results[0] != -Errno.ETIME ? -results[0] : Errno.EINVAL,
+          "refused: needs Linux 5.16 or later (timer "
+              + results[0]
+              + ", linked no-op "
+              + results[1]
+              + ")");
+    }
+    // only now: a cancel submitted with them could withdraw the timer before it expires
+    int cancelSlot = ring.nextSlot();
+    IoUringLayout.cancelAll(entries, cancelSlot, CANCEL);
+    ring.push(cancelSlot);
+    awaitProbe(results, 3, timeout);
+    if (results[2] < 0 && results[2] != -Errno.ENOENT) {
+      throw new NativeCallException(
+          "io_uring IORING_OP_ASYNC_CANCEL(IORING_ASYNC_CANCEL_ALL | ANY)",
+          -results[2],
+          "refused: needs Linux 5.19 or later");
+    }
+  }
+
+  /** Submits and waits until the first {@code count} results (by kind) are in. */
+  private void awaitProbe(int[] results, int count, Duration timeout) throws NativeCallException {
+    ring.submit();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      ring.reap((userData, result) -> results[(int) ((userData & KIND) >>> 62) - 1] = result);
+      boolean all = true;
+      for (int i = 0; i < count; i++) {
+        all &= results[i] != Integer.MIN_VALUE;
+      }
+      if (all) {
+        return;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new NativeCallException(
+            "io_uring probe on " + description,
+            0,
+            "no completion within " + timeout.toMillis() + " ms");
+      }
+      ring.awaitCompletion((int) Math.max(1, left / 1_000_000L));
+    }
+  }
+
   @Override
   public void prepare(byte[][] payloads, IpAddress[] destinations) {
     if (outstanding > 0) {

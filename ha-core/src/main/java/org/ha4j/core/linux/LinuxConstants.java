@@ -119,6 +119,7 @@ final class LinuxConstants {
     static final long IORING_OFF_CQ_RING = 0x8000000L;
     static final long IORING_OFF_SQES = 0x10000000L;
     static final int IORING_FEAT_SINGLE_MMAP = 1;
+    static final int IORING_OP_NOP = 0;
     static final int IORING_OP_SENDMSG = 9;
     static final int IORING_OP_TIMEOUT = 11;
     static final int IORING_OP_ASYNC_CANCEL = 14;

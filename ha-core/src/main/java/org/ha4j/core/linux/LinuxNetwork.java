@@ -66,7 +66,15 @@ public final class LinuxNetwork {
           "io_uring entries must be a power of two in 2-4096, got " + entries);
     }
     IoUringRing ring = IoUringRing.open(entries);
-    return new IoUringScheduledSender(ring, socket.fd(), ipv6, scope, socket.description());
+    IoUringScheduledSender sender =
+        new IoUringScheduledSender(ring, socket.fd(), ipv6, scope, socket.description());
+    try {
+      sender.probe(java.time.Duration.ofSeconds(1));
+    } catch (NativeCallException | RuntimeException e) {
+      sender.close();
+      throw e;
+    }
+    return sender;
   }
 
   /** A send-only packet socket for whole Ethernet frames. Needs CAP_NET_RAW. */
