@@ -2,7 +2,9 @@ package org.ha4j.vrrp;
 
 import org.ha4j.core.linux.LinuxNetwork;
 import org.ha4j.core.linux.RawIpSocket;
+import org.ha4j.core.linux.RawIpv6Socket;
 import org.ha4j.core.net.Ipv4Address;
+import org.ha4j.vrrp.codec.VrrpWireFormat;
 import org.ha4j.vrrp.net.VrrpTransport;
 
 /**
@@ -11,7 +13,7 @@ import org.ha4j.vrrp.net.VrrpTransport;
  * VRRP packet until MILLIS pass, {@code nanos} being {@link System#nanoTime()} (CLOCK_MONOTONIC,
  * the clock the node prints its own times on) when the receive returned.
  *
- * <p>Arguments: MILLIS.
+ * <p>Arguments: MILLIS, then {@code 6} to listen to ff02::12 instead.
  */
 final class AdvertTimestamps {
 
@@ -20,6 +22,10 @@ final class AdvertTimestamps {
   public static void main(String[] args) throws Exception {
     long until = System.nanoTime() + Long.parseLong(args[0]) * 1_000_000L;
     int index = LinuxNetwork.interfaceIndex("eth0");
+    if (args.length > 1 && args[1].equals("6")) {
+      listenIpv6(index, until);
+      return;
+    }
     try (RawIpSocket socket = LinuxNetwork.openRawIp(VrrpTransport.IPPROTO_VRRP)) {
       socket.bindToDevice("eth0");
       socket.bind(VrrpTransport.VRRP_GROUP);
@@ -47,6 +53,27 @@ final class AdvertTimestamps {
             .append(' ')
             .append(source);
         System.out.println(out);
+      }
+    }
+    System.out.println("DONE");
+    System.out.flush();
+  }
+
+  /** An IPv6 raw socket hands over the VRRP message alone: the priority is its third byte. */
+  private static void listenIpv6(int index, long until) throws Exception {
+    try (RawIpv6Socket socket = LinuxNetwork.openRawIpv6(VrrpTransport.IPPROTO_VRRP)) {
+      socket.bindToDevice("eth0");
+      socket.receiveHeaderFields();
+      socket.joinGroup(VrrpWireFormat.IPV6_MULTICAST_GROUP, index);
+      System.out.println("READY");
+      System.out.flush();
+      byte[] buffer = new byte[2048];
+      while (System.nanoTime() - until < 0) {
+        RawIpv6Socket.Received packet = socket.receive(buffer, 50);
+        long at = System.nanoTime();
+        if (packet != null && packet.length() >= 3) {
+          System.out.println("ADVERT " + at + " " + (buffer[2] & 0xff) + " " + packet.source());
+        }
       }
     }
     System.out.println("DONE");

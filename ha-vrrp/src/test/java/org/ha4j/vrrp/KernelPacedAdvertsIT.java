@@ -9,6 +9,7 @@ import org.ha4j.core.testing.Privileges;
 import org.ha4j.core.testing.netns.NetnsHost;
 import org.ha4j.core.testing.netns.NetnsLan;
 import org.ha4j.core.testing.netns.NetnsProcess;
+import org.ha4j.vrrp.testing.Ipv6Hosts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,16 +49,22 @@ class KernelPacedAdvertsIT {
     }
   }
 
-  private NetnsProcess listen(long millis) throws Exception {
+  private NetnsProcess listen(long millis, String... family) throws Exception {
+    List<String> args = new ArrayList<>(List.of(Long.toString(millis)));
+    args.addAll(List.of(family));
     NetnsProcess listener =
         listenerHost.start(
-            NetnsHost.javaCommand(AdvertTimestamps.class.getName(), Long.toString(millis)));
+            NetnsHost.javaCommand(AdvertTimestamps.class.getName(), args.toArray(String[]::new)));
     listener.awaitOutput(out -> out.contains("READY"), START, "listener ready");
     return listener;
   }
 
   private NetnsProcess master(String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("100", INTERVAL_MILLIS, "10.200.0.100/24", "3"));
+    return masterOf("10.200.0.100/24", extra);
+  }
+
+  private NetnsProcess masterOf(String vip, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("100", INTERVAL_MILLIS, vip, "3"));
     args.addAll(List.of(extra));
     NetnsProcess node =
         masterHost.start(
@@ -131,6 +138,24 @@ class KernelPacedAdvertsIT {
     System.out.println("kernel-paced: largest gap " + gap / MS + " ms around the pause");
     // one interval, plus the listener's own scheduling; far below the 200 ms pause
     assertThat(gap).isPositive().isLessThan(100 * MS);
+  }
+
+  @Test
+  void overIpv6ThePausedProtocolThreadLeavesNoGapEither() throws Exception {
+    Ipv6Hosts.floodMulticast(lan);
+    Ipv6Hosts.enable(masterHost, 0x10);
+    Ipv6Hosts.enable(listenerHost, 0x20);
+    NetnsProcess listener = listen(6_000, "6");
+    NetnsProcess node =
+        masterOf(Ipv6Hosts.PREFIX + "100/64", "horizon=500", "pause=1000:" + PAUSE_MILLIS);
+    node.awaitOutput(out -> out.contains("RESUMED"), START, "pause over");
+    long resumed = printed(node, "RESUMED");
+    List<Advert> adverts = adverts(listener);
+    stop(node);
+    long gap = largestGap(adverts, 100, resumed - PAUSE_MILLIS * MS - 500 * MS, resumed + 500 * MS);
+    System.out.println("kernel-paced IPv6: largest gap " + gap / MS + " ms around the pause");
+    assertThat(gap).isPositive().isLessThan(100 * MS);
+    assertThat(node.output()).doesNotContain(KernelPacedAdverts.UNAVAILABLE);
   }
 
   @Test
