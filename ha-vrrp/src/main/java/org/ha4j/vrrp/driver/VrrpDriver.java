@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Timing: every delay is measured on the scheduler's monotonic clock, and a master's adverts
  * keep a fixed cadence ({@link AdvertPacer}): a late wake-up is caught up, a long stall is answered
- * with one advert, never a burst.
+ * with one advert, never a burst. With an {@link AdvertQueue} the adverts of that cadence are
+ * handed to the kernel up to a horizon ahead ({@link AdvertHorizon}), so they leave on time while
+ * this thread is held up; the Adver_Timer still fires every interval and tops the queue up, and
+ * every change of content or of mastership withdraws the queue first.
  */
 public final class VrrpDriver {
 
@@ -76,6 +79,9 @@ public final class VrrpDriver {
 
   /** The advert the current input sends (by this thread or already by the kernel), or null. */
   private VrrpAdvertisement advertNow;
+
+  /** True when the kernel sent the current input's advert from its queue. */
+  private boolean sentByKernel;
 
   private VrrpDriver(Builder b) {
     this.name = b.name;
@@ -123,6 +129,7 @@ public final class VrrpDriver {
         input instanceof VrrpInput.TimerExpired expired
             && expired.timer() == VrrpTimer.ADVERTISEMENT;
     advertNow = null;
+    sentByKernel = false;
     if (input instanceof VrrpInput.Reconfigure || input instanceof VrrpInput.Shutdown) {
       // what is advertised may change (addresses, priority, interval, the resignation): nothing
       // queued with the old content may go out after this input
@@ -267,7 +274,10 @@ public final class VrrpDriver {
       } else if (arm.timer() == VrrpTimer.ADVERTISEMENT) {
         long now = scheduler.nanoTime();
         long interval = arm.delay().toNanos();
-        long delay = advertTimerFired ? pacer.next(now, interval) : pacer.restart(now, interval);
+        long delay =
+            !advertTimerFired
+                ? pacer.restart(now, interval)
+                : sentByKernel ? pacer.keep(now, interval) : pacer.next(now, interval);
         timers.put(
             arm.timer(), scheduler.schedule(Duration.ofNanos(delay), () -> handle(arm.expiry())));
         if (advertNow != null) {
@@ -305,6 +315,7 @@ public final class VrrpDriver {
       horizon.cancel();
     }
     if (advertTimerFired && horizon.covers(advert, scheduler.nanoTime())) {
+      sentByKernel = true;
       advertisementsSent.incrementAndGet();
       return;
     }

@@ -181,6 +181,21 @@ class KernelQueuedAdvertsTest {
   }
 
   @Test
+  void lateTicksKeepTheCadenceSoTheKernelSendsNoExtraAdvert() {
+    master(HORIZON);
+    for (int i = 1; i <= 10; i++) {
+      clock.advanceTo(becameMaster + 5 * i * INTERVAL);
+      stalling.delayNextTimer(
+          45 * MS + i * MS); // more than an interval late, each time differently
+    }
+    List<OnWire> adverts = wireUntil(becameMaster + 80 * INTERVAL);
+    assertThat(adverts).hasSize(81);
+    for (int i = 0; i < adverts.size(); i++) {
+      assertThat(adverts.get(i).at()).isEqualTo(becameMaster + i * INTERVAL);
+    }
+  }
+
+  @Test
   void withoutAQueueTheSameStallIsAGapAsLongOnTheWire() {
     master(0);
     clock.advanceTo(becameMaster + 5 * INTERVAL);
