@@ -1,6 +1,7 @@
 package org.ha4j.vrrp;
 
 import org.ha4j.core.linux.LinuxNetwork;
+import org.ha4j.core.linux.LinuxThreads;
 import org.ha4j.core.linux.RawIpSocket;
 import org.ha4j.core.linux.RawIpv6Socket;
 import org.ha4j.core.net.Ipv4Address;
@@ -22,6 +23,8 @@ final class AdvertTimestamps {
   public static void main(String[] args) throws Exception {
     long until = System.nanoTime() + Long.parseLong(args[0]) * 1_000_000L;
     int index = LinuxNetwork.interfaceIndex("eth0");
+    // above the nodes' VRRP threads (10): a listener that waits its turn would see gaps of its own
+    LinuxThreads.roundRobin(20);
     if (args.length > 1 && args[1].equals("6")) {
       listenIpv6(index, until);
       return;
