@@ -140,6 +140,54 @@ class KernelPacedAdvertsIT {
     assertThat(gap).isPositive().isLessThan(100 * MS);
   }
 
+  /** A stop of the whole JVM: its duration and the largest gap around it, both in nanoseconds. */
+  private record Safepoint(long duration, long gap) {}
+
+  /** A heap dump runs inside one safepoint: every Java thread of the node stops for as long. */
+  private Safepoint gapAroundASafepoint(String horizon) throws Exception {
+    NetnsProcess listener = listen(12_000);
+    NetnsProcess node = master("horizon=" + horizon, "safepoint=1000:384");
+    node.awaitOutput(out -> out.contains("SAFEPOINT"), Duration.ofSeconds(60), "the safepoint");
+    String[] safepoint =
+        node.output()
+            .lines()
+            .filter(l -> l.startsWith("SAFEPOINT "))
+            .findFirst()
+            .orElseThrow()
+            .split(" ");
+    long start = Long.parseLong(safepoint[1]);
+    long end = Long.parseLong(safepoint[2]);
+    List<Advert> adverts = adverts(listener);
+    stop(node);
+    Safepoint result =
+        new Safepoint(end - start, largestGap(adverts, 100, start - 200 * MS, end + 200 * MS));
+    System.out.println(
+        "horizon "
+            + horizon
+            + ": largest gap "
+            + result.gap() / MS
+            + " ms around a "
+            + result.duration() / MS
+            + " ms safepoint");
+    assertThat(result.duration())
+        .as("the safepoint lasts long enough to tell")
+        .isGreaterThan(100 * MS);
+    return result;
+  }
+
+  @Test
+  void aWholeJvmSafepointLeavesNoGapWithTheKernelQueue() throws Exception {
+    Safepoint safepoint = gapAroundASafepoint("2000");
+    assertThat(safepoint.duration()).as("shorter than the horizon").isLessThan(2_000 * MS);
+    assertThat(safepoint.gap()).isPositive().isLessThan(100 * MS);
+  }
+
+  @Test
+  void sentByTheProtocolThreadTheSafepointIsAGapAsLong() throws Exception {
+    Safepoint safepoint = gapAroundASafepoint("0");
+    assertThat(safepoint.gap()).isGreaterThanOrEqualTo(safepoint.duration() - 20 * MS);
+  }
+
   @Test
   void overIpv6ThePausedProtocolThreadLeavesNoGapEither() throws Exception {
     Ipv6Hosts.floodMulticast(lan);

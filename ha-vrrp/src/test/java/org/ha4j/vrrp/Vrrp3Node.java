@@ -13,8 +13,16 @@ import org.ha4j.vrrp.protocol.VrrpState;
  *
  * <p>Arguments: priority, interval in milliseconds, VIP with prefix, and optionally the version
  * (default 3; 2 takes a whole-second interval), then any of {@code src=ADDRESS} (unicast source,
- * IPv4 or IPv6), {@code peer=ADDRESS} (a unicast peer, repeatable) and {@code no_accept}
- * (Accept_Mode false).
+ * IPv4 or IPv6), {@code peer=ADDRESS} (a unicast peer, repeatable), {@code no_accept} (Accept_Mode
+ * false), and for {@link KernelPacedAdvertsIT}: {@code horizon=MILLIS} (the kernel queue's
+ * horizon), {@code pause=AFTER:MILLIS} (AFTER ms after becoming MASTER, hold the protocol thread
+ * for MILLIS; prints {@code PAUSED} and {@code RESUMED <nanos>}), {@code safepoint=AFTER:MIB}
+ * (AFTER ms after becoming MASTER, stop the whole JVM at a safepoint: a heap dump of MIB MiB of
+ * live arrays, which HotSpot writes inside one safepoint; prints {@code SAFEPOINT <start> <end>})
+ * and {@code lower=AFTER:PRIORITY} (then reconfigure to PRIORITY; prints {@code RECONFIGURED
+ * <nanos>}). Times are {@link System#nanoTime()}, CLOCK_MONOTONIC. After the stop it prints {@code
+ * RESOURCES}: descriptors other than files and ha4j's threads before the start and after the stop,
+ * io_uring descriptors while master and after.
  */
 final class Vrrp3Node {
 
@@ -39,11 +47,14 @@ final class Vrrp3Node {
                 });
     long[] pause = null;
     long[] lower = null;
+    long[] safepoint = null;
     for (int i = 4; i < args.length; i++) {
       if (args[i].startsWith("horizon=")) {
         System.setProperty(KernelPacedAdverts.HORIZON_PROPERTY, args[i].substring(8));
       } else if (args[i].startsWith("pause=")) {
         pause = pair(args[i].substring(6));
+      } else if (args[i].startsWith("safepoint=")) {
+        safepoint = pair(args[i].substring(10));
       } else if (args[i].startsWith("lower=")) {
         lower = pair(args[i].substring(6));
       } else if (args[i].startsWith("src=")) {
@@ -95,7 +106,7 @@ final class Vrrp3Node {
                 }));
     instance.start();
     System.out.println("STARTED");
-    if (pause != null || lower != null) {
+    if (pause != null || lower != null || safepoint != null) {
       master.await();
       ioUringWhileMaster[0] = ProcessResources.now().ioUring();
       if (pause != null) {
@@ -105,6 +116,9 @@ final class Vrrp3Node {
         Thread.sleep(pause[1]);
         System.out.println("RESUMED " + System.nanoTime());
       }
+      if (safepoint != null) {
+        stopTheWorld(safepoint[0], (int) safepoint[1]);
+      }
       if (lower != null) {
         Thread.sleep(lower[0]);
         instance.reconfigure(builder.priority((int) lower[1]).build());
@@ -113,6 +127,27 @@ final class Vrrp3Node {
     }
     System.out.flush();
     stopped.await(); // until SIGTERM runs the hook
+  }
+
+  /** Every Java thread held at one safepoint for as long as a heap dump of {@code mib} takes. */
+  private static void stopTheWorld(long afterMillis, int mib) throws Exception {
+    byte[][] live = new byte[mib][];
+    for (int i = 0; i < mib; i++) {
+      live[i] = new byte[1 << 20];
+      live[i][i % 1024] = (byte) i;
+    }
+    Thread.sleep(afterMillis); // the moment of the stall, not a synchronisation
+    java.nio.file.Path dump =
+        java.nio.file.Files.createTempDirectory("ha4j-stw").resolve("h.hprof");
+    com.sun.management.HotSpotDiagnosticMXBean diagnostics =
+        java.lang.management.ManagementFactory.getPlatformMXBean(
+            com.sun.management.HotSpotDiagnosticMXBean.class);
+    long start = System.nanoTime();
+    diagnostics.dumpHeap(dump.toString(), false);
+    long end = System.nanoTime();
+    java.nio.file.Files.delete(dump);
+    java.nio.file.Files.delete(dump.getParent());
+    System.out.println("SAFEPOINT " + start + " " + end + " " + live.length);
   }
 
   private static long[] pair(String text) {
