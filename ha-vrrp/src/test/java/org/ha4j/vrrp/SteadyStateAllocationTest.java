@@ -14,6 +14,7 @@ import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
 import org.ha4j.core.linux.LinuxNetwork;
 import org.ha4j.core.linux.RawIpSocket;
+import org.ha4j.core.linux.ScheduledSender;
 import org.ha4j.core.net.IpAddress;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
@@ -45,7 +46,9 @@ import org.junit.jupiter.api.Test;
  * the receiver thread and 520 on a backup's protocol thread, measured on JDK 17). The bounds below
  * cap that: at 100 adverts a second (advert_int 0.01) at most 100 KB/s per thread, so a 8 MB young
  * generation lasts more than 80 s between collections; the message bytes themselves are encoded
- * once per advert change, not per send ({@link AdvertMessages}).
+ * once per advert change, not per send ({@link AdvertMessages}). A master whose adverts the kernel
+ * sends ({@link KernelPacedAdverts}) is measured on its real io_uring: topping the queue up writes
+ * entries into the ring and allocates nothing of its own.
  */
 class SteadyStateAllocationTest {
 
@@ -205,6 +208,39 @@ class SteadyStateAllocationTest {
       } finally {
         scheduler.close(); // the submitting thread ends first, then the ring
         ((KernelPacedAdverts) queue).close();
+      }
+    }
+  }
+
+  @Test
+  void queueingSubmittingAndReapingOnTheKernelQueueAllocateNothing() throws Exception {
+    Privileges.assumeRoot("a raw socket under the kernel queue");
+    try (RawIpSocket socket = LinuxNetwork.openRawIp(253);
+        ScheduledSender sender = LinuxNetwork.openScheduledSender(socket, 256)) {
+      sender.prepare(new byte[][] {new byte[40]}, new IpAddress[] {IpAddress.parse("127.0.0.1")});
+      ScheduledSender.Failures none = (destination, errno) -> {};
+      int rounds = 20_000;
+      topUp(sender, none, rounds); // warm-up: compiled, every class loaded
+      long thread = Thread.currentThread().getId();
+      long before = threads.getThreadAllocatedBytes(thread);
+      topUp(sender, none, rounds);
+      long allocated = threads.getThreadAllocatedBytes(thread) - before;
+      System.out.println(rounds + " queue/submit/reap rounds allocated " + allocated + " bytes");
+      assertThat(allocated).as("nothing per round").isLessThan(1_024);
+      assertThat(sender.sent()).isGreaterThan(rounds);
+    }
+  }
+
+  /**
+   * What the protocol thread does per advert: reap, queue one due time (now: sent at once), submit.
+   */
+  private static void topUp(ScheduledSender sender, ScheduledSender.Failures failures, int rounds)
+      throws IOException {
+    for (int i = 0; i < rounds; i++) {
+      sender.reap(failures);
+      if (sender.room() > 0) {
+        sender.queue(System.nanoTime());
+        sender.submit();
       }
     }
   }

@@ -256,6 +256,12 @@ final class IoUringScheduledSender implements ScheduledSender {
       return true;
     }
     long deadline = System.nanoTime() + timeout.toNanos();
+    if (ring.freeEntries() == 0) {
+      ring.submit(); // entries a refused submit left in the ring; the cancel needs one slot
+      if (ring.freeEntries() == 0) {
+        return false;
+      }
+    }
     int slot = ring.nextSlot();
     IoUringLayout.cancelAll(ring.entries(), slot, CANCEL);
     ring.push(slot);
