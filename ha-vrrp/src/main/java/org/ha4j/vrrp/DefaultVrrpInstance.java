@@ -528,8 +528,8 @@ final class DefaultVrrpInstance implements VrrpInstance {
     if (reload.transport() != null) {
       AdvertMessages messages = new AdvertMessages(reload.transport(), reload.transportConfig());
       if (advertQueue instanceof KernelPacedAdverts queue) {
-        // the old socket's queue is withdrawn before it closes; the driver's reconfigure input
-        // below refills the new one
+        // the old socket's queue is withdrawn before that socket closes; the next advert (new
+        // content, sent at once) starts filling the queue on the new one
         queue.retarget(
             reload.transport()::openScheduledSender,
             messages::messages,

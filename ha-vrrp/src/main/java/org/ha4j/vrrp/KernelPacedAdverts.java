@@ -70,6 +70,7 @@ final class KernelPacedAdverts implements AdvertQueue {
   private ScheduledSender sender;
   private Encoder encoder;
   private IpAddress[] destinations;
+  private int failedSinceReap;
 
   private KernelPacedAdverts(
       String name,
@@ -174,9 +175,15 @@ final class KernelPacedAdverts implements AdvertQueue {
     sender.submit();
   }
 
+  /** Includes the failures a {@link #cancel()} read on the way. */
   @Override
   public int reap() {
-    return sender == null ? 0 : sender.reap(failures);
+    if (sender != null) {
+      sender.reap(failures);
+    }
+    int failed = failedSinceReap;
+    failedSinceReap = 0;
+    return failed;
   }
 
   /**
@@ -186,8 +193,11 @@ final class KernelPacedAdverts implements AdvertQueue {
    */
   @Override
   public void cancel() {
-    if (sender == null || sender.outstanding() == 0) {
-      reap();
+    if (sender == null) {
+      return;
+    }
+    if (sender.outstanding() == 0) {
+      sender.reap(failures); // counted at the next reap()
       return;
     }
     boolean confirmed;
@@ -209,6 +219,7 @@ final class KernelPacedAdverts implements AdvertQueue {
   }
 
   private void failed(int destination, int errno) {
+    failedSinceReap++;
     if (loggedErrnos.add(errno)) {
       log.warn(
           "({}) {}: {} errno {} ({}); logged once per errno",
