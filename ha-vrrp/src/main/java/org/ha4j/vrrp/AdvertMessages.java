@@ -2,10 +2,12 @@ package org.ha4j.vrrp;
 
 import java.io.IOException;
 import java.util.List;
+import org.ha4j.core.net.IpAddress;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.vrrp.codec.VrrpAdvertisement;
 import org.ha4j.vrrp.codec.VrrpEncoder;
 import org.ha4j.vrrp.codec.VrrpWireFormat;
+import org.ha4j.vrrp.driver.AdvertQueue;
 import org.ha4j.vrrp.driver.AdvertisementSender;
 import org.ha4j.vrrp.net.TransportConfig;
 import org.ha4j.vrrp.net.VrrpTransport;
@@ -71,6 +73,30 @@ final class AdvertMessages implements AdvertisementSender {
     byte[] message = new byte[VrrpEncoder.messageLength(advert)];
     VrrpEncoder.encodeMessage(advert, config.source(), destination, message, 0);
     return message;
+  }
+
+  /** One message per destination, in {@link #destinationAddresses()} order: a kernel queue's. */
+  byte[][] messages(VrrpAdvertisement advert) {
+    byte[][] all = new byte[destinations.length][];
+    for (int i = 0; i < destinations.length; i++) {
+      all[i] = messageTo(advert, destinations[i]);
+    }
+    return all;
+  }
+
+  /** The group, or the unicast peers in order. */
+  IpAddress[] destinationAddresses() {
+    IpAddress[] all = new IpAddress[destinations.length];
+    for (int i = 0; i < destinations.length; i++) {
+      all[i] = IpAddress.ofBytes(destinations[i].toBytes());
+    }
+    return all;
+  }
+
+  /** A kernel queue on this transport's advert socket, or none (see {@link KernelPacedAdverts}). */
+  AdvertQueue kernelQueue(String name) {
+    return KernelPacedAdverts.open(
+        name, transport::openScheduledSender, this::messages, destinationAddresses());
   }
 
   private void encode(VrrpAdvertisement advert) {

@@ -27,6 +27,7 @@ import org.ha4j.core.time.SystemScheduler;
 import org.ha4j.vrrp.codec.ReceiveExpectations;
 import org.ha4j.vrrp.codec.VrrpWireFormat;
 import org.ha4j.vrrp.driver.AddressAnnouncer;
+import org.ha4j.vrrp.driver.AdvertQueue;
 import org.ha4j.vrrp.driver.AdvertisementSender;
 import org.ha4j.vrrp.driver.SyncGroupPort;
 import org.ha4j.vrrp.driver.VirtualAddressTable;
@@ -98,6 +99,9 @@ final class DefaultVrrpInstance implements VrrpInstance {
 
   /** Adverts out; replaced with the transport when a reconfigure changes the source or peers. */
   private volatile AdvertisementSender adverts;
+
+  /** A master's coming adverts queued in the kernel; {@link AdvertQueue#NONE} if off. */
+  private AdvertQueue advertQueue = AdvertQueue.NONE;
 
   private volatile VrrpDriver driver;
   private volatile Ipv4Address sourceAddress;
@@ -190,6 +194,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
       table = ports.addresses();
       announcer = ports.announcer();
       adverts = ports.adverts();
+      advertQueue = ports.kernelQueue();
       packets = ports.packets();
       decoder = ports.decoder(config);
     } else {
@@ -212,7 +217,9 @@ final class DefaultVrrpInstance implements VrrpInstance {
       addressTable = new InterfaceAddressTable(name, addresses);
       table = addressTable;
       announcer = gratuitousArp;
-      adverts = new AdvertMessages(transport, transportConfig);
+      AdvertMessages messages = new AdvertMessages(transport, transportConfig);
+      adverts = messages;
+      advertQueue = messages.kernelQueue(name);
       packets = transport::receive;
       decoder = AdvertReceiver.ipv4(expectations);
     }
@@ -250,6 +257,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
             .scheduler(scheduler)
             // a field, not a capture: a reconfigure may replace the transport
             .adverts(advert -> adverts.send(advert))
+            .advertQueue(advertQueue)
             .addresses(table)
             .announcer(announcer)
             .notifier(notifier)
@@ -518,7 +526,16 @@ final class DefaultVrrpInstance implements VrrpInstance {
       addressTable.use(reload.addresses());
     }
     if (reload.transport() != null) {
-      adverts = new AdvertMessages(reload.transport(), reload.transportConfig());
+      AdvertMessages messages = new AdvertMessages(reload.transport(), reload.transportConfig());
+      if (advertQueue instanceof KernelPacedAdverts queue) {
+        // the old socket's queue is withdrawn before that socket closes; the next advert (new
+        // content, sent at once) starts filling the queue on the new one
+        queue.retarget(
+            reload.transport()::openScheduledSender,
+            messages::messages,
+            messages.destinationAddresses());
+      }
+      adverts = messages;
       transport = reload.transport();
       transportConfig = reload.transportConfig();
       sourceAddress = reload.transportConfig().source();
@@ -654,6 +671,9 @@ final class DefaultVrrpInstance implements VrrpInstance {
     if (scheduler != null) {
       scheduler.close(); // pending timers die with it
     }
+    if (advertQueue instanceof KernelPacedAdverts queue) {
+      queue.close(); // before the socket it sends on
+    }
     if (transport != null) {
       transport.close();
     }
@@ -677,6 +697,14 @@ final class DefaultVrrpInstance implements VrrpInstance {
       }
       noAccept = null;
     }
+  }
+
+  /**
+   * Test hook: holds the protocol thread for {@code pause}, as a safepoint that is slow to begin
+   * holds every Java thread, so an IT can show what goes on the wire meanwhile.
+   */
+  void pauseProtocolThread(java.time.Duration pause) {
+    scheduler.execute(() -> java.util.concurrent.locks.LockSupport.parkNanos(pause.toNanos()));
   }
 
   @Override

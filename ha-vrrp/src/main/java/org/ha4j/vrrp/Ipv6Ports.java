@@ -13,6 +13,7 @@ import org.ha4j.vrrp.codec.ReceiveExpectations;
 import org.ha4j.vrrp.codec.VrrpDecodeResult;
 import org.ha4j.vrrp.codec.VrrpDecoder;
 import org.ha4j.vrrp.driver.AddressAnnouncer;
+import org.ha4j.vrrp.driver.AdvertQueue;
 import org.ha4j.vrrp.driver.AdvertisementSender;
 import org.ha4j.vrrp.driver.VirtualAddressTable;
 import org.ha4j.vrrp.net.Ipv6VrrpTransport;
@@ -115,6 +116,15 @@ final class Ipv6Ports implements AutoCloseable {
 
   AdvertisementSender adverts() {
     return advert -> transport.send(standIns.toIpv6(advert));
+  }
+
+  /** A kernel queue on the advert socket, or none (see {@link KernelPacedAdverts}). */
+  AdvertQueue kernelQueue() {
+    return KernelPacedAdverts.open(
+        name,
+        transport::openScheduledSender,
+        advert -> transport.messages(standIns.toIpv6(advert)),
+        transport.destinations());
   }
 
   AddressAnnouncer announcer() {

@@ -58,6 +58,12 @@ class AdvertMessagesTest {
         }
 
         @Override
+        public org.ha4j.core.linux.ScheduledSender openScheduledSender(int entries)
+            throws IOException {
+          throw new IOException("a fake transport has no advert socket");
+        }
+
+        @Override
         public byte[] receive(int timeoutMillis) {
           return null;
         }

@@ -2,6 +2,7 @@ package org.ha4j.vrrp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
@@ -11,13 +12,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
+import org.ha4j.core.linux.LinuxNetwork;
+import org.ha4j.core.linux.RawIpSocket;
+import org.ha4j.core.linux.ScheduledSender;
+import org.ha4j.core.net.IpAddress;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
+import org.ha4j.core.testing.Privileges;
 import org.ha4j.core.time.SystemScheduler;
 import org.ha4j.vrrp.codec.ReceiveExpectations;
 import org.ha4j.vrrp.codec.VrrpAdvertisement;
 import org.ha4j.vrrp.codec.VrrpEncoder;
 import org.ha4j.vrrp.codec.VrrpWireFormat;
+import org.ha4j.vrrp.driver.AdvertQueue;
 import org.ha4j.vrrp.driver.VrrpDriver;
 import org.ha4j.vrrp.net.TransportConfig;
 import org.ha4j.vrrp.net.VrrpTransport;
@@ -39,12 +46,15 @@ import org.junit.jupiter.api.Test;
  * the receiver thread and 520 on a backup's protocol thread, measured on JDK 17). The bounds below
  * cap that: at 100 adverts a second (advert_int 0.01) at most 100 KB/s per thread, so a 8 MB young
  * generation lasts more than 80 s between collections; the message bytes themselves are encoded
- * once per advert change, not per send ({@link AdvertMessages}).
+ * once per advert change, not per send ({@link AdvertMessages}). A master whose adverts the kernel
+ * sends ({@link KernelPacedAdverts}) is measured on its real io_uring: topping the queue up writes
+ * entries into the ring and allocates nothing of its own.
  */
 class SteadyStateAllocationTest {
 
   static final Ipv4Address SELF = Ipv4Address.parse("10.200.0.10");
   static final Ipv4Address PEER = Ipv4Address.parse("10.200.0.11");
+  static final Ipv4Address LOOPBACK = Ipv4Address.parse("127.0.0.1");
   static final Ipv4Cidr VIP = Ipv4Cidr.parse("10.200.0.100/24");
   static final int WARM_UP = 1_000;
   static final int MEASURED = 500;
@@ -80,6 +90,12 @@ class SteadyStateAllocationTest {
         @Override
         public void sendTo(byte[] advertisement, Ipv4Address destination) {
           sends.incrementAndGet();
+        }
+
+        @Override
+        public org.ha4j.core.linux.ScheduledSender openScheduledSender(int entries)
+            throws IOException {
+          throw new IOException("a fake transport has no advert socket");
         }
 
         @Override
@@ -145,6 +161,88 @@ class SteadyStateAllocationTest {
     long perAdvert = (after - before) / adverts;
     System.out.println("master: " + perAdvert + " bytes per advert on the protocol thread");
     assertThat(perAdvert).isLessThanOrEqualTo(BOUND_PER_ADVERT);
+  }
+
+  @Test
+  void aMasterToppingUpItsKernelQueueAllocatesAtMostTheBoundPerAdvert() throws Exception {
+    Privileges.assumeRoot("a raw socket under the kernel queue");
+    // an experimental protocol (RFC 3692) to loopback: the queue's sends never leave the host
+    try (RawIpSocket socket = LinuxNetwork.openRawIp(253)) {
+      AdvertQueue queue =
+          KernelPacedAdverts.open(
+              "VI_1",
+              entries -> LinuxNetwork.openScheduledSender(socket, entries),
+              advert -> {
+                byte[] message = new byte[VrrpEncoder.messageLength(advert)];
+                VrrpEncoder.encodeMessage(advert, SELF, LOOPBACK, message, 0);
+                return new byte[][] {message};
+              },
+              new IpAddress[] {IpAddress.parse(LOOPBACK.toString())});
+      assertThat(queue).isInstanceOf(KernelPacedAdverts.class);
+      try {
+        VrrpDriver master =
+            VrrpDriver.builder(VrrpStateMachine.create(config(100, Duration.ofMillis(10))))
+                .scheduler(scheduler)
+                .adverts(
+                    new AdvertMessages(transport, new TransportConfig("eth0", 2, SELF, List.of())))
+                .advertQueue(queue)
+                .addresses(new NoVirtualAddresses())
+                .announcer((addresses, repeat) -> {})
+                .build();
+        scheduler.execute(() -> master.handle(VrrpInput.start()));
+        awaitTrue(() -> master.advertisementsSent() >= WARM_UP, Duration.ofSeconds(60));
+        assertThat(sends.get()).as("the protocol thread sent only the first advert").isEqualTo(1);
+
+        long thread = protocolThreadId();
+        long ticksBefore = master.advertisementsSent();
+        long before = threads.getThreadAllocatedBytes(thread);
+        awaitTrue(
+            () -> master.advertisementsSent() >= ticksBefore + MEASURED, Duration.ofSeconds(30));
+        long after = threads.getThreadAllocatedBytes(thread);
+        long ticks = master.advertisementsSent() - ticksBefore;
+
+        long perAdvert = (after - before) / ticks;
+        System.out.println("kernel-paced master: " + perAdvert + " bytes per advert");
+        assertThat(perAdvert).isLessThanOrEqualTo(BOUND_PER_ADVERT);
+        assertThat(master.sendFailures()).isZero();
+      } finally {
+        scheduler.close(); // the submitting thread ends first, then the ring
+        ((KernelPacedAdverts) queue).close();
+      }
+    }
+  }
+
+  @Test
+  void queueingSubmittingAndReapingOnTheKernelQueueAllocateNothing() throws Exception {
+    Privileges.assumeRoot("a raw socket under the kernel queue");
+    try (RawIpSocket socket = LinuxNetwork.openRawIp(253);
+        ScheduledSender sender = LinuxNetwork.openScheduledSender(socket, 256)) {
+      sender.prepare(new byte[][] {new byte[40]}, new IpAddress[] {IpAddress.parse("127.0.0.1")});
+      ScheduledSender.Failures none = (destination, errno) -> {};
+      int rounds = 20_000;
+      topUp(sender, none, rounds); // warm-up: compiled, every class loaded
+      long thread = Thread.currentThread().getId();
+      long before = threads.getThreadAllocatedBytes(thread);
+      topUp(sender, none, rounds);
+      long allocated = threads.getThreadAllocatedBytes(thread) - before;
+      System.out.println(rounds + " queue/submit/reap rounds allocated " + allocated + " bytes");
+      assertThat(allocated).as("nothing per round").isLessThan(1_024);
+      assertThat(sender.sent()).isGreaterThan(rounds);
+    }
+  }
+
+  /**
+   * What the protocol thread does per advert: reap, queue one due time (now: sent at once), submit.
+   */
+  private static void topUp(ScheduledSender sender, ScheduledSender.Failures failures, int rounds)
+      throws IOException {
+    for (int i = 0; i < rounds; i++) {
+      sender.reap(failures);
+      if (sender.room() > 0) {
+        sender.queue(System.nanoTime());
+        sender.submit();
+      }
+    }
   }
 
   @Test

@@ -23,11 +23,19 @@ public final class Errno {
   public static final int ECONNRESET = 104;
   public static final int ENOBUFS = 105;
   public static final int ECONNREFUSED = 111;
+  public static final int ENOSYS = 38;
+  public static final int ETIME = 62;
+  public static final int ECANCELED = 125;
 
   /** Reported by ha4j itself for a call on a socket this process already closed. */
   public static final int EBADF = 9;
 
   private Errno() {}
+
+  /** {@code strerror(3)} of {@code errno}, or "errno N" if libc cannot say. */
+  public static String describe(int errno) {
+    return LibC.describe(errno);
+  }
 
   /**
    * Whether a non-blocking call only has to be tried again later: EAGAIN (nothing ready) or EINTR

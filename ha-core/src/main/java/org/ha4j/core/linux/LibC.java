@@ -122,4 +122,15 @@ final class LibC {
   static native int sched_setscheduler(int pid, int policy, int[] param);
 
   static native int sched_getscheduler(int pid);
+
+  // <unistd.h> syscall(2): io_uring has no glibc wrapper. Every argument is passed as a long (a
+  // pointer as its address), which both Architectures pass in integer registers like a fixed
+  // argument.
+  static native long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6);
+
+  // <sys/mman.h>
+  static native Pointer mmap(
+      Pointer address, long length, int protection, int flags, int fd, long offset);
+
+  static native int munmap(Pointer address, long length);
 }

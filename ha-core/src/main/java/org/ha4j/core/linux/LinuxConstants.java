@@ -107,6 +107,41 @@ final class LinuxConstants {
     private Time() {}
   }
 
+  /**
+   * {@code <linux/io_uring.h>}. The syscall numbers are those of the generic table, which x86_64
+   * and arm64 share from 424 on.
+   */
+  static final class IoUring {
+    static final int SYS_IO_URING_SETUP = 425;
+    static final int SYS_IO_URING_ENTER = 426;
+    static final int IORING_ENTER_GETEVENTS = 1;
+    static final long IORING_OFF_SQ_RING = 0L;
+    static final long IORING_OFF_CQ_RING = 0x8000000L;
+    static final long IORING_OFF_SQES = 0x10000000L;
+    static final int IORING_FEAT_SINGLE_MMAP = 1;
+    static final int IORING_OP_NOP = 0;
+    static final int IORING_OP_SENDMSG = 9;
+    static final int IORING_OP_TIMEOUT = 11;
+    static final int IORING_OP_ASYNC_CANCEL = 14;
+    static final int IOSQE_IO_LINK = 1 << 2;
+    static final int IORING_TIMEOUT_ABS = 1;
+    static final int IORING_TIMEOUT_ETIME_SUCCESS = 1 << 5;
+    static final int IORING_ASYNC_CANCEL_ALL = 1;
+    static final int IORING_ASYNC_CANCEL_ANY = 1 << 2;
+
+    private IoUring() {}
+  }
+
+  /** {@code <sys/mman.h>}, {@code <asm-generic/mman-common.h>}. */
+  static final class Mman {
+    static final int PROT_READ = 1;
+    static final int PROT_WRITE = 2;
+    static final int MAP_SHARED = 1;
+    static final int MAP_POPULATE = 0x8000;
+
+    private Mman() {}
+  }
+
   /** {@code <poll.h>}. */
   static final class Poll {
     static final short POLLIN = 0x001;

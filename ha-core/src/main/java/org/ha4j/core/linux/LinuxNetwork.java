@@ -31,6 +31,52 @@ public final class LinuxNetwork {
     return new NativeRawIpv6Socket(protocol);
   }
 
+  /**
+   * A {@link ScheduledSender} on {@code socket}'s descriptor: the kernel sends its datagrams at
+   * their due times from an io_uring of {@code entries} submission entries (a power of two,
+   * 2-4096). Close it before the socket.
+   *
+   * @throws NativeCallException naming {@code io_uring_setup} when the kernel has no io_uring
+   *     (ENOSYS) or refuses it (EPERM: {@code kernel.io_uring_disabled}, a seccomp filter)
+   */
+  public static ScheduledSender openScheduledSender(RawIpSocket socket, int entries)
+      throws NativeCallException {
+    if (!(socket instanceof NativeRawIpSocket nativeSocket)) {
+      throw new IllegalArgumentException("a socket from openRawIp is needed, got " + socket);
+    }
+    return scheduledSender(nativeSocket.socket(), false, 0, entries);
+  }
+
+  /**
+   * As {@link #openScheduledSender(RawIpSocket, int)} on an IPv6 socket; {@code
+   * scopeInterfaceIndex} names the link of link-local and multicast destinations.
+   */
+  public static ScheduledSender openScheduledSender(
+      RawIpv6Socket socket, int scopeInterfaceIndex, int entries) throws NativeCallException {
+    if (!(socket instanceof NativeRawIpv6Socket nativeSocket)) {
+      throw new IllegalArgumentException("a socket from openRawIpv6 is needed, got " + socket);
+    }
+    return scheduledSender(nativeSocket.socket(), true, scopeInterfaceIndex, entries);
+  }
+
+  private static ScheduledSender scheduledSender(
+      NativeSocket socket, boolean ipv6, int scope, int entries) throws NativeCallException {
+    if (entries < 2 || entries > 4096 || Integer.bitCount(entries) != 1) {
+      throw new IllegalArgumentException(
+          "io_uring entries must be a power of two in 2-4096, got " + entries);
+    }
+    IoUringRing ring = IoUringRing.open(entries);
+    IoUringScheduledSender sender =
+        new IoUringScheduledSender(ring, socket.fd(), ipv6, scope, socket.description());
+    try {
+      sender.probe(java.time.Duration.ofSeconds(1));
+    } catch (NativeCallException | RuntimeException e) {
+      sender.close();
+      throw e;
+    }
+    return sender;
+  }
+
   /** A send-only packet socket for whole Ethernet frames. Needs CAP_NET_RAW. */
   public static PacketSocket openPacket() throws IOException {
     return new NativePacketSocket();

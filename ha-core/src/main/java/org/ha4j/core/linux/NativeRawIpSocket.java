@@ -121,6 +121,11 @@ final class NativeRawIpSocket implements RawIpSocket {
     return socket.receive(buffer, timeoutMillis);
   }
 
+  /** The socket under this one, for a {@link ScheduledSender} on its descriptor. */
+  NativeSocket socket() {
+    return socket;
+  }
+
   @Override
   public void close() {
     socket.close();

@@ -105,6 +105,11 @@ final class NativeRawIpv6Socket implements RawIpv6Socket {
     return length < 0 ? null : buffers.read(length, buffer);
   }
 
+  /** The socket under this one, for a {@link ScheduledSender} on its descriptor. */
+  NativeSocket socket() {
+    return socket;
+  }
+
   @Override
   public void close() {
     socket.close();

@@ -186,6 +186,14 @@ final class NativeSocket implements AutoCloseable {
     return description;
   }
 
+  /**
+   * The descriptor, for an io_uring that sends on it ({@link ScheduledSender}); the caller closes
+   * that ring before this socket.
+   */
+  int fd() {
+    return fd;
+  }
+
   @Override
   public void close() {
     lock.writeLock().lock();

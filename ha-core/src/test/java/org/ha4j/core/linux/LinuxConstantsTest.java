@@ -23,6 +23,27 @@ class LinuxConstantsTest {
   }
 
   @Test
+  void ioUringValuesAreTheUapiOnes() {
+    // the generic syscall table: x86-64 and aarch64 share every number from 424 on
+    assertThat(LinuxConstants.IoUring.SYS_IO_URING_SETUP).isEqualTo(425);
+    assertThat(LinuxConstants.IoUring.SYS_IO_URING_ENTER).isEqualTo(426);
+    // <linux/io_uring.h>: enum io_uring_op, the IOSQE_*_BIT enum, the flag words
+    assertThat(LinuxConstants.IoUring.IORING_OP_NOP).isZero();
+    assertThat(LinuxConstants.IoUring.IORING_OP_SENDMSG).isEqualTo(9);
+    assertThat(LinuxConstants.IoUring.IORING_OP_TIMEOUT).isEqualTo(11);
+    assertThat(LinuxConstants.IoUring.IORING_OP_ASYNC_CANCEL).isEqualTo(14);
+    assertThat(LinuxConstants.IoUring.IOSQE_IO_LINK).isEqualTo(1 << 2); // IOSQE_IO_LINK_BIT 2
+    assertThat(LinuxConstants.IoUring.IORING_TIMEOUT_ABS).isEqualTo(1);
+    assertThat(LinuxConstants.IoUring.IORING_TIMEOUT_ETIME_SUCCESS).isEqualTo(1 << 5);
+    assertThat(LinuxConstants.IoUring.IORING_ASYNC_CANCEL_ALL).isEqualTo(1);
+    assertThat(LinuxConstants.IoUring.IORING_ASYNC_CANCEL_ANY).isEqualTo(1 << 2);
+    assertThat(LinuxConstants.IoUring.IORING_OFF_CQ_RING).isEqualTo(0x8000000L);
+    assertThat(LinuxConstants.IoUring.IORING_OFF_SQES).isEqualTo(0x10000000L);
+    assertThat(LinuxConstants.Mman.MAP_SHARED).isEqualTo(1); // <asm-generic/mman-common.h>
+    assertThat(LinuxConstants.Mman.MAP_POPULATE).isEqualTo(0x8000);
+  }
+
+  @Test
   void epollBitsAreTheUapiOnes() {
     assertThat(EpollSet.IN).isEqualTo(0x001); // <linux/eventpoll.h>
     assertThat(EpollSet.OUT).isEqualTo(0x004);

@@ -50,6 +50,25 @@ final class AdvertPacer {
     return dueNanos - nowNanos;
   }
 
+  /**
+   * The timer fired at {@code nowNanos} and the kernel sent the adverts due meanwhile from its
+   * queue ({@link AdvertHorizon}): the cadence goes on unchanged, however late this thread woke, so
+   * the due times handed to the kernel next continue the ones it holds (a re-anchored cadence would
+   * interleave with them: an extra advert at every late wake-up).
+   *
+   * @return the delay until the next due time after {@code nowNanos}
+   */
+  long keep(long nowNanos, long intervalNanos) {
+    if (!started) {
+      return restart(nowNanos, intervalNanos);
+    }
+    dueNanos += intervalNanos;
+    if (dueNanos - nowNanos <= 0) {
+      dueNanos += ((nowNanos - dueNanos) / intervalNanos + 1) * intervalNanos;
+    }
+    return dueNanos - nowNanos;
+  }
+
   /** The cadence ends (the timer was cancelled: no longer master). */
   void stop() {
     started = false;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ha4j.core.time.Scheduler;
+import org.ha4j.vrrp.codec.VrrpAdvertisement;
 import org.ha4j.vrrp.protocol.VrrpAction;
 import org.ha4j.vrrp.protocol.VrrpInput;
 import org.ha4j.vrrp.protocol.VrrpSnapshot;
@@ -31,7 +32,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Timing: every delay is measured on the scheduler's monotonic clock, and a master's adverts
  * keep a fixed cadence ({@link AdvertPacer}): a late wake-up is caught up, a long stall is answered
- * with one advert, never a burst.
+ * with one advert, never a burst. With an {@link AdvertQueue} the adverts of that cadence are
+ * handed to the kernel up to a horizon ahead ({@link AdvertHorizon}), so they leave on time while
+ * this thread is held up; the Adver_Timer still fires every interval and tops the queue up, and
+ * every change of content or of mastership withdraws the queue first.
  */
 public final class VrrpDriver {
 
@@ -59,6 +63,7 @@ public final class VrrpDriver {
   private final SyncGroupPort group;
   private final Map<VrrpTimer, Scheduler.Timer> timers = new EnumMap<>(VrrpTimer.class);
   private final AdvertPacer pacer = new AdvertPacer();
+  private final AdvertHorizon horizon;
   private final AtomicLong advertisementsSent = new AtomicLong();
   private final AtomicLong sendFailures = new AtomicLong();
   private volatile VrrpSnapshot snapshot;
@@ -72,6 +77,12 @@ public final class VrrpDriver {
   /** True while handling the Adver_Timer's own expiry: its re-arm continues the cadence. */
   private boolean advertTimerFired;
 
+  /** The advert the current input sends (by this thread or already by the kernel), or null. */
+  private VrrpAdvertisement advertNow;
+
+  /** True when the kernel sent the current input's advert from its queue. */
+  private boolean sentByKernel;
+
   private VrrpDriver(Builder b) {
     this.name = b.name;
     this.machine = b.machine;
@@ -82,6 +93,7 @@ public final class VrrpDriver {
     this.notifier = b.notifier;
     this.observer = b.observer;
     this.group = b.group;
+    this.horizon = new AdvertHorizon(b.advertQueue);
     this.snapshot = machine.snapshot();
   }
 
@@ -116,6 +128,13 @@ public final class VrrpDriver {
     advertTimerFired =
         input instanceof VrrpInput.TimerExpired expired
             && expired.timer() == VrrpTimer.ADVERTISEMENT;
+    advertNow = null;
+    sentByKernel = false;
+    if (input instanceof VrrpInput.Reconfigure || input instanceof VrrpInput.Shutdown) {
+      // what is advertised may change (addresses, priority, interval, the resignation): nothing
+      // queued with the old content may go out after this input
+      horizon.cancel();
+    }
     for (VrrpAction action : actions) {
       observer.performing(now, action);
       perform(action);
@@ -199,6 +218,7 @@ public final class VrrpDriver {
   /** Stops at once, as a crash would: cancels the timers and ignores every later input. */
   public void halt() {
     halted = true;
+    horizon.cancel();
     for (Scheduler.Timer timer : timers.values()) {
       timer.cancel();
     }
@@ -222,12 +242,7 @@ public final class VrrpDriver {
 
   private void perform(VrrpAction action) {
     if (action instanceof VrrpAction.SendAdvertisement send) {
-      try {
-        adverts.send(send.advertisement());
-        advertisementsSent.incrementAndGet();
-      } catch (IOException e) {
-        sendFailed("advertisement", e);
-      }
+      sendAdvertisement(send.advertisement());
     } else if (action instanceof VrrpAction.AddVirtualAddresses add) {
       try {
         addresses.add(add.addresses());
@@ -259,9 +274,15 @@ public final class VrrpDriver {
       } else if (arm.timer() == VrrpTimer.ADVERTISEMENT) {
         long now = scheduler.nanoTime();
         long interval = arm.delay().toNanos();
-        long delay = advertTimerFired ? pacer.next(now, interval) : pacer.restart(now, interval);
+        long delay =
+            !advertTimerFired
+                ? pacer.restart(now, interval)
+                : sentByKernel ? pacer.keep(now, interval) : pacer.next(now, interval);
         timers.put(
             arm.timer(), scheduler.schedule(Duration.ofNanos(delay), () -> handle(arm.expiry())));
+        if (advertNow != null) {
+          keepQueued(advertNow, now, now + delay, interval);
+        }
       } else {
         timers.put(arm.timer(), scheduler.schedule(arm.delay(), () -> handle(arm.expiry())));
       }
@@ -270,13 +291,58 @@ public final class VrrpDriver {
         withdrawHeldTakeOver();
       } else if (cancel.timer() == VrrpTimer.ADVERTISEMENT) {
         pacer.stop();
+        horizon.cancel(); // no longer master
       }
       cancel(timers.remove(cancel.timer()));
     } else if (action instanceof VrrpAction.StateChanged changed) {
       notifier.stateChanged(
           changed.from(), changed.to(), changed.reason(), snapshot.effectivePriority());
     } else if (action instanceof VrrpAction.PriorityChanged changed) {
+      horizon.cancel(); // the queued adverts carry the old priority
       notifier.priorityChanged(changed.from(), changed.to(), changed.reason());
+    }
+  }
+
+  /**
+   * One advert out. With an {@link AdvertQueue}, the Adver_Timer's own advert was sent by the
+   * kernel at its due time already, unless the queue ran dry (a stall longer than the horizon);
+   * every other advert (the first as master, an answer to a priority-0 advert, new content) goes
+   * out now, and new content only after the old is withdrawn.
+   */
+  private void sendAdvertisement(VrrpAdvertisement advert) {
+    advertNow = advert;
+    if (horizon.conflicts(advert)) {
+      horizon.cancel();
+    }
+    if (advertTimerFired && horizon.covers(advert, scheduler.nanoTime())) {
+      sentByKernel = true;
+      advertisementsSent.incrementAndGet();
+      return;
+    }
+    try {
+      adverts.send(advert);
+      advertisementsSent.incrementAndGet();
+    } catch (IOException e) {
+      sendFailed("advertisement", e);
+    }
+  }
+
+  /**
+   * Keeps the adverts of the cadence queued up to the horizon; the Adver_Timer still fires each
+   * interval, and each expiry tops the queue up by one.
+   */
+  private void keepQueued(VrrpAdvertisement advert, long now, long nextDue, long interval) {
+    if (!horizon.enabled()) {
+      return;
+    }
+    int failed = horizon.reap();
+    if (failed > 0) {
+      sendFailures.addAndGet(failed); // the queue logged each cause once
+    }
+    try {
+      horizon.refill(advert, now, nextDue, interval);
+    } catch (IOException e) {
+      sendFailed("advertisements to the kernel queue", e);
     }
   }
 
@@ -316,6 +382,7 @@ public final class VrrpDriver {
     private StateNotifier notifier = StateNotifier.NONE;
     private ActionObserver observer = ActionObserver.NONE;
     private SyncGroupPort group = SyncGroupPort.NONE;
+    private AdvertQueue advertQueue = AdvertQueue.NONE;
 
     private Builder(VrrpStateMachine machine) {
       this.machine = Objects.requireNonNull(machine, "machine");
@@ -367,6 +434,12 @@ public final class VrrpDriver {
     /** Default: {@link SyncGroupPort#NONE}, a router in no sync group. */
     public Builder syncGroup(SyncGroupPort group) {
       this.group = Objects.requireNonNull(group, "group");
+      return this;
+    }
+
+    /** Default: {@link AdvertQueue#NONE}, every advert sent by the scheduler's thread when due. */
+    public Builder advertQueue(AdvertQueue advertQueue) {
+      this.advertQueue = Objects.requireNonNull(advertQueue, "advertQueue");
       return this;
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.ha4j.core.linux.LinuxNetwork;
 import org.ha4j.core.linux.RawIpv6Socket;
+import org.ha4j.core.linux.ScheduledSender;
 import org.ha4j.core.net.IpAddress;
 import org.ha4j.vrrp.codec.VrrpEncoder;
 import org.ha4j.vrrp.codec.VrrpIpv6Advertisement;
@@ -121,10 +122,39 @@ public final class Ipv6VrrpTransport {
 
   private void sendTo(VrrpIpv6Advertisement advertisement, IpAddress destination)
       throws IOException {
-    byte[] packet = VrrpEncoder.encodeIpv6Packet(advertisement, source, destination, HOP_LIMIT, 0);
-    byte[] message =
-        java.util.Arrays.copyOfRange(packet, VrrpWireFormat.IPV6_HEADER_LENGTH, packet.length);
+    byte[] message = message(advertisement, destination);
     socket.send(message, message.length, destination, interfaceIndex);
+  }
+
+  /** The VRRP message (no IPv6 header) for {@code destination}, its checksum over that address. */
+  private byte[] message(VrrpIpv6Advertisement advertisement, IpAddress destination) {
+    byte[] packet = VrrpEncoder.encodeIpv6Packet(advertisement, source, destination, HOP_LIMIT, 0);
+    return java.util.Arrays.copyOfRange(packet, VrrpWireFormat.IPV6_HEADER_LENGTH, packet.length);
+  }
+
+  /** The group, or the unicast peers in order: where {@link #messages} go. */
+  public IpAddress[] destinations() {
+    return unicastPeers.isEmpty()
+        ? new IpAddress[] {VrrpWireFormat.IPV6_MULTICAST_GROUP}
+        : unicastPeers.toArray(IpAddress[]::new);
+  }
+
+  /** One message per {@link #destinations()} entry, as {@link #send} sends them. */
+  public byte[][] messages(VrrpIpv6Advertisement advertisement) {
+    IpAddress[] to = destinations();
+    byte[][] all = new byte[to.length][];
+    for (int i = 0; i < to.length; i++) {
+      all[i] = message(advertisement, to[i]);
+    }
+    return all;
+  }
+
+  /**
+   * A {@link ScheduledSender} on this transport's socket (source, hop limit, interface as its own
+   * sends). Close it before this transport.
+   */
+  public ScheduledSender openScheduledSender(int entries) throws IOException {
+    return LinuxNetwork.openScheduledSender(socket, interfaceIndex, entries);
   }
 
   /**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import org.ha4j.core.linux.LinuxNetwork;
 import org.ha4j.core.linux.RawIpSocket;
+import org.ha4j.core.linux.ScheduledSender;
 import org.ha4j.core.net.Ipv4Address;
 
 /**
@@ -128,6 +129,11 @@ final class RawSocketVrrpTransport implements VrrpTransport {
     } else {
       sender.send(advertisement, advertisement.length, destination);
     }
+  }
+
+  @Override
+  public ScheduledSender openScheduledSender(int entries) throws IOException {
+    return LinuxNetwork.openScheduledSender(sender, entries);
   }
 
   @Override

@@ -3,6 +3,7 @@ package org.ha4j.vrrp.net;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
+import org.ha4j.core.linux.ScheduledSender;
 import org.ha4j.core.net.Ipv4Address;
 
 /**
@@ -47,6 +48,14 @@ public interface VrrpTransport extends Closeable {
    * destination (RFC 9568 §5.2.8), so each unicast peer gets a message of its own.
    */
   void sendTo(byte[] advertisement, Ipv4Address destination) throws IOException;
+
+  /**
+   * A {@link ScheduledSender} on the advert socket: the kernel sends at given times with this
+   * transport's source, TTL and interface. Close it before this transport.
+   *
+   * @throws IOException when the kernel has no io_uring or refuses it
+   */
+  ScheduledSender openScheduledSender(int entries) throws IOException;
 
   /**
    * Waits up to {@code timeoutMillis} for one packet.

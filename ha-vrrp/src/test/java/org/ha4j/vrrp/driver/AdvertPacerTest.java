@@ -35,4 +35,12 @@ class AdvertPacerTest {
     pacer.stop();
     assertThat(pacer.next(1_000, 100)).isEqualTo(100);
   }
+
+  @Test
+  void whenTheKernelSentTheMissedAdvertsTheCadenceIsKeptNotReAnchored() {
+    pacer.restart(0, 100);
+    assertThat(pacer.keep(130, 100)).isEqualTo(70); // due at 100: the next at 200
+    assertThat(pacer.keep(455, 100)).isEqualTo(45); // due at 200, woke at 455: the next at 500
+    assertThat(pacer.keep(500, 100)).isEqualTo(100);
+  }
 }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
-import org.ha4j.core.time.Scheduler;
 import org.ha4j.core.time.VirtualScheduler;
 import org.ha4j.vrrp.codec.VrrpAdvertisement;
 import org.ha4j.vrrp.protocol.VrrpInput;
@@ -28,28 +27,7 @@ class AdvertPacingTest {
 
   final VirtualScheduler clock = new VirtualScheduler();
 
-  /** Delays the next timer armed, once. */
-  long lateness;
-
-  final Scheduler stalling =
-      new Scheduler() {
-        @Override
-        public long nanoTime() {
-          return clock.nanoTime();
-        }
-
-        @Override
-        public void execute(Runnable task) {
-          clock.execute(task);
-        }
-
-        @Override
-        public Timer schedule(Duration delay, Runnable task) {
-          long extra = lateness;
-          lateness = 0;
-          return clock.schedule(delay.plusNanos(extra), task);
-        }
-      };
+  final StallingScheduler stalling = new StallingScheduler(clock);
 
   /** When each advert went out, in virtual nanoseconds. */
   final List<Long> sentAt = new ArrayList<>();
@@ -85,7 +63,8 @@ class AdvertPacingTest {
 
   @Test
   void aLateAdvertIsCaughtUpSoTheCadenceDoesNotDrift() {
-    lateness = Duration.ofMillis(30).toNanos(); // the timer the second advert arms: 30 ms late
+    // the timer the second advert arms: 30 ms late
+    stalling.delayNextTimer(Duration.ofMillis(30).toNanos());
     clock.advanceTo(becameMaster + INTERVAL);
     clock.advanceTo(becameMaster + 5 * INTERVAL);
 
@@ -101,7 +80,8 @@ class AdvertPacingTest {
 
   @Test
   void aStallLongerThanAnIntervalSendsOneAdvertAndStartsTheCadenceAgain() {
-    lateness = Duration.ofMillis(250).toNanos(); // 2.5 intervals missed
+    // 2.5 intervals missed
+    stalling.delayNextTimer(Duration.ofMillis(250).toNanos());
     clock.advanceTo(becameMaster + INTERVAL);
     long resumed = becameMaster + 2 * INTERVAL + lateMillis(250);
     clock.advanceTo(resumed + 2 * INTERVAL);

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
-import org.ha4j.core.time.Scheduler;
 import org.ha4j.core.time.VirtualScheduler;
 import org.ha4j.vrrp.codec.VrrpAdvertisement;
 import org.ha4j.vrrp.protocol.VrrpInput;
@@ -36,27 +35,8 @@ class LateMasterDownTest {
       VrrpAdvertisement.v3(51, 200, 10, List.of(Ipv4Address.parse("10.200.0.100")));
 
   final VirtualScheduler clock = new VirtualScheduler();
-  long lateness;
 
-  final Scheduler stalling =
-      new Scheduler() {
-        @Override
-        public long nanoTime() {
-          return clock.nanoTime();
-        }
-
-        @Override
-        public void execute(Runnable task) {
-          clock.execute(task);
-        }
-
-        @Override
-        public Timer schedule(Duration delay, Runnable task) {
-          long extra = lateness;
-          lateness = 0;
-          return clock.schedule(delay.plusNanos(extra), task);
-        }
-      };
+  final StallingScheduler stalling = new StallingScheduler(clock);
 
   VrrpDriver backup;
   long heard;
@@ -82,7 +62,8 @@ class LateMasterDownTest {
             .build();
     backup.handle(VrrpInput.start());
     clock.advanceBy(INTERVAL);
-    lateness = Duration.ofMillis(250).toNanos(); // the timer this advert arms fires 250 ms late
+    // the timer this advert arms fires 250 ms late
+    stalling.delayNextTimer(Duration.ofMillis(250).toNanos());
     backup.handle(VrrpInput.advertisement(MASTER, ADVERT));
     heard = clock.nanoTime();
   }
