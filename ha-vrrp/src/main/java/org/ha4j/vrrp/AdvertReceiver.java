@@ -37,6 +37,26 @@ final class AdvertReceiver {
   /** Where packets come from: the IPv4 or the IPv6 transport. */
   interface PacketSource {
     byte[] receive(int timeoutMillis) throws IOException;
+
+    /** Whether a packet waits to be received; a source that cannot tell says false. */
+    default boolean hasUnread() throws IOException {
+      return false;
+    }
+
+    /** Packets from an IPv4 transport. */
+    static PacketSource of(VrrpTransport transport) {
+      return new PacketSource() {
+        @Override
+        public byte[] receive(int timeoutMillis) throws IOException {
+          return transport.receive(timeoutMillis);
+        }
+
+        @Override
+        public boolean hasUnread() throws IOException {
+          return transport.hasUnread();
+        }
+      };
+    }
   }
 
   /** Turns one packet of the transport's family into the core's view of it. */
@@ -57,6 +77,9 @@ final class AdvertReceiver {
   private final Thread thread;
   private volatile boolean receiving;
 
+  /** True from a packet's receipt until it was handed on (or dropped). */
+  private volatile boolean handling;
+
   AdvertReceiver(
       String name,
       VrrpTransport transport,
@@ -64,7 +87,7 @@ final class AdvertReceiver {
       ReceiveExpectations expectations,
       Accepted accepted,
       Dropped dropped) {
-    this(name, transport::receive, transportConfig, ipv4(expectations), accepted, dropped);
+    this(name, PacketSource.of(transport), transportConfig, ipv4(expectations), accepted, dropped);
   }
 
   AdvertReceiver(
@@ -106,6 +129,23 @@ final class AdvertReceiver {
     this.decoder = next;
   }
 
+  /**
+   * Whether this receiver is behind: a packet is in its hands, not yet handed on, or waits unread
+   * in the socket. After a pause of the whole process (a safepoint) both threads resume together,
+   * and the protocol thread's Master_Down_Timer can run before this thread has passed on the
+   * adverts the master sent meanwhile. Any thread.
+   */
+  boolean behind() {
+    if (handling) {
+      return true;
+    }
+    try {
+      return transport.hasUnread();
+    } catch (IOException e) {
+      return false; // a closed or broken socket holds nothing for us
+    }
+  }
+
   /** Valid adverts received (not our own, from an allowed peer). */
   long received() {
     return received.get();
@@ -125,7 +165,12 @@ final class AdvertReceiver {
         return;
       }
       if (packet != null) {
-        accept(packet);
+        handling = true;
+        try {
+          accept(packet);
+        } finally {
+          handling = false;
+        }
       }
     }
   }

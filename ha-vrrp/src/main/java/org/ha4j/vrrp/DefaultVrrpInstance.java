@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.ha4j.core.health.HealthSource;
 import org.ha4j.core.health.HealthStatus;
 import org.ha4j.core.linux.InterfaceAddress;
@@ -85,6 +86,9 @@ final class DefaultVrrpInstance implements VrrpInstance {
 
   private LinkWatcher linkWatcher;
   private volatile AdvertReceiver receiver;
+
+  /** Adverts the receiver handed to the protocol thread that it has not handled yet. */
+  private final AtomicInteger advertsQueued = new AtomicInteger();
 
   /** Adverts counted by receivers a reconfigure replaced. */
   private volatile long receivedBefore;
@@ -220,7 +224,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
       AdvertMessages messages = new AdvertMessages(transport, transportConfig);
       adverts = messages;
       advertQueue = messages.kernelQueue(name);
-      packets = transport::receive;
+      packets = AdvertReceiver.PacketSource.of(transport);
       decoder = AdvertReceiver.ipv4(expectations);
     }
     sourceAddress = source;
@@ -258,6 +262,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
             // a field, not a capture: a reconfigure may replace the transport
             .adverts(advert -> adverts.send(advert))
             .advertQueue(advertQueue)
+            .unheardAdverts(this::advertsUnheard)
             .addresses(table)
             .announcer(announcer)
             .notifier(notifier)
@@ -332,6 +337,12 @@ final class DefaultVrrpInstance implements VrrpInstance {
                         + " has no IPv4 address to send advertisements from"));
   }
 
+  /** For the driver, on the protocol thread: adverts received that it has not heard yet. */
+  private boolean advertsUnheard() {
+    AdvertReceiver current = receiver;
+    return advertsQueued.get() > 0 || (current != null && current.behind());
+  }
+
   private AdvertReceiver receiver(
       AdvertReceiver.PacketSource from,
       TransportConfig config,
@@ -342,8 +353,14 @@ final class DefaultVrrpInstance implements VrrpInstance {
         from,
         config,
         decoder,
-        (source, advert) ->
-            scheduler.execute(() -> driver.handle(VrrpInput.advertisement(source, advert))),
+        (source, advert) -> {
+          advertsQueued.incrementAndGet();
+          scheduler.execute(
+              () -> {
+                advertsQueued.decrementAndGet();
+                driver.handle(VrrpInput.advertisement(source, advert));
+              });
+        },
         (reason, source, detail) -> {
           dropCounter.drop(reason, source, detail);
           scheduler.execute(() -> notifier.packetDropped(reason, source));
@@ -561,7 +578,9 @@ final class DefaultVrrpInstance implements VrrpInstance {
       AdvertReceiver old = receiver;
       // the new receiver listens before the old one stops, so no advert falls between them
       VrrpTransport opened = reload.transport();
-      AdvertReceiver fresh = receiver(opened::receive, reload.transportConfig(), reload.decoder());
+      AdvertReceiver fresh =
+          receiver(
+              AdvertReceiver.PacketSource.of(opened), reload.transportConfig(), reload.decoder());
       fresh.start();
       receiver = fresh;
       old.close();

@@ -175,7 +175,17 @@ final class Ipv6Ports implements AutoCloseable {
   }
 
   AdvertReceiver.PacketSource packets() {
-    return transport::receive;
+    return new AdvertReceiver.PacketSource() {
+      @Override
+      public byte[] receive(int timeoutMillis) throws IOException {
+        return transport.receive(timeoutMillis);
+      }
+
+      @Override
+      public boolean hasUnread() throws IOException {
+        return transport.hasUnread();
+      }
+    };
   }
 
   /**

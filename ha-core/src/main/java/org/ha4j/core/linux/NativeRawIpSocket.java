@@ -121,6 +121,11 @@ final class NativeRawIpSocket implements RawIpSocket {
     return socket.receive(buffer, timeoutMillis);
   }
 
+  @Override
+  public boolean hasUnread() throws IOException {
+    return socket.hasUnread();
+  }
+
   /** The socket under this one, for a {@link ScheduledSender} on its descriptor. */
   NativeSocket socket() {
     return socket;

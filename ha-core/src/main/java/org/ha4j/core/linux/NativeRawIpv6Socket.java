@@ -97,6 +97,11 @@ final class NativeRawIpv6Socket implements RawIpv6Socket {
   private record Destination(IpAddress address, int scope) {}
 
   @Override
+  public boolean hasUnread() throws IOException {
+    return socket.hasUnread();
+  }
+
+  @Override
   public Received receive(byte[] buffer, int timeoutMillis) throws IOException {
     if (buffers == null) {
       buffers = new Ipv6MessageBuffers(RECEIVE_CAPACITY);

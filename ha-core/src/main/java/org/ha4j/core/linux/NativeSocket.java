@@ -158,6 +158,16 @@ final class NativeSocket implements AutoCloseable {
     }
   }
 
+  /** Whether a datagram waits to be read, without waiting or reading it. */
+  boolean hasUnread() throws IOException {
+    enter();
+    try {
+      return awaitReadable(0);
+    } finally {
+      exit();
+    }
+  }
+
   private boolean awaitReadable(int timeoutMillis) throws IOException {
     byte[] pollfd = Structs.pollfd(fd, LinuxConstants.Poll.POLLIN);
     int ready = LibC.poll(pollfd, 1, timeoutMillis);

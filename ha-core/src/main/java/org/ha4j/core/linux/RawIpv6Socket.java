@@ -72,6 +72,14 @@ public interface RawIpv6Socket extends Closeable {
    */
   Received receive(byte[] buffer, int timeoutMillis) throws IOException;
 
+  /**
+   * Whether a packet waits to be received, without waiting or taking it: {@code poll(2)} with no
+   * timeout. A socket that cannot tell says false.
+   */
+  default boolean hasUnread() throws IOException {
+    return false;
+  }
+
   /** Releases the descriptor; idempotent. */
   @Override
   void close();

@@ -64,6 +64,7 @@ public final class VrrpDriver {
   private final Map<VrrpTimer, Scheduler.Timer> timers = new EnumMap<>(VrrpTimer.class);
   private final AdvertPacer pacer = new AdvertPacer();
   private final AdvertHorizon horizon;
+  private final UnheardAdverts unheard;
   private final AtomicLong advertisementsSent = new AtomicLong();
   private final AtomicLong sendFailures = new AtomicLong();
   private volatile VrrpSnapshot snapshot;
@@ -94,6 +95,7 @@ public final class VrrpDriver {
     this.observer = b.observer;
     this.group = b.group;
     this.horizon = new AdvertHorizon(b.advertQueue);
+    this.unheard = b.unheard;
     this.snapshot = machine.snapshot();
   }
 
@@ -148,9 +150,11 @@ public final class VrrpDriver {
   /**
    * The Master_Down_Timer's task ran. If it ran late, this process was paused, and adverts that
    * arrived meanwhile may still wait in the socket for the receiver thread: taking over now would
-   * make a second master beside a healthy one. The takeover then waits one more
-   * Master_Adver_Interval for them; an advert heard in that time re-arms the timer (and cancels
-   * this wait) as usual. Only a master that died during our own pause pays that interval.
+   * make a second master beside a healthy one. The same when it ran on time but adverts are still
+   * unheard (a pause that ended just before the timer was due: the overdue timer runs before the
+   * adverts queued behind it). The takeover then waits one more Master_Adver_Interval for them; an
+   * advert heard in that time re-arms the timer (and cancels this wait) as usual. Only a master
+   * that died during our own pause, or while junk filled our socket, pays that interval, once.
    */
   private void masterDownFired(VrrpInput expiry, long dueNanos) {
     if (halted) {
@@ -158,12 +162,16 @@ public final class VrrpDriver {
     }
     long late = scheduler.nanoTime() - dueNanos;
     long interval = snapshot.masterAdverInterval().toNanos();
-    if (late > LATE_TIMER_NANOS + interval / 4) {
+    boolean wasLate = late > LATE_TIMER_NANOS + interval / 4;
+    if (wasLate || unheard.pending()) {
       log.info(
-          "({}) Master_Down_Timer ran {} ms late (this process was paused): listening one more"
-              + " advert interval before taking over",
+          "({}) Master_Down_Timer ran {} ms late{}: listening one more advert interval before"
+              + " taking over",
           name,
-          late / 1_000_000);
+          late / 1_000_000,
+          wasLate
+              ? " (this process was paused)"
+              : ", with adverts received but not heard yet (this process was paused)");
       timers.put(
           VrrpTimer.MASTER_DOWN,
           scheduler.schedule(Duration.ofNanos(interval), () -> masterDownExpired(expiry)));
@@ -383,6 +391,7 @@ public final class VrrpDriver {
     private ActionObserver observer = ActionObserver.NONE;
     private SyncGroupPort group = SyncGroupPort.NONE;
     private AdvertQueue advertQueue = AdvertQueue.NONE;
+    private UnheardAdverts unheard = UnheardAdverts.NONE;
 
     private Builder(VrrpStateMachine machine) {
       this.machine = Objects.requireNonNull(machine, "machine");
@@ -438,6 +447,12 @@ public final class VrrpDriver {
     }
 
     /** Default: {@link AdvertQueue#NONE}, every advert sent by the scheduler's thread when due. */
+    /** Asked when the Master_Down_Timer runs (see {@link UnheardAdverts}). */
+    public Builder unheardAdverts(UnheardAdverts unheard) {
+      this.unheard = Objects.requireNonNull(unheard, "unheard");
+      return this;
+    }
+
     public Builder advertQueue(AdvertQueue advertQueue) {
       this.advertQueue = Objects.requireNonNull(advertQueue, "advertQueue");
       return this;

@@ -163,6 +163,11 @@ public final class Ipv6VrrpTransport {
    * @return the IPv6 packet as the decoder takes it (header rebuilt from what the kernel reported,
    *     then the VRRP message); null if nothing arrived in time
    */
+  /** Whether a packet waits to be received, without waiting or taking it. */
+  public boolean hasUnread() throws IOException {
+    return socket.hasUnread();
+  }
+
   public byte[] receive(int timeoutMillis) throws IOException {
     RawIpv6Socket.Received received = socket.receive(buffer, timeoutMillis);
     if (received == null) {

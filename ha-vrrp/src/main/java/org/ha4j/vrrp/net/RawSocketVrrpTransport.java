@@ -146,6 +146,11 @@ final class RawSocketVrrpTransport implements VrrpTransport {
   }
 
   @Override
+  public boolean hasUnread() throws IOException {
+    return receiver.hasUnread();
+  }
+
+  @Override
   public void close() {
     sender.close();
     receiver.close();

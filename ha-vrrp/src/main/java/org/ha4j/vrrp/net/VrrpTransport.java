@@ -64,6 +64,11 @@ public interface VrrpTransport extends Closeable {
    */
   byte[] receive(int timeoutMillis) throws IOException;
 
+  /** Whether a packet waits to be received, without waiting or taking it. */
+  default boolean hasUnread() throws IOException {
+    return false;
+  }
+
   /**
    * The checks that depend on who sent an otherwise valid advert: not ourselves (looped back), and
    * in unicast mode one of the configured peers (keepalived's {@code check_unicast_src}).

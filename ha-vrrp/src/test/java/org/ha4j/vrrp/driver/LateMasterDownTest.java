@@ -41,6 +41,9 @@ class LateMasterDownTest {
   VrrpDriver backup;
   long heard;
 
+  /** What the backup's {@link UnheardAdverts} port answers. */
+  volatile boolean unheard;
+
   @BeforeEach
   void aBackupHearingAMaster() {
     VrrpRouterConfig config =
@@ -59,6 +62,7 @@ class LateMasterDownTest {
             .adverts(advert -> {})
             .addresses(new NoVirtualAddresses())
             .announcer((addresses, repeat) -> {})
+            .unheardAdverts(() -> unheard)
             .build();
     backup.handle(VrrpInput.start());
     clock.advanceBy(INTERVAL);
@@ -94,6 +98,38 @@ class LateMasterDownTest {
     backup.handle(VrrpInput.advertisement(MASTER, ADVERT)); // re-armed, on time this once
     long rearmed = clock.nanoTime();
     clock.advanceTo(rearmed + MASTER_DOWN);
+    assertThat(backup.snapshot().state()).isEqualTo(VrrpState.MASTER);
+  }
+
+  /**
+   * A timer on time, but the pause ended just before it was due: adverts of the pause wait unheard
+   * (in the socket, or queued behind the overdue timer), and are heard within the extra interval.
+   */
+  @Test
+  void anOnTimeTimerWithAdvertsUnheardWaitsOneIntervalForThem() {
+    clock.advanceBy(INTERVAL);
+    backup.handle(VrrpInput.advertisement(MASTER, ADVERT)); // re-armed, on time this once
+    long rearmed = clock.nanoTime();
+    unheard = true;
+    clock.advanceTo(rearmed + MASTER_DOWN);
+    assertThat(backup.snapshot().state()).isEqualTo(VrrpState.BACKUP);
+
+    unheard = false;
+    backup.handle(VrrpInput.advertisement(MASTER, ADVERT)); // the receiver catches up
+    clock.advanceTo(rearmed + MASTER_DOWN + 2 * INTERVAL.toNanos());
+    assertThat(backup.snapshot().state()).isEqualTo(VrrpState.BACKUP);
+  }
+
+  /** Unheard packets that are not the master's adverts (another VRID's) cost one interval, once. */
+  @Test
+  void anOnTimeTimerWithOnlyOtherPacketsUnheardTakesOverOneIntervalLater() {
+    clock.advanceBy(INTERVAL);
+    backup.handle(VrrpInput.advertisement(MASTER, ADVERT));
+    long rearmed = clock.nanoTime();
+    unheard = true;
+    clock.advanceTo(rearmed + MASTER_DOWN + INTERVAL.toNanos() - 1);
+    assertThat(backup.snapshot().state()).isEqualTo(VrrpState.BACKUP);
+    clock.advanceTo(rearmed + MASTER_DOWN + INTERVAL.toNanos());
     assertThat(backup.snapshot().state()).isEqualTo(VrrpState.MASTER);
   }
 }
