@@ -45,18 +45,29 @@ final class AdvertReceiver {
 
     /** Packets from an IPv4 transport. */
     static PacketSource of(VrrpTransport transport) {
+      return of(transport::receive, transport::hasUnread);
+    }
+
+    /** Packets from a transport's receive and unread check. */
+    static PacketSource of(PacketSource receiving, UnreadCheck unread) {
       return new PacketSource() {
         @Override
         public byte[] receive(int timeoutMillis) throws IOException {
-          return transport.receive(timeoutMillis);
+          return receiving.receive(timeoutMillis);
         }
 
         @Override
         public boolean hasUnread() throws IOException {
-          return transport.hasUnread();
+          return unread.hasUnread();
         }
       };
     }
+  }
+
+  /** Whether a packet waits to be received. */
+  @FunctionalInterface
+  interface UnreadCheck {
+    boolean hasUnread() throws IOException;
   }
 
   /** Turns one packet of the transport's family into the core's view of it. */

@@ -175,17 +175,7 @@ final class Ipv6Ports implements AutoCloseable {
   }
 
   AdvertReceiver.PacketSource packets() {
-    return new AdvertReceiver.PacketSource() {
-      @Override
-      public byte[] receive(int timeoutMillis) throws IOException {
-        return transport.receive(timeoutMillis);
-      }
-
-      @Override
-      public boolean hasUnread() throws IOException {
-        return transport.hasUnread();
-      }
-    };
+    return AdvertReceiver.PacketSource.of(transport::receive, transport::hasUnread);
   }
 
   /**
