@@ -155,6 +155,7 @@ fi
 echo
 echo "start-up, $ROUNDS starts each, interleaved, $(nproc) CPUs; ha4j through dist/bin/ha4j, its default JVM options:"
 grep -m1 '^HA4J_DEFAULT_JVM_OPTS=' "$root/dist/bin/ha4j"
+echo "(proxy alone: -Xms16m instead of -Xms64m, no -XX:+AlwaysPreTouch)"
 echo
 printf "| %-32s | %9s | %9s | %9s |\n" "from start to" "median ms" "best ms" "worst ms"
 printf "|%s|%s|%s|%s|\n" "----------------------------------" "-----------" "-----------" "-----------"

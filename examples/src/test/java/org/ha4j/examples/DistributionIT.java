@@ -195,6 +195,12 @@ class DistributionIT {
               Files.readString(Path.of("/proc", Long.toString(proxy.process.pid()), "environ"))
                   .split("\0"))
           .contains("_JAVA_SR_SIGNUM=40");
+      // a proxy alone: no VRRP timers for a pre-touched heap to protect, the heap it uses
+      assertThat(
+              Files.readString(Path.of("/proc", Long.toString(proxy.process.pid()), "cmdline"))
+                  .split("\0"))
+          .contains("-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-Xss512k")
+          .doesNotContain("-Xms64m", "-XX:+AlwaysPreTouch");
       for (int i = 0; i < 3; i++) {
         assertThat(LoopbackEchoServer.exchange(proxy.port, "through the archive " + i))
             .isEqualTo("through the archive " + i);
