@@ -3,7 +3,8 @@
 # all in front of the same nginx http backend, measured with wrk:
 #   keep-alive small responses (req/s), 1 MiB responses (MB/s), a new connection per request (req/s = conn/s),
 #   and the RSS each proxy needs for IDLE (default 4000) idle sessions.
-# The JVM is warmed (WARMUP seconds of the same workloads) before anything is counted.
+# The JVM is warmed (WARMUP seconds of the same workloads) before anything is counted. ha4j starts
+# through the launcher (dist/bin/ha4j), with the JVM options users get; HA4J_JAVA_OPTS adds to them.
 #
 # usage: benchmarks/scripts/proxy-bench.sh        (env: DURATION=10 WARMUP=15 IDLE=4000 CONNS=64 THREADS=2)
 #   RELAYS="auto splice copy"  the ha4j relays to measure
@@ -20,7 +21,6 @@ RELAYS=${RELAYS:-auto splice copy}
 BASELINE_JAR=${BASELINE_JAR:-}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
-HA4J_JAVA_OPTS=${HA4J_JAVA_OPTS:-"-Xmx1g -XX:+UseParallelGC"}
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 jar="$root/examples/target/ha4j.jar"
@@ -41,8 +41,8 @@ declare -A PID=([nginx]=$nginx_pid [haproxy]=$haproxy_pid)
 ha4j_targets=()
 start_ha4j() { # target jar relay
   local port; port=$(free_port)
-  java $HA4J_JAVA_OPTS -jar "$2" proxy --listen "127.0.0.1:$port" --upstream "127.0.0.1:$backend_port" \
-    --relay "$3" > "$work/$1.out" 2>&1 &
+  HA4J_CLASSPATH="$2" HA4J_CDS_DIR="$work/cds" "$root/dist/bin/ha4j" proxy --listen "127.0.0.1:$port" \
+    --upstream "127.0.0.1:$backend_port" --relay "$3" > "$work/$1.out" 2>&1 &
   PID[$1]=$!; pids+=($!); PORT[$1]=$port; ha4j_targets+=("$1")
 }
 for relay in $RELAYS; do

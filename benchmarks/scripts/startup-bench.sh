@@ -6,7 +6,10 @@
 #     address owner (priority 255, which RFC 3768 makes master at once instead of after Master_Down_Interval),
 #     in a network namespace; a listener in another namespace stamps adverts with their kernel receive time
 #     (vrrp-listen.py).
-# ha4j starts through the launcher (dist/bin/ha4j) with its default JVM options, as users start it.
+# ha4j starts through the launcher (dist/bin/ha4j) with its default JVM options, as users start it:
+#   ha4j        with the class-data archive its first start wrote (the launcher's default),
+#   ha4j-first  that first start (once, before the rounds: it writes the archive at its exit),
+#   ha4j-nocds  without one (HA4J_CDS=off).
 # Each target is started ROUNDS times, interleaved; the median, the best and the worst are printed in ms.
 #
 # usage: sudo benchmarks/scripts/startup-bench.sh          (env: ROUNDS=10; VRRP=0 skips the VRRP part)
@@ -25,8 +28,11 @@ done
 if [ ! -f "$jar" ]; then
   (cd "$root" && mvn -q -B -DskipTests package -pl examples -am) >&2
 fi
-ha4j=(env HA4J_CLASSPATH="$jar" "$root/dist/bin/ha4j")
 . "$scripts/proxies.sh" startup-bench
+# the launcher's class-data archive in this run's directory: the first start of each command writes it
+# (measured apart, as "first start"), the others map it; ha4j-nocds starts without one (HA4J_CDS=off)
+ha4j=(env HA4J_CLASSPATH="$jar" HA4J_CDS_DIR="$work/cds" "$root/dist/bin/ha4j")
+ha4j_nocds=(env HA4J_CLASSPATH="$jar" HA4J_CDS=off "$root/dist/bin/ha4j")
 start_backend
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) { print "- - -"; exit }
@@ -69,12 +75,15 @@ first_answer() { # first_answer TARGET : starts it once on a fresh port, prints 
            python3 "$scripts/first-response.py" "$port" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" ;;
     haproxy) haproxy_conf "$work/haproxy.cfg" "$port"
            python3 "$scripts/first-response.py" "$port" haproxy -db -f "$work/haproxy.cfg" ;;
-    ha4j) python3 "$scripts/first-response.py" "$port" "${ha4j[@]}" proxy --listen "127.0.0.1:$port" \
+    ha4j | ha4j-first) python3 "$scripts/first-response.py" "$port" "${ha4j[@]}" proxy --listen "127.0.0.1:$port" \
            --upstream "127.0.0.1:$backend_port" ;;
+    ha4j-nocds) python3 "$scripts/first-response.py" "$port" "${ha4j_nocds[@]}" proxy \
+           --listen "127.0.0.1:$port" --upstream "127.0.0.1:$backend_port" ;;
   esac
 }
 declare -A SAMPLES
-proxy_targets=(nginx haproxy ha4j)
+SAMPLES[ha4j-first]="$(first_answer ha4j-first) "
+proxy_targets=(nginx haproxy ha4j ha4j-nocds)
 for round in $(seq 1 "$ROUNDS"); do
   echo "proxies, round $round of $ROUNDS ..." >&2
   for t in "${proxy_targets[@]}"; do SAMPLES[$t]+="$(first_answer "$t") "; done
@@ -112,8 +121,10 @@ CONF
     case $1 in
       keepalived) start_bg "$work/node.log" lb1 keepalived -n -l -D -P -f "$work/keepalived.conf" \
                     -p "$work/keepalived.pid" -r "$work/vrrp.pid" ;;
-      ha4j) start_bg "$work/node.log" lb1 "${ha4j[@]}" node --interface eth0 --vrid 51 --priority 255 \
-              --state MASTER --vip 10.200.0.100/24 ;;
+      ha4j | ha4j-first) start_bg "$work/node.log" lb1 "${ha4j[@]}" node --interface eth0 --vrid 51 \
+              --priority 255 --state MASTER --vip 10.200.0.100/24 ;;
+      ha4j-nocds) start_bg "$work/node.log" lb1 "${ha4j_nocds[@]}" node --interface eth0 --vrid 51 \
+              --priority 255 --state MASTER --vip 10.200.0.100/24 ;;
     esac
     pid=$LAST_PID
     for _ in $(seq 1 3000); do
@@ -133,7 +144,8 @@ CONF
       sleep 0.01
     done
   }
-  vrrp_targets=(keepalived ha4j)
+  SAMPLES[v-ha4j-first]="$(first_advert ha4j-first) "
+  vrrp_targets=(keepalived ha4j ha4j-nocds)
   for round in $(seq 1 "$ROUNDS"); do
     echo "VRRP, round $round of $ROUNDS ..." >&2
     for t in "${vrrp_targets[@]}"; do SAMPLES[v-$t]+="$(first_advert "$t") "; done
@@ -143,14 +155,15 @@ fi
 echo
 echo "start-up, $ROUNDS starts each, interleaved, $(nproc) CPUs; ha4j through dist/bin/ha4j, its default JVM options:"
 grep -m1 '^HA4J_DEFAULT_JVM_OPTS=' "$root/dist/bin/ha4j"
+echo "(proxy alone: -Xms16m instead of -Xms64m, no -XX:+AlwaysPreTouch)"
 echo
 printf "| %-32s | %9s | %9s | %9s |\n" "from start to" "median ms" "best ms" "worst ms"
 printf "|%s|%s|%s|%s|\n" "----------------------------------" "-----------" "-----------" "-----------"
-for t in "${proxy_targets[@]}"; do
+for t in "${proxy_targets[@]}" ha4j-first; do
   read -r m lo hi < <(tr ' ' '\n' <<<"${SAMPLES[$t]}" | grep . | median)
   printf "| %-32s | %9s | %9s | %9s |\n" "first proxied answer: $t" "$m" "$lo" "$hi"
 done
-for t in "${vrrp_targets[@]}"; do
+for t in "${vrrp_targets[@]}" ${vrrp_targets[0]:+ha4j-first}; do
   read -r m lo hi < <(tr ' ' '\n' <<<"${SAMPLES[v-$t]}" | grep . | median)
   printf "| %-32s | %9s | %9s | %9s |\n" "first VRRP advert: $t" "$m" "$lo" "$hi"
 done

@@ -47,6 +47,10 @@ class DistributionIT {
   private static final List<String> TOOLS =
       List.of("bash", "env", "readlink", "dirname", "sed", "cut", "kill");
 
+  /** What the launcher's class-data archive needs besides {@link #TOOLS}; without them, none. */
+  private static final List<String> ARCHIVE_TOOLS =
+      List.of("mkdir", "stat", "cksum", "mv", "rm", "sync");
+
   @TempDir Path dir;
   private String version;
   private Path home;
@@ -169,45 +173,36 @@ class DistributionIT {
 
   @Test
   void aProxyFromTheArchiveRelaysBytesAndStopsOnTermWithExitZeroAndNothingLeft() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = free.getLocalPort();
-    }
-    Path output = dir.resolve("proxy.out");
     try (LoopbackEchoServer backend = new LoopbackEchoServer();
         FakeNotifySocket systemd = FakeNotifySocket.bind(dir.resolve("notify").toString())) {
-      Map<String, String> environment = pathOnly(javaOnPath());
-      environment.put("NOTIFY_SOCKET", systemd.name());
-      ProcessBuilder builder =
-          new ProcessBuilder(
-                  launcher(),
-                  "proxy",
-                  "--listen",
-                  "127.0.0.1:" + port,
-                  "--upstream",
-                  backend.hostPort(),
-                  "--status-listen",
-                  "0",
-                  "--state-file",
-                  dir.resolve("ha4j.data").toString(),
-                  "--stats-file",
-                  dir.resolve("ha4j.stats").toString())
-              .directory(elsewhere.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(output.toFile());
-      builder.environment().clear();
-      builder.environment().putAll(environment);
-      Process proxy = builder.start();
-      started.add(proxy);
-
-      assertThat(systemd.next(Duration.ofSeconds(30))).isEqualTo("READY=1");
+      Path output = dir.resolve("proxy.out");
+      RunningProxy proxy =
+          startProxy(
+              backend,
+              systemd,
+              pathOnly(javaOnPath()),
+              output,
+              "--status-listen",
+              "0",
+              "--state-file",
+              dir.resolve("ha4j.data").toString(),
+              "--stats-file",
+              dir.resolve("ha4j.stats").toString());
       // the launcher execs java: the process started is the JVM, with the launcher's settings
-      assertThat(proxy.info().command()).hasValueSatisfying(c -> assertThat(c).endsWith("java"));
+      assertThat(proxy.process.info().command())
+          .hasValueSatisfying(c -> assertThat(c).endsWith("java"));
       assertThat(
-              Files.readString(Path.of("/proc", Long.toString(proxy.pid()), "environ")).split("\0"))
+              Files.readString(Path.of("/proc", Long.toString(proxy.process.pid()), "environ"))
+                  .split("\0"))
           .contains("_JAVA_SR_SIGNUM=40");
+      // a proxy alone: no VRRP timers for a pre-touched heap to protect, the heap it uses
+      assertThat(
+              Files.readString(Path.of("/proc", Long.toString(proxy.process.pid()), "cmdline"))
+                  .split("\0"))
+          .contains("-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-Xss512k")
+          .doesNotContain("-Xms64m", "-XX:+AlwaysPreTouch");
       for (int i = 0; i < 3; i++) {
-        assertThat(LoopbackEchoServer.exchange(port, "through the archive " + i))
+        assertThat(LoopbackEchoServer.exchange(proxy.port, "through the archive " + i))
             .isEqualTo("through the archive " + i);
       }
       Matcher m = STATUS_PORT.matcher(Files.readString(output));
@@ -224,17 +219,182 @@ class DistributionIT {
               "ha4j_backend_connect_time_seconds_count{server=\""
                   + backend.hostPort()
                   + "\",upstream=\"upstream\"} 3\n");
+      stopWithTerm(proxy, output);
+    }
+  }
 
-      List<ProcessHandle> family = new ArrayList<>(proxy.descendants().toList());
-      family.add(proxy.toHandle());
-      assertThat(run(List.of("kill", "-TERM", Long.toString(proxy.pid())), Map.of()).exit).isZero();
-      assertThat(proxy.waitFor(60, TimeUnit.SECONDS)).as("stopped on TERM").isTrue();
-      assertThat(proxy.exitValue()).as(Files.readString(output)).isZero();
-      assertThat(family).noneMatch(ProcessHandle::isAlive);
-      try (ServerSocket again = new ServerSocket()) {
-        again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        assertThat(again.isBound()).as("the listener's port is free again").isTrue();
+  @Test
+  void theFirstStartWritesAClassDataArchiveTheNextStartsMapWithoutAWordOnStdoutOrStderr()
+      throws Exception {
+    Map<String, String> environment = pathOnly(javaOnPath());
+    // a start that fails leaves the classes of a failure, without the mark of a started command
+    Result failed =
+        run(List.of(launcher(), "proxy", "--listen", "127.0.0.1:" + freePort()), environment);
+    assertThat(failed.exit).as(failed.output).isEqualTo(2);
+    assertThat(cacheFiles())
+        .singleElement()
+        .asString()
+        .matches("proxy-\\d+-\\d+\\.jsa\\.\\d+\\.tmp");
+
+    try (LoopbackEchoServer backend = new LoopbackEchoServer();
+        FakeNotifySocket systemd = FakeNotifySocket.bind(dir.resolve("notify").toString())) {
+      Path firstOutput = dir.resolve("first.out");
+      RunningProxy first = startProxy(backend, systemd, environment, firstOutput);
+      assertThat(mappedFromCache(first))
+          .as("no archive yet: the failed start's is dropped")
+          .isEmpty();
+      assertThat(LoopbackEchoServer.exchange(first.port, "first")).isEqualTo("first");
+      stopWithTerm(first, firstOutput);
+      String pending = "\\.jsa\\." + first.process.pid() + "\\.tmp";
+      assertThat(cacheFiles())
+          .as("the first start's archive, written at its exit, and its mark")
+          .hasSize(2)
+          .allMatch(name -> name.matches("proxy-\\d+-\\d+" + pending + "(\\.started)?"));
+
+      Path secondOutput = dir.resolve("second.out");
+      RunningProxy second = startProxy(backend, systemd, environment, secondOutput);
+      assertThat(cacheFiles()).singleElement().asString().matches("proxy-\\d+-\\d+\\.jsa");
+      Path archive = cache().resolve(cacheFiles().get(0));
+      assertThat(mappedFromCache(second)).as("the JVM maps it").containsExactly(archive.toString());
+      assertThat(LoopbackEchoServer.exchange(second.port, "second")).isEqualTo("second");
+      stopWithTerm(second, secondOutput);
+      assertThat(cacheFiles())
+          .as("nothing new written")
+          .containsExactly(archive.getFileName().toString());
+
+      for (Path output : List.of(firstOutput, secondOutput)) {
+        assertThat(Files.readAllLines(output))
+            .as("only the command's own lines")
+            .allMatch(line -> line.startsWith("ha4j proxy: ") || line.startsWith("[main] INFO "));
       }
+    }
+  }
+
+  @Test
+  void anArchiveCutShortIsThrownAwayAndTheNextStartWritesANewOne() throws Exception {
+    Map<String, String> environment = pathOnly(javaOnPath());
+    try (LoopbackEchoServer backend = new LoopbackEchoServer();
+        FakeNotifySocket systemd = FakeNotifySocket.bind(dir.resolve("notify").toString())) {
+      RunningProxy first = startProxy(backend, systemd, environment, dir.resolve("first.out"));
+      stopWithTerm(first, dir.resolve("first.out"));
+      Path pending =
+          cache().resolve(cacheFiles().stream().filter(f -> f.endsWith(".tmp")).findFirst().get());
+      // as a power loss can leave it: the header on disk, the regions behind it not; mapping such a
+      // file kills the JVM with SIGBUS, at every start
+      byte[] whole = Files.readAllBytes(pending);
+      Files.delete(pending);
+      Files.write(pending, java.util.Arrays.copyOf(whole, whole.length / 2));
+
+      Path output = dir.resolve("second.out");
+      RunningProxy second = startProxy(backend, systemd, environment, output);
+      assertThat(mappedFromCache(second)).isEmpty();
+      assertThat(cacheFiles())
+          .as("the cut archive and its mark removed; this start's mark, as it started")
+          .containsExactly(
+              pending.getFileName().toString().replaceFirst("\\.\\d+\\.tmp$", "")
+                  + "."
+                  + second.process.pid()
+                  + ".tmp.started");
+      assertThat(LoopbackEchoServer.exchange(second.port, "still relays"))
+          .isEqualTo("still relays");
+      stopWithTerm(second, output);
+      assertThat(cacheFiles())
+          .hasSize(2)
+          .allMatch(name -> name.contains(".jsa." + second.process.pid() + ".tmp"));
+    }
+  }
+
+  @Test
+  void withCdsOffTheLauncherNeitherWritesNorMapsAnArchive() throws Exception {
+    Map<String, String> environment = pathOnly(javaOnPath());
+    environment.put("HA4J_CDS", "off");
+    try (LoopbackEchoServer backend = new LoopbackEchoServer();
+        FakeNotifySocket systemd = FakeNotifySocket.bind(dir.resolve("notify").toString())) {
+      for (String run : List.of("first.out", "second.out")) {
+        RunningProxy proxy = startProxy(backend, systemd, environment, dir.resolve(run));
+        assertThat(mappedFromCache(proxy)).isEmpty();
+        stopWithTerm(proxy, dir.resolve(run));
+      }
+    }
+    assertThat(cacheFiles()).isEmpty();
+  }
+
+  private record RunningProxy(
+      Process process, int port, List<ProcessHandle> family, FakeNotifySocket systemd) {}
+
+  /** A proxy of the archive's launcher in front of {@code backend}, once it said READY=1. */
+  private RunningProxy startProxy(
+      LoopbackEchoServer backend,
+      FakeNotifySocket systemd,
+      Map<String, String> environment,
+      Path output,
+      String... flags)
+      throws Exception {
+    int port = freePort();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                launcher(),
+                "proxy",
+                "--listen",
+                "127.0.0.1:" + port,
+                "--upstream",
+                backend.hostPort()));
+    command.addAll(List.of(flags));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(elsewhere.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile());
+    builder.environment().clear();
+    builder.environment().putAll(environment);
+    builder.environment().put("NOTIFY_SOCKET", systemd.name());
+    Process proxy = builder.start();
+    started.add(proxy);
+    assertThat(systemd.next(Duration.ofSeconds(30))).as(output.toString()).isEqualTo("READY=1");
+    List<ProcessHandle> family = new ArrayList<>(proxy.descendants().toList());
+    family.add(proxy.toHandle());
+    return new RunningProxy(proxy, port, family, systemd);
+  }
+
+  /** TERM: exit 0, no process of it left, its port free again. */
+  private void stopWithTerm(RunningProxy proxy, Path output) throws Exception {
+    assertThat(run(List.of("kill", "-TERM", Long.toString(proxy.process.pid())), Map.of()).exit)
+        .isZero();
+    assertThat(proxy.process.waitFor(60, TimeUnit.SECONDS)).as("stopped on TERM").isTrue();
+    assertThat(proxy.process.exitValue()).as(Files.readString(output)).isZero();
+    assertThat(proxy.systemd.next(Duration.ofSeconds(5))).isEqualTo("STOPPING=1");
+    assertThat(proxy.family).noneMatch(ProcessHandle::isAlive);
+    try (ServerSocket again = new ServerSocket()) {
+      again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port));
+      assertThat(again.isBound()).as("the listener's port is free again").isTrue();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return free.getLocalPort();
+    }
+  }
+
+  /** The launcher's cache, file names sorted; empty when there is none. */
+  private List<String> cacheFiles() throws IOException {
+    if (!Files.isDirectory(cache())) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(cache())) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  /** The files of the launcher's cache the running JVM has mapped, from /proc/PID/maps. */
+  private List<String> mappedFromCache(RunningProxy proxy) throws IOException {
+    try (Stream<String> maps =
+        Files.lines(Path.of("/proc", Long.toString(proxy.process.pid()), "maps"))) {
+      return maps.map(line -> line.substring(line.lastIndexOf(' ') + 1))
+          .filter(file -> file.startsWith(cache().toString()))
+          .distinct()
+          .toList();
     }
   }
 
@@ -250,17 +410,28 @@ class DistributionIT {
       for (String tool : TOOLS) {
         Files.createSymbolicLink(withJava.resolve(tool), which(tool));
       }
+      for (String tool : ARCHIVE_TOOLS) {
+        Files.createSymbolicLink(withJava.resolve(tool), which(tool));
+      }
       Files.createSymbolicLink(
           withJava.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));
     }
     return withJava;
   }
 
-  /** An environment with PATH alone: no JAVA_HOME, no MAVEN_HOME, nothing from the build. */
-  private static Map<String, String> pathOnly(Path path) {
+  /**
+   * An environment with PATH alone: no JAVA_HOME, no MAVEN_HOME, nothing from the build; and the
+   * launcher's class-data cache in this test's directory instead of the machine's /var/cache.
+   */
+  private Map<String, String> pathOnly(Path path) {
     Map<String, String> environment = new HashMap<>();
     environment.put("PATH", path.toString());
+    environment.put("HA4J_CDS_DIR", cache().toString());
     return environment;
+  }
+
+  private Path cache() {
+    return dir.resolve("cache");
   }
 
   private static Path which(String tool) {

@@ -60,6 +60,8 @@ class SystemdUnitFileTest {
     // PrivateTmp= would hide the default /tmp/ha4j.data and /tmp/ha4j.stats from everyone else
     assertThat(service.get("PrivateTmp")).containsExactly("yes");
     assertThat(service.get("RuntimeDirectory")).containsExactly("ha4j");
+    // the launcher's class-data archive, writable by User= under ProtectSystem= (CACHE_DIRECTORY)
+    assertThat(service.get("CacheDirectory")).containsExactly("ha4j");
     assertThat(service.get("ExecStart"))
         .singleElement()
         .asString()

@@ -88,6 +88,7 @@ final class NodeOperations implements Lifecycle {
           node.stop();
           throw e;
         }
+        StartedMark.started();
       }
 
       @Override

@@ -57,6 +57,38 @@ class CommandLineContractTest {
 
   @ParameterizedTest
   @MethodSource("commands")
+  void aCommandLineOfTheNamedCommandAloneAnswersAsTheWholeTreeDoes(String command) {
+    assertThat(
+            Ha4jCommandLine.commandsFor(List.of(command), Ha4jCommandLine.allCommands(System.in)))
+        .singleElement()
+        .satisfies(
+            only ->
+                assertThat(only.getClass().getAnnotation(CommandLine.Command.class).name())
+                    .isEqualTo(command));
+    for (List<String> args :
+        List.of(
+            List.of(command, "--help"),
+            List.of(command, "--version"),
+            List.of(command, "--no-such-flag"),
+            List.of(command, "--relya", "auto"),
+            List.of(command, "no-such-argument", "--listen"))) {
+      String[] line = args.toArray(String[]::new);
+      assertThat(ha4j(line)).as(String.join(" ", args)).isEqualTo(CommandRun.withAllCommands(line));
+    }
+  }
+
+  @Test
+  void argumentsThatNameNoCommandGetTheWholeTree() {
+    List<CliCommand> all = Ha4jCommandLine.allCommands(System.in);
+    for (List<String> args :
+        List.of(List.<String>of(), List.of("help", "proxy"), List.of("--help"), List.of("prox"))) {
+      assertThat(Ha4jCommandLine.commandsFor(args, all)).as(args.toString()).isSameAs(all);
+    }
+    assertThat(ha4j("prox")).isEqualTo(CommandRun.withAllCommands("prox"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("commands")
   void versionIsTheBuildsOnStdout(String command) {
     CommandRun result = ha4j(command, "--version");
     assertThat(result.exit()).isZero();
