@@ -64,16 +64,15 @@ final class ProtocolThread implements Scheduler, AutoCloseable {
    */
   @Override
   public Timer schedule(Duration delay, Runnable task) {
-    Objects.requireNonNull(task, "task");
-    long due = nanoTime() + delay.toNanos();
-    Due timer;
-    synchronized (lock) {
-      rejectIfClosed();
-      timer = new Due(due, sequence++, task);
-      timers.add(timer);
-    }
-    LockSupport.unpark(thread);
+    Due timer = new Due(task);
+    timer.arm(delay.toNanos());
     return timer;
+  }
+
+  /** Re-arming moves the one entry in place: a steady cadence allocates nothing. */
+  @Override
+  public RearmableTimer timer(Runnable task) {
+    return new Due(task);
   }
 
   /** True when called from this scheduler's own thread. */
@@ -140,16 +139,30 @@ final class ProtocolThread implements Scheduler, AutoCloseable {
     }
   }
 
-  /** One scheduled task: by due time, then in the order scheduled. */
-  private final class Due implements Timer, Comparable<Due> {
-    final long dueNanos;
-    final long order;
+  /** One task's timer: by due time, then in the order armed. */
+  private final class Due implements RearmableTimer, Comparable<Due> {
     final Runnable task;
+    long dueNanos; // guarded by lock
+    long order; // guarded by lock
 
-    Due(long dueNanos, long order, Runnable task) {
-      this.dueNanos = dueNanos;
-      this.order = order;
-      this.task = task;
+    Due(Runnable task) {
+      this.task = Objects.requireNonNull(task, "task");
+    }
+
+    /**
+     * @throws RejectedExecutionException once closed
+     */
+    @Override
+    public void arm(long delayNanos) {
+      long due = nanoTime() + delayNanos;
+      synchronized (lock) {
+        rejectIfClosed();
+        timers.remove(this);
+        dueNanos = due;
+        order = sequence++;
+        timers.add(this);
+      }
+      LockSupport.unpark(thread);
     }
 
     @Override
