@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * <p>Tasks run one at a time in the order they were handed over; a task handed over is run before a
  * timer that fell due meanwhile, so an advert already read is heard before a Master_Down_Timer that
  * expired while it waited. A task that throws is logged and does not stop later tasks. Closing
- * discards what has not started and waits briefly for the running task.
+ * discards what has not started, interrupts the running task and waits briefly for it.
  */
 final class ProtocolThread implements Scheduler, AutoCloseable {
 
@@ -87,8 +87,8 @@ final class ProtocolThread implements Scheduler, AutoCloseable {
       ready.clear();
       timers.clear();
     }
-    LockSupport.unpark(thread);
     if (!inSchedulerThread()) {
+      thread.interrupt(); // as an executor's shutdownNow does: a waiting task gives up
       try {
         thread.join(CLOSE_WAIT_MILLIS);
       } catch (InterruptedException e) {

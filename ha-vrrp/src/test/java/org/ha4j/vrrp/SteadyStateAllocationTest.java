@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.awaitility.Awaitility;
 import org.ha4j.core.linux.LinuxNetwork;
 import org.ha4j.core.linux.RawIpSocket;
@@ -48,11 +49,11 @@ import org.junit.jupiter.api.Test;
  * still allocates about 160 bytes per advert (JDK 17): the Master_Down_Timer is re-armed with a new
  * token each time (its action list and record, the expiry, the timer task). The bound caps that: at
  * 100 adverts a second (advert_int 0.01) at most 100 KB/s, so a 8 MB young generation lasts more
- * than 80 s between collections. A bound of 0 is per advert in whole bytes: a one-off allocation of
- * fewer bytes than adverts measured (a log line) still passes. The message bytes themselves are
- * encoded once per advert change, not per send ({@link AdvertMessages}). A master whose adverts the
- * kernel sends ({@link KernelPacedAdverts}) is measured on its real io_uring: topping the queue up
- * writes entries into the ring and allocates nothing of its own.
+ * than 80 s between collections. A bound of 0 holds in the least of several windows (see {@link
+ * #WINDOWS}). The message bytes themselves are encoded once per advert change, not per send ({@link
+ * AdvertMessages}). A master whose adverts the kernel sends ({@link KernelPacedAdverts}) is
+ * measured on its real io_uring: topping the queue up writes entries into the ring and allocates
+ * nothing of its own.
  */
 class SteadyStateAllocationTest {
 
@@ -61,7 +62,15 @@ class SteadyStateAllocationTest {
   static final Ipv4Address LOOPBACK = Ipv4Address.parse("127.0.0.1");
   static final Ipv4Cidr VIP = Ipv4Cidr.parse("10.200.0.100/24");
   static final int WARM_UP = 1_000;
-  static final int MEASURED = 500;
+
+  /**
+   * Measured in windows of {@link #PER_WINDOW} adverts, the least of them counting: a one-off (a
+   * log line, a kernel queue run dry while a loaded machine stalled the thread) lands in one
+   * window, an allocation per advert in every one.
+   */
+  static final int WINDOWS = 5;
+
+  static final int PER_WINDOW = 100;
 
   /** Bytes per advert a master's protocol thread may allocate in steady state: none. */
   static final long MASTER_BOUND_PER_ADVERT = 0;
@@ -161,14 +170,7 @@ class SteadyStateAllocationTest {
     awaitTrue(() -> sends.get() >= WARM_UP, Duration.ofSeconds(60));
     assertThat(master.snapshot().state()).isEqualTo(VrrpState.MASTER);
 
-    long thread = protocolThreadId();
-    long sentBefore = sends.get();
-    long before = threads.getThreadAllocatedBytes(thread);
-    awaitTrue(() -> sends.get() >= sentBefore + MEASURED, Duration.ofSeconds(30));
-    long after = threads.getThreadAllocatedBytes(thread);
-    long adverts = sends.get() - sentBefore;
-
-    long perAdvert = (after - before) / adverts;
+    long perAdvert = leastPerAdvert(protocolThreadId(), sends::get);
     System.out.println("master: " + perAdvert + " bytes per advert on the protocol thread");
     assertThat(perAdvert).isLessThanOrEqualTo(MASTER_BOUND_PER_ADVERT);
   }
@@ -203,15 +205,7 @@ class SteadyStateAllocationTest {
         awaitTrue(() -> master.advertisementsSent() >= WARM_UP, Duration.ofSeconds(60));
         assertThat(sends.get()).as("the protocol thread sent only the first advert").isEqualTo(1);
 
-        long thread = protocolThreadId();
-        long ticksBefore = master.advertisementsSent();
-        long before = threads.getThreadAllocatedBytes(thread);
-        awaitTrue(
-            () -> master.advertisementsSent() >= ticksBefore + MEASURED, Duration.ofSeconds(30));
-        long after = threads.getThreadAllocatedBytes(thread);
-        long ticks = master.advertisementsSent() - ticksBefore;
-
-        long perAdvert = (after - before) / ticks;
+        long perAdvert = leastPerAdvert(protocolThreadId(), master::advertisementsSent);
         System.out.println("kernel-paced master: " + perAdvert + " bytes per advert");
         assertThat(perAdvert).isLessThanOrEqualTo(MASTER_BOUND_PER_ADVERT);
         assertThat(master.sendFailures()).isZero();
@@ -288,11 +282,18 @@ class SteadyStateAllocationTest {
     assertThat(backup.snapshot().state()).isEqualTo(VrrpState.BACKUP);
     long protocol = protocolThreadId();
     long rx = receiverThread.getId();
-    long protocolBefore = threads.getThreadAllocatedBytes(protocol);
-    long rxBefore = threads.getThreadAllocatedBytes(rx);
-    feed(packet, MEASURED);
-    long protocolPer = (threads.getThreadAllocatedBytes(protocol) - protocolBefore) / MEASURED;
-    long rxPer = (threads.getThreadAllocatedBytes(rx) - rxBefore) / MEASURED;
+    long protocolPer = Long.MAX_VALUE;
+    long rxPer = Long.MAX_VALUE;
+    for (int window = 0; window < WINDOWS; window++) {
+      long protocolBefore = threads.getThreadAllocatedBytes(protocol);
+      long rxBefore = threads.getThreadAllocatedBytes(rx);
+      feed(packet, PER_WINDOW);
+      protocolPer =
+          Math.min(
+              protocolPer,
+              (threads.getThreadAllocatedBytes(protocol) - protocolBefore) / PER_WINDOW);
+      rxPer = Math.min(rxPer, (threads.getThreadAllocatedBytes(rx) - rxBefore) / PER_WINDOW);
+    }
 
     System.out.println(
         "backup: "
@@ -302,6 +303,19 @@ class SteadyStateAllocationTest {
             + " on the protocol thread");
     assertThat(rxPer).isLessThanOrEqualTo(RECEIVER_BOUND_PER_ADVERT);
     assertThat(protocolPer).isLessThanOrEqualTo(BACKUP_BOUND_PER_ADVERT);
+  }
+
+  /** Bytes per advert {@code thread} allocates in the least of {@link #WINDOWS} windows. */
+  private long leastPerAdvert(long thread, LongSupplier adverts) {
+    long least = Long.MAX_VALUE;
+    for (int window = 0; window < WINDOWS; window++) {
+      long start = adverts.getAsLong();
+      long before = threads.getThreadAllocatedBytes(thread);
+      awaitTrue(() -> adverts.getAsLong() >= start + PER_WINDOW, Duration.ofSeconds(30));
+      long allocated = threads.getThreadAllocatedBytes(thread) - before;
+      least = Math.min(least, allocated / (adverts.getAsLong() - start));
+    }
+    return least;
   }
 
   /** Hands {@code count} packets to the receiver one at a time; returns once all are handled. */
