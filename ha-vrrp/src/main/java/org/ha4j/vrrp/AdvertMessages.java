@@ -43,8 +43,12 @@ final class AdvertMessages implements AdvertisementSender {
 
   @Override
   public void send(VrrpAdvertisement advert) throws IOException {
-    if (!advert.equals(encoded)) {
-      encode(advert);
+    if (advert != encoded) {
+      if (advert.equals(encoded)) {
+        encoded = advert; // an equal copy: from now on the identity check answers alone
+      } else {
+        encode(advert);
+      }
     }
     if (!advert.isV3()) {
       transport.send(messages[0]); // a VRRPv2 message is the same for every destination

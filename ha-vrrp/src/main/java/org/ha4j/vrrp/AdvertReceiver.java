@@ -1,6 +1,7 @@
 package org.ha4j.vrrp;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.vrrp.codec.ReceiveExpectations;
@@ -76,6 +77,15 @@ final class AdvertReceiver {
 
     /** The source to name when a packet is dropped; null when it is not an IPv4 one. */
     Ipv4Address sourceOf(byte[] packet);
+
+    /**
+     * True when {@code packet} decodes exactly as the one in the first {@code previousLength} bytes
+     * of {@code previous} did; by default, when every byte is equal.
+     */
+    default boolean repeats(byte[] previous, int previousLength, byte[] packet) {
+      return packet.length == previousLength
+          && Arrays.equals(previous, 0, previousLength, packet, 0, previousLength);
+    }
   }
 
   private final String name;
@@ -90,6 +100,16 @@ final class AdvertReceiver {
 
   /** True from a packet's receipt until it was handed on (or dropped). */
   private volatile boolean handling;
+
+  /*
+   * The last packet accepted, its decoder and result (receiver thread only). A steady master sends
+   * the same advert over and over: a packet that repeats it is accepted as it was, without decoding
+   * it again, and hands the same objects on, so hearing it allocates nothing.
+   */
+  private byte[] lastPacket = new byte[0];
+  private int lastLength;
+  private PacketDecoder lastDecoder;
+  private VrrpDecodeResult.Accepted lastAccepted;
 
   AdvertReceiver(
       String name,
@@ -188,16 +208,15 @@ final class AdvertReceiver {
 
   private void accept(byte[] packet) {
     PacketDecoder current = decoder;
-    VrrpDecodeResult result = current.decode(packet);
-    if (result instanceof VrrpDecodeResult.Rejected rejected) {
-      dropped.packet(rejected.reason().name(), current.sourceOf(packet), rejected.detail());
-      return;
-    }
-    VrrpDecodeResult.Accepted valid = (VrrpDecodeResult.Accepted) result;
-    TransportRejection bySource = VrrpTransport.checkSource(transportConfig, valid.source());
-    if (bySource != null) {
-      dropped.packet(bySource.name(), valid.source(), null);
-      return;
+    VrrpDecodeResult.Accepted valid;
+    if (current == lastDecoder && current.repeats(lastPacket, lastLength, packet)) {
+      valid = lastAccepted;
+    } else {
+      valid = decodeAndCheck(current, packet);
+      if (valid == null) {
+        return;
+      }
+      remember(current, packet, valid);
     }
     if (valid.ownerAddressListMismatch()) {
       log.warn(
@@ -216,6 +235,33 @@ final class AdvertReceiver {
     accepted.advertisement(valid.source(), valid.advertisement());
   }
 
+  /** The packet's full checks; null when it was dropped (and reported). */
+  private VrrpDecodeResult.Accepted decodeAndCheck(PacketDecoder current, byte[] packet) {
+    VrrpDecodeResult result = current.decode(packet);
+    if (result instanceof VrrpDecodeResult.Rejected rejected) {
+      dropped.packet(rejected.reason().name(), current.sourceOf(packet), rejected.detail());
+      return null;
+    }
+    VrrpDecodeResult.Accepted valid = (VrrpDecodeResult.Accepted) result;
+    TransportRejection bySource = VrrpTransport.checkSource(transportConfig, valid.source());
+    if (bySource != null) {
+      dropped.packet(bySource.name(), valid.source(), null);
+      return null;
+    }
+    return valid;
+  }
+
+  /** Copies the packet: a transport may hand the same buffer over again with other bytes in it. */
+  private void remember(PacketDecoder current, byte[] packet, VrrpDecodeResult.Accepted valid) {
+    if (lastPacket.length < packet.length) {
+      lastPacket = new byte[packet.length];
+    }
+    System.arraycopy(packet, 0, lastPacket, 0, packet.length);
+    lastLength = packet.length;
+    lastDecoder = current;
+    lastAccepted = valid;
+  }
+
   static PacketDecoder ipv4(ReceiveExpectations expectations) {
     return new PacketDecoder() {
       @Override
@@ -226,6 +272,11 @@ final class AdvertReceiver {
       @Override
       public Ipv4Address sourceOf(byte[] packet) {
         return packet.length >= 20 ? Ipv4Address.ofBytes(packet, 12) : null;
+      }
+
+      @Override
+      public boolean repeats(byte[] previous, int previousLength, byte[] packet) {
+        return VrrpDecoder.repeats(previous, previousLength, packet);
       }
     };
   }

@@ -24,7 +24,6 @@ import org.ha4j.core.linux.RouteNetlink;
 import org.ha4j.core.net.IpAddress;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
-import org.ha4j.core.time.SystemScheduler;
 import org.ha4j.vrrp.codec.ReceiveExpectations;
 import org.ha4j.vrrp.codec.VrrpWireFormat;
 import org.ha4j.vrrp.driver.AddressAnnouncer;
@@ -53,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * listeners and notify scripts), rehearses the takeover, and feeds the driver from the receiver
  * thread, the link watcher and the tracked health sources.
  *
- * <p>Threads: the protocol thread (a {@link SystemScheduler}) is the driver's: the only one that
+ * <p>Threads: the protocol thread (a {@link ProtocolThread}) is the driver's: the only one that
  * touches the state machine, the VIPs and the timers, and the one listeners are called on. The
  * receiver thread decodes packets and queues valid ones to it; the link watcher and health sources
  * queue their changes too.
@@ -74,7 +73,7 @@ final class DefaultVrrpInstance implements VrrpInstance {
   private final List<HealthSource.Subscription> subscriptions = new ArrayList<>();
 
   private volatile DropCounter drops;
-  private SystemScheduler scheduler;
+  private ProtocolThread scheduler;
   private RouteNetlink netlink;
   private int interfaceIndex;
   private volatile VrrpTransport transport;
@@ -244,13 +243,13 @@ final class DefaultVrrpInstance implements VrrpInstance {
           "({}) no_accept: traffic to the VIPs dropped by nftables table {}", name, filter.table());
     }
     LinkMonitor monitor = LinuxNetwork.openLinkMonitor();
-    scheduler = new SystemScheduler("ha4j-vrrp-" + name);
+    scheduler = new ProtocolThread("ha4j-vrrp-" + name);
     scheduler.execute(() -> VrrpThreadPriority.raise(name, "protocol"));
     DropCounter dropCounter = new DropCounter(name, scheduler);
     drops = dropCounter;
     notifyRunner = new NotifyRunner(name);
     notifier = new InstanceNotifier(this, s.listeners(), s.notifyScripts(), notifyRunner);
-    SystemScheduler protocolThread = scheduler;
+    ProtocolThread protocolThread = scheduler;
     if (s.syncGroup() != null) {
       groupMember = s.syncGroup().coordinator().join(name, config, protocolThread::execute);
     }
@@ -353,14 +352,16 @@ final class DefaultVrrpInstance implements VrrpInstance {
         from,
         config,
         decoder,
-        (source, advert) -> {
-          advertsQueued.incrementAndGet();
-          scheduler.execute(
-              () -> {
-                advertsQueued.decrementAndGet();
-                driver.handle(VrrpInput.advertisement(source, advert));
-              });
-        },
+        // counted from hand-over to delivery, for the driver's Master_Down_Timer (advertsUnheard)
+        new AdvertHandOff(
+            task -> {
+              advertsQueued.incrementAndGet();
+              scheduler.execute(task);
+            },
+            input -> {
+              advertsQueued.decrementAndGet();
+              driver.handle(input);
+            }),
         (reason, source, detail) -> {
           dropCounter.drop(reason, source, detail);
           scheduler.execute(() -> notifier.packetDropped(reason, source));

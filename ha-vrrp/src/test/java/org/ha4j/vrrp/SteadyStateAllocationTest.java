@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.awaitility.Awaitility;
 import org.ha4j.core.linux.LinuxNetwork;
 import org.ha4j.core.linux.RawIpSocket;
@@ -19,7 +20,6 @@ import org.ha4j.core.net.IpAddress;
 import org.ha4j.core.net.Ipv4Address;
 import org.ha4j.core.net.Ipv4Cidr;
 import org.ha4j.core.testing.Privileges;
-import org.ha4j.core.time.SystemScheduler;
 import org.ha4j.vrrp.codec.ReceiveExpectations;
 import org.ha4j.vrrp.codec.VrrpAdvertisement;
 import org.ha4j.vrrp.codec.VrrpEncoder;
@@ -41,14 +41,19 @@ import org.junit.jupiter.api.Test;
  * thread, protocol thread, driver, state machine, encoder, decoder) with only the socket calls
  * replaced. Measured with {@code ThreadMXBean#getThreadAllocatedBytes} on each VRRP thread.
  *
- * <p>Not zero: each advert still allocates the state machine's action list and records, its
- * snapshot, and the executor's timer task (about 740 bytes on a master's protocol thread, 300 on
- * the receiver thread and 520 on a backup's protocol thread, measured on JDK 17). The bounds below
- * cap that: at 100 adverts a second (advert_int 0.01) at most 100 KB/s per thread, so a 8 MB young
- * generation lasts more than 80 s between collections; the message bytes themselves are encoded
- * once per advert change, not per send ({@link AdvertMessages}). A master whose adverts the kernel
- * sends ({@link KernelPacedAdverts}) is measured on its real io_uring: topping the queue up writes
- * entries into the ring and allocates nothing of its own.
+ * <p>A master's protocol thread and the receiver thread allocate nothing per advert: the state
+ * machine hands a steady master's tick (the same advert, the same arming) and an unchanged snapshot
+ * out again, the driver re-arms its Adver_Timer in place on the allocation-free {@link
+ * ProtocolThread}, and a packet that repeats the previous advert is accepted without decoding it
+ * again, its input and hand-off task reused ({@link AdvertHandOff}). A backup's protocol thread
+ * still allocates about 160 bytes per advert (JDK 17): the Master_Down_Timer is re-armed with a new
+ * token each time (its action list and record, the expiry, the timer task). The bound caps that: at
+ * 100 adverts a second (advert_int 0.01) at most 100 KB/s, so a 8 MB young generation lasts more
+ * than 80 s between collections. A bound of 0 holds in the least of several windows (see {@link
+ * #WINDOWS}). The message bytes themselves are encoded once per advert change, not per send ({@link
+ * AdvertMessages}). A master whose adverts the kernel sends ({@link KernelPacedAdverts}) is
+ * measured on its real io_uring: topping the queue up writes entries into the ring and allocates
+ * nothing of its own.
  */
 class SteadyStateAllocationTest {
 
@@ -57,12 +62,26 @@ class SteadyStateAllocationTest {
   static final Ipv4Address LOOPBACK = Ipv4Address.parse("127.0.0.1");
   static final Ipv4Cidr VIP = Ipv4Cidr.parse("10.200.0.100/24");
   static final int WARM_UP = 1_000;
-  static final int MEASURED = 500;
 
-  /** Bytes per advert a VRRP thread may allocate in steady state; see the class comment. */
-  static final long BOUND_PER_ADVERT = 1_024;
+  /**
+   * Measured in windows of {@link #PER_WINDOW} adverts, the least of them counting: a one-off (a
+   * log line, a kernel queue run dry while a loaded machine stalled the thread) lands in one
+   * window, an allocation per advert in every one.
+   */
+  static final int WINDOWS = 5;
 
-  final SystemScheduler scheduler = new SystemScheduler("ha4j-vrrp-alloc-test");
+  static final int PER_WINDOW = 100;
+
+  /** Bytes per advert a master's protocol thread may allocate in steady state: none. */
+  static final long MASTER_BOUND_PER_ADVERT = 0;
+
+  /** Bytes per advert a backup's protocol thread may allocate in steady state; see above. */
+  static final long BACKUP_BOUND_PER_ADVERT = 1_024;
+
+  /** The receiver thread allocates nothing for an advert that repeats the previous one. */
+  static final long RECEIVER_BOUND_PER_ADVERT = 0;
+
+  final ProtocolThread scheduler = new ProtocolThread("ha4j-vrrp-alloc-test");
   final com.sun.management.ThreadMXBean threads =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
   final AtomicLong sends = new AtomicLong();
@@ -151,16 +170,9 @@ class SteadyStateAllocationTest {
     awaitTrue(() -> sends.get() >= WARM_UP, Duration.ofSeconds(60));
     assertThat(master.snapshot().state()).isEqualTo(VrrpState.MASTER);
 
-    long thread = protocolThreadId();
-    long sentBefore = sends.get();
-    long before = threads.getThreadAllocatedBytes(thread);
-    awaitTrue(() -> sends.get() >= sentBefore + MEASURED, Duration.ofSeconds(30));
-    long after = threads.getThreadAllocatedBytes(thread);
-    long adverts = sends.get() - sentBefore;
-
-    long perAdvert = (after - before) / adverts;
+    long perAdvert = leastPerAdvert(protocolThreadId(), sends::get);
     System.out.println("master: " + perAdvert + " bytes per advert on the protocol thread");
-    assertThat(perAdvert).isLessThanOrEqualTo(BOUND_PER_ADVERT);
+    assertThat(perAdvert).isLessThanOrEqualTo(MASTER_BOUND_PER_ADVERT);
   }
 
   @Test
@@ -193,17 +205,9 @@ class SteadyStateAllocationTest {
         awaitTrue(() -> master.advertisementsSent() >= WARM_UP, Duration.ofSeconds(60));
         assertThat(sends.get()).as("the protocol thread sent only the first advert").isEqualTo(1);
 
-        long thread = protocolThreadId();
-        long ticksBefore = master.advertisementsSent();
-        long before = threads.getThreadAllocatedBytes(thread);
-        awaitTrue(
-            () -> master.advertisementsSent() >= ticksBefore + MEASURED, Duration.ofSeconds(30));
-        long after = threads.getThreadAllocatedBytes(thread);
-        long ticks = master.advertisementsSent() - ticksBefore;
-
-        long perAdvert = (after - before) / ticks;
+        long perAdvert = leastPerAdvert(protocolThreadId(), master::advertisementsSent);
         System.out.println("kernel-paced master: " + perAdvert + " bytes per advert");
-        assertThat(perAdvert).isLessThanOrEqualTo(BOUND_PER_ADVERT);
+        assertThat(perAdvert).isLessThanOrEqualTo(MASTER_BOUND_PER_ADVERT);
         assertThat(master.sendFailures()).isZero();
       } finally {
         scheduler.close(); // the submitting thread ends first, then the ring
@@ -262,8 +266,7 @@ class SteadyStateAllocationTest {
                 .addresses(List.of(VIP.address()))
                 .requireTtl255(true)
                 .build(),
-            (from, advert) ->
-                scheduler.execute(() -> backup.handle(VrrpInput.advertisement(from, advert))),
+            new AdvertHandOff(scheduler::execute, backup::handle),
             (reason, from, detail) -> {
               throw new AssertionError(reason + " " + detail);
             });
@@ -279,11 +282,18 @@ class SteadyStateAllocationTest {
     assertThat(backup.snapshot().state()).isEqualTo(VrrpState.BACKUP);
     long protocol = protocolThreadId();
     long rx = receiverThread.getId();
-    long protocolBefore = threads.getThreadAllocatedBytes(protocol);
-    long rxBefore = threads.getThreadAllocatedBytes(rx);
-    feed(packet, MEASURED);
-    long protocolPer = (threads.getThreadAllocatedBytes(protocol) - protocolBefore) / MEASURED;
-    long rxPer = (threads.getThreadAllocatedBytes(rx) - rxBefore) / MEASURED;
+    long protocolPer = Long.MAX_VALUE;
+    long rxPer = Long.MAX_VALUE;
+    for (int window = 0; window < WINDOWS; window++) {
+      long protocolBefore = threads.getThreadAllocatedBytes(protocol);
+      long rxBefore = threads.getThreadAllocatedBytes(rx);
+      feed(packet, PER_WINDOW);
+      protocolPer =
+          Math.min(
+              protocolPer,
+              (threads.getThreadAllocatedBytes(protocol) - protocolBefore) / PER_WINDOW);
+      rxPer = Math.min(rxPer, (threads.getThreadAllocatedBytes(rx) - rxBefore) / PER_WINDOW);
+    }
 
     System.out.println(
         "backup: "
@@ -291,8 +301,21 @@ class SteadyStateAllocationTest {
             + " bytes per advert on the receiver thread, "
             + protocolPer
             + " on the protocol thread");
-    assertThat(rxPer).isLessThanOrEqualTo(BOUND_PER_ADVERT);
-    assertThat(protocolPer).isLessThanOrEqualTo(BOUND_PER_ADVERT);
+    assertThat(rxPer).isLessThanOrEqualTo(RECEIVER_BOUND_PER_ADVERT);
+    assertThat(protocolPer).isLessThanOrEqualTo(BACKUP_BOUND_PER_ADVERT);
+  }
+
+  /** Bytes per advert {@code thread} allocates in the least of {@link #WINDOWS} windows. */
+  private long leastPerAdvert(long thread, LongSupplier adverts) {
+    long least = Long.MAX_VALUE;
+    for (int window = 0; window < WINDOWS; window++) {
+      long start = adverts.getAsLong();
+      long before = threads.getThreadAllocatedBytes(thread);
+      awaitTrue(() -> adverts.getAsLong() >= start + PER_WINDOW, Duration.ofSeconds(30));
+      long allocated = threads.getThreadAllocatedBytes(thread) - before;
+      least = Math.min(least, allocated / (adverts.getAsLong() - start));
+    }
+    return least;
   }
 
   /** Hands {@code count} packets to the receiver one at a time; returns once all are handled. */

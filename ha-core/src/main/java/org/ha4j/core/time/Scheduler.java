@@ -17,6 +17,15 @@ public interface Scheduler extends Ticker {
   /** Runs {@code task} once {@code delay} has passed on this scheduler's clock. */
   Timer schedule(Duration delay, Runnable task);
 
+  /**
+   * A timer for {@code task} that is armed again and again, each {@link RearmableTimer#arm}
+   * replacing the arming before. The default schedules a new task per arming; a scheduler that runs
+   * a steady cadence (one advert per interval) overrides it to re-arm without allocating.
+   */
+  default RearmableTimer timer(Runnable task) {
+    return new SchedulingRearmableTimer(this, task);
+  }
+
   /** A scheduled task that has not run yet. */
   @FunctionalInterface
   interface Timer {
@@ -26,5 +35,11 @@ public interface Scheduler extends Ticker {
      * @return true if this call stopped it, false if it had already run or been cancelled
      */
     boolean cancel();
+  }
+
+  /** See {@link Scheduler#timer(Runnable)}; {@link #cancel()} stops the current arming. */
+  interface RearmableTimer extends Timer {
+    /** Runs the task once {@code delayNanos} has passed, instead of when armed before. */
+    void arm(long delayNanos);
   }
 }

@@ -82,6 +82,30 @@ public final class VrrpDecoder {
 
   private VrrpDecoder() {}
 
+  /**
+   * True when {@code packet} is the IPv4 packet in the first {@code previousLength} bytes of {@code
+   * previous} again: every byte equal but the Identification and the header checksum (which the
+   * sender's kernel changes per packet), and the header checksum still verifies. Such a packet
+   * decodes exactly as the previous one did, so a receiver may reuse that result instead of
+   * decoding it again. Allocates nothing.
+   */
+  public static boolean repeats(byte[] previous, int previousLength, byte[] packet) {
+    Objects.requireNonNull(previous, "previous");
+    Objects.requireNonNull(packet, "packet");
+    if (packet.length != previousLength
+        || previousLength < VrrpWireFormat.IPV4_HEADER_LENGTH
+        || previousLength > previous.length) {
+      return false;
+    }
+    int headerLength = (u8(packet, 0) & 0x0f) * 4;
+    return Arrays.equals(previous, 0, 4, packet, 0, 4)
+        && Arrays.equals(previous, 6, 10, packet, 6, 10)
+        && Arrays.equals(previous, 12, previousLength, packet, 12, previousLength)
+        && headerLength >= VrrpWireFormat.IPV4_HEADER_LENGTH
+        && headerLength <= previousLength
+        && InternetChecksum.verifies(packet, 0, headerLength);
+  }
+
   /** Decodes the whole array as one IPv4 packet. */
   public static VrrpDecodeResult decode(byte[] packet, ReceiveExpectations expectations) {
     return decode(packet, 0, packet.length, expectations);

@@ -84,6 +84,14 @@ public final class VrrpDriver {
   /** True when the kernel sent the current input's advert from its queue. */
   private boolean sentByKernel;
 
+  /**
+   * The Adver_Timer arming {@link #cadenceTimer} delivers the expiry of. A steady master's machine
+   * returns the same arming tick after tick, so the timer is re-armed in place, not made anew.
+   */
+  private VrrpAction.ArmTimer cadenceArm;
+
+  private Scheduler.RearmableTimer cadenceTimer;
+
   private VrrpDriver(Builder b) {
     this.name = b.name;
     this.machine = b.machine;
@@ -137,7 +145,8 @@ public final class VrrpDriver {
       // queued with the old content may go out after this input
       horizon.cancel();
     }
-    for (VrrpAction action : actions) {
+    for (int i = 0; i < actions.size(); i++) { // by index: no iterator per input
+      VrrpAction action = actions.get(i);
       observer.performing(now, action);
       perform(action);
     }
@@ -286,8 +295,13 @@ public final class VrrpDriver {
             !advertTimerFired
                 ? pacer.restart(now, interval)
                 : sentByKernel ? pacer.keep(now, interval) : pacer.next(now, interval);
-        timers.put(
-            arm.timer(), scheduler.schedule(Duration.ofNanos(delay), () -> handle(arm.expiry())));
+        if (arm != cadenceArm) {
+          VrrpInput expiry = arm.expiry();
+          cadenceArm = arm;
+          cadenceTimer = scheduler.timer(() -> handle(expiry));
+        }
+        cadenceTimer.arm(delay);
+        timers.put(arm.timer(), cadenceTimer);
         if (advertNow != null) {
           keepQueued(advertNow, now, now + delay, interval);
         }

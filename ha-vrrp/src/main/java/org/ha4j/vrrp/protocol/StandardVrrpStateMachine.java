@@ -4,7 +4,6 @@ import static org.ha4j.vrrp.protocol.VrrpTiming.seconds;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +33,27 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
   private final Map<String, TrackedInput> trackedByName = new LinkedHashMap<>();
   private final Map<String, HealthStatus> health = new LinkedHashMap<>();
 
-  /** The token of the live arming of each timer; absent = not armed. */
-  private final Map<VrrpTimer, Long> armed = new EnumMap<>(VrrpTimer.class);
+  /** The token of the live arming of each timer, by ordinal; 0 = not armed (tokens start at 1). */
+  private final long[] armed = new long[VrrpTimer.values().length];
+
+  /** An immutable copy of {@link #health}, replaced whenever it changes. */
+  private Map<String, HealthStatus> healthView = Map.of();
+
+  /** The last snapshot made; handed out again while nothing in it changed. */
+  private VrrpSnapshot lastSnapshot;
+
+  /**
+   * A master's last Adver_Timer output (send, re-arm with the same token), the configuration and
+   * priority it was made for, and its arming: the next expiry of that arming gets the same list.
+   */
+  private List<VrrpAction> lastTick;
+
+  private VrrpRouterConfig lastTickConfig;
+  private int lastTickPriority;
+  private long lastTickToken;
+
+  /** The last Master_Down delay armed: a steady backup arms the same one again and again. */
+  private Duration lastDownDelay = Duration.ZERO;
 
   private VrrpState state = VrrpState.INITIALIZE;
   private boolean interfaceUp = true;
@@ -84,18 +102,36 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
 
   @Override
   public VrrpSnapshot snapshot() {
-    return new VrrpSnapshot(
-        state,
-        config.priority(),
-        effectivePriority,
-        Optional.ofNullable(masterAddress),
-        masterPriority,
-        holdsVirtualAddresses,
-        interfaceUp,
-        health,
-        lastTransitionNanos,
-        Duration.ofNanos(masterAdverIntervalNanos),
-        state == VrrpState.MASTER && (config.isAddressOwner() || config.acceptMode()));
+    boolean accepts = state == VrrpState.MASTER && (config.isAddressOwner() || config.acceptMode());
+    VrrpSnapshot last = lastSnapshot;
+    if (last != null
+        && last.state() == state
+        && last.basePriority() == config.priority()
+        && last.effectivePriority() == effectivePriority
+        && Objects.equals(last.masterAddress().orElse(null), masterAddress)
+        && last.masterPriority() == masterPriority
+        && last.holdsVirtualAddresses() == holdsVirtualAddresses
+        && last.interfaceUp() == interfaceUp
+        && last.trackedHealth() == healthView
+        && last.lastTransitionNanos() == lastTransitionNanos
+        && last.masterAdverInterval().toNanos() == masterAdverIntervalNanos
+        && last.acceptsVirtualAddressTraffic() == accepts) {
+      return last; // immutable and equal: a steady router makes no new one per advert
+    }
+    lastSnapshot =
+        new VrrpSnapshot(
+            state,
+            config.priority(),
+            effectivePriority,
+            Optional.ofNullable(masterAddress),
+            masterPriority,
+            holdsVirtualAddresses,
+            interfaceUp,
+            healthView,
+            lastTransitionNanos,
+            Duration.ofNanos(masterAdverIntervalNanos),
+            accepts);
+    return lastSnapshot;
   }
 
   @Override
@@ -110,6 +146,9 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
               + " (nowNanos must come from a monotonic clock)");
     }
     lastNowNanos = nowNanos;
+    if (input instanceof VrrpInput.TimerExpired expired && repeatsLastTick(expired)) {
+      return lastTick; // the same advert and the same arming again, as an immutable list
+    }
     List<VrrpAction> out = new ArrayList<>(4);
     if (input instanceof VrrpInput.Start) {
       onStart(nowNanos, out);
@@ -363,11 +402,11 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
   // ---------------------------------------------------------------- timers
 
   private void onTimer(long now, VrrpInput.TimerExpired expired, List<VrrpAction> out) {
-    Long live = armed.get(expired.timer());
-    if (live == null || live != expired.token()) {
+    long live = armed[expired.timer().ordinal()];
+    if (live == 0 || live != expired.token()) {
       return; // stale: cancelled or re-armed since this firing was scheduled
     }
-    armed.remove(expired.timer());
+    armed[expired.timer().ordinal()] = 0;
     switch (expired.timer()) {
       case MASTER_DOWN -> {
         // §6.4.2: "If the Master_Down_Timer fires, then: Send an ADVERTISEMENT, Broadcast a
@@ -397,8 +436,15 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
       }
       case ADVERTISEMENT -> {
         // §6.4.3: "If the Adver_Timer fires, then: Send an ADVERTISEMENT, Reset the Adver_Timer".
+        // The arming keeps the token of the expiry just consumed: no other firing carries it (a
+        // token is reused only by the arming that follows its own expiry), so the output repeats
+        // and is kept for the next expiry.
         out.add(advertisement(effectivePriority));
-        armTimer(VrrpTimer.ADVERTISEMENT, config.advertInterval(), out);
+        armTimer(VrrpTimer.ADVERTISEMENT, expired.token(), config.advertInterval(), out);
+        lastTick = List.copyOf(out);
+        lastTickConfig = config;
+        lastTickPriority = effectivePriority;
+        lastTickToken = expired.token();
       }
       case GARP_SECOND_BURST ->
           out.add(
@@ -422,6 +468,7 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
       return; // not tracked by this router, or no change
     }
     health.put(changed.name(), changed.status());
+    healthView = Map.copyOf(health);
     reevaluate(now, "tracked " + changed.name() + " " + changed.status(), out);
   }
 
@@ -451,7 +498,7 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
         if (fault.isPresent()) {
           cancel(VrrpTimer.MASTER_DOWN, out);
           transition(now, VrrpState.FAULT, fault.get(), out);
-        } else if (effectivePriority != before && armed.containsKey(VrrpTimer.MASTER_DOWN)) {
+        } else if (effectivePriority != before && armed[VrrpTimer.MASTER_DOWN.ordinal()] != 0) {
           // keepalived vrrp_set_effective_priority(): the running down timer is recomputed with the
           // new skew and its expiry moved by the difference, not restarted.
           long deadline = masterDownArmedAtNanos + masterDownBaseNanos + skewNanos();
@@ -567,7 +614,7 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
         if (fault.isPresent()) {
           cancel(VrrpTimer.MASTER_DOWN, out);
           transition(now, VrrpState.FAULT, "reconfigured: " + fault.get(), out);
-        } else if (armed.containsKey(VrrpTimer.MASTER_DOWN)) {
+        } else if (armed[VrrpTimer.MASTER_DOWN.ordinal()] != 0) {
           long base = masterDownBaseNanos == 0 ? 0 : downBaseNanos();
           long due = Math.max(masterDownDue, masterDownArmedAtNanos + base + skewNanos());
           if (due != masterDownDue) {
@@ -622,6 +669,7 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
           input.name(),
           status != null ? status : known.getOrDefault(input.name(), HealthStatus.UP));
     }
+    healthView = Map.copyOf(health);
   }
 
   /**
@@ -717,7 +765,10 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
   /** Arms the Master_Down_Timer at {@code base + Skew_Time}; returns that delay in nanoseconds. */
   private long armMasterDown(long now, long baseNanos, List<VrrpAction> out) {
     long delay = baseNanos + skewNanos();
-    armTimer(VrrpTimer.MASTER_DOWN, Duration.ofNanos(delay), out);
+    if (lastDownDelay.toNanos() != delay) {
+      lastDownDelay = Duration.ofNanos(delay);
+    }
+    armTimer(VrrpTimer.MASTER_DOWN, lastDownDelay, out);
     masterDownArmedAtNanos = now;
     masterDownBaseNanos = baseNanos;
     return delay;
@@ -741,15 +792,34 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
   }
 
   private void armTimer(VrrpTimer timer, Duration delay, List<VrrpAction> out) {
-    long token = nextToken++;
-    armed.put(timer, token);
+    armTimer(timer, nextToken++, delay, out);
+  }
+
+  private void armTimer(VrrpTimer timer, long token, Duration delay, List<VrrpAction> out) {
+    armed[timer.ordinal()] = token;
     out.add(new VrrpAction.ArmTimer(timer, token, delay));
   }
 
   private void cancel(VrrpTimer timer, List<VrrpAction> out) {
-    if (armed.remove(timer) != null) {
+    if (armed[timer.ordinal()] != 0) {
+      armed[timer.ordinal()] = 0;
       out.add(new VrrpAction.CancelTimer(timer));
     }
+  }
+
+  /**
+   * True when {@code expired} is the live Adver_Timer arming of the last tick, and the advert it
+   * sends is still the one that tick sent (same configuration, same priority, still MASTER): the
+   * output is then that tick's again, and the timer stays armed with the same token.
+   */
+  private boolean repeatsLastTick(VrrpInput.TimerExpired expired) {
+    return lastTick != null
+        && expired.timer() == VrrpTimer.ADVERTISEMENT
+        && expired.token() == lastTickToken
+        && armed[VrrpTimer.ADVERTISEMENT.ordinal()] == lastTickToken
+        && state == VrrpState.MASTER
+        && config == lastTickConfig
+        && effectivePriority == lastTickPriority;
   }
 
   private VrrpAction.SendAdvertisement advertisement(int priority) {

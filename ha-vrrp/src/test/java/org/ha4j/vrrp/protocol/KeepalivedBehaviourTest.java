@@ -9,6 +9,7 @@ import static org.ha4j.vrrp.protocol.RouterHarness.SECOND;
 import static org.ha4j.vrrp.protocol.RouterHarness.config;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -352,6 +353,31 @@ class KeepalivedBehaviourTest {
 
       assertThat(h.feed(first.expiry())).isEmpty();
       assertThat(h.state()).isEqualTo(VrrpState.BACKUP);
+    }
+
+    @Test
+    @DisplayName(
+        "a steady master's Adver_Timer output repeats (same token); an earlier mastership's expiry"
+            + " stays stale")
+    void steadyTickRepeatsAndEarlierExpiriesStayStale() {
+      RouterHarness h = RouterHarness.started(config(100).build());
+      h.advanceTo(MDI_100);
+      assertThat(h.state()).isEqualTo(VrrpState.MASTER);
+      VrrpAction.ArmTimer arm = h.armed(VrrpTimer.ADVERTISEMENT);
+      List<VrrpAction> first = h.feed(arm.expiry());
+      assertThat(h.armed(VrrpTimer.ADVERTISEMENT).token()).isEqualTo(arm.token());
+      List<VrrpAction> second = h.feed(arm.expiry());
+      List<VrrpAction> third = h.feed(arm.expiry());
+      assertThat(second).isEqualTo(first).isSameAs(third);
+      assertThat(h.router.snapshot()).isSameAs(h.router.snapshot());
+
+      h.receive(PEER_HIGHER_ADDRESS, 200); // -> BACKUP: the Adver_Timer is cancelled
+      assertThat(h.feed(arm.expiry())).isEmpty();
+      h.advanceTo(h.due(VrrpTimer.MASTER_DOWN)); // that master went silent: MASTER again
+      assertThat(h.state()).isEqualTo(VrrpState.MASTER);
+      assertThat(h.armed(VrrpTimer.ADVERTISEMENT).token()).isNotEqualTo(arm.token());
+      assertThat(h.feed(arm.expiry())).isEmpty();
+      assertThat(h.state()).isEqualTo(VrrpState.MASTER);
     }
 
     @Test
