@@ -203,7 +203,11 @@ class SteadyStateAllocationTest {
                 .build();
         scheduler.execute(() -> master.handle(VrrpInput.start()));
         awaitTrue(() -> master.advertisementsSent() >= WARM_UP, Duration.ofSeconds(60));
-        assertThat(sends.get()).as("the protocol thread sent only the first advert").isEqualTo(1);
+        // the first advert, and one for each time a stall of this thread outlasted the queued
+        // horizon (possible on a loaded machine); without the queue it would be every one
+        assertThat(sends.get())
+            .as("the protocol thread sent the first advert and the kernel nearly all the others")
+            .isLessThanOrEqualTo(1 + WARM_UP / 100);
 
         long perAdvert = leastPerAdvert(protocolThreadId(), master::advertisementsSent);
         System.out.println("kernel-paced master: " + perAdvert + " bytes per advert");
