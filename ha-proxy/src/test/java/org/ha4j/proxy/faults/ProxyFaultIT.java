@@ -21,6 +21,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.ha4j.core.testing.Privileges;
+import org.ha4j.core.testing.ProcessResources;
 import org.ha4j.proxy.AccessLog;
 import org.ha4j.proxy.AccessLogFormat;
 import org.ha4j.proxy.BlockingBackend;
@@ -180,10 +181,7 @@ class ProxyFaultIT {
             .listen("127.0.0.1:0", upstream)
             .relay(setup.relay())
             .forceNio(setup.nio())
-            // with one descriptor free, FD_EXHAUSTION counts its sessions one at a time: on two
-            // loops, one closing a session's client while the other has just accepted hands that
-            // descriptor to the other's upstream socket, whose in-process backend cannot accept
-            .ioThreads(fault == Fault.FD_EXHAUSTION ? 1 : 2)
+            .ioThreads(2)
             .drainTimeout(Duration.ZERO)
             .accessLog(accessLog);
     if (fault == Fault.BACKEND_BLACK_HOLED) {
@@ -379,7 +377,11 @@ class ProxyFaultIT {
     // what runs while exhausted must already be loaded: loading a class needs a descriptor
     long failuresBefore = acceptFailures();
     long noSocketBefore = proxy.faults().get(ProxyFault.NO_UPSTREAM_SOCKET);
-    awaitWhileExhausted(() -> true);
+    // the warm-up's sessions close on the proxy's loops after their clients saw the end: a
+    // descriptor one of them frees once the exhaustion began lets a client in, or a session reach
+    // the backend (which then cannot accept), so they are waited out first
+    awaitWhileExhausted(() -> proxy.listenerStats().get(0).active() == 0);
+    awaitWhileExhausted(new FdCountSettled(ProcessHandle.current().pid()));
     try (FdExhaustion exhausted = FdExhaustion.exhaust()) {
       assertThat(exhausted.held()).isPositive();
       for (SocketChannel c : refused) {
@@ -425,6 +427,25 @@ class ProxyFaultIT {
    * A bounded wait that uses no descriptor and loads no class (the assertion comes after the
    * release).
    */
+  /** True once the process's open descriptors read the same three times in a row. */
+  private static final class FdCountSettled implements BooleanSupplier {
+    private final long pid;
+    private long last = -1;
+    private int same;
+
+    FdCountSettled(long pid) {
+      this.pid = pid;
+    }
+
+    @Override
+    public boolean getAsBoolean() {
+      long now = ProcessResources.of(pid).openFds();
+      same = now == last ? same + 1 : 0;
+      last = now;
+      return same >= 2;
+    }
+  }
+
   private static void awaitWhileExhausted(BooleanSupplier condition) {
     // generous: each session out of descriptors may wait out the proxy's 500 ms accept pause, and a
     // loaded CI machine stretches that; the assertions after it are what is tested
