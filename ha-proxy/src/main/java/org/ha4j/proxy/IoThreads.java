@@ -1,28 +1,30 @@
 package org.ha4j.proxy;
 
-import io.netty.util.concurrent.FastThreadLocalThread;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
  * The threads of one proxy's event loops: named {@code ha4j-proxy-P-io-N} so a thread dump says
  * whose they are, and remembered, so a stop that cannot end them can say which one is stuck and
- * where. Netty's own thread class, so its thread-locals stay fast.
+ * where. Made by Netty's own factory, so they are the threads Netty expects (its thread class, its
+ * thread-locals cleaned up when a loop ends).
  */
-final class IoThreads implements ThreadFactory {
+final class IoThreads extends DefaultThreadFactory {
 
   private static final AtomicInteger proxies = new AtomicInteger();
 
-  private final String prefix = "ha4j-proxy-" + proxies.incrementAndGet() + "-io-";
-  private final AtomicInteger created = new AtomicInteger();
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
+  IoThreads() {
+    super("ha4j-proxy-" + proxies.incrementAndGet() + "-io");
+  }
+
   @Override
-  public Thread newThread(Runnable task) {
-    Thread thread = new FastThreadLocalThread(task, prefix + created.incrementAndGet());
+  protected Thread newThread(Runnable task, String name) {
+    Thread thread = super.newThread(task, name);
     threads.add(thread);
     return thread;
   }
