@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
- * The threads of one proxy's event loops: named {@code ha4j-proxy-P-io-N} so a thread dump says
+ * The threads of one proxy's event loops: named {@code ha4j-proxy-P-io-…} so a thread dump says
  * whose they are, and remembered, so a stop that cannot end them can say which one is stuck and
  * where. Made by Netty's own factory, so they are the threads Netty expects (its thread class, its
  * thread-locals cleaned up when a loop ends).
