@@ -48,8 +48,8 @@ final class AdvertHorizon {
 
   /**
    * Queues {@code advertisement} at every due time {@code nextDueNanos + k * intervalNanos} later
-   * than what is queued already, up to {@code max(horizon, interval)} after {@code nowNanos}, as
-   * far as the queue has room.
+   * than what is queued already, up to {@code max(horizon, 2 x interval)} after {@code nowNanos},
+   * as far as the queue has room.
    *
    * @return how many due times were queued
    */
@@ -67,7 +67,9 @@ final class AdvertHorizon {
       // continue after the last queued time on this cadence (re-anchored cadences interleave)
       due += ((queuedThrough - due) / intervalNanos + 1) * intervalNanos;
     }
-    long until = nowNanos + Math.max(horizon, intervalNanos);
+    // at least two intervals: when the next tick runs, a due time beyond it must still be queued,
+    // or covers() would find its advert unqueued and the tick would send it a second time
+    long until = nowNanos + Math.max(horizon, 2 * intervalNanos);
     int added = 0;
     int room = queue.room();
     if (due - until > 0 || room == 0) {

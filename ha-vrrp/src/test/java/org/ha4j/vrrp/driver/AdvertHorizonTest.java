@@ -88,10 +88,12 @@ class AdvertHorizonTest {
   }
 
   @Test
-  void aHorizonShorterThanAnIntervalStillQueuesTheNextAdvert() throws Exception {
+  void aHorizonShorterThanAnIntervalStillQueuesTheNextTwoAdverts() throws Exception {
     horizon = 5 * MS;
-    assertThat(horizonOf.refill(ADVERT, 1_000 * MS, 1_020 * MS, 20 * MS)).isEqualTo(1);
-    assertThat(calls).contains("queue 1020");
+    // two: when the tick due at 1020 runs, 1040 is still queued, so covers() sees its advert sent
+    assertThat(horizonOf.refill(ADVERT, 1_000 * MS, 1_020 * MS, 20 * MS)).isEqualTo(2);
+    assertThat(calls).contains("queue 1020", "queue 1040");
+    assertThat(horizonOf.covers(ADVERT, 1_020 * MS + MS / 3)).isTrue();
   }
 
   @Test
