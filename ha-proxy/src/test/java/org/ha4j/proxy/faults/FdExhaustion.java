@@ -12,9 +12,9 @@ import org.ha4j.core.testing.ProcessResources;
 /**
  * Takes every free file descriptor of this JVM (opening {@code /dev/null} until EMFILE) and gives
  * them back on {@link #close()}. Where the soft limit is far above what the JVM holds (a container
- * with a limit of a million), it is first lowered to a few thousand above that, with {@code
- * prlimit} on this process, and restored on close: filling a million descriptors would take long
- * and pin kernel memory. Nothing but this JVM is touched.
+ * with a limit of a million), it is first lowered to a few thousand above that and restored on
+ * close: filling a million descriptors would take long and pin kernel memory. Nothing but this JVM
+ * is touched.
  *
  * <p>While exhausted, only code already loaded may run: loading a class from a directory needs a
  * descriptor.
@@ -30,7 +30,7 @@ final class FdExhaustion implements AutoCloseable {
     this.limit = limit;
   }
 
-  static FdExhaustion exhaust() throws IOException, InterruptedException {
+  static FdExhaustion exhaust() throws IOException {
     long wanted = ProcessResources.self().openFds() + HEADROOM;
     FdExhaustion exhaustion =
         new FdExhaustion(FdLimit.current()[0] > wanted ? FdLimit.lowered(wanted) : null);
@@ -58,9 +58,13 @@ final class FdExhaustion implements AutoCloseable {
   }
 
   /**
-   * Gives one descriptor back: enough to accept a connection, not to open a second socket for it.
+   * Leaves exactly one descriptor free: enough to accept a connection, not to open a second socket
+   * for it. What was freed since the exhaustion began is taken first: a descriptor another thread
+   * held while every other one was taken (the JVM reads its cgroup files now and then) comes free
+   * when that thread closes it, and would be a second one.
    */
   void releaseOne() throws IOException {
+    takeAll();
     held.remove(held.size() - 1).close();
   }
 

@@ -1,17 +1,23 @@
 package org.ha4j.proxy.faults;
 
+import com.sun.jna.Native;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.ha4j.core.testing.Privileges;
 
 /**
- * This JVM's open-file limit (RLIMIT_NOFILE), changed with {@code prlimit} on this process only and
- * restored on close.
+ * This JVM's open-file limit (RLIMIT_NOFILE), changed with {@code setrlimit(2)} and restored on
+ * close.
+ *
+ * <p>A system call, not the {@code prlimit} command: starting a process opens pipes, and the JDK's
+ * reaper thread closes one of them some time after the process has exited. During an exhaustion
+ * that descriptor comes free after every other one was taken.
  */
 final class FdLimit implements AutoCloseable {
+
+  private static final int RLIMIT_NOFILE = 7;
+
+  /** {@code RLIM_INFINITY}: all bits set. */
+  private static final long UNLIMITED = -1L;
 
   private final long soft;
   private final long hard;
@@ -23,22 +29,20 @@ final class FdLimit implements AutoCloseable {
     this.changed = changed;
   }
 
-  /** {soft, hard} of "Max open files" in /proc/self/limits. */
+  /** {soft, hard}; {@link Long#MAX_VALUE} stands for unlimited. */
   static long[] current() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
-      if (line.startsWith("Max open files")) {
-        String[] f = line.substring("Max open files".length()).trim().split("\\s+");
-        return new long[] {parse(f[0]), parse(f[1])};
-      }
+    long[] limit = new long[2];
+    if (Rlimit.getrlimit(RLIMIT_NOFILE, limit) != 0) {
+      throw new IOException("getrlimit(RLIMIT_NOFILE) failed: errno " + Native.getLastError());
     }
-    throw new IOException("/proc/self/limits has no 'Max open files' line");
+    return new long[] {fromKernel(limit[0]), fromKernel(limit[1])};
   }
 
   /**
    * At least {@code n} descriptors until closed; raising the hard limit needs root (skips without
    * it).
    */
-  static FdLimit atLeast(long n) throws IOException, InterruptedException {
+  static FdLimit atLeast(long n) throws IOException {
     long[] now = current();
     if (now[0] >= n) {
       return new FdLimit(now[0], now[1], false);
@@ -51,7 +55,7 @@ final class FdLimit implements AutoCloseable {
   }
 
   /** A soft limit of {@code soft} (below the current one) until closed. */
-  static FdLimit lowered(long soft) throws IOException, InterruptedException {
+  static FdLimit lowered(long soft) throws IOException {
     long[] now = current();
     set(soft, now[1]);
     return new FdLimit(now[0], now[1], true);
@@ -59,38 +63,43 @@ final class FdLimit implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    if (!changed) {
-      return;
-    }
-    try {
+    if (changed) {
       set(soft, hard);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted restoring the open file limit", e);
     }
   }
 
-  private static long parse(String value) {
-    return value.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(value);
-  }
-
-  private static void set(long soft, long hard) throws IOException, InterruptedException {
-    String limit = text(soft) + ":" + text(hard);
-    Process p =
-        new ProcessBuilder(
-                "prlimit",
-                "--pid",
-                Long.toString(ProcessHandle.current().pid()),
-                "--nofile=" + limit)
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException("prlimit --nofile=" + limit + " failed: " + output);
+  private static void set(long soft, long hard) throws IOException {
+    if (Rlimit.setrlimit(RLIMIT_NOFILE, new long[] {toKernel(soft), toKernel(hard)}) != 0) {
+      throw new IOException(
+          "setrlimit(RLIMIT_NOFILE, "
+              + soft
+              + ", "
+              + hard
+              + ") failed: errno "
+              + Native.getLastError());
     }
   }
 
-  private static String text(long limit) {
-    return limit == Long.MAX_VALUE ? "unlimited" : Long.toString(limit);
+  private static long fromKernel(long limit) {
+    return limit == UNLIMITED ? Long.MAX_VALUE : limit;
+  }
+
+  private static long toKernel(long limit) {
+    return limit == Long.MAX_VALUE ? UNLIMITED : limit;
+  }
+
+  /**
+   * Bound by direct mapping, as ha-core binds libc: an array argument is copied in and out, where
+   * an interface-mapped call would allocate native memory that JNA frees from a cleaner thread.
+   * {@code struct rlimit} is two unsigned longs: an array of two Java longs has its layout.
+   */
+  private static final class Rlimit {
+    static {
+      Native.register(Rlimit.class, "c");
+    }
+
+    static native int getrlimit(int resource, long[] limit);
+
+    static native int setrlimit(int resource, long[] limit);
   }
 }

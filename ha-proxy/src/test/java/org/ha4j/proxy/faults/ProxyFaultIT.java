@@ -377,9 +377,8 @@ class ProxyFaultIT {
     // what runs while exhausted must already be loaded: loading a class needs a descriptor
     long failuresBefore = acceptFailures();
     long noSocketBefore = proxy.faults().get(ProxyFault.NO_UPSTREAM_SOCKET);
-    // the warm-up's sessions close on the proxy's loops after their clients saw the end: a
-    // descriptor one of them frees once the exhaustion began lets a client in, or a session reach
-    // the backend (which then cannot accept), so they are waited out first
+    // the exhaustion starts from rest: a descriptor a warm-up session still held while every other
+    // one was taken would come free in the middle of it
     awaitWhileExhausted(() -> proxy.listenerStats().get(0).active() == 0);
     awaitWhileExhausted(new FdCountSettled(ProcessHandle.current().pid()));
     try (FdExhaustion exhausted = FdExhaustion.exhaust()) {
@@ -423,10 +422,6 @@ class ProxyFaultIT {
     assertThat(Clients.echoSessions(port, 4, 2, STREAM)).as("new sessions whole").isEqualTo(4);
   }
 
-  /**
-   * A bounded wait that uses no descriptor and loads no class (the assertion comes after the
-   * release).
-   */
   /** True once the process's open descriptors read the same three times in a row. */
   private static final class FdCountSettled implements BooleanSupplier {
     private final long pid;
@@ -446,6 +441,10 @@ class ProxyFaultIT {
     }
   }
 
+  /**
+   * A bounded wait that uses no descriptor and loads no class (the assertion comes after the
+   * release).
+   */
   private static void awaitWhileExhausted(BooleanSupplier condition) {
     // generous: each session out of descriptors may wait out the proxy's 500 ms accept pause, and a
     // loaded CI machine stretches that; the assertions after it are what is tested
