@@ -120,13 +120,51 @@ class LateMasterDownTest {
     assertThat(backup.snapshot().state()).isEqualTo(VrrpState.BACKUP);
   }
 
-  /** Unheard packets that are not the master's adverts (another VRID's) cost one interval, once. */
+  /**
+   * A receiver held off its CPU for longer than an interval: packets still wait unheard when the
+   * extra interval ends, so the takeover waits another, and the adverts are heard within it.
+   */
   @Test
-  void anOnTimeTimerWithOnlyOtherPacketsUnheardTakesOverOneIntervalLater() {
+  void advertsStillUnheardAfterTheExtraIntervalExtendTheWait() {
     clock.advanceBy(INTERVAL);
     backup.handle(VrrpInput.advertisement(MASTER, ADVERT));
     long rearmed = clock.nanoTime();
     unheard = true;
+    clock.advanceTo(rearmed + MASTER_DOWN + 2 * INTERVAL.toNanos());
+    assertThat(backup.snapshot().state()).isEqualTo(VrrpState.BACKUP);
+
+    unheard = false;
+    backup.handle(VrrpInput.advertisement(MASTER, ADVERT)); // the receiver runs again
+    clock.advanceTo(rearmed + MASTER_DOWN + 5 * INTERVAL.toNanos());
+    assertThat(backup.snapshot().state()).isEqualTo(VrrpState.BACKUP);
+  }
+
+  /**
+   * Unheard packets that are not the master's adverts (another VRID's) hold the takeover back while
+   * they wait, {@link VrrpDriver#MAX_UNHEARD_WAITS} intervals at most.
+   */
+  @Test
+  void onlyOtherPacketsUnheardHoldTheTakeoverBackAtMostThreeIntervals() {
+    clock.advanceBy(INTERVAL);
+    backup.handle(VrrpInput.advertisement(MASTER, ADVERT));
+    long rearmed = clock.nanoTime();
+    unheard = true;
+    long last = rearmed + MASTER_DOWN + VrrpDriver.MAX_UNHEARD_WAITS * INTERVAL.toNanos();
+    clock.advanceTo(last - 1);
+    assertThat(backup.snapshot().state()).isEqualTo(VrrpState.BACKUP);
+    clock.advanceTo(last);
+    assertThat(backup.snapshot().state()).isEqualTo(VrrpState.MASTER);
+  }
+
+  /** Unheard packets that are gone by the end of the extra interval cost that interval, once. */
+  @Test
+  void packetsHeardWithinTheExtraIntervalButNoAdvertTakeOverOneIntervalLater() {
+    clock.advanceBy(INTERVAL);
+    backup.handle(VrrpInput.advertisement(MASTER, ADVERT));
+    long rearmed = clock.nanoTime();
+    unheard = true;
+    clock.advanceTo(rearmed + MASTER_DOWN);
+    unheard = false; // another VRID's packet, read and dropped
     clock.advanceTo(rearmed + MASTER_DOWN + INTERVAL.toNanos() - 1);
     assertThat(backup.snapshot().state()).isEqualTo(VrrpState.BACKUP);
     clock.advanceTo(rearmed + MASTER_DOWN + INTERVAL.toNanos());
