@@ -39,6 +39,14 @@ final class AdvertReceiver {
   interface PacketSource {
     byte[] receive(int timeoutMillis) throws IOException;
 
+    /**
+     * One packet into the start of {@code into} (cut to its length); its length, or -1 if none came
+     * in time. A source that cannot receive in place copies what {@link #receive(int)} gives.
+     */
+    default int receive(byte[] into, int timeoutMillis) throws IOException {
+      return VrrpTransport.copyInto(receive(timeoutMillis), into);
+    }
+
     /** Whether a packet waits to be received; a source that cannot tell says false. */
     default boolean hasUnread() throws IOException {
       return false;
@@ -46,7 +54,22 @@ final class AdvertReceiver {
 
     /** Packets from an IPv4 transport. */
     static PacketSource of(VrrpTransport transport) {
-      return of(transport::receive, transport::hasUnread);
+      return new PacketSource() {
+        @Override
+        public byte[] receive(int timeoutMillis) throws IOException {
+          return transport.receive(timeoutMillis);
+        }
+
+        @Override
+        public int receive(byte[] into, int timeoutMillis) throws IOException {
+          return transport.receive(into, timeoutMillis);
+        }
+
+        @Override
+        public boolean hasUnread() throws IOException {
+          return transport.hasUnread();
+        }
+      };
     }
 
     /** Packets from a transport's receive and unread check. */
@@ -82,8 +105,8 @@ final class AdvertReceiver {
      * True when {@code packet} decodes exactly as the one in the first {@code previousLength} bytes
      * of {@code previous} did; by default, when every byte is equal.
      */
-    default boolean repeats(byte[] previous, int previousLength, byte[] packet) {
-      return packet.length == previousLength
+    default boolean repeats(byte[] previous, int previousLength, byte[] packet, int length) {
+      return length == previousLength
           && Arrays.equals(previous, 0, previousLength, packet, 0, previousLength);
     }
   }
@@ -101,6 +124,12 @@ final class AdvertReceiver {
   /** True from a packet's receipt until it was handed on (or dropped). */
   private volatile boolean handling;
 
+  /**
+   * Where each packet is received (receiver thread only): as large as an IPv4 packet can be, so
+   * none is cut.
+   */
+  private final byte[] buffer = new byte[65_536];
+
   /*
    * The last packet accepted, its decoder and result (receiver thread only). A steady master sends
    * the same advert over and over: a packet that repeats it is accepted as it was, without decoding
@@ -108,6 +137,7 @@ final class AdvertReceiver {
    */
   private byte[] lastPacket = new byte[0];
   private int lastLength;
+
   private PacketDecoder lastDecoder;
   private VrrpDecodeResult.Accepted lastAccepted;
 
@@ -186,19 +216,19 @@ final class AdvertReceiver {
     VrrpThreadPriority.raise(name, "receiver");
     VrrpThreadPriority.raisePauseThreadsIfAsked(name);
     while (receiving) {
-      byte[] packet;
+      int length;
       try {
-        packet = transport.receive(RECEIVE_POLL_MILLIS);
+        length = transport.receive(buffer, RECEIVE_POLL_MILLIS);
       } catch (IOException e) {
         if (receiving) {
           log.error("({}) receiving failed; no more advertisements will be heard", name, e);
         }
         return;
       }
-      if (packet != null) {
+      if (length >= 0) {
         handling = true;
         try {
-          accept(packet);
+          accept(length);
         } finally {
           handling = false;
         }
@@ -206,12 +236,15 @@ final class AdvertReceiver {
     }
   }
 
-  private void accept(byte[] packet) {
+  /** The packet in the first {@code length} bytes of {@link #buffer}. */
+  private void accept(int length) {
     PacketDecoder current = decoder;
     VrrpDecodeResult.Accepted valid;
-    if (current == lastDecoder && current.repeats(lastPacket, lastLength, packet)) {
+    if (current == lastDecoder && current.repeats(lastPacket, lastLength, buffer, length)) {
       valid = lastAccepted;
     } else {
+      // a packet of its own: the decoder reads a whole array, and the buffer is reused
+      byte[] packet = Arrays.copyOf(buffer, length);
       valid = decodeAndCheck(current, packet);
       if (valid == null) {
         return;
@@ -275,8 +308,8 @@ final class AdvertReceiver {
       }
 
       @Override
-      public boolean repeats(byte[] previous, int previousLength, byte[] packet) {
-        return VrrpDecoder.repeats(previous, previousLength, packet);
+      public boolean repeats(byte[] previous, int previousLength, byte[] packet, int length) {
+        return VrrpDecoder.repeats(previous, previousLength, packet, length);
       }
     };
   }

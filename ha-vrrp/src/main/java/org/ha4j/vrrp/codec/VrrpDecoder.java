@@ -90,9 +90,20 @@ public final class VrrpDecoder {
    * decoding it again. Allocates nothing.
    */
   public static boolean repeats(byte[] previous, int previousLength, byte[] packet) {
+    Objects.requireNonNull(packet, "packet");
+    return repeats(previous, previousLength, packet, packet.length);
+  }
+
+  /**
+   * {@link #repeats(byte[], int, byte[])} for the packet in the first {@code packetLength} bytes of
+   * {@code packet} (a receive buffer).
+   */
+  public static boolean repeats(
+      byte[] previous, int previousLength, byte[] packet, int packetLength) {
     Objects.requireNonNull(previous, "previous");
     Objects.requireNonNull(packet, "packet");
-    if (packet.length != previousLength
+    if (packetLength != previousLength
+        || packetLength > packet.length
         || previousLength < VrrpWireFormat.IPV4_HEADER_LENGTH
         || previousLength > previous.length) {
       return false;

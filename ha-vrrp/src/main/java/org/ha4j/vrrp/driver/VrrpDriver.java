@@ -99,6 +99,16 @@ public final class VrrpDriver {
 
   private Scheduler.RearmableTimer cadenceTimer;
 
+  /**
+   * The Master_Down_Timer arming {@link #downTimer} delivers the expiry of, and when it is due. A
+   * steady backup's machine returns the same arming advert after advert, so the timer is moved in
+   * place, not made anew.
+   */
+  private VrrpAction.ArmTimer downArm;
+
+  private Scheduler.RearmableTimer downTimer;
+  private long downDueNanos;
+
   private VrrpDriver(Builder b) {
     this.name = b.name;
     this.machine = b.machine;
@@ -310,9 +320,14 @@ public final class VrrpDriver {
       }
       if (arm.timer() == VrrpTimer.MASTER_DOWN) {
         withdrawHeldTakeOver();
-        long due = scheduler.nanoTime() + arm.delay().toNanos();
-        timers.put(
-            arm.timer(), scheduler.schedule(arm.delay(), () -> masterDownFired(arm.expiry(), due)));
+        downDueNanos = scheduler.nanoTime() + arm.delay().toNanos();
+        if (arm != downArm) {
+          VrrpInput expiry = arm.expiry();
+          downArm = arm;
+          downTimer = scheduler.timer(() -> masterDownFired(expiry, downDueNanos));
+        }
+        downTimer.arm(arm.delay().toNanos());
+        timers.put(arm.timer(), downTimer);
       } else if (arm.timer() == VrrpTimer.ADVERTISEMENT) {
         long now = scheduler.nanoTime();
         long interval = arm.delay().toNanos();

@@ -146,6 +146,12 @@ final class RawSocketVrrpTransport implements VrrpTransport {
   }
 
   @Override
+  public int receive(byte[] into, int timeoutMillis) throws IOException {
+    int length = receiver.receive(into, timeoutMillis);
+    return length < 0 ? -1 : Math.min(length, into.length);
+  }
+
+  @Override
   public boolean hasUnread() throws IOException {
     return receiver.hasUnread();
   }

@@ -64,6 +64,29 @@ public interface VrrpTransport extends Closeable {
    */
   byte[] receive(int timeoutMillis) throws IOException;
 
+  /**
+   * Waits up to {@code timeoutMillis} for one packet and puts it at the start of {@code into}, as
+   * {@link #receive(int)} would return it (cut to {@code into}'s length).
+   *
+   * @return its length; -1 if nothing arrived in time
+   */
+  default int receive(byte[] into, int timeoutMillis) throws IOException {
+    return copyInto(receive(timeoutMillis), into);
+  }
+
+  /**
+   * Puts {@code packet} (null: none came) at the start of {@code into}, cut to its length; returns
+   * that length, or -1 for none.
+   */
+  static int copyInto(byte[] packet, byte[] into) {
+    if (packet == null) {
+      return -1;
+    }
+    int length = Math.min(packet.length, into.length);
+    System.arraycopy(packet, 0, into, 0, length);
+    return length;
+  }
+
   /** Whether a packet waits to be received, without waiting or taking it. */
   default boolean hasUnread() throws IOException {
     return false;

@@ -55,6 +55,20 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
   /** The last Master_Down delay armed: a steady backup arms the same one again and again. */
   private Duration lastDownDelay = Duration.ZERO;
 
+  /**
+   * A steady backup's Master_Down arming, and the output that makes it. An advert accepted in
+   * BACKUP that arms the same delay as the advert before keeps that arming and its token: the
+   * output repeats, and a driver moves its live timer instead of making one. A firing of an earlier
+   * arming that shared the token comes before the live arming's deadline, and is told apart by it
+   * (see {@link #onTimer}).
+   */
+  private VrrpAction.ArmTimer steadyDownArm;
+
+  private List<VrrpAction> steadyDownOutput = List.of();
+
+  /** The actions of the input being handled; copied out, or a repeating output handed out. */
+  private final List<VrrpAction> actions = new ArrayList<>(8);
+
   private VrrpState state = VrrpState.INITIALIZE;
   private boolean interfaceUp = true;
   private int effectivePriority;
@@ -149,7 +163,8 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
     if (input instanceof VrrpInput.TimerExpired expired && repeatsLastTick(expired)) {
       return lastTick; // the same advert and the same arming again, as an immutable list
     }
-    List<VrrpAction> out = new ArrayList<>(4);
+    List<VrrpAction> out = actions;
+    out.clear();
     if (input instanceof VrrpInput.Start) {
       onStart(nowNanos, out);
     } else if (input instanceof VrrpInput.Shutdown) {
@@ -167,7 +182,10 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
     } else {
       throw new IllegalArgumentException("unknown input " + input);
     }
-    return out;
+    if (out.size() == 1 && out.get(0) == steadyDownArm) {
+      return steadyDownOutput; // a steady backup: the same arming again, as an immutable list
+    }
+    return out.isEmpty() ? List.of() : List.copyOf(out);
   }
 
   // ---------------------------------------------------------------- start and stop
@@ -290,7 +308,7 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
       // RFC 9568 §6.4.2 adds: "Set Master_Adver_Interval to Adver Interval contained in the
       // ADVERTISEMENT, Recompute the Master_Down_Interval" (a no-op under VRRPv2).
       masterAdverIntervalNanos = advertisedIntervalNanos;
-      armMasterDown(now, downBaseNanos(), out);
+      rearmMasterDownOnAdvert(now, out);
       masterAddress = sender;
       masterPriority = priority;
       if (higherOrEqual) {
@@ -405,6 +423,14 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
     long live = armed[expired.timer().ordinal()];
     if (live == 0 || live != expired.token()) {
       return; // stale: cancelled or re-armed since this firing was scheduled
+    }
+    if (steadyDownArm != null && live == steadyDownArm.token()) {
+      long deadline = masterDownArmedAtNanos + steadyDownArm.delay().toNanos();
+      if (now < deadline) {
+        // an earlier arming of the steady backup's token: the live one runs until the deadline
+        armTimer(VrrpTimer.MASTER_DOWN, Duration.ofNanos(deadline - now), out);
+        return;
+      }
     }
     armed[expired.timer().ordinal()] = 0;
     switch (expired.timer()) {
@@ -772,6 +798,27 @@ final class StandardVrrpStateMachine implements VrrpStateMachine {
     masterDownArmedAtNanos = now;
     masterDownBaseNanos = baseNanos;
     return delay;
+  }
+
+  /**
+   * Re-arms the Master_Down_Timer for an advert accepted in BACKUP. Arming the same delay as the
+   * previous advert did keeps that arming (and its token) while it is still live.
+   */
+  private void rearmMasterDownOnAdvert(long now, List<VrrpAction> out) {
+    long base = downBaseNanos();
+    long delay = base + skewNanos();
+    VrrpAction.ArmTimer steady = steadyDownArm;
+    if (steady != null
+        && armed[VrrpTimer.MASTER_DOWN.ordinal()] == steady.token()
+        && steady.delay().toNanos() == delay) {
+      out.add(steady);
+      masterDownArmedAtNanos = now;
+      masterDownBaseNanos = base;
+      return;
+    }
+    armMasterDown(now, base, out);
+    steadyDownArm = (VrrpAction.ArmTimer) out.get(out.size() - 1);
+    steadyDownOutput = List.of(steadyDownArm);
   }
 
   /**

@@ -37,7 +37,9 @@ public interface VrrpStateMachine {
   }
 
   /**
-   * Feeds one input and returns what to do, in order (often nothing).
+   * Feeds one input and returns what to do, in order (often nothing), as an immutable list. A
+   * steady router (a master's Adver_Timer expiry, a backup's advert re-arming the same
+   * Master_Down_Timer) gets the same list, with the same timer arming, again.
    *
    * @param nowNanos the caller's monotonic clock ({@link org.ha4j.core.time.Ticker#nanoTime()});
    *     never smaller than in the previous call

@@ -357,6 +357,40 @@ class KeepalivedBehaviourTest {
 
     @Test
     @DisplayName(
+        "a steady backup's Master_Down re-arm repeats (same token, same list); a firing of an"
+            + " earlier arming of that token re-arms for the rest, and the deadline still holds")
+    void steadyBackupRearmRepeatsAndEarlierFiringsWaitForTheDeadline() {
+      RouterHarness h = RouterHarness.started(config(100).build());
+      h.advanceTo(SECOND);
+      List<VrrpAction> first = h.receive(PEER_HIGHER_ADDRESS, 150);
+      VrrpAction.ArmTimer arm = h.armed(VrrpTimer.MASTER_DOWN);
+      h.advanceTo(2 * SECOND);
+      List<VrrpAction> second = h.receive(PEER_HIGHER_ADDRESS, 150);
+      h.advanceTo(3 * SECOND);
+      List<VrrpAction> third = h.receive(PEER_HIGHER_ADDRESS, 150);
+      assertThat(first).containsExactly(arm);
+      assertThat(second).isSameAs(third).containsExactly(arm);
+      assertThat(h.router.snapshot()).isSameAs(h.router.snapshot());
+
+      // the arming made at 1 s fires at its own time, before the live deadline (3 s + MDI)
+      h.advanceTo(SECOND + MDI_100);
+      List<VrrpAction> early = h.feed(arm.expiry());
+      assertThat(h.state()).isEqualTo(VrrpState.BACKUP);
+      assertThat(early).hasSize(1);
+      VrrpAction.ArmTimer rest = (VrrpAction.ArmTimer) early.get(0);
+      assertThat(rest.timer()).isEqualTo(VrrpTimer.MASTER_DOWN);
+      assertThat(rest.token()).isNotEqualTo(arm.token());
+      assertThat(rest.delay().toNanos()).isEqualTo(2 * SECOND);
+      assertThat(h.feed(arm.expiry())).as("the old token is stale now").isEmpty();
+
+      h.advanceTo(3 * SECOND + MDI_100 - 1);
+      assertThat(h.state()).isEqualTo(VrrpState.BACKUP);
+      h.advanceTo(3 * SECOND + MDI_100);
+      assertThat(h.state()).isEqualTo(VrrpState.MASTER);
+    }
+
+    @Test
+    @DisplayName(
         "a steady master's Adver_Timer output repeats (same token); an earlier mastership's expiry"
             + " stays stale")
     void steadyTickRepeatsAndEarlierExpiriesStayStale() {
