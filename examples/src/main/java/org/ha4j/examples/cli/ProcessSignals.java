@@ -1,7 +1,10 @@
 package org.ha4j.examples.cli;
 
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,6 +57,13 @@ final class ProcessSignals {
 
   private static final int SIGUSR2 = 12;
 
+  /** The name of the warning for a signal ignored since the process started. */
+  static final String SIGNAL_IGNORED_AT_START = "SIGNAL_IGNORED_AT_START";
+
+  /** Linux's numbers of the signals {@link #install} may catch. */
+  private static final Map<String, Integer> SIGNAL_NUMBERS =
+      Map.of("HUP", 1, "INT", 2, "USR1", 10, "USR2", SIGUSR2, "TERM", 15);
+
   /** What each operator signal does, for its log line. */
   private static final Map<String, String> OPERATOR_SIGNALS =
       Map.of("USR1", "reopening logs, dumping state", "USR2", "dumping stats", "HUP", "reloading");
@@ -80,7 +90,20 @@ final class ProcessSignals {
    */
   static ProcessSignals install(Consumer<String> log) {
     ProcessSignals signals = new ProcessSignals(log);
-    for (String name : caughtSignals(System.getenv())) {
+    List<String> caught = caughtSignals(System.getenv());
+    for (String name : ignoredAtStart(ownStatus(), caught)) {
+      log.accept(
+          "WARNING SIG"
+              + name
+              + " is ignored ("
+              + SIGNAL_IGNORED_AT_START
+              + "): this process was started with it ignored (nohup does that to HUP, a shell"
+              + " to a background job's INT),"
+              + " and the JVM keeps it so: SIG"
+              + name
+              + " does nothing here");
+    }
+    for (String name : caught) {
       try {
         Handlers.handle(name, signals::received);
       } catch (ReflectiveOperationException | RuntimeException e) {
@@ -94,6 +117,36 @@ final class ProcessSignals {
       }
     }
     return signals;
+  }
+
+  /**
+   * Of {@code names}, those this process ignores, from the {@code SigIgn} mask of a {@code
+   * /proc/<pid>/status} text (empty when it has none): a signal ignored when the JVM starts stays
+   * ignored, whatever handler is installed later.
+   */
+  static List<String> ignoredAtStart(String procStatus, List<String> names) {
+    List<String> ignored = new ArrayList<>();
+    for (String line : procStatus.split("\n")) {
+      if (line.startsWith("SigIgn:")) {
+        long mask = Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16);
+        for (String name : names) {
+          Integer number = SIGNAL_NUMBERS.get(name);
+          if (number != null && (mask & (1L << (number - 1))) != 0) {
+            ignored.add(name);
+          }
+        }
+      }
+    }
+    return ignored;
+  }
+
+  /** This process's {@code /proc/self/status}, or "" where there is none (not Linux). */
+  private static String ownStatus() {
+    try {
+      return Files.readString(Path.of("/proc/self/status"));
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
   }
 
   /** The signals {@link #install} catches, given the process environment. */

@@ -16,6 +16,20 @@ class ProcessSignalsTest {
   private final ProcessSignals signals = ProcessSignals.manual(log::add);
 
   @Test
+  void aSignalIgnoredAtStartIsNamedFromTheSigIgnMask() {
+    String status = "Name:\tjava\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000004001\n";
+    // HUP (bit 0) and TERM (bit 14) ignored, as under nohup with TERM ignored too
+    assertThat(ProcessSignals.ignoredAtStart(status, List.of("TERM", "INT", "HUP", "USR1", "USR2")))
+        .containsExactly("TERM", "HUP");
+    assertThat(
+            ProcessSignals.ignoredAtStart(
+                "SigIgn:\t0000000000000004\n", List.of("TERM", "INT", "HUP", "USR1")))
+        .as("only QUIT ignored")
+        .isEmpty();
+    assertThat(ProcessSignals.ignoredAtStart("", List.of("HUP"))).isEmpty();
+  }
+
+  @Test
   void usr1Usr2AndHupRunTheirActionsOnceSetAndNoneStopsTheCommand() throws Exception {
     CompletableFuture<String> stopped =
         CompletableFuture.supplyAsync(
