@@ -138,17 +138,14 @@ final class RawSocketVrrpTransport implements VrrpTransport {
 
   @Override
   public byte[] receive(int timeoutMillis) throws IOException {
-    int length = receiver.receive(buffer, timeoutMillis);
-    if (length < 0) {
-      return null;
-    }
-    return java.util.Arrays.copyOf(buffer, Math.min(length, buffer.length));
+    int length = receive(buffer, timeoutMillis);
+    return length < 0 ? null : java.util.Arrays.copyOf(buffer, length);
   }
 
+  /** In place: the socket cuts a datagram to {@code into}'s length. */
   @Override
   public int receive(byte[] into, int timeoutMillis) throws IOException {
-    int length = receiver.receive(into, timeoutMillis);
-    return length < 0 ? -1 : Math.min(length, into.length);
+    return receiver.receive(into, timeoutMillis);
   }
 
   @Override
