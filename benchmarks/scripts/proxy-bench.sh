@@ -127,23 +127,26 @@ for t in "${targets[@]}"; do
   sleep 2
 done
 
+# the relay `ha4j proxy` uses when --relay is not given, marked in the tables
+DEFAULT_RELAY=auto
+label() { if [ "$1" = "ha4j-$DEFAULT_RELAY" ]; then echo "$1 (default)"; else echo "$1"; fi; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == "" || b == 0 || a == "-" || b == "-") print "-"; else printf "%.2f", a / b }'; }
 echo
 echo "loopback, $(nproc) CPUs, wrk -t$THREADS: keep-alive -c$CONNS, 1 MiB -c16, close -c$CONNS, ${DURATION}s each; idle sessions: $IDLE"
 echo
-printf "| %-11s | %14s | %13s | %15s | %17s | %17s |\n" target "keep-alive req/s" "1 MiB MB/s" "new conn/s" "idle RSS B/session" "RSS MiB w/ idle"
-printf "|%s|%s|%s|%s|%s|%s|\n" "-------------" "------------------" "---------------" "-----------------" "--------------------" "-------------------"
+printf "| %-20s | %14s | %13s | %15s | %17s | %17s |\n" target "keep-alive req/s" "1 MiB MB/s" "new conn/s" "idle RSS B/session" "RSS MiB w/ idle"
+printf "|%s|%s|%s|%s|%s|%s|\n" "----------------------" "----------------------" "---------------" "-----------------" "--------------------" "-------------------"
 for t in "${targets[@]}"; do
-  printf "| %-11s | %16s | %13s | %15s | %18s | %17s |\n" "$t" "${KA[$t]}" "${BIG[$t]}" "${CONN[$t]}" "${IDLEB[$t]}" "${RSSMB[$t]}"
+  printf "| %-20s | %16s | %13s | %15s | %18s | %17s |\n" "$(label "$t")" "${KA[$t]}" "${BIG[$t]}" "${CONN[$t]}" "${IDLEB[$t]}" "${RSSMB[$t]}"
 done
 echo
 echo "proxy CPU (user+sys, all threads and workers) per operation, microseconds: less sensitive to other load"
 echo
-printf "| %-11s | %16s | %16s | %16s |\n" target "per keep-alive req" "per 1 MiB response" "per new connection"
-printf "|%s|%s|%s|%s|\n" "-------------" "--------------------" "--------------------" "--------------------"
+printf "| %-20s | %16s | %16s | %16s |\n" target "per keep-alive req" "per 1 MiB response" "per new connection"
+printf "|%s|%s|%s|%s|\n" "----------------------" "--------------------" "--------------------" "--------------------"
 for t in "${targets[@]}"; do
   [ "$t" = direct ] && continue
-  printf "| %-11s | %18s | %18s | %18s |\n" "$t" "${CPUKA[$t]}" "${CPUBIG[$t]}" "${CPUCONN[$t]}"
+  printf "| %-20s | %18s | %18s | %18s |\n" "$(label "$t")" "${CPUKA[$t]}" "${CPUBIG[$t]}" "${CPUCONN[$t]}"
 done
 echo
 printf "| %-26s | %10s | %10s | %10s | %16s |\n" ratio "keep-alive" "1 MiB" "conn/s" "idle memory"
