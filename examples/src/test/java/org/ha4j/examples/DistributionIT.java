@@ -195,12 +195,19 @@ class DistributionIT {
               Files.readString(Path.of("/proc", Long.toString(proxy.process.pid()), "environ"))
                   .split("\0"))
           .contains("_JAVA_SR_SIGNUM=40");
-      // a proxy alone: no VRRP timers for a pre-touched heap to protect, the heap it uses
-      assertThat(
-              Files.readString(Path.of("/proc", Long.toString(proxy.process.pid()), "cmdline"))
-                  .split("\0"))
+      // a proxy alone: no VRRP timers for a pre-touched heap to protect, the heap it uses, and the
+      // C heap trimmed where the JVM can (JDK 17.0.9 on; the launcher runs this test's own JVM)
+      String[] options =
+          Files.readString(Path.of("/proc", Long.toString(proxy.process.pid()), "cmdline"))
+              .split("\0");
+      assertThat(options)
           .contains("-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-Xss512k")
           .doesNotContain("-Xms64m", "-XX:+AlwaysPreTouch");
+      Runtime.Version jvm = Runtime.version();
+      boolean trims = jvm.feature() >= 21 || (jvm.feature() == 17 && jvm.update() >= 9);
+      assertThat(List.of(options).contains("-XX:TrimNativeHeapInterval=5000"))
+          .as("native heap trimming on %s", jvm)
+          .isEqualTo(trims);
       for (int i = 0; i < 3; i++) {
         assertThat(LoopbackEchoServer.exchange(proxy.port, "through the archive " + i))
             .isEqualTo("through the archive " + i);
