@@ -1,7 +1,8 @@
 # Sourced by the proxy benchmark scripts: a scratch directory cleaned up on exit with every process started,
 # and the proxies they compare, all on loopback: the shared nginx http backend (/small, a 1 MiB /1m), nginx
 # stream and HAProxy in front of it. Each start_* function sets backend_port / nginx_port, nginx_pid /
-# haproxy_port, haproxy_pid. Needs nginx + libnginx-mod-stream, haproxy, python3.
+# haproxy_port, haproxy_pid; require_tools checks what a script needs, use_ha4j_jar sets jar (built once).
+# Needs nginx + libnginx-mod-stream, haproxy, python3.
 # usage: . proxies.sh NAME   (NAME: the script's name, for messages and the scratch directory)
 
 bench_name=$1
@@ -21,6 +22,23 @@ cleanup() {
 trap cleanup EXIT
 trap "exit 130" INT
 trap "exit 143" TERM
+
+# exits 2 naming the first of the tools given that this machine lacks
+require_tools() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "$bench_name: $tool is required" >&2; exit 2; }
+  done
+}
+# sets jar to the ha4j jar the benchmarks run, building it once when it is missing
+use_ha4j_jar() {
+  local root
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+  jar="$root/examples/target/ha4j.jar"
+  if [ ! -f "$jar" ]; then
+    (cd "$root" && mvn -q -B -DskipTests package -pl examples -am) >&2
+  fi
+}
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_port() {

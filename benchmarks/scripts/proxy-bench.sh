@@ -23,14 +23,9 @@ CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-jar="$root/examples/target/ha4j.jar"
-for tool in nginx haproxy wrk python3 java; do
-  command -v "$tool" >/dev/null || { echo "proxy-bench: $tool is required" >&2; exit 2; }
-done
-if [ ! -f "$jar" ]; then
-  (cd "$root" && mvn -q -B -DskipTests package -pl examples -am) >&2
-fi
 . "$root/benchmarks/scripts/proxies.sh" proxy-bench
+require_tools nginx haproxy wrk python3 java
+use_ha4j_jar
 start_backend
 start_nginx_stream
 start_haproxy

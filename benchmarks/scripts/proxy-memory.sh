@@ -17,14 +17,9 @@ LOAD=${LOAD:-5}
 NMT=${NMT:-}
 SETS=${SETS:-default}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-jar="$root/examples/target/ha4j.jar"
-for tool in nginx wrk python3 java; do
-  command -v "$tool" >/dev/null || { echo "proxy-memory: $tool is required" >&2; exit 2; }
-done
-if [ ! -f "$jar" ]; then
-  (cd "$root" && mvn -q -B -DskipTests package -pl examples -am) >&2
-fi
 . "$root/benchmarks/scripts/proxies.sh" proxy-memory
+require_tools nginx wrk python3 java
+use_ha4j_jar
 start_backend
 start_nginx_stream
 

@@ -21,14 +21,9 @@ ROUNDS=${ROUNDS:-10}
 VRRP=${VRRP:-1}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 scripts="$root/benchmarks/scripts"
-jar="$root/examples/target/ha4j.jar"
-for tool in nginx haproxy python3 java; do
-  command -v "$tool" >/dev/null || { echo "startup-bench: $tool is required" >&2; exit 2; }
-done
-if [ ! -f "$jar" ]; then
-  (cd "$root" && mvn -q -B -DskipTests package -pl examples -am) >&2
-fi
 . "$scripts/proxies.sh" startup-bench
+require_tools nginx haproxy python3 java
+use_ha4j_jar
 # the launcher's class-data archive in this run's directory: the first start of each command writes it
 # (measured apart, as "first start"), the others map it; ha4j-nocds starts without one (HA4J_CDS=off)
 ha4j=(env HA4J_CLASSPATH="$jar" HA4J_CDS_DIR="$work/cds" "$root/dist/bin/ha4j")

@@ -137,7 +137,6 @@ final class AdvertReceiver {
    */
   private byte[] lastPacket = new byte[0];
   private int lastLength;
-
   private PacketDecoder lastDecoder;
   private VrrpDecodeResult.Accepted lastAccepted;
 

@@ -83,20 +83,12 @@ public final class VrrpDecoder {
   private VrrpDecoder() {}
 
   /**
-   * True when {@code packet} is the IPv4 packet in the first {@code previousLength} bytes of {@code
-   * previous} again: every byte equal but the Identification and the header checksum (which the
-   * sender's kernel changes per packet), and the header checksum still verifies. Such a packet
-   * decodes exactly as the previous one did, so a receiver may reuse that result instead of
-   * decoding it again. Allocates nothing.
-   */
-  public static boolean repeats(byte[] previous, int previousLength, byte[] packet) {
-    Objects.requireNonNull(packet, "packet");
-    return repeats(previous, previousLength, packet, packet.length);
-  }
-
-  /**
-   * {@link #repeats(byte[], int, byte[])} for the packet in the first {@code packetLength} bytes of
-   * {@code packet} (a receive buffer).
+   * True when the IPv4 packet in the first {@code packetLength} bytes of {@code packet} (a receive
+   * buffer) is the one in the first {@code previousLength} bytes of {@code previous} again: every
+   * byte equal but the Identification and the header checksum (which the sender's kernel changes
+   * per packet), and the header checksum still verifies. Such a packet decodes exactly as the
+   * previous one did, so a receiver may reuse that result instead of decoding it again. Allocates
+   * nothing.
    */
   public static boolean repeats(
       byte[] previous, int previousLength, byte[] packet, int packetLength) {

@@ -94,9 +94,7 @@ class LateMasterDownTest {
 
   @Test
   void anOnTimeTimerTakesOverAtOnce() {
-    clock.advanceBy(INTERVAL);
-    backup.handle(VrrpInput.advertisement(MASTER, ADVERT)); // re-armed, on time this once
-    long rearmed = clock.nanoTime();
+    long rearmed = rearmedOnTime();
     clock.advanceTo(rearmed + MASTER_DOWN);
     assertThat(backup.snapshot().state()).isEqualTo(VrrpState.MASTER);
   }
@@ -107,9 +105,7 @@ class LateMasterDownTest {
    */
   @Test
   void anOnTimeTimerWithAdvertsUnheardWaitsOneIntervalForThem() {
-    clock.advanceBy(INTERVAL);
-    backup.handle(VrrpInput.advertisement(MASTER, ADVERT)); // re-armed, on time this once
-    long rearmed = clock.nanoTime();
+    long rearmed = rearmedOnTime();
     unheard = true;
     clock.advanceTo(rearmed + MASTER_DOWN);
     assertThat(backup.snapshot().state()).isEqualTo(VrrpState.BACKUP);
@@ -126,9 +122,7 @@ class LateMasterDownTest {
    */
   @Test
   void advertsStillUnheardAfterTheExtraIntervalExtendTheWait() {
-    clock.advanceBy(INTERVAL);
-    backup.handle(VrrpInput.advertisement(MASTER, ADVERT));
-    long rearmed = clock.nanoTime();
+    long rearmed = rearmedOnTime();
     unheard = true;
     clock.advanceTo(rearmed + MASTER_DOWN + 2 * INTERVAL.toNanos());
     assertThat(backup.snapshot().state()).isEqualTo(VrrpState.BACKUP);
@@ -145,9 +139,7 @@ class LateMasterDownTest {
    */
   @Test
   void onlyOtherPacketsUnheardHoldTheTakeoverBackAtMostThreeIntervals() {
-    clock.advanceBy(INTERVAL);
-    backup.handle(VrrpInput.advertisement(MASTER, ADVERT));
-    long rearmed = clock.nanoTime();
+    long rearmed = rearmedOnTime();
     unheard = true;
     long last = rearmed + MASTER_DOWN + VrrpDriver.MAX_UNHEARD_WAITS * INTERVAL.toNanos();
     clock.advanceTo(last - 1);
@@ -159,9 +151,7 @@ class LateMasterDownTest {
   /** Unheard packets that are gone by the end of the extra interval cost that interval, once. */
   @Test
   void packetsHeardWithinTheExtraIntervalButNoAdvertTakeOverOneIntervalLater() {
-    clock.advanceBy(INTERVAL);
-    backup.handle(VrrpInput.advertisement(MASTER, ADVERT));
-    long rearmed = clock.nanoTime();
+    long rearmed = rearmedOnTime();
     unheard = true;
     clock.advanceTo(rearmed + MASTER_DOWN);
     unheard = false; // another VRID's packet, read and dropped
@@ -169,5 +159,16 @@ class LateMasterDownTest {
     assertThat(backup.snapshot().state()).isEqualTo(VrrpState.BACKUP);
     clock.advanceTo(rearmed + MASTER_DOWN + INTERVAL.toNanos());
     assertThat(backup.snapshot().state()).isEqualTo(VrrpState.MASTER);
+  }
+
+  /**
+   * The master's next advert, one interval on: it re-arms the Master_Down_Timer, on time this once.
+   *
+   * @return when it was heard
+   */
+  private long rearmedOnTime() {
+    clock.advanceBy(INTERVAL);
+    backup.handle(VrrpInput.advertisement(MASTER, ADVERT));
+    return clock.nanoTime();
   }
 }
